@@ -1,0 +1,40 @@
+# Redox Uploader. `make demo` runs it on the built-in sandbox; `make test` runs all CI runs.
+BINARY  := redox-uploader
+GO      ?= go
+export LANG ?= C.UTF-8
+FUZZTIME ?= 10s
+
+.PHONY: deps build demo run test lint unit fuzz bench clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	$(GO) build -o $(BINARY) .
+
+# demo: the main job, end to end, on the local stand-in: a few sample files uploaded, URIs printed.
+demo: build
+	@bash scripts/demo.sh ./$(BINARY)
+
+run: build
+	./$(BINARY)
+
+test: deps lint unit fuzz
+
+lint:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client
+	$(GO) test -run='^$$' -fuzz='^FuzzParseUploadReply$$' -fuzztime=$(FUZZTIME) ./client
+
+bench: build
+	$(GO) test -run='^$$' -bench=. -benchmem ./client
+	@bash scripts/bench.sh ./$(BINARY)
+
+clean:
+	rm -f $(BINARY)

@@ -1,0 +1,76 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// LegacyKey signs in with a Redox API key and secret (/auth/authenticate) and renews through
+// the refresh token (/auth/refreshToken). Redox has deprecated it, but sources still use it.
+type LegacyKey struct {
+	APIKey string
+	Secret string
+}
+
+// WithLegacyKey signs in with an API key and secret.
+func WithLegacyKey(apiKey, secret string) Option {
+	return WithCredentials(LegacyKey{APIKey: apiKey, Secret: secret})
+}
+
+func (k LegacyKey) authenticator(ep endpoints) (Authenticator, error) {
+	if k.APIKey == "" || k.Secret == "" {
+		return nil, errors.New("client: the legacy API key and secret are both required")
+	}
+	return &legacyAuth{ep: ep, key: k}, nil
+}
+
+type legacyAuth struct {
+	ep  endpoints
+	key LegacyKey
+}
+
+// legacyFallbackLifetime is assumed when a reply carries no readable expiry: shorter than the
+// documented 24 hours, so a misread costs a sign-in, not a failed upload.
+const legacyFallbackLifetime = time.Hour
+
+// Authenticate refreshes when it holds a refresh token and falls back to a full sign-in when
+// the refresh fails for any reason but cancellation.
+func (a *legacyAuth) Authenticate(ctx context.Context, prev Token) (Token, error) {
+	if prev.RefreshToken != "" {
+		t, err := a.post(ctx, "/auth/refreshToken", map[string]string{"apiKey": a.key.APIKey, "refreshToken": prev.RefreshToken})
+		if err == nil || ctx.Err() != nil {
+			return t, err
+		}
+	}
+	return a.post(ctx, "/auth/authenticate", map[string]string{"apiKey": a.key.APIKey, "secret": a.key.Secret})
+}
+
+func (a *legacyAuth) post(ctx context.Context, path string, payload map[string]string) (Token, error) {
+	body, _ := json.Marshal(payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.ep.url(path), bytes.NewReader(body))
+	if err != nil {
+		return Token{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	reply, err := a.ep.signIn(req)
+	if err != nil {
+		return Token{}, err
+	}
+	var r struct {
+		AccessToken  string `json:"accessToken"`
+		Expires      string `json:"expires"`
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" {
+		return Token{}, signInReplyError(reply, err)
+	}
+	expires, err := time.Parse(time.RFC3339, r.Expires)
+	if err != nil {
+		expires = time.Now().Add(legacyFallbackLifetime)
+	}
+	return Token{AccessToken: r.AccessToken, Expires: expires, RefreshToken: r.RefreshToken}, nil
+}

@@ -1,0 +1,216 @@
+// Package client speaks Redox's file-upload and authentication API: it streams a file to the
+// upload endpoint with a bearer token it obtains and renews itself, retries what is transient,
+// and turns every other outcome into a typed *Error with a plain-words message.
+//
+// It knows nothing of keychains, databases or windows: callers hand it credentials and, if they
+// want tokens to outlive the process, a TokenStore.
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults for a Client built without the matching option.
+const (
+	DefaultUploadURL = "https://blob.redoxengine.com/upload"
+	DefaultAPIBase   = "https://api.redoxengine.com"
+	DefaultMaxSize   = 10 << 20 // 10 MiB, the limit Redox's upload documentation states
+	DefaultUserAgent = "redox-uploader"
+)
+
+// Client uploads files to one Redox source. It is safe for concurrent use; concurrent uploads
+// share one access token and one token fetch.
+type Client struct {
+	uploadURL *url.URL
+	apiBase   *url.URL
+	maxSize   int64
+	retry     RetryPolicy
+	http      *http.Client
+	userAgent string
+
+	credentials Credentials
+	store       TokenStore
+	tokens      *tokenCache
+}
+
+// Option configures a Client; New reports the first option that is invalid.
+type Option func(*Client) error
+
+// New returns a Client. Credentials are required (WithLegacyKey, WithOAuth, WithStaticToken or
+// WithAuthenticator); everything else has a default.
+func New(opts ...Option) (*Client, error) {
+	c := &Client{maxSize: DefaultMaxSize, retry: DefaultRetryPolicy(), userAgent: DefaultUserAgent}
+	for _, opt := range []Option{WithUploadURL(DefaultUploadURL), WithAPIBase(DefaultAPIBase)} {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.credentials == nil {
+		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth, WithStaticToken or WithAuthenticator")
+	}
+	if c.http == nil {
+		c.http = &http.Client{Transport: NewTransport(), CheckRedirect: refuseRedirects}
+	}
+	auth, err := c.credentials.authenticator(c.endpoints())
+	if err != nil {
+		return nil, err
+	}
+	c.tokens = newTokenCache(auth, c.store)
+	return c, nil
+}
+
+// WithUploadURL sets the upload endpoint (default DefaultUploadURL).
+func WithUploadURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := ParseServiceURL(raw)
+		if err != nil {
+			return fmt.Errorf("client: upload URL: %w", err)
+		}
+		c.uploadURL = u
+		return nil
+	}
+}
+
+// WithAPIBase sets the base of the authentication endpoints (default DefaultAPIBase; Canada uses
+// https://api.ca.redoxengine.com).
+func WithAPIBase(raw string) Option {
+	return func(c *Client) error {
+		u, err := ParseServiceURL(raw)
+		if err != nil {
+			return fmt.Errorf("client: API base: %w", err)
+		}
+		u.Path = strings.TrimRight(u.Path, "/")
+		c.apiBase = u
+		return nil
+	}
+}
+
+// WithMaxSize sets the largest file the client will send, in bytes (default DefaultMaxSize).
+func WithMaxSize(n int64) Option {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("client: size limit must be positive, got %d", n)
+		}
+		c.maxSize = n
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the default retry policy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if err := p.validate(); err != nil {
+			return fmt.Errorf("client: retry policy: %w", err)
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithHTTPClient makes the client send every request through hc instead of its own tuned
+// transport. Redirects are still refused.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("client: nil HTTP client")
+		}
+		own := *hc
+		own.CheckRedirect = refuseRedirects
+		c.http = &own
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		if strings.ContainsAny(ua, "\r\n") || ua == "" {
+			return errors.New("client: user agent must be one non-empty line")
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithTokenStore lets tokens outlive the process: the cache loads from it before the first
+// fetch and saves every new token to it.
+func WithTokenStore(s TokenStore) Option {
+	return func(c *Client) error {
+		c.store = s
+		return nil
+	}
+}
+
+// MaxSize reports the size limit in bytes.
+func (c *Client) MaxSize() int64 { return c.maxSize }
+
+// UploadURL reports the upload endpoint.
+func (c *Client) UploadURL() string { return c.uploadURL.String() }
+
+// ParseServiceURL parses an absolute endpoint URL and applies the transport rule: https
+// anywhere, plain http only to a loopback host.
+func ParseServiceURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %w", raw, err)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL with a host", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%q carries a user name or password; put credentials in the profile instead", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("%q uses plain http to a host that is not this computer; use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("%q must start with https://", raw)
+	}
+	return u, nil
+}
+
+// IsLoopback reports whether host names this computer: localhost, 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NewTransport returns the HTTP transport the client uses by default: proxy from the
+// environment; bounded dial, TLS-handshake and response-header waits; no limit on how long a
+// body may take to send, so large files on slow links finish.
+func NewTransport() *http.Transport {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   20 * time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          32,
+		MaxIdleConnsPerHost:   16,
+		WriteBufferSize:       64 << 10,
+		ReadBufferSize:        16 << 10,
+	}
+}
+
+// refuseRedirects stops the HTTP client from following redirects: Redox does not send them, and
+// following one could carry a file or a token somewhere unintended.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -1,0 +1,109 @@
+package client
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+)
+
+// CheckFile looks at the file at path before anything is sent: it must exist (symlinks are
+// followed), be a regular file, be readable, hold at least one byte and be within the limit.
+// It returns the size.
+func CheckFile(path string, limit int64) (int64, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, openError(path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return 0, fileError(path, FileNotRegular, 0, nil)
+	}
+	size := info.Size()
+	if size == 0 {
+		return 0, fileError(path, FileEmpty, 0, nil)
+	}
+	if limit > 0 && size > limit {
+		return size, tooLargeError(path, size, limit)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return size, openError(path, err)
+	}
+	f.Close()
+	return size, nil
+}
+
+func openError(path string, err error) *Error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fileError(path, FileMissing, 0, err)
+	}
+	return fileError(path, FileUnreadable, 0, err)
+}
+
+// fileBody reads exactly size bytes of an open file into the request, reports progress, and
+// notices a file that shrinks or grows while it is sent (one still being written). The HTTP
+// transport closes it, possibly from another goroutine, so its error is guarded.
+type fileBody struct {
+	f        *os.File
+	path     string
+	size     int64
+	sent     int64
+	progress func(sent, total int64)
+
+	mu  sync.Mutex
+	bad *Error
+}
+
+func openFileBody(path string, size int64, progress func(sent, total int64)) (*fileBody, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return &fileBody{f: f, path: path, size: size, progress: progress}, nil
+}
+
+func (b *fileBody) Read(p []byte) (int, error) {
+	remaining := b.size - b.sent
+	if remaining == 0 {
+		var probe [1]byte
+		if n, _ := b.f.Read(probe[:]); n > 0 {
+			return 0, b.fail(FileChanged, nil)
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > remaining {
+		p = p[:remaining]
+	}
+	n, err := b.f.Read(p)
+	b.sent += int64(n)
+	if n > 0 && b.progress != nil {
+		b.progress(b.sent, b.size)
+	}
+	switch {
+	case err == io.EOF && b.sent < b.size:
+		return n, b.fail(FileChanged, nil)
+	case err == io.EOF:
+		err = nil
+	case err != nil:
+		return n, b.fail(FileUnreadable, err)
+	}
+	return n, err
+}
+
+func (b *fileBody) fail(problem FileProblem, cause error) *Error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bad = fileError(b.path, problem, b.size, cause)
+	return b.bad
+}
+
+// failure reports the file problem that cut the body short, if any.
+func (b *fileBody) failure() *Error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.bad
+}
+
+// Close closes the file.
+func (b *fileBody) Close() error { return b.f.Close() }

@@ -1,0 +1,159 @@
+package redoxtest
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Fault changes the response to one request. Zero fields mean "normal".
+// After RetryAfter and Delay, at most one of ResetMidBody, Hang and Status
+// acts, in that order of precedence.
+type Fault struct {
+	// Status replies with this status and Body instead of processing the
+	// request; with 200 or 201 the body is sent as-is.
+	Status int
+	Body   string
+	// ContentType of Body; default text/html when Body is set.
+	ContentType string
+	// RetryAfter sets the Retry-After header (seconds or HTTP date) on
+	// whatever reply is sent.
+	RetryAfter string
+	// Delay waits before answering, giving up (and dropping the connection)
+	// if Close is called or the request context ends.
+	Delay time.Duration
+	// ResetMidBody reads about half the request body (at most 64 KiB, at
+	// least 1 byte), then resets the connection (SO_LINGER 0).
+	ResetMidBody bool
+	// Hang reads the whole body and then never answers, until the request
+	// context ends or Close is called.
+	Hang bool
+}
+
+// resetAfterMax caps how much of the body ResetMidBody reads.
+const resetAfterMax = 64 << 10
+
+// Script queues faults for upload requests; each request takes the next.
+func (h *Handler) Script(faults ...Fault) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.uploadFault = append(h.uploadFault, faults...)
+}
+
+// ScriptAuth queues faults for the three authentication endpoints; each
+// request to any of them takes the next.
+func (h *Handler) ScriptAuth(faults ...Fault) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.authFault = append(h.authFault, faults...)
+}
+
+// nextUploadFault takes the next upload fault, or a zero Fault.
+func (h *Handler) nextUploadFault() Fault {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return pop(&h.uploadFault)
+}
+
+// nextAuthFault takes the next authentication fault, or a zero Fault.
+func (h *Handler) nextAuthFault() Fault {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return pop(&h.authFault)
+}
+
+// pop removes and returns the first fault of q, or a zero Fault.
+func pop(q *[]Fault) Fault {
+	if len(*q) == 0 {
+		return Fault{}
+	}
+	f := (*q)[0]
+	*q = (*q)[1:]
+	return f
+}
+
+// applyFault acts out f and reports whether it answered the request (or
+// dropped it), in which case the handler must return.
+func (h *Handler) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Delay > 0 && !h.wait(r.Context(), f.Delay) {
+		return true
+	}
+	switch {
+	case f.ResetMidBody:
+		resetMidBody(w, r)
+		return true
+	case f.Hang:
+		_, _ = io.Copy(io.Discard, r.Body)
+		h.wait(r.Context(), -1)
+		return true
+	case f.Status != 0:
+		h.drain(w, r)
+		if f.Body != "" {
+			ct := f.ContentType
+			if ct == "" {
+				ct = "text/html"
+			}
+			w.Header().Set("Content-Type", ct)
+		}
+		w.WriteHeader(f.Status)
+		_, _ = io.WriteString(w, f.Body)
+		return true
+	}
+	return false
+}
+
+// wait waits for d (forever if d < 0) and reports whether it ran its
+// course. If Close is called first, the connection is dropped; if the
+// request context ends first, wait returns false.
+func (h *Handler) wait(ctx context.Context, d time.Duration) bool {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-timeout:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-h.done:
+		panic(http.ErrAbortHandler) // the server drops the connection, unlogged
+	}
+}
+
+// drain reads what is left of the request body, up to the upload limit,
+// so the client sees the reply rather than a write error.
+func (h *Handler) drain(w http.ResponseWriter, r *http.Request) {
+	n, _ := io.Copy(io.Discard, io.LimitReader(r.Body, h.cfg.MaxUploadSize+multipartSlack))
+	if n == h.cfg.MaxUploadSize+multipartSlack {
+		w.Header().Set("Connection", "close")
+	}
+}
+
+// resetMidBody reads part of the body, then closes the connection with
+// SO_LINGER 0 so the client sees a reset instead of a reply.
+func resetMidBody(w http.ResponseWriter, r *http.Request) {
+	n := int64(resetAfterMax)
+	if r.ContentLength >= 0 {
+		n = min(r.ContentLength/2, n)
+	}
+	n = max(n, 1)
+	_, _ = io.CopyN(io.Discard, r.Body, n)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok { // TLS
+		conn = tc.NetConn()
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}

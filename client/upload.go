@@ -1,0 +1,183 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// UploadOptions are the optional parts of one upload.
+type UploadOptions struct {
+	// Name is the file name Redox records; default: the base name of the path. It is cleaned
+	// like any name (PartFileName).
+	Name string
+	// Progress is called from the sending goroutine as file bytes go out; a retry starts
+	// again from zero. Keep it quick.
+	Progress func(sent, total int64)
+	// OnRetry is called before waiting to make attempt number next, with the failure that
+	// caused it.
+	OnRetry func(next int, wait time.Duration, cause *Error)
+}
+
+// Result is what an upload achieved. Attempts counts every request made, also on failure.
+type Result struct {
+	URI      string // the Redox file URI, set on success
+	FileName string // the name sent in the part header
+	Size     int64  // bytes of the file sent
+	Status   int    // HTTP status of the last reply, 0 when none came
+	Attempts int
+}
+
+// Upload sends the file at path to Redox and returns its URI. The file is checked first (see
+// CheckFile) and nothing is sent if it fails. Transient failures are retried per the policy;
+// a 401 gets one fresh token and one more try. Every failure is an *Error.
+func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (Result, error) {
+	size, err := CheckFile(path, c.maxSize)
+	if err != nil {
+		return Result{}, err
+	}
+	name := PartFileName(path)
+	if opts.Name != "" {
+		name = PartFileName(opts.Name)
+	}
+	res := Result{FileName: name, Size: size}
+	frame := newMultipartFrame(name)
+
+	var waited time.Duration
+	reauthorized := false
+	for transient := 1; ; {
+		res.Attempts++
+		uri, status, refused, e := c.attempt(ctx, path, size, frame, opts.Progress)
+		res.Status = status
+		if e == nil {
+			res.URI = uri
+			return res, nil
+		}
+		e.Path, e.Attempts = path, res.Attempts
+		switch {
+		case ctx.Err() != nil:
+			return res, cancelledError(ctx, path, res.Attempts)
+		case refused != "" && !reauthorized:
+			reauthorized = true
+			c.tokens.invalidate(refused)
+			continue
+		case !retryable(e) || transient >= c.retry.MaxAttempts:
+			return res, e
+		}
+		wait := c.retry.wait(transient, e.RetryAfter)
+		if waited+wait > c.retry.MaxTotalWait {
+			return res, e
+		}
+		transient++
+		if opts.OnRetry != nil {
+			opts.OnRetry(res.Attempts+1, wait, e)
+		}
+		if sleep(ctx, wait) != nil {
+			return res, cancelledError(ctx, path, res.Attempts)
+		}
+		waited += wait
+	}
+}
+
+func cancelledError(ctx context.Context, path string, attempts int) *Error {
+	return &Error{Kind: KindCancelled, Op: "upload", Path: path, Attempts: attempts, Err: context.Cause(ctx),
+		Message: "The upload was cancelled."}
+}
+
+// attempt makes one upload request. refused is the token a 401 refused, for the caller to
+// invalidate.
+func (c *Client) attempt(ctx context.Context, path string, size int64, frame multipartFrame,
+	progress func(sent, total int64)) (uri string, status int, refused string, _ *Error) {
+	tok, err := c.tokens.token(ctx)
+	if err != nil {
+		return "", 0, "", signInFailure(err)
+	}
+	file, err := openFileBody(path, size, progress)
+	if err != nil {
+		return "", 0, "", err.(*Error)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.uploadURL.String(), readCloser{frame.body(file), file})
+	if err != nil {
+		file.Close()
+		return "", 0, "", &Error{Kind: KindBadRequest, Op: "upload", Err: err, Message: "The upload could not be prepared."}
+	}
+	req.ContentLength = frame.length(size)
+	req.GetBody = func() (io.ReadCloser, error) {
+		again, err := openFileBody(path, size, progress)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{frame.body(again), again}, nil
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", frame.contentType)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := c.http.Do(req)
+	if bad := file.failure(); bad != nil {
+		if err == nil {
+			resp.Body.Close()
+		}
+		return "", 0, "", bad
+	}
+	if err != nil {
+		return "", 0, "", transportError("upload", err)
+	}
+	body, readErr := readReply(resp)
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return "", resp.StatusCode, tok.AccessToken, replyError("upload", resp, body, size)
+	case resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK:
+		return "", resp.StatusCode, "", replyError("upload", resp, body, size)
+	case readErr != nil:
+		return "", resp.StatusCode, "", badResponseError(resp.StatusCode, Excerpt(body), readErr)
+	}
+	uri, err = ParseUploadReply(body)
+	if err != nil {
+		return "", resp.StatusCode, "", badResponseError(resp.StatusCode, Excerpt(body), err)
+	}
+	return uri, resp.StatusCode, "", nil
+}
+
+// ParseUploadReply reads Redox's success body, {"URI": "https://blob.redoxengine.com/<id>"},
+// and returns the URI if it is an absolute http(s) URL.
+func ParseUploadReply(body []byte) (string, error) {
+	var r struct {
+		URI *string `json:"URI"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return "", errors.New("the reply is not JSON: " + err.Error())
+	}
+	if r.URI == nil || *r.URI == "" {
+		return "", errors.New("the reply has no URI")
+	}
+	u, err := url.Parse(*r.URI)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", errors.New("the URI in the reply is not an absolute http(s) URL")
+	}
+	return *r.URI, nil
+}
+
+// signInFailure makes any token failure an *Error; a TokenStore's own error text is kept as
+// the message, since the store speaks to the user about its keychain.
+func signInFailure(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		own := *e // the fetch's error is shared by every waiting upload; each gets its own copy
+		return &own
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return transportError("sign in", err)
+	}
+	return &Error{Kind: KindCredentials, Op: "sign in", Err: err, Message: err.Error()}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
