@@ -55,7 +55,7 @@ type fileBody struct {
 	bad *Error
 }
 
-func openFileBody(path string, size int64, progress func(sent, total int64)) (*fileBody, error) {
+func openFileBody(path string, size int64, progress func(sent, total int64)) (*fileBody, *Error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, openError(path, err)

@@ -23,7 +23,8 @@ type UploadOptions struct {
 	OnRetry func(next int, wait time.Duration, cause *Error)
 }
 
-// Result is what an upload achieved. Attempts counts every request made, also on failure.
+// Result is what an upload achieved. Attempts counts the upload requests made, also on
+// failure; sign-in requests are not counted.
 type Result struct {
 	URI      string // the Redox file URI, set on success
 	FileName string // the name sent in the part header
@@ -50,20 +51,23 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 	var waited time.Duration
 	reauthorized := false
 	for transient := 1; ; {
-		res.Attempts++
-		uri, status, refused, e := c.attempt(ctx, path, size, frame, opts.Progress)
-		res.Status = status
+		out := c.attempt(ctx, path, size, frame, opts.Progress)
+		if out.sent {
+			res.Attempts++
+			res.Status = out.status
+		}
+		e := out.err
 		if e == nil {
-			res.URI = uri
+			res.URI = out.uri
 			return res, nil
 		}
 		e.Path, e.Attempts = path, res.Attempts
 		switch {
 		case ctx.Err() != nil:
 			return res, cancelledError(ctx, path, res.Attempts)
-		case refused != "" && !reauthorized:
+		case out.refused != "" && !reauthorized:
 			reauthorized = true
-			c.tokens.invalidate(refused)
+			c.tokens.invalidate(out.refused)
 			continue
 		case !retryable(e) || transient >= c.retry.MaxAttempts:
 			return res, e
@@ -88,22 +92,30 @@ func cancelledError(ctx context.Context, path string, attempts int) *Error {
 		Message: "The upload was cancelled."}
 }
 
-// attempt makes one upload request. refused is the token a 401 refused, for the caller to
-// invalidate.
+// attemptOutcome is what one attempt came to.
+type attemptOutcome struct {
+	uri     string
+	sent    bool   // a request went out (false when signing in or opening the file failed)
+	status  int    // HTTP status of the reply, 0 when none came
+	refused string // the token a 401 refused, for the caller to invalidate
+	err     *Error
+}
+
+// attempt signs in if needed and makes one upload request.
 func (c *Client) attempt(ctx context.Context, path string, size int64, frame multipartFrame,
-	progress func(sent, total int64)) (uri string, status int, refused string, _ *Error) {
+	progress func(sent, total int64)) attemptOutcome {
 	tok, err := c.tokens.token(ctx)
 	if err != nil {
-		return "", 0, "", signInFailure(err)
+		return attemptOutcome{err: signInFailure(err)}
 	}
-	file, err := openFileBody(path, size, progress)
-	if err != nil {
-		return "", 0, "", err.(*Error)
+	file, ferr := openFileBody(path, size, progress)
+	if ferr != nil {
+		return attemptOutcome{err: ferr}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.uploadURL.String(), readCloser{frame.body(file), file})
 	if err != nil {
 		file.Close()
-		return "", 0, "", &Error{Kind: KindBadRequest, Op: "upload", Err: err, Message: "The upload could not be prepared."}
+		return attemptOutcome{err: &Error{Kind: KindBadRequest, Op: "upload", Err: err, Message: "The upload could not be prepared."}}
 	}
 	req.ContentLength = frame.length(size)
 	req.GetBody = func() (io.ReadCloser, error) {
@@ -119,29 +131,35 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	req.Header.Set("User-Agent", c.userAgent)
 
 	resp, err := c.http.Do(req)
+	out := attemptOutcome{sent: true}
 	if bad := file.failure(); bad != nil {
 		if err == nil {
 			resp.Body.Close()
 		}
-		return "", 0, "", bad
+		out.err = bad
+		return out
 	}
 	if err != nil {
-		return "", 0, "", transportError("upload", err)
+		out.err = transportError("upload", err)
+		return out
 	}
+	out.status = resp.StatusCode
 	body, readErr := readReply(resp)
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return "", resp.StatusCode, tok.AccessToken, replyError("upload", resp, body, size)
+		out.refused = tok.AccessToken
+		out.err = replyError("upload", resp, body, size)
 	case resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK:
-		return "", resp.StatusCode, "", replyError("upload", resp, body, size)
+		out.err = replyError("upload", resp, body, size)
 	case readErr != nil:
-		return "", resp.StatusCode, "", badResponseError(resp.StatusCode, Excerpt(body), readErr)
+		out.err = badResponseError(resp.StatusCode, Excerpt(body), readErr)
+	default:
+		out.uri, err = ParseUploadReply(body)
+		if err != nil {
+			out.err = badResponseError(resp.StatusCode, Excerpt(body), err)
+		}
 	}
-	uri, err = ParseUploadReply(body)
-	if err != nil {
-		return "", resp.StatusCode, "", badResponseError(resp.StatusCode, Excerpt(body), err)
-	}
-	return uri, resp.StatusCode, "", nil
+	return out
 }
 
 // ParseUploadReply reads Redox's success body, {"URI": "https://blob.redoxengine.com/<id>"},
