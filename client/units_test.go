@@ -157,7 +157,9 @@ func TestParsePrivateKey(t *testing.T) {
 	rsa1024, _ := rsa.GenerateKey(rand.Reader, 1024)
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	block := func(typ string, der []byte, _ ...error) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}) }
+	block := func(typ string, der []byte, _ ...error) []byte {
+		return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+	}
 	pkcs8 := func(k any) []byte { der, _ := x509.MarshalPKCS8PrivateKey(k); return der }
 	sec1 := func(k *ecdsa.PrivateKey) []byte { der, _ := x509.MarshalECPrivateKey(k); return der }
 	cert := block("CERTIFICATE", []byte("not parsed"))
