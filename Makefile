@@ -4,13 +4,17 @@ GO      ?= go
 export LANG ?= C.UTF-8
 FUZZTIME ?= 10s
 
-.PHONY: deps build demo run test lint unit fuzz bench clean
+.PHONY: deps build headless demo run test lint unit fuzz bench clean
 
 deps:
 	@bash scripts/deps.sh
 
 build: deps
 	$(GO) build -o $(BINARY) .
+
+# headless: the command line alone, no window and no graphics libraries (for servers).
+headless:
+	CGO_ENABLED=0 $(GO) build -tags headless -o $(BINARY)-headless .
 
 # demo: the main job, end to end, on the local stand-in: a few sample files uploaded, URIs printed.
 demo: build
@@ -32,9 +36,9 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client
 	$(GO) test -run='^$$' -fuzz='^FuzzParseUploadReply$$' -fuzztime=$(FUZZTIME) ./client
 
-bench: build
+bench: build headless
 	$(GO) test -run='^$$' -bench=. -benchmem ./client
-	@bash scripts/bench.sh ./$(BINARY)
+	@bash scripts/bench.sh ./$(BINARY) ./$(BINARY)-headless
 
 clean:
-	rm -f $(BINARY)
+	rm -f $(BINARY) $(BINARY)-headless

@@ -1,5 +1,6 @@
 // Command redox-uploader uploads files to Redox: a desktop window for clinical staff and, on the
-// same core, headless subcommands for scripts (see cli.go).
+// same core, headless subcommands for scripts (see cli.go). Built with the "headless" tag it
+// has no window and links no graphics libraries, for servers.
 package main
 
 import (
@@ -8,10 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	_ "redoxuploader/internal/localefix" // before Fyne initialises; see the package
 )
 
 // appID is the reverse-DNS identity Fyne keys preferences and storage on; never change it.
@@ -24,19 +22,5 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
-	runWindow()
-}
-
-// runWindow opens the desktop window. Until the upload window lands it only points to the
-// command line, which already does the work.
-func runWindow() {
-	a := app.NewWithID(appID)
-	w := a.NewWindow("Redox Uploader")
-	w.SetContent(container.NewPadded(widget.NewLabel(
-		"The drag-and-drop window is not built yet.\n\n" +
-			"Upload from a terminal meanwhile:\n" +
-			"  redox-uploader upload --sandbox FILE...   (practice, nothing leaves this computer)\n" +
-			"  redox-uploader help                         (all commands)")))
-	w.Resize(fyne.NewSize(560, 220))
-	w.ShowAndRun()
+	os.Exit(runWindow(os.Args[1:]))
 }

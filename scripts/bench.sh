@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # the contenders are called through sample/timed, which shellcheck cannot follow
+# Compares `redox-uploader upload` with curl on one local Redox sandbox, in one run:
+#   A  one 10 MiB file:            CLI vs one curl -F            (goal: CLI ≤ 1.00× curl)
+#   B  200 files of 100 KiB:       CLI --parallel 4 vs a sequential curl loop (goal ≤ 0.10×)
+#                                  and vs four curls at once, xargs -P 4     (goal ≤ 0.15×)
+# Both sides use the sandbox's static demo token, so they do the same work: no sign-in, one
+# multipart POST per file. Each figure is the median wall time of RUNS runs (default 5), after
+# one untimed warm-up. A missed goal is a measurement, not a failure: the script exits 0. It
+# exits non-zero only when something broke (the sandbox did not start, an upload failed, the
+# sandbox did not count the uploads it should have).
+#
+# A second binary, the headless build (no window, no graphics libraries), adds case A for it.
+#
+# Usage: bash scripts/bench.sh [./redox-uploader [./redox-uploader-headless]]   (RUNS=N: repetitions)
+set -uo pipefail
+bin=${1:-./redox-uploader}
+headless=${2:-}
+runs=${RUNS:-5}
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$bin" ] || die "$bin is not an executable; run 'make build' first"
+[ -z "$headless" ] || [ -x "$headless" ] || die "$headless is not an executable; run 'make headless' first"
+command -v curl >/dev/null || die "curl is not installed (Debian/Ubuntu: sudo apt-get install curl)"
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number, not '$runs'"
+
+dir=$(mktemp -d)
+sandbox_pid=
+cleanup() {
+  if [ -n "$sandbox_pid" ]; then
+    kill -TERM "$sandbox_pid" 2>/dev/null
+    wait "$sandbox_pid" 2>/dev/null
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the sandbox: port 0 lets the kernel pick a free port; the banner says which. ---------------
+"$bin" sandbox --addr 127.0.0.1:0 >"$dir/sandbox.out" 2>"$dir/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 100); do
+  grep -q 'Press Ctrl+C to stop' "$dir/sandbox.out" 2>/dev/null && break
+  kill -0 "$sandbox_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! grep -q 'Press Ctrl+C to stop' "$dir/sandbox.out"; then
+  kill -0 "$sandbox_pid" 2>/dev/null || { wait "$sandbox_pid"; echo "bench: '$bin sandbox' exited with status $?" >&2; }
+  sandbox_pid=
+  die "the sandbox did not start: $(cat "$dir/sandbox.err" "$dir/sandbox.out" 2>/dev/null)"
+fi
+url=$(awk '$1 == "upload" && $2 == "URL" { print $3; exit }' "$dir/sandbox.out")
+base=$(awk '$1 == "API" && $2 == "base" { print $3; exit }' "$dir/sandbox.out")
+api_key=$(awk '$1 == "legacy" { print $3; exit }' "$dir/sandbox.out")
+secret=$(sed -n 's/^ *legacy .*REDOX_API_SECRET=\([^ ]*\).*/\1/p' "$dir/sandbox.out")
+token=$(sed -n 's/^ *token *REDOX_ACCESS_TOKEN=\([^ ]*\).*/\1/p' "$dir/sandbox.out")
+for v in url base api_key secret token; do
+  [ -n "${!v}" ] || die "could not read '$v' from the sandbox banner: $(cat "$dir/sandbox.out")"
+done
+
+# --- files -----------------------------------------------------------------------------------
+mkdir "$dir/a" "$dir/b"
+head -c $((10 << 20)) /dev/urandom >"$dir/a/scan-10MiB.tiff"
+for i in $(seq -w 1 200); do head -c $((100 << 10)) /dev/urandom >"$dir/b/page-$i.pdf"; done
+big=$dir/a/scan-10MiB.tiff
+small=("$dir"/b/*.pdf)
+
+# --- the contenders --------------------------------------------------------------------------
+uploads=0 # what the sandbox should have stored by the end
+failed=0
+
+show_err() { # the start of the CLI's complaints (not 200 of them, nor Fyne's log lines)
+  grep -v -E '^    \(|^[0-9]{4}/[0-9]{2}/[0-9]{2} ' "$dir/cli.err" | head -n 3 >&2
+}
+cli() { # FILE... — one CLI run with the static token
+  REDOX_ACCESS_TOKEN=$token "$bin" upload --upload-url "$url" --api-base "$base" --auth token \
+    --parallel 4 "$@" >"$dir/cli.out" 2>"$dir/cli.err" || { show_err; return 1; }
+  [ "$(wc -l <"$dir/cli.out")" -eq "$#" ] || { echo "bench: the CLI printed $(wc -l <"$dir/cli.out") URIs for $# files" >&2; return 1; }
+}
+cli_headless() { # FILE... — the same with the headless build
+  local bin=$headless
+  cli "$@"
+}
+cli_legacy() { # FILE... — the same with the legacy API key (one sign-in request more)
+  REDOX_API_SECRET=$secret "$bin" upload --upload-url "$url" --api-base "$base" --auth legacy \
+    --api-key "$api_key" --parallel 4 "$@" >/dev/null 2>"$dir/cli.err" || { show_err; return 1; }
+}
+curl_one() { # FILE — exactly what the issue names, plus --fail so an HTTP error counts
+  curl -sS --fail -o /dev/null -H "Authorization: Bearer $token" -F "file=@$1" "$url"
+}
+cli_start() { "$bin" help >/dev/null 2>&1; }   # process start-up alone, for the notes
+curl_start() { curl --version >/dev/null; }
+curl_loop() { # FILE... — one curl after another
+  local f
+  for f in "$@"; do curl_one "$f" || return 1; done
+}
+curl_xargs() { # FILE... — four curls at a time
+  printf '%s\0' "$@" | xargs -0 -P 4 -I{} curl -sS --fail -o /dev/null \
+    -H "Authorization: Bearer $token" -F "file=@{}" "$url"
+}
+
+elapsed_ns=0
+timed() { # CMD... — runs CMD, sets elapsed_ns, counts a failure
+  local t0 rc
+  t0=$(date +%s%N)
+  "$@"
+  rc=$?
+  elapsed_ns=$(($(date +%s%N) - t0))
+  if [ "$rc" -ne 0 ]; then
+    echo "bench: failed: $1" >&2
+    failed=1
+  fi
+  return "$rc"
+}
+
+median() { # NS... — prints the median in seconds
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1e9 }'
+}
+
+sample() { # ARRAY FILES CMD... — one timed run of CMD; keeps the time unless this is the warm-up
+  local -n into=$1
+  local files=$2
+  shift 2
+  timed "$@" && uploads=$((uploads + files))
+  [ "$round" -gt 0 ] && into+=("$elapsed_ns")
+}
+
+# The contenders of a case take turns run by run, so drift on the machine hits them alike.
+a_cli=() a_headless=() a_legacy=() a_curl=() a_cli_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
+echo "Sandbox at $url; $runs timed runs per contender after one warm-up ($(nproc) CPUs)."
+for ((round = 0; round <= runs; round++)); do # round 0 is the warm-up
+  sample a_cli 1 cli "$big"
+  sample a_curl 1 curl_one "$big"
+  [ -z "$headless" ] || sample a_headless 1 cli_headless "$big"
+  sample a_legacy 1 cli_legacy "$big"
+  sample a_cli_start 0 cli_start
+  sample a_curl_start 0 curl_start
+done
+for ((round = 0; round <= runs; round++)); do
+  sample b_cli 200 cli "${small[@]}"
+  sample b_loop 200 curl_loop "${small[@]}"
+  sample b_xargs 200 curl_xargs "${small[@]}"
+done
+
+# --- did the sandbox store everything? -------------------------------------------------------
+kill -TERM "$sandbox_pid"
+wait "$sandbox_pid"
+sandbox_pid=
+stored=$(sed -n 's/^Sandbox stopped after \([0-9]*\) upload(s)\./\1/p' "$dir/sandbox.out")
+if [ "$stored" != "$uploads" ]; then
+  echo "bench: the sandbox stored ${stored:-?} files, the runs reported $uploads" >&2
+  failed=1
+fi
+
+# --- the table -------------------------------------------------------------------------------
+row() { # CASE CLI-S CURL-S GOAL
+  awk -v c="$1" -v a="$2" -v b="$3" -v g="$4" 'BEGIN {
+    r = (b > 0) ? a / b : 0
+    printf "%-34s %8.3f %8.3f %7.2f   ≤%-5.2f %s\n", c, a, b, r, g, (r <= g) ? "PASS" : "MISS" }'
+}
+echo
+printf "%-34s %8s %8s %7s   %-6s %s\n" case "CLI s" "curl s" ratio goal result
+row "A  1 × 10 MiB vs curl" "$(median "${a_cli[@]}")" "$(median "${a_curl[@]}")" 1.00
+[ -z "$headless" ] || row "A  1 × 10 MiB, headless build" "$(median "${a_headless[@]}")" "$(median "${a_curl[@]}")" 1.00
+row "B  200 × 100 KiB vs curl loop" "$(median "${b_cli[@]}")" "$(median "${b_loop[@]}")" 0.10
+row "B  200 × 100 KiB vs xargs -P 4" "$(median "${b_cli[@]}")" "$(median "${b_xargs[@]}")" 0.15
+printf "Notes: case A with --auth legacy (one sign-in more): %s s.\n" "$(median "${a_legacy[@]}")"
+printf "       start-up alone: redox-uploader help %s s, curl --version %s s.\n" \
+  "$(median "${a_cli_start[@]}")" "$(median "${a_curl_start[@]}")"
+echo "Medians of $runs runs; ${stored:-?} files stored by the sandbox."
+
+if [ "$failed" -ne 0 ]; then
+  echo "bench: something failed (see above); the figures are not trustworthy." >&2
+  exit 1
+fi
+exit 0
