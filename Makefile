@@ -4,7 +4,7 @@ GO      ?= go
 export LANG ?= C.UTF-8
 FUZZTIME ?= 10s
 
-.PHONY: deps build headless demo run test lint unit fuzz bench clean
+.PHONY: deps build headless demo run test lint unit keychain fuzz bench clean
 
 deps:
 	@bash scripts/deps.sh
@@ -23,7 +23,7 @@ demo: build
 run: build
 	./$(BINARY)
 
-test: deps lint unit fuzz
+test: deps lint unit keychain fuzz
 
 lint:
 	$(GO) vet ./...
@@ -31,6 +31,10 @@ lint:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+# keychain: the keychain test against a real Secret Service (gnome-keyring on a private bus).
+keychain:
+	bash scripts/keychain-test.sh
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,6 +28,13 @@ type cliResult struct {
 func runCmd(t *testing.T, env map[string]string, args ...string) cliResult {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
+	if _, ok := env["REDOX_UPLOADER_HOME"]; !ok { // never the user's own folders
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["REDOX_UPLOADER_HOME"] = t.TempDir()
+	}
 	code := runCLI(t.Context(), args, cliEnv{
 		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		getenv: func(k string) string { return env[k] },

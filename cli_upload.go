@@ -6,175 +6,270 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
+	"path/filepath"
 
+	"redoxuploader/app"
 	"redoxuploader/client"
 )
 
-// uploadFlags are the connection settings of an ad-hoc upload. Secrets never come from flags:
+// uploadFlags are the settings of one upload run. Secrets never come from flags:
 // REDOX_API_SECRET holds the legacy secret and REDOX_ACCESS_TOKEN a static token.
 type uploadFlags struct {
+	connection
+	profile       string
+	dataDir       string
+	json, sandbox bool
+	force         bool
+}
+
+// connection is how an ad-hoc upload (and `profile add`) reaches Redox.
+type connection struct {
 	uploadURL, apiBase            string
 	auth                          string
 	apiKey, clientID, keyID, pkey string
 	maxSize                       int64
 	parallel                      int
-	json, sandbox                 bool
 }
 
-func runUpload(ctx context.Context, args []string, env cliEnv) int {
-	var f uploadFlags
-	fs := newFlagSet("upload", "[FLAGS] FILE...", env)
-	fs.StringVar(&f.uploadURL, "upload-url", client.DefaultUploadURL, "Redox upload endpoint")
-	fs.StringVar(&f.apiBase, "api-base", client.DefaultAPIBase, "base URL of Redox's sign-in endpoints")
-	fs.StringVar(&f.auth, "auth", "", "sign-in method: legacy (API key + $REDOX_API_SECRET), oauth (client ID + key ID + private key), token ($REDOX_ACCESS_TOKEN); default: guessed from the other flags")
-	fs.StringVar(&f.apiKey, "api-key", "", "legacy API key (its secret comes from $REDOX_API_SECRET)")
-	fs.StringVar(&f.clientID, "client-id", "", "OAuth client ID")
-	fs.StringVar(&f.keyID, "key-id", "", "OAuth key ID (kid) registered with Redox")
-	fs.StringVar(&f.pkey, "private-key", "", "OAuth private key PEM `FILE` (PKCS#1, PKCS#8 or SEC1)")
-	fs.Int64Var(&f.maxSize, "max-size", client.DefaultMaxSize, "largest file to send, in `BYTES`")
-	fs.IntVar(&f.parallel, "parallel", 4, "files sent at once")
-	fs.BoolVar(&f.json, "json", false, "print one JSON object per file instead of PATH<TAB>URI")
-	fs.BoolVar(&f.sandbox, "sandbox", false, "upload to a local Redox stand-in started for this run (nothing leaves this computer)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		return usageError(env, "upload: name at least one file")
-	}
-	if f.parallel < 1 || f.parallel > 64 {
-		return usageError(env, "upload: --parallel must be between 1 and 64")
-	}
-	if f.sandbox {
-		sb, err := startSandbox("127.0.0.1:0")
-		if err != nil {
-			fmt.Fprintln(env.stderr, "redox-uploader: the sandbox could not start:", err)
-			return exitFailed
+func (c *connection) register(fs interface {
+	StringVar(*string, string, string, string)
+	Int64Var(*int64, string, int64, string)
+	IntVar(*int, string, int, string)
+}, parallel int) {
+	fs.StringVar(&c.uploadURL, "upload-url", client.DefaultUploadURL, "Redox upload endpoint")
+	fs.StringVar(&c.apiBase, "api-base", client.DefaultAPIBase, "base URL of Redox's sign-in endpoints")
+	fs.StringVar(&c.auth, "auth", "", "sign-in method: legacy (API key + secret), oauth (client ID + key ID + private key), token; default: guessed from the other flags")
+	fs.StringVar(&c.apiKey, "api-key", "", "legacy API key")
+	fs.StringVar(&c.clientID, "client-id", "", "OAuth client ID")
+	fs.StringVar(&c.keyID, "key-id", "", "OAuth key ID (kid) registered with Redox")
+	fs.StringVar(&c.pkey, "private-key", "", "OAuth private key PEM `FILE` (PKCS#1, PKCS#8 or SEC1)")
+	fs.Int64Var(&c.maxSize, "max-size", client.DefaultMaxSize, "largest file to send, in `BYTES`")
+	fs.IntVar(&c.parallel, "parallel", parallel, "files sent at once")
+}
+
+// method returns the sign-in method, guessed from the flags when --auth is left out.
+func (c connection) method(env cliEnv) (app.AuthMethod, error) {
+	switch {
+	case c.auth != "":
+		switch m := app.AuthMethod(c.auth); m {
+		case app.AuthLegacy, app.AuthOAuth, app.AuthToken:
+			return m, nil
 		}
-		defer sb.Close()
-		f.uploadURL, f.apiBase, f.auth, f.apiKey = sb.uploadURL(), sb.apiBase(), "legacy", sb.demo.APIKey
-		env.getenv = withEnv(env.getenv, "REDOX_API_SECRET", sb.demo.Secret)
+		return "", fmt.Errorf("--auth must be legacy, oauth or token, not %q", c.auth)
+	case c.clientID != "":
+		return app.AuthOAuth, nil
+	case c.apiKey != "":
+		return app.AuthLegacy, nil
+	case env.getenv("REDOX_ACCESS_TOKEN") != "":
+		return app.AuthToken, nil
 	}
-	c, err := newClientFromFlags(f, env)
+	return "", errors.New("say how to sign in: --auth legacy|oauth|token with its flags")
+}
+
+// profile turns the connection flags into a profile (not saved).
+func (c connection) profile(name string, env cliEnv) (app.Profile, error) {
+	m, err := c.method(env)
 	if err != nil {
-		return usageError(env, "upload: %v", err)
+		return app.Profile{}, err
 	}
-	return uploadAll(ctx, c, paths, f.parallel, f.json, env)
+	p := app.NewProfile(name)
+	p.Auth, p.APIKey, p.ClientID, p.KeyID = m, c.apiKey, c.clientID, c.keyID
+	p.UploadURL, p.APIBase, p.MaxSize, p.Parallel = c.uploadURL, c.apiBase, c.maxSize, c.parallel
+	return p, nil
 }
 
-// newClientFromFlags builds a client from the flags and the secret environment variables.
-func newClientFromFlags(f uploadFlags, env cliEnv) (*client.Client, error) {
-	opts := []client.Option{client.WithUploadURL(f.uploadURL), client.WithAPIBase(f.apiBase), client.WithMaxSize(f.maxSize)}
-	method := f.auth
-	if method == "" {
-		switch {
-		case f.clientID != "":
-			method = "oauth"
-		case f.apiKey != "":
-			method = "legacy"
-		case env.getenv("REDOX_ACCESS_TOKEN") != "":
-			method = "token"
-		default:
-			return nil, errors.New("say how to sign in: --auth legacy|oauth|token with its flags")
-		}
-	}
-	switch method {
-	case "legacy":
+// client builds a client for an ad-hoc upload, with the secret from the environment.
+func (c connection) client(p app.Profile, env cliEnv) (*client.Client, error) {
+	opts := []client.Option{client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize)}
+	switch p.Auth {
+	case app.AuthLegacy:
 		secret := env.getenv("REDOX_API_SECRET")
-		if f.apiKey == "" || secret == "" {
+		if p.APIKey == "" || secret == "" {
 			return nil, errors.New("--auth legacy needs --api-key and the secret in $REDOX_API_SECRET")
 		}
-		opts = append(opts, client.WithLegacyKey(f.apiKey, secret))
-	case "oauth":
-		if f.clientID == "" || f.keyID == "" || f.pkey == "" {
+		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
+	case app.AuthOAuth:
+		if p.ClientID == "" || p.KeyID == "" || c.pkey == "" {
 			return nil, errors.New("--auth oauth needs --client-id, --key-id and --private-key")
 		}
-		pem, err := os.ReadFile(f.pkey)
+		pem, err := os.ReadFile(c.pkey)
 		if err != nil {
 			return nil, fmt.Errorf("reading the private key: %w", err)
 		}
-		opts = append(opts, client.WithOAuth(f.clientID, f.keyID, pem))
-	case "token":
+		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, pem))
+	case app.AuthToken:
 		token := env.getenv("REDOX_ACCESS_TOKEN")
 		if token == "" {
 			return nil, errors.New("--auth token needs the token in $REDOX_ACCESS_TOKEN")
 		}
 		opts = append(opts, client.WithStaticToken(token))
-	default:
-		return nil, fmt.Errorf("--auth must be legacy, oauth or token, not %q", method)
 	}
 	return client.New(opts...)
 }
 
+// adHocProfileName names uploads made with connection flags in the history.
+const adHocProfileName = "Command line"
+
+func runUpload(ctx context.Context, args []string, env cliEnv) int {
+	var f uploadFlags
+	fs := newFlagSet("upload", "[FLAGS] FILE...", env)
+	f.connection.register(fs, 4)
+	fs.StringVar(&f.profile, "profile", "", "upload with the saved source `NAME` and its keychain secret")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object per file instead of PATH<TAB>URI")
+	fs.BoolVar(&f.sandbox, "sandbox", false, "upload to the built-in local Redox stand-in (nothing leaves this computer)")
+	fs.BoolVar(&f.force, "force", false, "upload files even if the same content was already uploaded to this source")
+	dataDir := dataDirFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	paths := fs.Args()
+	switch {
+	case len(paths) == 0:
+		return usageError(env, "upload: name at least one file")
+	case f.parallel < 1 || f.parallel > 16:
+		return usageError(env, "upload: --parallel must be between 1 and 16")
+	case f.profile != "" && f.sandbox:
+		return usageError(env, "upload: use either --profile or --sandbox")
+	}
+	var (
+		p      app.Profile
+		direct *client.Client
+		err    error
+	)
+	if f.profile == "" && !f.sandbox {
+		if p, err = f.connection.profile(adHocProfileName, env); err == nil {
+			direct, err = f.connection.client(p, env)
+		}
+		if err == nil {
+			err = p.Validate()
+		}
+		if err != nil {
+			return usageError(env, "upload: %v", err)
+		}
+	}
+
+	core, err := openCore(*dataDir, env)
+	if err != nil {
+		return coreError(env, err)
+	}
+	defer closeCore(core, env)
+	switch {
+	case f.sandbox:
+		p, err = core.Sandbox()
+	case f.profile != "":
+		p, err = core.Profile(f.profile)
+	default:
+		core.UseClient(p, direct)
+	}
+	if err != nil {
+		return coreError(env, err)
+	}
+	return uploadAll(ctx, core, p, paths, f, env)
+}
+
 // fileOutcome is one line of upload output.
 type fileOutcome struct {
+	ID        int64  `json:"id"`
 	Path      string `json:"path"`
+	Status    string `json:"status"`
 	URI       string `json:"uri,omitempty"`
 	Size      int64  `json:"size,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
 	Attempts  int    `json:"attempts"`
 	Error     string `json:"error,omitempty"`
 	ErrorKind string `json:"error_kind,omitempty"`
 	Detail    string `json:"detail,omitempty"`
 }
 
-// uploadAll sends the files, at most parallel at a time, and prints the outcomes in the order
-// the files were given, each as soon as it and those before it are done.
-func uploadAll(ctx context.Context, c *client.Client, paths []string, parallel int, asJSON bool, env cliEnv) int {
-	outcomes := make([]chan fileOutcome, len(paths))
-	for i := range outcomes {
-		outcomes[i] = make(chan fileOutcome, 1)
-	}
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(parallel, len(paths)) {
-		wg.Go(func() {
-			for i := range work {
-				outcomes[i] <- uploadOne(ctx, c, paths[i])
-			}
-		})
-	}
-	go func() {
-		for i := range paths {
-			work <- i
-		}
-		close(work)
-	}()
+func outcomeOf(r app.Record) fileOutcome {
+	return fileOutcome{ID: r.ID, Path: r.Path, Status: string(r.Status), URI: r.URI, Size: r.Size, SHA256: r.SHA256,
+		Attempts: r.Attempts, Error: r.ErrorMessage, ErrorKind: r.ErrorKind, Detail: r.ErrorDetail}
+}
 
+// uploadAll queues the files on the core and prints each outcome in the order the files were
+// given (folders expanded), as soon as it and those before it are final. Ctrl+C cancels what
+// is left; every row is journaled either way.
+func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []string, f uploadFlags, env cliEnv) int {
+	shown := asGiven(paths)
+	sub := core.Queue.Subscribe() // before Submit, so no event is missed
+	defer sub.Close()
+	s, err := core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: f.force})
+	for _, note := range s.Folders {
+		fmt.Fprintln(env.stderr, note)
+	}
+	if err != nil {
+		fmt.Fprintln(env.stderr, "redox-uploader:", err)
+	}
 	code := exitOK
-	for _, ch := range outcomes {
-		o := <-ch
-		if o.Error != "" {
-			code = exitFailed
-			fmt.Fprintf(env.stderr, "%s: %s\n    (%s)\n", oneLine(o.Path), o.Error, o.Detail)
-		}
-		switch {
-		case asJSON:
-			line, _ := json.Marshal(o)
-			fmt.Fprintf(env.stdout, "%s\n", line)
-		case o.Error == "":
-			fmt.Fprintf(env.stdout, "%s\t%s\n", oneLine(o.Path), o.URI)
+	if err != nil || len(s.IDs) == 0 {
+		code = exitFailed
+	}
+	final := map[int64]app.Record{}
+	next := 0
+	printReady := func() {
+		for ; next < len(s.IDs); next++ {
+			r, ok := final[s.IDs[next]]
+			if !ok {
+				return
+			}
+			r.Path = shown(r.Path)
+			if !printOutcome(r, f.json, env) {
+				code = exitFailed
+			}
 		}
 	}
-	wg.Wait()
+	cancelled := false
+	for next < len(s.IDs) {
+		select {
+		case e := <-sub.C:
+			if e.Final() {
+				final[e.Record.ID] = e.Record
+				printReady()
+			}
+		case <-ctx.Done():
+			if !cancelled {
+				cancelled = true
+				core.Queue.CancelAll()
+			}
+			ctx = context.Background() // keep reading until every row is journaled
+		}
+	}
 	return code
 }
 
-func uploadOne(ctx context.Context, c *client.Client, path string) fileOutcome {
-	res, err := c.Upload(ctx, path, client.UploadOptions{})
-	o := fileOutcome{Path: path, URI: res.URI, Size: res.Size, Attempts: res.Attempts}
-	if err != nil {
-		o.Error, o.ErrorKind, o.Detail = err.Error(), client.KindOf(err).String(), client.Detail(err)
+// printOutcome prints one row and reports whether it counts as success.
+func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
+	ok := r.Status == app.StatusDone || r.Status == app.StatusDuplicate
+	if r.Status == app.StatusDuplicate {
+		fmt.Fprintf(env.stderr, "%s: already uploaded to this source (row %d); this is that upload's URI. Use --force to send it again.\n",
+			oneLine(r.Path), r.DuplicateOf)
 	}
-	return o
+	if !ok {
+		fmt.Fprintf(env.stderr, "%s: %s\n    (%s)\n", oneLine(r.Path), r.ErrorMessage, r.ErrorDetail)
+	}
+	switch {
+	case asJSON:
+		line, _ := json.Marshal(outcomeOf(r))
+		fmt.Fprintf(env.stdout, "%s\n", line)
+	case ok:
+		fmt.Fprintf(env.stdout, "%s\t%s\n", oneLine(r.Path), r.URI)
+	}
+	return ok
 }
 
-// withEnv returns getenv with one variable overridden.
-func withEnv(getenv func(string) string, key, value string) func(string) string {
-	return func(k string) string {
-		if k == key {
-			return value
+// asGiven maps the absolute paths the queue records back to the spelling the user gave, for
+// files named directly; files found in folders keep their full paths.
+func asGiven(paths []string) func(string) string {
+	given := map[string]string{}
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			given[abs] = p
 		}
-		return getenv(k)
+	}
+	return func(abs string) string {
+		if p, ok := given[abs]; ok {
+			return p
+		}
+		return abs
 	}
 }

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"redoxuploader/client"
+)
+
+// Core is everything the GUI and the CLI share, opened once per process: settings, secrets,
+// history and the upload queue.
+type Core struct {
+	Paths    Paths
+	Settings *SettingsStore
+	Secrets  Secrets
+	History  *History
+	Queue    *Queue
+
+	mu      sync.Mutex
+	sandbox *Sandbox
+	direct  map[string]directClient // by profile name: clients a caller built itself
+}
+
+type directClient struct {
+	profile Profile
+	client  *client.Client
+}
+
+// Options adjust Open; the zero value is what the app uses.
+type Options struct {
+	KeychainService string // default KeychainService; tests use their own
+}
+
+// Open creates the folders if needed, opens the history (recovering rows a crash left behind)
+// and applies the retention setting.
+func Open(paths Paths, opts Options) (*Core, error) {
+	if err := paths.Ensure(); err != nil {
+		return nil, err
+	}
+	if opts.KeychainService == "" {
+		opts.KeychainService = KeychainService
+	}
+	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
+		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}}}
+	h, err := OpenHistory(paths.HistoryFile())
+	if err != nil {
+		return nil, err
+	}
+	c.History = h
+	c.Queue = NewQueue(h, c.clientFor)
+	if st, err := c.LoadSettings(); err == nil && st.RetentionDays > 0 {
+		cutoff := time.Now().AddDate(0, 0, -st.RetentionDays)
+		if _, err := h.Purge(context.Background(), cutoff); err != nil {
+			h.Close()
+			return nil, fmt.Errorf("applying the history retention setting: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Close finishes or cancels the uploads under way (waiting until ctx ends), then closes the
+// history and stops the sandbox.
+func (c *Core) Close(ctx context.Context) error {
+	err := c.Queue.Close(ctx)
+	err = errors.Join(err, c.History.Close())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sandbox != nil {
+		err = errors.Join(err, c.sandbox.Close())
+		c.sandbox = nil
+	}
+	return err
+}
+
+// LoadSettings reads the settings. A saved profile that no longer validates does not stop the
+// others: it is returned as it is (uploads through it are refused with its problems), and only
+// a settings file that cannot be read at all is an error.
+func (c *Core) LoadSettings() (Settings, error) {
+	st, err := c.Settings.Load()
+	var invalid *InvalidProfileError
+	if err != nil && !errors.As(err, &invalid) {
+		return st, err
+	}
+	return st, nil
+}
+
+// Sandbox returns the built-in Sandbox profile, starting the local stand-in on first use.
+func (c *Core) Sandbox() (Profile, error) {
+	sb, err := c.sandboxServer()
+	if err != nil {
+		return Profile{}, err
+	}
+	return sb.Profile(), nil
+}
+
+func (c *Core) sandboxServer() (*Sandbox, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sandbox == nil {
+		sb, err := StartSandbox("127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		c.sandbox = sb
+	}
+	return c.sandbox, nil
+}
+
+// Profile returns the saved profile with that name, or the Sandbox profile.
+func (c *Core) Profile(name string) (Profile, error) {
+	if name == SandboxProfileName {
+		return c.Sandbox()
+	}
+	st, err := c.LoadSettings()
+	if err != nil {
+		return Profile{}, err
+	}
+	p, ok := st.Profile(name)
+	if !ok {
+		return Profile{}, fmt.Errorf("there is no source named %q. Add it in Settings, or with 'redox-uploader profile add'", name)
+	}
+	return p, nil
+}
+
+// Client returns a Redox client for p: the sandbox's demo credentials for the Sandbox profile,
+// the keychain's secret and token cache for the others.
+func (c *Core) Client(p Profile) (*client.Client, error) { return c.clientFor(p) }
+
+// UseClient makes uploads through p use a client the caller built, for profiles that are
+// not saved and whose secret is not in the keychain (the command line's ad-hoc uploads).
+func (c *Core) UseClient(p Profile, cl *client.Client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.direct == nil {
+		c.direct = map[string]directClient{}
+	}
+	c.direct[p.Name] = directClient{profile: p, client: cl}
+}
+
+func (c *Core) clientFor(p Profile) (*client.Client, error) {
+	c.mu.Lock()
+	d, ok := c.direct[p.Name]
+	c.mu.Unlock()
+	if ok && d.profile == p {
+		return d.client, nil
+	}
+	if p.BuiltIn {
+		sb, err := c.sandboxServer()
+		if err != nil {
+			return nil, err
+		}
+		return client.New(sb.ClientOptions(p)...)
+	}
+	opts, err := c.Secrets.ClientOptions(p)
+	if err != nil {
+		return nil, err
+	}
+	return client.New(opts...)
+}
+
+// Resend queues the file of row id again to the profile that first uploaded it.
+func (c *Core) Resend(ctx context.Context, id int64, confirmChanged bool) (int64, error) {
+	original, err := c.History.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	p, err := c.Profile(original.Profile)
+	if err != nil {
+		return 0, fmt.Errorf("%s cannot be resent: %w", original.Name, err)
+	}
+	return c.Queue.Resend(ctx, original, p, confirmChanged)
+}

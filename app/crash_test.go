@@ -1,0 +1,129 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"redoxuploader/client"
+	"redoxuploader/client/redoxtest"
+)
+
+// TestCrashMidBatch: a process uploading a batch to a slow Redox is killed with SIGKILL; on
+// reopen every row is there, and none is left queued or uploading.
+func TestCrashMidBatch(t *testing.T) {
+	if os.Getenv("REDOX_CRASH_CHILD") != "" {
+		t.Skip("running as the child")
+	}
+	s := redoxtest.NewServer(redoxtest.Config{})
+	defer s.Close()
+	demo := s.AddDemoSources()
+	faults := make([]redoxtest.Fault, 40)
+	for i := range faults {
+		faults[i] = redoxtest.Fault{Delay: 300 * time.Millisecond}
+	}
+	s.Script(faults...)
+	dir, files := t.TempDir(), t.TempDir()
+	for i := range 20 {
+		writeRandom(t, files, fmt.Sprintf("scan-%02d.pdf", i), 50<<10)
+	}
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "REDOX_CRASH_CHILD=1", "CRASH_DB="+filepath.Join(dir, "history.db"), "CRASH_FILES="+files,
+		"CRASH_UPLOAD="+s.UploadURL(), "CRASH_API="+s.APIBase(), "CRASH_KEY="+demo.APIKey, "CRASH_SECRET="+demo.Secret)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var submitted []int64
+	done, started := map[int64]bool{}, map[int64]bool{}
+	lines := bufio.NewScanner(out)
+	for lines.Scan() && (len(done) < 2 || len(started) < len(done)+2) {
+		f := strings.Fields(lines.Text())
+		if len(f) < 2 {
+			continue
+		}
+		switch f[0] {
+		case "submitted":
+			for _, s := range f[1:] {
+				id, _ := strconv.ParseInt(s, 10, 64)
+				submitted = append(submitted, id)
+			}
+		case "started", "done":
+			id, _ := strconv.ParseInt(f[1], 10, 64)
+			map[string]map[int64]bool{"started": started, "done": done}[f[0]][id] = true
+		}
+	}
+	cmd.Process.Kill() // SIGKILL: no deferred code, no graceful shutdown
+	cmd.Wait()
+	if len(submitted) != 20 {
+		t.Fatalf("the child reported %d submitted rows before dying", len(submitted))
+	}
+
+	h, err := OpenHistory(filepath.Join(dir, "history.db"))
+	if err != nil {
+		t.Fatalf("reopening after the crash: %v", err)
+	}
+	defer h.Close()
+	count := map[Status]int{}
+	for _, id := range submitted {
+		rec, err := h.Get(t.Context(), id)
+		if err != nil {
+			t.Fatalf("row %d is missing after the crash: %v", id, err)
+		}
+		count[rec.Status]++
+		switch {
+		case done[id] && rec.Status != StatusDone:
+			t.Errorf("row %d was reported done, now %s", id, rec.Status)
+		case rec.Status != StatusDone && rec.Status != StatusUnknown && rec.Status != StatusInterrupted:
+			t.Errorf("row %d left %s", id, rec.Status)
+		case rec.Status != StatusDone && rec.ErrorMessage == "":
+			t.Errorf("row %d is %s without a message", id, rec.Status)
+		}
+	}
+	rec := h.Recovered()
+	if count[StatusUnknown] == 0 || count[StatusInterrupted] == 0 || rec.Unknown != count[StatusUnknown] || rec.Interrupted != count[StatusInterrupted] {
+		t.Errorf("statuses %v, recovery %+v: want some unknown (in flight) and some interrupted (waiting)", count, rec)
+	}
+	t.Logf("after SIGKILL: %v", count)
+}
+
+// TestCrashChild is the child of TestCrashMidBatch: it uploads and reports on stdout until it
+// is killed.
+func TestCrashChild(t *testing.T) {
+	if os.Getenv("REDOX_CRASH_CHILD") == "" {
+		t.Skip("only runs as the child of TestCrashMidBatch")
+	}
+	h, err := OpenHistory(os.Getenv("CRASH_DB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProfile("Crash")
+	p.UploadURL, p.APIBase, p.APIKey, p.Parallel = os.Getenv("CRASH_UPLOAD"), os.Getenv("CRASH_API"), os.Getenv("CRASH_KEY"), 2
+	q := NewQueue(h, func(p Profile) (*client.Client, error) {
+		return client.New(client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase),
+			client.WithLegacyKey(p.APIKey, os.Getenv("CRASH_SECRET")))
+	})
+	sub := q.Subscribe()
+	res, err := q.Submit(context.Background(), p, []string{os.Getenv("CRASH_FILES")}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("submitted %s\n", strings.Trim(fmt.Sprint(res.IDs), "[]"))
+	for e := range sub.C {
+		switch e.Kind {
+		case EventStarted, EventDone:
+			fmt.Printf("%s %d\n", e.Kind, e.Record.ID)
+		}
+	}
+}

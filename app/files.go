@@ -1,0 +1,136 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"redoxuploader/client"
+)
+
+// FolderNote says what became of a folder that was submitted: its files (one level deep) were
+// queued, and what was left out and why.
+type FolderNote struct {
+	Path       string
+	Files      int // regular files queued from it
+	Subfolders int // folders inside it, not entered
+	Skipped    int // hidden and system files (.DS_Store, Thumbs.db, desktop.ini)
+}
+
+// String is the plain-words summary shown to the user.
+func (n FolderNote) String() string {
+	s := fmt.Sprintf("Folder %q: %d file%s found", filepath.Base(n.Path), n.Files, plural(n.Files))
+	if n.Subfolders > 0 {
+		s += fmt.Sprintf(", %d folder%s inside it not opened (add them separately)", n.Subfolders, plural(n.Subfolders))
+	}
+	if n.Skipped > 0 {
+		s += fmt.Sprintf(", %d hidden or system file%s left out", n.Skipped, plural(n.Skipped))
+	}
+	return s + "."
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// expandPaths turns what the user dropped into the list of files to queue: files stay as
+// they are (even missing ones, which then get a row saying so), folders are replaced by the
+// files directly inside them, in name order.
+func expandPaths(paths []string) (files []string, notes []FolderNote) {
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		info, err := os.Stat(p)
+		if err != nil || !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		note := FolderNote{Path: p}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			files = append(files, p) // the upload check reports the unreadable folder in plain words
+			continue
+		}
+		var inside []string
+		for _, e := range entries {
+			full := filepath.Join(p, e.Name())
+			if isHiddenOrSystem(e.Name()) {
+				note.Skipped++
+				continue
+			}
+			st, err := os.Stat(full) // follows symlinks
+			if err == nil && st.IsDir() {
+				note.Subfolders++
+				continue
+			}
+			inside = append(inside, full)
+		}
+		sort.Strings(inside)
+		note.Files = len(inside)
+		files = append(files, inside...)
+		notes = append(notes, note)
+	}
+	return files, notes
+}
+
+func isHiddenOrSystem(name string) bool {
+	switch strings.ToLower(name) {
+	case "thumbs.db", "desktop.ini", "ehthumbs.db":
+		return true
+	}
+	return strings.HasPrefix(name, ".")
+}
+
+// hashFile returns the SHA-256 of the file at path and the size it hashed. The size and
+// modification time must be the same before and after, and equal to expectSize, or the file is
+// still being written and a client *Error of FileChanged is returned.
+func hashFile(path string, expectSize int64) (string, int64, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return "", 0, statError(path, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, statError(path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", n, &client.Error{Kind: client.KindFile, File: client.FileUnreadable, Path: path, Err: err,
+			Message: "The file could not be read to the end. It may be on a disconnected drive; check it and try again."}
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		return "", n, statError(path, err)
+	}
+	if n != expectSize || after.Size() != n || before.Size() != n || !after.ModTime().Equal(before.ModTime()) {
+		return "", n, changedError(path, n)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// statError reports a file that vanished or became unreadable after it was queued, in the
+// client's words.
+func statError(path string, err error) error {
+	_, cerr := client.CheckFile(path, 0)
+	if cerr != nil {
+		return cerr
+	}
+	return fmt.Errorf("reading %s: %w", filepath.Base(path), err)
+}
+
+func changedError(path string, size int64) *client.Error {
+	return &client.Error{Kind: client.KindFile, File: client.FileChanged, Path: path, Size: size,
+		Message: "The file changed while it was being checked; it may still be being written. Wait until it is " +
+			"finished, then add it again."}
+}

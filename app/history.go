@@ -1,0 +1,621 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrRecordNotFound is returned, wrapped, for an id that has no history row.
+var ErrRecordNotFound = errors.New("no such upload in the history")
+
+// Sentinels for the plain-words errors about the history file itself; match them with errors.Is.
+var (
+	ErrHistoryBusy    = errors.New("the upload history is busy")
+	ErrHistoryDamaged = errors.New("the upload history file is damaged")
+	ErrHistoryTooNew  = errors.New("the upload history is from a newer version of the app")
+)
+
+const (
+	// historyBusyTimeout is how long a write waits for another connection or process to finish
+	// its own before giving up with ErrHistoryBusy.
+	historyBusyTimeout = 5 * time.Second
+	// historyMaxConns bounds the connection pool; a CSV export streaming on one connection must
+	// not hold up the journal on another.
+	historyMaxConns = 8
+)
+
+// History is the upload journal: one SQLite row per upload, written before the work it
+// announces, so that no upload is ever lost from it. It is safe for concurrent use, and a
+// second process may open the same file at the same time.
+type History struct {
+	db        *sql.DB
+	path      string
+	lock      *instanceLock
+	shared    bool
+	recovered Recovery
+}
+
+// Recovery counts the rows OpenHistory changed because the previous session ended with them
+// in flight.
+type Recovery struct {
+	Interrupted int // were queued: never sent
+	Unknown     int // were uploading: Redox may have them
+}
+
+// The plain words recovery writes into rows a previous session left in flight.
+const (
+	interruptedMessage = "The app closed before this file was sent. Nothing reached Redox; send it again when ready."
+	unknownMessage     = "The app closed while this file was being sent. Redox may or may not have it: check before sending it again."
+	recoveredKind      = "app-closed"
+	recoveredDetail    = "set when the history was next opened: the row was still %s when the previous session ended (quit, crash or power loss)"
+)
+
+// historyMigrations take the schema forward: entry i takes a database from user_version i to
+// i+1, in one transaction that also sets user_version. Append only; never change a released one.
+var historyMigrations = []string{
+	// 1: the journal. Times are Unix nanoseconds; started and finished are NULL until set.
+	`CREATE TABLE uploads (
+		id            INTEGER PRIMARY KEY AUTOINCREMENT,
+		profile       TEXT    NOT NULL DEFAULT '',
+		source        TEXT    NOT NULL DEFAULT '',
+		environment   TEXT    NOT NULL DEFAULT '',
+		sandbox       INTEGER NOT NULL DEFAULT 0 CHECK (sandbox IN (0, 1)),
+		path          TEXT    NOT NULL DEFAULT '',
+		name          TEXT    NOT NULL DEFAULT '',
+		size          INTEGER NOT NULL DEFAULT 0,
+		sha256        TEXT    NOT NULL DEFAULT '',
+		mime          TEXT    NOT NULL DEFAULT '',
+		status        TEXT    NOT NULL CHECK (status IN ('queued', 'uploading', 'done', 'failed',
+		                          'cancelled', 'duplicate', 'interrupted', 'unknown')),
+		uri           TEXT    NOT NULL DEFAULT '',
+		error_kind    TEXT    NOT NULL DEFAULT '',
+		error_message TEXT    NOT NULL DEFAULT '',
+		error_detail  TEXT    NOT NULL DEFAULT '',
+		http_status   INTEGER NOT NULL DEFAULT 0,
+		attempts      INTEGER NOT NULL DEFAULT 0,
+		created       INTEGER NOT NULL,
+		started       INTEGER,
+		finished      INTEGER,
+		resent_from   INTEGER REFERENCES uploads (id) ON DELETE SET NULL,
+		duplicate_of  INTEGER REFERENCES uploads (id) ON DELETE SET NULL
+	) STRICT;
+	CREATE INDEX uploads_status ON uploads (status);
+	CREATE INDEX uploads_profile ON uploads (profile);
+	CREATE INDEX uploads_created ON uploads (created);
+	CREATE INDEX uploads_duplicate_check ON uploads (source, sha256, status);
+	CREATE INDEX uploads_resent_from ON uploads (resent_from) WHERE resent_from IS NOT NULL;
+	CREATE INDEX uploads_duplicate_of ON uploads (duplicate_of) WHERE duplicate_of IS NOT NULL;`,
+
+	// 2: substring search. A trigram FTS5 index over name, URI and hash, kept in step with
+	// uploads by triggers, and filled from the rows already there.
+	`CREATE VIRTUAL TABLE uploads_fts USING fts5 (name, uri, sha256,
+		content = 'uploads', content_rowid = 'id', tokenize = 'trigram');
+	INSERT INTO uploads_fts (uploads_fts) VALUES ('rebuild');
+	CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads BEGIN
+		INSERT INTO uploads_fts (rowid, name, uri, sha256) VALUES (new.id, new.name, new.uri, new.sha256);
+	END;
+	CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads BEGIN
+		INSERT INTO uploads_fts (uploads_fts, rowid, name, uri, sha256)
+			VALUES ('delete', old.id, old.name, old.uri, old.sha256);
+	END;
+	CREATE TRIGGER uploads_fts_update AFTER UPDATE OF name, uri, sha256 ON uploads BEGIN
+		INSERT INTO uploads_fts (uploads_fts, rowid, name, uri, sha256)
+			VALUES ('delete', old.id, old.name, old.uri, old.sha256);
+		INSERT INTO uploads_fts (rowid, name, uri, sha256) VALUES (new.id, new.name, new.uri, new.sha256);
+	END;`,
+}
+
+// OpenHistory opens the history database at path, creating it (folder 0700, file 0600) and
+// bringing its schema up to date. An opener that finds no other History using the file is the
+// primary: it marks rows a previous session left in flight as interrupted (were queued) or
+// unknown (were uploading); see Recovered. An opener while another History (in any process)
+// has the file open shares it and recovers nothing, so it never touches rows a live process is
+// sending; see Shared. Rows a crashed shared process left behind are recovered by the next
+// primary.
+//
+// Errors about the file itself are in plain words and match ErrHistoryBusy (another instance
+// holds it too long), ErrHistoryDamaged (not a SQLite database, or corrupt; the file is left as
+// it is) or ErrHistoryTooNew (written by a newer version; left as it is).
+func OpenHistory(path string) (*History, error) {
+	if path == "" {
+		return nil, errors.New("opening the upload history: no file name given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
+	}
+	if err := ensurePrivateDir(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("opening the upload history: %w", err)
+	}
+	lock, primary, err := lockInstance(abs + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	h, err := openLocked(abs, lock, primary)
+	if err != nil {
+		return nil, errors.Join(err, lock.release())
+	}
+	return h, nil
+}
+
+// openLocked does the work of OpenHistory once the instance lock is held.
+func openLocked(path string, lock *instanceLock, primary bool) (*History, error) {
+	if err := createPrivateFile(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", historyDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(historyMaxConns)
+	h := &History{db: db, path: path, lock: lock, shared: !primary}
+	if err := h.prepare(context.Background(), primary); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	if primary {
+		if err := lock.share(); err != nil {
+			return nil, errors.Join(err, db.Close())
+		}
+	}
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if err := restrictFile(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, errors.Join(err, db.Close())
+		}
+	}
+	return h, nil
+}
+
+// historyDSN is the driver's name for the database at path: a file: URI (so any character in
+// the path is safe) with the settings every pooled connection needs.
+func historyDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(historyBusyTimeout.Milliseconds(), 10)+")")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)") // a committed row survives a power cut, not just a crash
+	q.Set("_txlock", "immediate")         // transactions take the write lock up front: no upgrade deadlocks
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/...
+	}
+	return (&url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}).String()
+}
+
+// prepare checks the file is a history this version can read, switches it to WAL, migrates
+// it and, for the primary, recovers rows left in flight.
+func (h *History) prepare(ctx context.Context, primary bool) error {
+	version, err := userVersion(ctx, h.db)
+	if err != nil {
+		return h.dbError("opening the upload history", err)
+	}
+	if err := h.checkVersion(version); err != nil {
+		return err
+	}
+	var mode string
+	if err := h.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return h.dbError("opening the upload history", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("opening the upload history %s: the file system does not support the write-ahead log (journal mode %q)", h.path, mode)
+	}
+	for version < len(historyMigrations) {
+		if version, err = h.migrateOnce(ctx); err != nil {
+			return err
+		}
+	}
+	if primary {
+		if h.recovered, err = h.recoverInFlight(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// userVersion reads the schema version, PRAGMA user_version.
+func userVersion(ctx context.Context, q queryRower) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// checkVersion refuses a schema newer than this version knows, leaving the file untouched.
+func (h *History) checkVersion(version int) error {
+	if version <= len(historyMigrations) {
+		return nil
+	}
+	return &historyError{kind: ErrHistoryTooNew, msg: fmt.Sprintf("The upload history %s was written by a newer "+
+		"version of Redox Uploader (history format %d; this version reads up to %d). Install the newer version, "+
+		"or move the file aside to start a new history.", h.path, version, len(historyMigrations))}
+}
+
+// migrateOnce applies the next migration in a transaction that also sets user_version, and
+// returns the new version. Another process may have migrated first; then it does nothing.
+func (h *History) migrateOnce(ctx context.Context) (int, error) {
+	const op = "updating the upload history to this version"
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, h.dbError(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	version, err := userVersion(ctx, tx)
+	if err != nil {
+		return 0, h.dbError(op, err)
+	}
+	if err := h.checkVersion(version); err != nil {
+		return 0, err
+	}
+	if version == len(historyMigrations) {
+		return version, nil // another process got here first
+	}
+	if _, err := tx.ExecContext(ctx, historyMigrations[version]); err != nil {
+		return 0, h.dbError(fmt.Sprintf("%s (step %d)", op, version+1), err)
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version+1)); err != nil {
+		return 0, h.dbError(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, h.dbError(op, err)
+	}
+	return version + 1, nil
+}
+
+// recoverInFlight marks rows the previous session left queued as interrupted and rows it left
+// uploading as unknown, in one transaction. Only the primary runs it, so no live process has
+// rows in flight.
+func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
+	const op = "recovering uploads left unfinished"
+	var inFlight bool
+	err := h.db.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`).Scan(&inFlight)
+	if err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	if !inFlight {
+		return Recovery{}, nil
+	}
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	now := timeToDB(time.Now())
+	mark := func(from, to Status, message string) (int, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
+			error_message = ?, error_detail = ? WHERE status = ?`,
+			to, now, recoveredKind, message, fmt.Sprintf(recoveredDetail, from), from)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	var rec Recovery
+	if rec.Interrupted, err = mark(StatusQueued, StatusInterrupted, interruptedMessage); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	if rec.Unknown, err = mark(StatusUploading, StatusUnknown, unknownMessage); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	return rec, nil
+}
+
+// Recovered reports how many rows OpenHistory recovered; zero unless this History is the
+// primary.
+func (h *History) Recovered() Recovery { return h.recovered }
+
+// Shared reports whether another History (in this or another process) had the file open when
+// this one opened it. A shared History works normally but did not recover anything.
+func (h *History) Shared() bool { return h.shared }
+
+// Path returns the absolute path of the database file.
+func (h *History) Path() string { return h.path }
+
+// Close closes the database and releases the instance lock.
+func (h *History) Close() error {
+	err := h.db.Close()
+	if err != nil {
+		err = fmt.Errorf("closing the upload history: %w", err)
+	}
+	return errors.Join(err, h.lock.release())
+}
+
+// recordColumns are the uploads columns in Record field order, as scanRecord reads them.
+const recordColumns = `u.id, u.profile, u.source, u.environment, u.sandbox, u.path, u.name, u.size,
+	u.sha256, u.mime, u.status, u.uri, u.error_kind, u.error_message, u.error_detail, u.http_status,
+	u.attempts, u.created, u.started, u.finished, u.resent_from, u.duplicate_of`
+
+// Insert journals r as a new row, whatever its status, and sets r.ID (and r.Created to now if
+// it is zero). r.ID on entry is ignored.
+func (h *History) Insert(ctx context.Context, r *Record) error {
+	op := fmt.Sprintf("recording %q in the upload history", r.Name)
+	if !r.Status.Valid() {
+		return fmt.Errorf("%s: unknown status %q", op, r.Status)
+	}
+	if r.Created.IsZero() {
+		r.Created = time.Now()
+	}
+	res, err := h.db.ExecContext(ctx, `INSERT INTO uploads (profile, source, environment, sandbox,
+		path, name, size, sha256, mime, status, uri, error_kind, error_message, error_detail,
+		http_status, attempts, created, started, finished, resent_from, duplicate_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Profile, r.Source, r.Environment, r.Sandbox, r.Path, r.Name, r.Size, r.SHA256, r.MIME,
+		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
+		timeToDB(r.Created), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom),
+		idToDB(r.DuplicateOf))
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	r.ID = id
+	return nil
+}
+
+// MarkUploading journals that row id, which must be queued, is about to be sent: status
+// uploading, Started (now if zero) and attempts back to 0.
+func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time) error {
+	op := fmt.Sprintf("marking upload %d as sending", id)
+	if started.IsZero() {
+		started = time.Now()
+	}
+	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0
+		WHERE id = ? AND status = 'queued'`, timeToDB(started), id)
+	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
+}
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// SetHash journals the SHA-256 (lower-case hex) and size of row id, which must not be final.
+func (h *History) SetHash(ctx context.Context, id int64, sha256 string, size int64) error {
+	op := fmt.Sprintf("saving the checksum of upload %d", id)
+	if !sha256Hex.MatchString(sha256) {
+		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, sha256)
+	}
+	if size < 0 {
+		return fmt.Errorf("%s: negative size %d", op, size)
+	}
+	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET sha256 = ?, size = ?
+		WHERE id = ? AND status IN ('queued', 'uploading')`, sha256, size, id)
+	return h.checkChanged(ctx, op, id, res, err, StatusQueued, StatusUploading)
+}
+
+// Finish journals the outcome of row r.ID, which must still be queued or uploading: Status
+// (a final one), URI, ErrorKind, ErrorMessage, ErrorDetail, HTTPStatus, Attempts, Finished (set
+// to now if zero) and DuplicateOf. A row that is already final is never overwritten.
+func (h *History) Finish(ctx context.Context, r *Record) error {
+	op := fmt.Sprintf("recording the result of upload %d", r.ID)
+	if !r.Status.Final() {
+		return fmt.Errorf("%s: %q is not a final status", op, r.Status)
+	}
+	if r.Finished.IsZero() {
+		r.Finished = time.Now()
+	}
+	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
+		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?
+		WHERE id = ? AND status IN ('queued', 'uploading')`,
+		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
+		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.ID)
+	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
+}
+
+// checkChanged turns the result of an UPDATE of row id that must change exactly one row into
+// an error: the update's own, ErrRecordNotFound, or the row's status not being one of want.
+func (h *History) checkChanged(ctx context.Context, op string, id int64, res sql.Result, err error, want ...Status) error {
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var status Status
+	err = h.db.QueryRowContext(ctx, "SELECT status FROM uploads WHERE id = ?", id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", op, ErrRecordNotFound)
+	}
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	return fmt.Errorf("%s: the upload is already %s, not %s", op, status, joinStatuses(want))
+}
+
+func joinStatuses(ss []Status) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, " or ")
+}
+
+// Get returns row id, or an error wrapping ErrRecordNotFound.
+func (h *History) Get(ctx context.Context, id int64) (Record, error) {
+	op := fmt.Sprintf("reading upload %d from the history", id)
+	r, err := scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+" FROM uploads AS u WHERE u.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Record{}, fmt.Errorf("%s: %w", op, ErrRecordNotFound)
+	}
+	if err != nil {
+		return Record{}, h.dbError(op, err)
+	}
+	return r, nil
+}
+
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanRecord reads one row selected with recordColumns.
+func scanRecord(s rowScanner) (Record, error) {
+	var (
+		r                         Record
+		created                   int64
+		started, finished         sql.NullInt64
+		resentFrom, duplicateOfID sql.NullInt64
+	)
+	err := s.Scan(&r.ID, &r.Profile, &r.Source, &r.Environment, &r.Sandbox, &r.Path, &r.Name, &r.Size,
+		&r.SHA256, &r.MIME, &r.Status, &r.URI, &r.ErrorKind, &r.ErrorMessage, &r.ErrorDetail, &r.HTTPStatus,
+		&r.Attempts, &created, &started, &finished, &resentFrom, &duplicateOfID)
+	if err != nil {
+		return Record{}, err
+	}
+	r.Created = time.Unix(0, created)
+	r.Started = timeFromDB(started)
+	r.Finished = timeFromDB(finished)
+	r.ResentFrom = resentFrom.Int64
+	r.DuplicateOf = duplicateOfID.Int64
+	return r, nil
+}
+
+// The range of times Unix nanoseconds can hold (years 1678 to 2262).
+var (
+	minDBTime = time.Unix(0, -1<<63)
+	maxDBTime = time.Unix(0, 1<<63-1)
+)
+
+// unixNanos returns t in Unix nanoseconds, clamped to what an int64 holds.
+func unixNanos(t time.Time) int64 {
+	switch {
+	case t.Before(minDBTime):
+		return -1 << 63
+	case t.After(maxDBTime):
+		return 1<<63 - 1
+	}
+	return t.UnixNano()
+}
+
+// timeToDB stores a zero time as NULL and any other as Unix nanoseconds.
+func timeToDB(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return unixNanos(t)
+}
+
+func timeFromDB(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64)
+}
+
+// idToDB stores the id 0 (none) as NULL, as the foreign keys require.
+func idToDB(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// historyError is a plain-words error about the history file: what happened and what to do.
+// It matches its kind (ErrHistoryBusy, ErrHistoryDamaged, ErrHistoryTooNew) and its cause with
+// errors.Is and errors.As.
+type historyError struct {
+	kind error
+	msg  string
+	err  error // the SQLite error, for IT; may be nil
+}
+
+func (e *historyError) Error() string {
+	if e.err == nil {
+		return e.msg
+	}
+	return e.msg + " (" + e.err.Error() + ")"
+}
+
+func (e *historyError) Unwrap() []error {
+	if e.err == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.err}
+}
+
+// dbError wraps an error from the database for op (a phrase like "reading upload 3"): a lock
+// that outlived the busy timeout becomes ErrHistoryBusy and a damaged file ErrHistoryDamaged,
+// both in plain words; anything else gets op as context. A nil err stays nil.
+func (h *History) dbError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &historyError{kind: ErrHistoryBusy, err: err, msg: fmt.Sprintf("The upload history is busy "+
+				"(%s): another Redox Uploader may be using it. Wait a moment and try again.", op)}
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return damagedHistoryError(h.path, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func damagedHistoryError(path string, err error) error {
+	return &historyError{kind: ErrHistoryDamaged, err: err, msg: fmt.Sprintf("The upload history file %s is "+
+		"damaged or is not a Redox Uploader history. Quit Redox Uploader, move the file aside (rename it; do not "+
+		"delete it, IT may be able to recover it) and start the app again to begin a new history.", path)}
+}
+
+// createPrivateFile creates the database file with mode 0600 before SQLite does (SQLite gives
+// its -wal and -shm files the same mode), or takes group and other access away from an
+// existing one.
+func createPrivateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("creating the upload history %s: %w", path, err)
+		}
+		if runtime.GOOS != "windows" {
+			if err := os.Chmod(path, 0o600); err != nil { // whatever the umask
+				return fmt.Errorf("creating the upload history %s: %w", path, err)
+			}
+		}
+		return nil
+	case errors.Is(err, os.ErrExist):
+		return restrictFile(path)
+	default:
+		return fmt.Errorf("creating the upload history %s: %w", path, err)
+	}
+}
+
+// restrictFile takes group and other access away from path, if it has any.
+func restrictFile(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("checking the upload history file %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("the upload history %s is a folder, not a file", path)
+	}
+	if runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, fi.Mode().Perm()&^0o077); err != nil {
+		return fmt.Errorf("making the upload history file %s private: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Page sizes for Search.
+const (
+	DefaultSearchLimit = 100
+	MaxSearchLimit     = 10000
+)
+
+const (
+	// minTrigramText is the shortest text the trigram index can find.
+	minTrigramText = 3
+	// maxCoverTrigrams is how many trigrams of ASCII text the index looks up; see trigramCover.
+	maxCoverTrigrams = 4
+)
+
+// Query selects history rows. The zero Query selects every row.
+type Query struct {
+	// Text is a case-insensitive substring of the name, URI or SHA-256; "" matches all.
+	// Leading and trailing spaces are ignored. Text of three or more characters is looked up
+	// in the trigram index. The index needs three characters, so one or two are matched with
+	// LIKE alone, which scans the rows newest first and folds only ASCII letters: fast for a
+	// page, as such short text matches often, but Count and ExportCSV then read every row.
+	Text     string
+	Statuses []Status // any of these; empty matches all
+	Profile  string   // exact profile name; "" matches all
+	Since    time.Time
+	Until    time.Time // Since ≤ Created < Until; a zero bound is open
+	BeforeID int64     // keyset paging: only rows with ID < BeforeID; 0 starts from the newest
+	Limit    int       // Search page size: ≤ 0 means DefaultSearchLimit, at most MaxSearchLimit
+}
+
+// Search returns the rows q selects, newest first (ID descending), at most q.Limit of them.
+// For the next page, search again with BeforeID set to the last row's ID.
+func (h *History) Search(ctx context.Context, q Query) ([]Record, error) {
+	const op = "searching the upload history"
+	p, err := planQuery(q, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	rows, err := h.db.QueryContext(ctx, p.selectSQL()+" LIMIT ?", append(p.args, pageLimit(q.Limit))...)
+	if err != nil {
+		return nil, h.dbError(op, err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, h.dbError(op, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, h.dbError(op, err)
+	}
+	return out, nil
+}
+
+// Recent returns the newest limit rows (see Query.Limit), newest first.
+func (h *History) Recent(ctx context.Context, limit int) ([]Record, error) {
+	return h.Search(ctx, Query{Limit: limit})
+}
+
+// Count returns how many rows q selects, ignoring Limit and BeforeID.
+func (h *History) Count(ctx context.Context, q Query) (int, error) {
+	const op = "counting uploads in the history"
+	p, err := planQuery(q, false)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", op, err)
+	}
+	var n int
+	if err := h.db.QueryRowContext(ctx, "SELECT count(*) FROM "+p.from+p.whereSQL(), p.args...).Scan(&n); err != nil {
+		return 0, h.dbError(op, err)
+	}
+	return n, nil
+}
+
+// LatestDone returns the newest done row that uploaded the file with this SHA-256 to this
+// source, for the duplicate check. found is false when there is none (or sha256 is "").
+func (h *History) LatestDone(ctx context.Context, source, sha256 string) (r Record, found bool, err error) {
+	if sha256 == "" {
+		return Record{}, false, nil
+	}
+	r, err = scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+` FROM uploads AS u
+		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`, source, sha256))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Record{}, false, nil
+	case err != nil:
+		return Record{}, false, h.dbError("looking for an earlier upload of the same file", err)
+	}
+	return r, true, nil
+}
+
+// Purge deletes the final rows created before olderThan and returns how many it deleted.
+// Queued and uploading rows always stay. A zero olderThan deletes nothing. Rows that pointed
+// at a deleted row (ResentFrom, DuplicateOf) keep their own data and lose only the link.
+func (h *History) Purge(ctx context.Context, olderThan time.Time) (int, error) {
+	if olderThan.IsZero() {
+		return 0, nil
+	}
+	res, err := h.db.ExecContext(ctx, `DELETE FROM uploads WHERE created < ?
+		AND status NOT IN ('queued', 'uploading')`, unixNanos(olderThan))
+	if err != nil {
+		return 0, h.dbError("deleting old rows from the upload history", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, h.dbError("deleting old rows from the upload history", err)
+	}
+	return int(n), nil
+}
+
+// pageLimit applies Query.Limit's default and maximum.
+func pageLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return DefaultSearchLimit
+	case limit > MaxSearchLimit:
+		return MaxSearchLimit
+	}
+	return limit
+}
+
+// queryPlan is the SQL a Query turns into, without the LIMIT.
+type queryPlan struct {
+	from  string // uploads AS u, joined behind the trigram index when the text uses it
+	order string // the id column rows come out newest first on
+	where []string
+	args  []any
+}
+
+// planQuery turns q into SQL. keyset applies q.BeforeID.
+//
+// Text of three or more characters drives the query from the trigram index (CROSS JOIN keeps
+// it the outer loop), which hands back matching rowids newest first, so a page stops after
+// Limit matches. ASCII text looks up a few of its trigrams and LIKE confirms the candidates;
+// other text is one FTS5 phrase, exact but slower as it reads every trigram's positions.
+func planQuery(q Query, keyset bool) (queryPlan, error) {
+	p := queryPlan{from: "uploads AS u", order: "u.id"}
+	text := strings.TrimSpace(q.Text)
+	switch {
+	case text == "":
+	case utf8.RuneCountInString(text) < minTrigramText:
+		p.addLike(text)
+	case isASCII(text):
+		p.useTrigrams(trigramCover(text))
+		p.addLike(text)
+	default:
+		p.useTrigrams(ftsPhrase(text))
+	}
+	if len(q.Statuses) > 0 {
+		args := make([]any, len(q.Statuses))
+		for i, s := range q.Statuses {
+			if !s.Valid() {
+				return queryPlan{}, fmt.Errorf("unknown status %q", s)
+			}
+			args[i] = s
+		}
+		p.add("u.status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+	}
+	if q.Profile != "" {
+		p.add("u.profile = ?", q.Profile)
+	}
+	if !q.Since.IsZero() {
+		p.add("u.created >= ?", unixNanos(q.Since))
+	}
+	if !q.Until.IsZero() {
+		p.add("u.created < ?", unixNanos(q.Until))
+	}
+	if keyset && q.BeforeID > 0 {
+		p.add(p.order+" < ?", q.BeforeID)
+	}
+	return p, nil
+}
+
+// useTrigrams drives the query from the trigram index with an FTS5 query.
+func (p *queryPlan) useTrigrams(match string) {
+	p.from = "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid"
+	p.order = "uploads_fts.rowid"
+	p.add("uploads_fts MATCH ?", match)
+}
+
+// addLike keeps rows whose name, URI or SHA-256 holds text (ASCII case-insensitively).
+func (p *queryPlan) addLike(text string) {
+	like := "%" + escapeLike(text) + "%"
+	p.add(`(u.name LIKE ? ESCAPE '\' OR u.uri LIKE ? ESCAPE '\' OR u.sha256 LIKE ? ESCAPE '\')`, like, like, like)
+}
+
+func (p *queryPlan) add(cond string, args ...any) {
+	p.where = append(p.where, cond)
+	p.args = append(p.args, args...)
+}
+
+func (p *queryPlan) whereSQL() string {
+	if len(p.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(p.where, " AND ")
+}
+
+// selectSQL selects the rows as records, newest first.
+func (p *queryPlan) selectSQL() string {
+	return "SELECT " + recordColumns + " FROM " + p.from + p.whereSQL() + " ORDER BY " + p.order + " DESC"
+}
+
+// trigramCover returns an FTS5 query for the rows that hold up to maxCoverTrigrams trigrams of
+// text (ASCII, at least three characters): the first, the last and some evenly between. Every
+// row holding text matches; a LIKE must drop the rows that hold the trigrams but not the text.
+// Looking up a few trigrams is several times faster than a phrase of all of them.
+func trigramCover(text string) string {
+	starts := len(text) - minTrigramText + 1
+	n := min(maxCoverTrigrams, (len(text)+minTrigramText-1)/minTrigramText)
+	terms := make([]string, n)
+	for i := range n {
+		at := 0
+		if n > 1 {
+			at = i * (starts - 1) / (n - 1)
+		}
+		terms[i] = ftsPhrase(text[at : at+minTrigramText])
+	}
+	return strings.Join(terms, " AND ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// ftsPhrase quotes text as one FTS5 phrase: inside double quotes only a double quote is
+// special, and it is doubled.
+func ftsPhrase(text string) string {
+	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+}
+
+// likeEscaper escapes LIKE's wildcards and its escape character (backslash, with ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func escapeLike(text string) string { return likeEscaper.Replace(text) }

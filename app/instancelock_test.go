@@ -1,0 +1,190 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The re-executed test binary runs as a second process when these are set.
+const (
+	historyHelperMode = "REDOX_HISTORY_HELPER"    // "writer" or "journal-forever"
+	historyHelperDB   = "REDOX_HISTORY_HELPER_DB" // the database path
+	helperRows        = 100                       // rows each side writes in the two-process test
+)
+
+// TestHelperProcess is not a test: the two-process tests re-execute the test binary to run it
+// as a separate process holding its own lock.
+func TestHelperProcess(t *testing.T) {
+	mode := os.Getenv(historyHelperMode)
+	if mode == "" {
+		return
+	}
+	if err := runHistoryHelper(mode, os.Getenv(historyHelperDB), os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// runHistoryHelper is the second process. writer: open, say how it opened, wait for "go",
+// write helperRows rows, say so and close. journal-forever: journal rows queued then uploading,
+// printing each after it is committed, until killed.
+func runHistoryHelper(mode, path string, in io.Reader, out io.Writer) error {
+	ctx := context.Background()
+	h, err := OpenHistory(path)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	switch mode {
+	case "writer":
+		rec := h.Recovered()
+		fmt.Fprintf(out, "opened shared=%t interrupted=%d unknown=%d\n", h.Shared(), rec.Interrupted, rec.Unknown)
+		if line, err := bufio.NewReader(in).ReadString('\n'); err != nil || line != "go\n" {
+			return fmt.Errorf("waiting for go: %q, %v", line, err)
+		}
+		for i := range helperRows {
+			r := Record{Profile: "child", Name: fmt.Sprintf("child-%03d.pdf", i), Status: StatusDone}
+			if err := h.Insert(ctx, &r); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(out, "wrote", helperRows)
+		return nil
+	case "journal-forever":
+		for i := 0; ; i++ {
+			r := Record{Name: fmt.Sprintf("batch-%05d.pdf", i), Status: StatusQueued}
+			if err := h.Insert(ctx, &r); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "queued", r.ID)
+			if err := h.MarkUploading(ctx, r.ID, time.Now()); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "uploading", r.ID)
+		}
+	}
+	return fmt.Errorf("unknown helper mode %q", mode)
+}
+
+// historyHelper returns the command that runs runHistoryHelper in a child process.
+func historyHelper(t *testing.T, mode, path string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
+	t.Helper()
+	cmd = exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), historyHelperMode+"="+mode, historyHelperDB+"="+path)
+	stderr = &strings.Builder{}
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, bufio.NewScanner(out), stderr
+}
+
+func TestHistoryTwoProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	h, err := OpenHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx := t.Context()
+	ours := insertRecord(t, h, Record{Profile: "parent", Name: "in-flight.pdf", Status: StatusQueued})
+
+	cmd, stdin, stdout, stderr := historyHelper(t, "writer", path)
+	if !stdout.Scan() {
+		t.Fatalf("the child did not open the history: %v %s", cmd.Wait(), stderr)
+	}
+	if got := stdout.Text(); got != "opened shared=true interrupted=0 unknown=0" {
+		t.Errorf("child: %q; want it shared, recovering nothing", got)
+	}
+	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range helperRows { // while the child writes too
+		insertRecord(t, h, Record{Profile: "parent", Name: fmt.Sprintf("parent-%03d.pdf", i), Status: StatusDone})
+	}
+	if !stdout.Scan() || stdout.Text() != fmt.Sprint("wrote ", helperRows) {
+		t.Errorf("child did not finish: %q", stdout.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v\n%s", err, stderr)
+	}
+
+	for profile, want := range map[string]int{"parent": helperRows + 1, "child": helperRows} {
+		if n, err := h.Count(ctx, Query{Profile: profile}); err != nil || n != want {
+			t.Errorf("%s rows: %d, %v; want %d", profile, n, err, want)
+		}
+	}
+	if got := getRecord(t, h, ours.ID); got.Status != StatusQueued {
+		t.Errorf("the parent's queued row became %s while the parent was running", got.Status)
+	}
+	if got, err := h.Search(ctx, Query{Text: "child-099"}); err != nil || len(got) != 1 {
+		t.Errorf("the child's rows are not in the search index: %v, %v", got, err)
+	}
+}
+
+// TestHistoryKillMidWrite kills a process in the middle of journaling; every row it reported
+// as written is there after reopening, recovered, and the file is sound.
+func TestHistoryKillMidWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	cmd, _, stdout, stderr := historyHelper(t, "journal-forever", path)
+	reported := map[int64]string{}
+	for len(reported) < 40 && stdout.Scan() {
+		var state string
+		var id int64
+		if _, err := fmt.Sscan(stdout.Text(), &state, &id); err != nil {
+			t.Fatalf("child said %q: %v", stdout.Text(), err)
+		}
+		reported[id] = state
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil || len(reported) < 40 {
+		t.Fatalf("child ended by itself (%v) after %d rows\n%s", err, len(reported), stderr)
+	}
+
+	h, err := OpenHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx := t.Context()
+	for id, state := range reported {
+		got := getRecord(t, h, id)
+		if state == "uploading" && got.Status != StatusUnknown ||
+			state == "queued" && got.Status != StatusInterrupted && got.Status != StatusUnknown {
+			t.Errorf("row %d was reported %s, reopened as %s", id, state, got.Status)
+		}
+	}
+	if n, err := h.Count(ctx, Query{Statuses: []Status{StatusQueued, StatusUploading}}); err != nil || n != 0 {
+		t.Errorf("%d rows still in flight after recovery (%v)", n, err)
+	}
+	rec := h.Recovered()
+	if total, err := h.Count(ctx, Query{}); err != nil || rec.Interrupted+rec.Unknown != total {
+		t.Errorf("Recovered() = %+v for %d rows (%v)", rec, total, err)
+	}
+	var check string
+	if err := h.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check: %q, %v", check, err)
+	}
+	if _, err := h.db.ExecContext(ctx, "INSERT INTO uploads_fts (uploads_fts) VALUES ('integrity-check')"); err != nil {
+		t.Errorf("search index integrity: %v", err)
+	}
+}

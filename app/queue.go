@@ -1,0 +1,438 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"redoxuploader/client"
+)
+
+// ClientSource builds the Redox client for a profile: credentials from the keychain, the
+// profile's token cache. It runs on a queue worker, never on the caller of Submit.
+type ClientSource func(Profile) (*client.Client, error)
+
+// ErrQueueClosed is returned by Submit and Resend after Close.
+var ErrQueueClosed = errors.New("the upload queue is shutting down; no new uploads are accepted")
+
+// progressInterval throttles progress events to at most ten a second per file.
+const progressInterval = 100 * time.Millisecond
+
+// Queue uploads files with bounded concurrency per profile, journaling every state change in
+// the history before the work it announces, and emitting an event for each change.
+type Queue struct {
+	history   *History
+	newClient ClientSource
+	events    broadcaster
+	now       func() time.Time
+
+	ctx  context.Context // parent of every upload; stop cancels them all
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	lanes   map[string]*lane // by profile name
+	active  map[int64]*job   // started, not yet finished
+	clients map[string]cachedClient
+}
+
+// lane holds the waiting jobs of one profile and counts its workers.
+type lane struct {
+	pending []*job
+	running int
+}
+
+type job struct {
+	rec     Record
+	profile Profile
+	force   bool // upload even if the same content is already done for this source
+	ctx     context.Context
+	cancel  context.CancelFunc
+}
+
+type cachedClient struct {
+	profile Profile
+	client  *client.Client
+}
+
+// NewQueue returns a queue that journals into h and gets clients from newClient.
+func NewQueue(h *History, newClient ClientSource) *Queue {
+	ctx, stop := context.WithCancel(context.Background())
+	return &Queue{history: h, newClient: newClient, now: time.Now, ctx: ctx, stop: stop,
+		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{}}
+}
+
+// Subscribe returns a subscription to every event from now on.
+func (q *Queue) Subscribe() *Subscription { return q.events.subscribe() }
+
+// SubmitOptions change how files are queued.
+type SubmitOptions struct {
+	// Force uploads files whose content was already uploaded to the same source.
+	Force bool
+}
+
+// Submission is what Submit did: one row per file, in order, and a note per folder.
+type Submission struct {
+	IDs     []int64
+	Folders []FolderNote
+}
+
+// Submit queues files for upload to profile p. Folders are expanded one level. Every file gets
+// a row: a file that fails its checks (missing, empty, over the limit...) gets a failed row with
+// the reason, the others are queued. It returns once the rows are journaled; the uploads run
+// on the queue's workers.
+func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts SubmitOptions) (Submission, error) {
+	if err := p.Validate(); err != nil {
+		return Submission{}, err
+	}
+	files, notes := expandPaths(paths)
+	sub := Submission{Folders: notes}
+	for _, path := range files {
+		rec := q.newRecord(p, path)
+		size, err := client.CheckFile(path, p.MaxSize)
+		rec.Size = size
+		if err != nil {
+			setFailure(&rec, err, 0)
+			rec.Finished = rec.Created
+		}
+		id, err := q.journal(ctx, &rec, p, opts.Force)
+		if err != nil {
+			return sub, err
+		}
+		sub.IDs = append(sub.IDs, id)
+	}
+	return sub, nil
+}
+
+func (q *Queue) newRecord(p Profile, path string) Record {
+	name := client.PartFileName(path)
+	return Record{Profile: p.Name, Source: p.SourceID(), Environment: string(p.Environment), Sandbox: p.BuiltIn,
+		Path: path, Name: name, MIME: client.ContentTypeFor(name), Status: StatusQueued, Created: q.now()}
+}
+
+// journal inserts rec and, when it is queued, hands it to its profile's lane.
+func (q *Queue) journal(ctx context.Context, rec *Record, p Profile, force bool) (int64, error) {
+	q.mu.Lock()
+	closed := q.closed
+	q.mu.Unlock()
+	if closed {
+		return 0, ErrQueueClosed
+	}
+	if err := q.history.Insert(ctx, rec); err != nil {
+		return 0, err
+	}
+	if rec.Status != StatusQueued {
+		q.events.publish(Event{Kind: EventFailed, Record: *rec})
+		return rec.ID, nil
+	}
+	q.events.publish(Event{Kind: EventQueued, Record: *rec})
+	jctx, cancel := context.WithCancel(q.ctx)
+	q.enqueue(&job{rec: *rec, profile: p, force: force, ctx: jctx, cancel: cancel})
+	return rec.ID, nil
+}
+
+// enqueue adds j to its lane and starts a worker if the lane is below its limit. Waiting jobs
+// hold no file open and no goroutine.
+func (q *Queue) enqueue(j *job) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	l := q.lanes[j.profile.Name]
+	if l == nil {
+		l = &lane{}
+		q.lanes[j.profile.Name] = l
+	}
+	l.pending = append(l.pending, j)
+	if l.running < max(j.profile.Parallel, 1) {
+		l.running++
+		q.wg.Add(1)
+		go q.work(l)
+	}
+}
+
+// work runs a lane's jobs one after another until none are left.
+func (q *Queue) work(l *lane) {
+	defer q.wg.Done()
+	for {
+		q.mu.Lock()
+		if len(l.pending) == 0 {
+			l.running--
+			q.mu.Unlock()
+			return
+		}
+		j := l.pending[0]
+		l.pending = l.pending[1:]
+		q.active[j.rec.ID] = j
+		q.mu.Unlock()
+
+		q.run(j)
+
+		q.mu.Lock()
+		delete(q.active, j.rec.ID)
+		q.mu.Unlock()
+		j.cancel()
+	}
+}
+
+// run takes one queued row to a final state: hash, duplicate check, upload.
+func (q *Queue) run(j *job) {
+	rec := j.rec
+	if j.ctx.Err() != nil {
+		q.finish(&rec, EventCancelled)
+		return
+	}
+	sum, size, err := hashFile(rec.Path, rec.Size)
+	if err != nil {
+		setFailure(&rec, err, 0)
+		q.finish(&rec, EventFailed)
+		return
+	}
+	rec.SHA256, rec.Size = sum, size
+	if err := q.history.SetHash(j.ctx, rec.ID, sum, size); err != nil {
+		q.journalFailure(&rec, err)
+		return
+	}
+	if !j.force {
+		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, sum)
+		if err != nil {
+			q.journalFailure(&rec, err)
+			return
+		}
+		if found {
+			rec.Status, rec.URI, rec.DuplicateOf = StatusDuplicate, earlier.URI, earlier.ID
+			q.finish(&rec, EventDuplicate)
+			return
+		}
+	}
+	c, err := q.clientFor(j.profile)
+	if err != nil {
+		setFailure(&rec, err, 0)
+		if rec.ErrorKind == "" {
+			rec.ErrorKind = client.KindCredentials.String()
+		}
+		q.finish(&rec, EventFailed)
+		return
+	}
+	if j.ctx.Err() != nil {
+		q.finish(&rec, EventCancelled)
+		return
+	}
+	rec.Started = q.now()
+	if err := q.history.MarkUploading(context.WithoutCancel(j.ctx), rec.ID, rec.Started); err != nil {
+		q.journalFailure(&rec, err) // journal first: what could not be journaled is not sent
+		return
+	}
+	rec.Status = StatusUploading
+	q.events.publish(Event{Kind: EventStarted, Record: rec})
+
+	res, err := c.Upload(j.ctx, rec.Path, client.UploadOptions{
+		Name:     rec.Name,
+		Progress: q.progressReporter(rec),
+		OnRetry: func(next int, wait time.Duration, cause *client.Error) {
+			q.events.publish(Event{Kind: EventRetrying, Record: rec, Attempt: next, MaxAttempts: client.DefaultRetryPolicy().MaxAttempts,
+				Wait: wait, Message: cause.Error()})
+		},
+	})
+	rec.Attempts = res.Attempts
+	rec.HTTPStatus = res.Status
+	switch {
+	case err == nil:
+		rec.Status, rec.URI = StatusDone, res.URI
+		q.finish(&rec, EventDone)
+	case client.KindOf(err) == client.KindCancelled:
+		q.finish(&rec, EventCancelled)
+	default:
+		setFailure(&rec, err, res.Attempts)
+		q.finish(&rec, EventFailed)
+	}
+}
+
+// progressReporter returns a progress callback that publishes at most ten events a second,
+// and always the last one.
+func (q *Queue) progressReporter(rec Record) func(sent, total int64) {
+	var last time.Time
+	return func(sent, total int64) {
+		now := time.Now()
+		if sent < total && now.Sub(last) < progressInterval {
+			return
+		}
+		last = now
+		q.events.publish(Event{Kind: EventProgress, Record: rec, Sent: sent, Total: total})
+	}
+}
+
+// finish journals rec's final state and announces it. The write is not cancellable: a
+// cancelled upload must still be recorded as such.
+func (q *Queue) finish(rec *Record, kind EventKind) {
+	switch kind {
+	case EventDone:
+		rec.Status = StatusDone
+	case EventDuplicate:
+		rec.Status = StatusDuplicate
+	case EventCancelled:
+		rec.Status = StatusCancelled
+		rec.ErrorKind = client.KindCancelled.String()
+		if rec.ErrorMessage == "" {
+			rec.ErrorMessage = cancelledMessage(rec)
+		}
+	default:
+		rec.Status = StatusFailed
+	}
+	rec.Finished = q.now()
+	if err := q.history.Finish(context.Background(), rec); err != nil {
+		rec.ErrorDetail = joinDetail(rec.ErrorDetail, "the history could not record this: "+err.Error())
+	}
+	q.events.publish(Event{Kind: kind, Record: *rec})
+}
+
+func cancelledMessage(rec *Record) string {
+	if rec.Started.IsZero() {
+		return "Cancelled before it was sent. Nothing reached Redox."
+	}
+	return "Cancelled while sending. Redox did not confirm the file; send it again if it is still needed."
+}
+
+// journalFailure ends a row whose journal write failed: the work it would have announced is
+// not done.
+func (q *Queue) journalFailure(rec *Record, err error) {
+	rec.ErrorKind = "history"
+	rec.ErrorMessage = "The upload history could not be written, so this file was not sent. Check that the disk is " +
+		"not full, then add the file again."
+	rec.ErrorDetail = err.Error()
+	q.finish(rec, EventFailed)
+}
+
+// setFailure copies an upload error into the row: plain message, kind, detail, status.
+func setFailure(rec *Record, err error, attempts int) {
+	rec.ErrorMessage = err.Error()
+	rec.ErrorDetail = client.Detail(err)
+	rec.Attempts = attempts
+	var e *client.Error
+	if errors.As(err, &e) {
+		rec.ErrorKind = e.Kind.String()
+		rec.HTTPStatus = e.Status
+	}
+	rec.Status = StatusFailed
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// clientFor returns the cached client of a profile, building a new one when the profile's
+// settings changed, so concurrent uploads of a profile share one token.
+func (q *Queue) clientFor(p Profile) (*client.Client, error) {
+	q.mu.Lock()
+	cached, ok := q.clients[p.Name]
+	q.mu.Unlock()
+	if ok && cached.profile == p {
+		return cached.client, nil
+	}
+	c, err := q.newClient(p)
+	if err != nil {
+		return nil, err
+	}
+	q.mu.Lock()
+	q.clients[p.Name] = cachedClient{profile: p, client: c}
+	q.mu.Unlock()
+	return c, nil
+}
+
+// Cancel stops one row: a waiting one is journaled as cancelled at once, a running one as
+// soon as its upload stops. It reports whether the row was waiting or running.
+func (q *Queue) Cancel(id int64) bool {
+	q.mu.Lock()
+	if j, ok := q.active[id]; ok {
+		q.mu.Unlock()
+		j.cancel()
+		return true
+	}
+	var found *job
+	for _, l := range q.lanes {
+		for i, j := range l.pending {
+			if j.rec.ID == id {
+				found = j
+				l.pending = append(l.pending[:i], l.pending[i+1:]...)
+				break
+			}
+		}
+	}
+	q.mu.Unlock()
+	if found == nil {
+		return false
+	}
+	found.cancel()
+	q.finish(&found.rec, EventCancelled)
+	return true
+}
+
+// CancelAll cancels every waiting and running row and returns how many there were.
+func (q *Queue) CancelAll() int {
+	q.mu.Lock()
+	var waiting []*job
+	for _, l := range q.lanes {
+		waiting = append(waiting, l.pending...)
+		l.pending = nil
+	}
+	running := make([]*job, 0, len(q.active))
+	for _, j := range q.active {
+		running = append(running, j)
+	}
+	q.mu.Unlock()
+	for _, j := range running {
+		j.cancel()
+	}
+	for _, j := range waiting {
+		j.cancel()
+		q.finish(&j.rec, EventCancelled)
+	}
+	return len(waiting) + len(running)
+}
+
+// Pending reports how many rows are waiting or running.
+func (q *Queue) Pending() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := len(q.active)
+	for _, l := range q.lanes {
+		n += len(l.pending)
+	}
+	return n
+}
+
+// Close stops accepting work, cancels what has not started, lets running uploads finish
+// until ctx ends, then cancels them; every row is journaled before Close returns.
+func (q *Queue) Close(ctx context.Context) error {
+	q.mu.Lock()
+	q.closed = true
+	var waiting []*job
+	for _, l := range q.lanes {
+		waiting = append(waiting, l.pending...)
+		l.pending = nil
+	}
+	q.mu.Unlock()
+	for _, j := range waiting {
+		j.cancel()
+		j.rec.ErrorMessage = "The app was closed before this file was sent. Nothing reached Redox; add it again when ready."
+		q.finish(&j.rec, EventCancelled)
+	}
+	idle := make(chan struct{})
+	go func() {
+		q.wg.Wait()
+		close(idle)
+	}()
+	select {
+	case <-idle:
+		q.stop()
+		return nil
+	case <-ctx.Done():
+		q.stop()
+		<-idle
+		return fmt.Errorf("uploads still running at shutdown were cancelled: %w", ctx.Err())
+	}
+}

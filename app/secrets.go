@@ -1,0 +1,209 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"redoxuploader/client"
+)
+
+// Secrets keeps each profile's secret (legacy API secret, OAuth private key PEM or bearer
+// token) and its token cache in the OS keychain, and builds clients from them. Nothing it holds
+// is ever logged, printed, saved elsewhere or put in an error message.
+type Secrets struct {
+	Keychain Keychain
+}
+
+func secretKey(p Profile) string { return "profile/" + p.Name + "/secret" }
+func tokenKey(p Profile) string  { return "profile/" + p.Name + "/token" }
+
+// secretWhat names the secret a profile's sign-in method needs.
+func secretWhat(m AuthMethod) string {
+	switch m {
+	case AuthOAuth:
+		return "private key (PEM)"
+	case AuthToken:
+		return "access token"
+	default:
+		return "API secret"
+	}
+}
+
+// SetSecret checks secret against p's sign-in method (an API secret, an OAuth private key in
+// PEM, or a bearer token), stores it in the keychain, and drops p's cached token, which may
+// belong to the old secret.
+func (s Secrets) SetSecret(p Profile, secret string) error {
+	if msg := nameProblem(p.Name, p.BuiltIn); msg != "" {
+		return errors.New(msg)
+	}
+	value, err := normalizeSecret(p.Auth, secret)
+	if err != nil {
+		return err
+	}
+	if err := s.Keychain.Set(secretKey(p), value); err != nil {
+		return fmt.Errorf("storing the %s of profile %q: %w", secretWhat(p.Auth), p.Name, err)
+	}
+	if err := s.Keychain.Delete(tokenKey(p)); err != nil {
+		return fmt.Errorf("clearing the saved sign-in of profile %q: %w", p.Name, err)
+	}
+	return nil
+}
+
+// normalizeSecret trims what pasting adds and refuses what cannot work, without ever quoting
+// the secret.
+func normalizeSecret(m AuthMethod, secret string) (string, error) {
+	secret = strings.TrimSpace(secret)
+	oneWord := func(what string) error {
+		if secret == "" {
+			return errors.New("Enter the " + what + "; it is empty.")
+		}
+		if strings.IndexFunc(secret, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			return errors.New("The " + what + " must be one word without spaces or line breaks; paste it again exactly.")
+		}
+		return nil
+	}
+	switch m {
+	case AuthLegacy:
+		return secret, oneWord("API secret")
+	case AuthToken:
+		if len(secret) > 7 && strings.EqualFold(secret[:7], "bearer ") {
+			secret = strings.TrimSpace(secret[7:])
+		}
+		return secret, oneWord("access token")
+	case AuthOAuth:
+		if secret == "" {
+			return "", errors.New("Enter the private key; it is empty.")
+		}
+		secret += "\n"
+		if _, err := client.ParsePrivateKey([]byte(secret)); err != nil {
+			return "", fmt.Errorf("The private key cannot be used: %v. Paste the whole PEM text, from -----BEGIN to -----END, of an RSA or P-384 (ES384) key.", err)
+		}
+		return secret, nil
+	default:
+		return "", fmt.Errorf("choose a sign-in method for the profile before storing its secret")
+	}
+}
+
+// Secret returns p's secret from the keychain. When there is none the error matches
+// ErrSecretNotFound and says how IT can store it.
+func (s Secrets) Secret(p Profile) (string, error) {
+	v, err := s.Keychain.Get(secretKey(p))
+	if errors.Is(err, ErrSecretNotFound) {
+		return "", fmt.Errorf("%w IT can enter the %s for profile %q in Settings, or run: redox-uploader profile set-secret %s",
+			err, secretWhat(p.Auth), p.Name, shellQuote(p.Name))
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the %s of profile %q: %w", secretWhat(p.Auth), p.Name, err)
+	}
+	return v, nil
+}
+
+// DeleteProfile removes p's secret and cached token from the keychain; what is not there is
+// not an error.
+func (s Secrets) DeleteProfile(p Profile) error {
+	for _, key := range []string{secretKey(p), tokenKey(p)} {
+		if err := s.Keychain.Delete(key); err != nil {
+			return fmt.Errorf("removing the keychain entries of profile %q: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// TokenStore is p's token cache in the keychain, for client.WithTokenStore: a restart reuses a
+// valid token instead of signing in again. A token saved for another source (the profile's API
+// key, client ID or addresses changed since) is not handed out.
+func (s Secrets) TokenStore(p Profile) client.TokenStore {
+	return keychainTokenStore{k: s.Keychain, key: tokenKey(p), source: p.SourceID(), apiBase: p.APIBase}
+}
+
+type keychainTokenStore struct {
+	k       Keychain
+	key     string
+	source  string
+	apiBase string
+}
+
+// savedToken is the keychain entry of a token cache.
+type savedToken struct {
+	Access  string    `json:"access"`
+	Expires time.Time `json:"expires,omitzero"`
+	Refresh string    `json:"refresh,omitempty"`
+	Source  string    `json:"source"`
+	APIBase string    `json:"apiBase"`
+}
+
+// LoadToken returns the saved token, or a zero Token when there is none (or none usable).
+func (ts keychainTokenStore) LoadToken() (client.Token, error) {
+	v, err := ts.k.Get(ts.key)
+	if errors.Is(err, ErrSecretNotFound) {
+		return client.Token{}, nil
+	}
+	if err != nil {
+		return client.Token{}, fmt.Errorf("reading the saved sign-in: %w", err)
+	}
+	var st savedToken
+	if json.Unmarshal([]byte(v), &st) != nil || st.Source != ts.source || st.APIBase != ts.apiBase {
+		return client.Token{}, nil // unreadable or another source's: sign in again, then overwrite
+	}
+	return client.Token{AccessToken: st.Access, Expires: st.Expires, RefreshToken: st.Refresh}, nil
+}
+
+// SaveToken keeps t for the next process.
+func (ts keychainTokenStore) SaveToken(t client.Token) error {
+	data, err := json.Marshal(savedToken{Access: t.AccessToken, Expires: t.Expires, Refresh: t.RefreshToken,
+		Source: ts.source, APIBase: ts.apiBase})
+	if err != nil {
+		return errors.New("encoding the sign-in for the keychain failed")
+	}
+	if err := ts.k.Set(ts.key, string(data)); err != nil {
+		return fmt.Errorf("saving the sign-in: %w", err)
+	}
+	return nil
+}
+
+// ClientOptions returns what client.New needs to upload for p: its addresses and size limit,
+// its credentials from the keychain, and (for methods that sign in) its token cache. The queue
+// and the CLI build their clients with it.
+func (s Secrets) ClientOptions(p Profile) ([]client.Option, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	secret, err := s.Secret(p)
+	if err != nil {
+		return nil, err
+	}
+	opts := []client.Option{
+		client.WithUploadURL(p.UploadURL),
+		client.WithAPIBase(p.APIBase),
+		client.WithMaxSize(p.MaxSize),
+	}
+	switch p.Auth {
+	case AuthLegacy:
+		opts = append(opts, client.WithLegacyKey(p.APIKey, secret), client.WithTokenStore(s.TokenStore(p)))
+	case AuthOAuth:
+		key, err := client.ParsePrivateKey([]byte(secret))
+		if err != nil {
+			return nil, fmt.Errorf("the private key stored for profile %q cannot be used (%v); store it again", p.Name, err)
+		}
+		opts = append(opts, client.WithCredentials(client.OAuthJWT{ClientID: p.ClientID, KeyID: p.KeyID, Key: key}),
+			client.WithTokenStore(s.TokenStore(p)))
+	case AuthToken:
+		// The token is the secret itself: caching it again would only make a second copy.
+		opts = append(opts, client.WithStaticToken(secret))
+	}
+	return opts, nil
+}
+
+// shellQuote quotes a profile name for a command line a person can paste.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@+", r)))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
