@@ -176,14 +176,19 @@ type fileOutcome struct {
 	Size      int64  `json:"size,omitempty"`
 	SHA256    string `json:"sha256,omitempty"`
 	Attempts  int    `json:"attempts"`
+	Note      string `json:"note,omitempty"` // with status duplicate: when it was first uploaded
 	Error     string `json:"error,omitempty"`
 	ErrorKind string `json:"error_kind,omitempty"`
 	Detail    string `json:"detail,omitempty"`
 }
 
 func outcomeOf(r app.Record) fileOutcome {
-	return fileOutcome{ID: r.ID, Path: r.Path, Status: string(r.Status), URI: r.URI, Size: r.Size, SHA256: r.SHA256,
+	o := fileOutcome{ID: r.ID, Path: r.Path, Status: string(r.Status), URI: r.URI, Size: r.Size, SHA256: r.SHA256,
 		Attempts: r.Attempts, Error: r.ErrorMessage, ErrorKind: r.ErrorKind, Detail: r.ErrorDetail}
+	if r.Status == app.StatusDuplicate {
+		o.Note, o.Error = r.ErrorMessage, ""
+	}
+	return o
 }
 
 // uploadAll queues the files on the core and prints each outcome in the order the files were

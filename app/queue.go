@@ -37,6 +37,7 @@ type Queue struct {
 	lanes   map[string]*lane // by profile name
 	active  map[int64]*job   // started, not yet finished
 	clients map[string]cachedClient
+	content map[string]chan struct{} // source+hash being checked or sent, closed when final
 }
 
 // lane holds the waiting jobs of one profile and counts its workers.
@@ -62,7 +63,8 @@ type cachedClient struct {
 func NewQueue(h *History, newClient ClientSource) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
 	return &Queue{history: h, newClient: newClient, now: time.Now, ctx: ctx, stop: stop,
-		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{}}
+		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
+		content: map[string]chan struct{}{}}
 }
 
 // Subscribe returns a subscription to every event from now on.
@@ -195,6 +197,12 @@ func (q *Queue) run(j *job) {
 		return
 	}
 	if !j.force {
+		release, ok := q.claimContent(j.ctx, rec.Source+"|"+sum)
+		if !ok {
+			q.finish(&rec, EventCancelled)
+			return
+		}
+		defer release()
 		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, sum)
 		if err != nil {
 			q.journalFailure(&rec, err)
@@ -202,6 +210,8 @@ func (q *Queue) run(j *job) {
 		}
 		if found {
 			rec.Status, rec.URI, rec.DuplicateOf = StatusDuplicate, earlier.URI, earlier.ID
+			rec.ErrorMessage = "Already uploaded to this source on " + earlier.Finished.Local().Format("2 Jan 2006 15:04") +
+				". The earlier URI is shown; upload it again only if Redox needs a second copy."
 			q.finish(&rec, EventDuplicate)
 			return
 		}
@@ -246,6 +256,33 @@ func (q *Queue) run(j *job) {
 	default:
 		setFailure(&rec, err, res.Attempts)
 		q.finish(&rec, EventFailed)
+	}
+}
+
+// claimContent waits until no other job of this queue is checking or sending the same content
+// to the same source, so two copies of a file in one batch upload once and the second becomes
+// a duplicate. It reports false if ctx ends first.
+func (q *Queue) claimContent(ctx context.Context, key string) (release func(), ok bool) {
+	for {
+		q.mu.Lock()
+		busy, taken := q.content[key]
+		if !taken {
+			done := make(chan struct{})
+			q.content[key] = done
+			q.mu.Unlock()
+			return func() {
+				q.mu.Lock()
+				delete(q.content, key)
+				q.mu.Unlock()
+				close(done)
+			}, true
+		}
+		q.mu.Unlock()
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return nil, false
+		}
 	}
 }
 

@@ -423,3 +423,22 @@ func TestSubscriptionKeepsOrderAndCoalescesProgress(t *testing.T) {
 		t.Errorf("events %v", got)
 	}
 }
+
+// TestSameContentTwiceInOneBatch: two copies of a file submitted together upload once.
+func TestSameContentTwiceInOneBatch(t *testing.T) {
+	r := newQueueRig(t, 4)
+	dir := t.TempDir()
+	a := writeRandom(t, dir, "photo.jpg", 50<<10)
+	data, _ := os.ReadFile(a)
+	b := filepath.Join(dir, "photo copy.jpg")
+	os.WriteFile(b, data, 0o600)
+	sub, _ := r.queue.Submit(t.Context(), r.profile, []string{a, b, a}, SubmitOptions{})
+	r.waitFinal(t, sub.IDs...)
+	statuses := map[Status]int{}
+	for _, id := range sub.IDs {
+		statuses[r.row(t, id).Status]++
+	}
+	if statuses[StatusDone] != 1 || statuses[StatusDuplicate] != 2 || len(r.server.Uploads()) != 1 {
+		t.Errorf("statuses %v, %d uploads: want one upload and two duplicates", statuses, len(r.server.Uploads()))
+	}
+}
