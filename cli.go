@@ -30,6 +30,9 @@ type subcommand struct {
 var subcommands = map[string]subcommand{
 	"upload":  {"upload files to Redox and print their URIs", runUpload},
 	"sandbox": {"run the local Redox stand-in (nothing leaves this computer)", runSandbox},
+	"profile": {"add, list, show, test or remove saved Redox sources and store their secrets", runProfile},
+	"history": {"list past uploads (or export them as CSV) to find a URI again", runHistory},
+	"resend":  {"send the file of an earlier upload again, to the same source", runResend},
 }
 
 func isSubcommand(name string) bool {
@@ -50,7 +53,7 @@ func runCLI(ctx context.Context, args []string, env cliEnv) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [COMMAND] [FLAGS] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens. Commands:")
-	for _, name := range []string{"upload", "sandbox"} {
+	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this help")

@@ -91,8 +91,8 @@ func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts Subm
 		return Submission{}, err
 	}
 	files, notes := expandPaths(paths)
-	sub := Submission{Folders: notes}
-	for _, path := range files {
+	recs := make([]*Record, len(files))
+	for i, path := range files {
 		rec := q.newRecord(p, path)
 		size, err := client.CheckFile(path, p.MaxSize)
 		rec.Size = size
@@ -100,13 +100,10 @@ func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts Subm
 			setFailure(&rec, err, 0)
 			rec.Finished = rec.Created
 		}
-		id, err := q.journal(ctx, &rec, p, opts.Force)
-		if err != nil {
-			return sub, err
-		}
-		sub.IDs = append(sub.IDs, id)
+		recs[i] = &rec
 	}
-	return sub, nil
+	ids, err := q.journal(ctx, recs, p, opts.Force)
+	return Submission{IDs: ids, Folders: notes}, err
 }
 
 func (q *Queue) newRecord(p Profile, path string) Record {
@@ -115,25 +112,30 @@ func (q *Queue) newRecord(p Profile, path string) Record {
 		Path: path, Name: name, MIME: client.ContentTypeFor(name), Status: StatusQueued, Created: q.now()}
 }
 
-// journal inserts rec and, when it is queued, hands it to its profile's lane.
-func (q *Queue) journal(ctx context.Context, rec *Record, p Profile, force bool) (int64, error) {
+// journal inserts the rows in one transaction and hands those that are queued to their
+// profile's lane; the others (failed checks) are final already.
+func (q *Queue) journal(ctx context.Context, recs []*Record, p Profile, force bool) ([]int64, error) {
 	q.mu.Lock()
 	closed := q.closed
 	q.mu.Unlock()
 	if closed {
-		return 0, ErrQueueClosed
+		return nil, ErrQueueClosed
 	}
-	if err := q.history.Insert(ctx, rec); err != nil {
-		return 0, err
+	if err := q.history.InsertBatch(ctx, recs); err != nil {
+		return nil, err
 	}
-	if rec.Status != StatusQueued {
-		q.events.publish(Event{Kind: EventFailed, Record: *rec})
-		return rec.ID, nil
+	ids := make([]int64, len(recs))
+	for i, rec := range recs {
+		ids[i] = rec.ID
+		if rec.Status != StatusQueued {
+			q.events.publish(Event{Kind: EventFailed, Record: *rec})
+			continue
+		}
+		q.events.publish(Event{Kind: EventQueued, Record: *rec})
+		jctx, cancel := context.WithCancel(q.ctx)
+		q.enqueue(&job{rec: *rec, profile: p, force: force, ctx: jctx, cancel: cancel})
 	}
-	q.events.publish(Event{Kind: EventQueued, Record: *rec})
-	jctx, cancel := context.WithCancel(q.ctx)
-	q.enqueue(&job{rec: *rec, profile: p, force: force, ctx: jctx, cancel: cancel})
-	return rec.ID, nil
+	return ids, nil
 }
 
 // enqueue adds j to its lane and starts a worker if the lane is below its limit. Waiting jobs

@@ -53,5 +53,9 @@ func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmC
 	}
 	rec := q.newRecord(p, original.Path)
 	rec.Size, rec.ResentFrom = size, original.ID
-	return q.journal(ctx, &rec, p, true)
+	ids, err := q.journal(ctx, []*Record{&rec}, p, true)
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
 }

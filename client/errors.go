@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"strconv"
 	"strings"
@@ -154,6 +155,10 @@ func HumanSize(n int64) string {
 }
 
 func fileError(path string, problem FileProblem, size int64, cause error) *Error {
+	var pe *fs.PathError
+	if errors.As(cause, &pe) { // the path is in Path; details and exports must not repeat it
+		cause = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
 	msg := map[FileProblem]string{
 		FileMissing:    "The file could not be found. It may have been moved, renamed or deleted; add it again from where it is now.",
 		FileNotRegular: "This is not a single file (it is a folder, a device or a pipe). Add the files themselves instead.",

@@ -108,6 +108,9 @@ func TestLocalChecksSendNothing(t *testing.T) {
 					t.Errorf("message %q lacks %q", e.Error(), w)
 				}
 			}
+			if strings.Contains(e.Error()+e.Detail(), dir) {
+				t.Errorf("the message or detail repeats the path (paths can name patients): %q", e.Detail())
+			}
 		})
 	}
 	if e := asError(t, func() error { _, err := c.Upload(t.Context(), big, client.UploadOptions{}); return err }()); e.Size != 14_889_779 || e.Limit != 10<<20 {

@@ -7,6 +7,7 @@ packages=(
   gcc pkg-config libgl1-mesa-dev xorg-dev libgtk-3-dev   # Fyne (cgo, OpenGL, GTK for dialogs)
   xvfb xauth x11-apps imagemagick                        # the real window under Xvfb, screenshots
   gnome-keyring dbus-x11 libsecret-tools                 # a real Secret Service for keychain tests
+  xdotool                                                # screenshots: keys sent to the real window
   curl                                                   # the benchmark compares against curl
 )
 

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs the keychain integration test (app/keychain_integration_test.go) against a real Secret
-# Service: a private D-Bus session bus and a gnome-keyring-daemon unlocked with a throwaway
-# password, with HOME and the XDG folders in a temporary folder, so no real user keyring is ever
-# touched. If the keyring cannot be started it fails loudly; it never skips.
+# Runs the keychain integration tests (app/keychain_integration_test.go, and the full CLI
+# session with canary secrets in cli_session_test.go) against a real Secret Service: a private
+# D-Bus session bus and a gnome-keyring-daemon unlocked with a throwaway password, with HOME and
+# the XDG folders in a temporary folder, so no real user keyring is ever touched. If the keyring
+# cannot be started it fails loudly; it never skips.
+#
+# Each go test run selects only the real-keychain tests with -run: the unit tests of the same
+# packages call keyring.MockInit(), which swaps go-keyring's backend for the whole process, so
+# they must never run in the same test binary run as these.
 #
 # Usage: scripts/keychain-test.sh [extra go test flags]
 set -euo pipefail
@@ -68,4 +73,6 @@ export KEYCHAIN_TEST_GO="$GO" KEYCHAIN_TEST_LOG="$tmp/gnome-keyring.log"
   timeout 10 secret-tool clear redox-uploader-probe 1
 
   "$KEYCHAIN_TEST_GO" test -race -count=1 -tags keychain_integration -run "^TestRealKeychain" "$@" ./app/
+  # The CLI is the same in the headless build, which needs no graphics libraries to link.
+  "$KEYCHAIN_TEST_GO" test -race -count=1 -tags keychain_integration,headless -run "^TestCLISession" "$@" .
 ' keychain-test "$@" 2>&1 1>&3 3>&- | sed -u "/Failed to set fd limit/d" >&2; } 3>&1

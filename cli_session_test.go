@@ -1,0 +1,286 @@
+//go:build keychain_integration
+
+// This test talks to a real Secret Service (gnome-keyring on a private session bus): run it
+// with scripts/keychain-test.sh, never against a user's own keyring, and never in the same
+// process as the unit tests, which put go-keyring in mock mode (the script runs it alone with
+// -run '^TestCLISession'). It fails, rather than skips, when no Secret Service answers.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"redoxuploader/app"
+	"redoxuploader/client/redoxtest"
+)
+
+// tokenTee records every token the sign-in endpoints of a Redox stand-in hand out, by
+// reading their replies on the way out.
+type tokenTee struct {
+	next http.Handler
+
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (tt *tokenTee) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/auth/authenticate", "/auth/refreshToken", "/v2/auth/token":
+	default:
+		tt.next.ServeHTTP(w, r)
+		return
+	}
+	tw := &teeResponse{ResponseWriter: w}
+	tt.next.ServeHTTP(tw, r)
+	var reply map[string]any
+	if json.Unmarshal(tw.body.Bytes(), &reply) != nil {
+		return
+	}
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	for _, k := range []string{"accessToken", "refreshToken", "access_token", "refresh_token"} {
+		if v, ok := reply[k].(string); ok && v != "" {
+			tt.tokens = append(tt.tokens, v)
+		}
+	}
+}
+
+func (tt *tokenTee) issued() []string {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	return slices.Clone(tt.tokens)
+}
+
+type teeResponse struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *teeResponse) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+// realKeychainService returns a keychain service name used by this run only and removes
+// everything stored under it when the test ends, checking with secret-tool that nothing is left.
+func realKeychainService(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Fatal("no D-Bus session bus: run scripts/keychain-test.sh, which starts one with an unlocked gnome-keyring")
+	}
+	if _, err := exec.LookPath("secret-tool"); err != nil {
+		t.Fatal("secret-tool is missing (package libsecret-tools); it checks what really reached the keyring")
+	}
+	id := make([]byte, 6)
+	rand.Read(id)
+	svc := fmt.Sprintf("redox-uploader-cli-it-%d-%s", os.Getpid(), hex.EncodeToString(id))
+	t.Cleanup(func() {
+		if err := keyring.DeleteAll(svc); err != nil {
+			t.Errorf("cleaning up service %s: %v", svc, err)
+		}
+		if out := runSecretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
+			t.Errorf("entries left in the keyring after cleanup:\n%s", out)
+		}
+	})
+	return svc
+}
+
+// runSecretTool runs libsecret's secret-tool: an independent look at the keyring.
+func runSecretTool(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "secret-tool", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil && stderr.Len() > 0 {
+		t.Fatalf("secret-tool %s: %v: %s", args[0], err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// TestCLISessionLeaksNoSecret runs a whole CLI session on the real keychain with canary
+// secrets — profiles of all three sign-in methods, set-secret, test, uploads, history, CSV,
+// resend, remove — then looks for the secrets and for every token Redox issued in every file
+// of the data folder and in everything the commands printed.
+func TestCLISessionLeaksNoSecret(t *testing.T) {
+	svc := realKeychainService(t)
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	canary := "CANARY-legacy-secret-" + hex.EncodeToString(suffix)
+	canaryToken := "CANARY-static-token-" + hex.EncodeToString(suffix)
+
+	h := redoxtest.NewHandler(redoxtest.Config{})
+	demo := h.AddDemoSources()
+	h.AddLegacySource("canary-source", "canary-api-key", canary)
+	h.AddStaticToken("canary-source", canaryToken, time.Time{})
+	tee := &tokenTee{next: h}
+	srv := &redoxtest.Server{Server: httptest.NewServer(tee), Handler: h}
+	t.Cleanup(srv.Close)
+	conn := []string{"--upload-url", srv.UploadURL(), "--api-base", srv.APIBase()}
+
+	s := newCLISession(t, svc)
+	// A second instance holds the history open all along, as the desktop window would, so the
+	// database's -wal and -shm files outlive each command and are scanned too.
+	paths := app.PathsIn(s.home())
+	if err := paths.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	held, err := app.OpenHistory(paths.HistoryFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	s.must(append([]string{"profile", "add", "Legacy", "--api-key", "canary-api-key"}, conn...)...)
+	s.must(append([]string{"profile", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID,
+		"--environment", "Production"}, conn...)...)
+	s.must(append([]string{"profile", "add", "Token", "--auth", "token"}, conn...)...)
+	for name, secret := range map[string]string{"Legacy": canary + "\n", "OAuth": string(demo.PrivateKeyPEM), "Token": canaryToken + "\n"} {
+		if r := s.mustStdin(secret, "profile", "set-secret", name); !strings.HasPrefix(r.stdout, "Stored in the keychain.\n") {
+			t.Errorf("set-secret %s printed %q", name, r.stdout)
+		}
+	}
+	// The secrets really are in the Secret Service, not in a mock or a file.
+	if got := runSecretTool(t, "lookup", "service", svc, "username", "profile/Legacy/secret"); got != canary {
+		t.Fatalf("the real keyring holds %d bytes for the legacy secret, want the canary (%d bytes)", len(got), len(canary))
+	}
+
+	r := s.must("profile", "list")
+	for _, name := range []string{"Legacy", "OAuth", "Token"} {
+		if !strings.HasSuffix(lineWith(t, r.stdout, name+" "), "secret stored") {
+			t.Errorf("profile list does not show the %s secret as stored:\n%s", name, r.stdout)
+		}
+	}
+	for _, name := range []string{"Legacy", "OAuth", "Token"} {
+		if r := s.must("profile", "show", name); !strings.Contains(r.stdout, "secret: stored in the keychain\n") {
+			t.Errorf("profile show %s:\n%s", name, r.stdout)
+		}
+		s.must("profile", "test", name)
+	}
+
+	dir := t.TempDir()
+	var files []string
+	for i := range 6 {
+		files = append(files, writeFile(t, dir, fmt.Sprintf("scan-%d.pdf", i), 3000+500*i))
+	}
+	signIns := h.Stats().Authenticate
+	checkTabLines(t, srv, s.must("upload", "--profile", "Legacy", files[0], files[1]).stdout, files[:2])
+	if n := h.Stats().Authenticate - signIns; n != 0 {
+		t.Errorf("the upload signed in %d more time(s): the token that profile test cached in the keychain was not reused", n)
+	}
+	checkTabLines(t, srv, s.must("upload", "--profile", "OAuth", files[2], files[3]).stdout, files[2:4])
+	checkTabLines(t, srv, s.must("upload", "--profile", "Token", files[4]).stdout, files[4:5])
+	s.must("upload", "--profile", "Legacy", files[0]) // a duplicate
+	s.must("upload", "--profile", "Legacy", files[5])
+
+	r = s.must("history")
+	if rows := tableRows(t, r.stdout); len(rows) != 7 {
+		t.Errorf("history has %d rows, want 7:\n%s", len(rows), r.stdout)
+	}
+	_, rows := readCSV(t, s.must("history", "--csv", "--columns", strings.Join(app.CSVColumns, ",")).stdout)
+	if len(rows) != 7 {
+		t.Fatalf("CSV has %d rows, want 7", len(rows))
+	}
+	s.must("resend", "1")
+	s.must("resend", "3")
+	s.must("history", "--csv")
+
+	// Every token Redox issued, and the ones the keychain holds now.
+	issued := tee.issued()
+	if len(issued) < 3 { // legacy access + refresh, an OAuth access token at least
+		t.Fatalf("only %d tokens were seen on the wire; the tee is not working", len(issued))
+	}
+	secrets := s.secrets()
+	for _, name := range []string{"Legacy", "OAuth"} {
+		p, ok := s.savedProfile(name)
+		if !ok {
+			t.Fatalf("profile %s is gone", name)
+		}
+		tok, err := secrets.TokenStore(p).LoadToken()
+		if err != nil || tok.AccessToken == "" {
+			t.Fatalf("no token cached in the keychain for %s (%v)", name, err)
+		}
+		if !slices.Contains(issued, tok.AccessToken) {
+			t.Errorf("the keychain holds a %s token the tee did not see", name)
+		}
+	}
+
+	needles := map[string]string{"legacy secret canary": canary, "static token canary": canaryToken, "CANARY": "CANARY"}
+	for i, tok := range issued {
+		needles[fmt.Sprintf("issued token %d", i)] = tok
+	}
+	for i, l := range strings.Split(string(demo.PrivateKeyPEM), "\n") {
+		if len(l) >= 32 && !strings.HasPrefix(l, "-----") {
+			needles[fmt.Sprintf("private key line %d", i)] = l
+		}
+	}
+
+	// Remove the profiles: their keychain entries go with them.
+	for _, name := range []string{"Legacy", "OAuth", "Token"} {
+		s.must("profile", "remove", name)
+	}
+	if out := runSecretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
+		t.Errorf("profile remove left keychain entries:\n%s", out)
+	}
+
+	var scanned []string
+	controls := map[string]bool{"canary-api-key": false, "scan-5.pdf": false} // not secret: must be found
+	err = filepath.WalkDir(s.home(), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		scanned = append(scanned, d.Name())
+		for c := range controls {
+			controls[c] = controls[c] || bytes.Contains(data, []byte(c))
+		}
+		for what, needle := range needles {
+			if bytes.Contains(data, []byte(needle)) {
+				t.Errorf("%s holds the %s", path, what)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, found := range controls {
+		if !found {
+			t.Errorf("the scan did not find %q, which the data folder holds: it does not read what it should", c)
+		}
+	}
+	for _, name := range []string{"settings.json", "history.db", "history.db-wal"} {
+		if !slices.Contains(scanned, name) {
+			t.Errorf("scanned %q; %s was expected among them", scanned, name)
+		}
+	}
+	for i, out := range s.outputs {
+		for what, needle := range needles {
+			if strings.Contains(out, needle) {
+				t.Errorf("output %d of the session shows the %s:\n%s", i, what, out)
+			}
+		}
+	}
+	t.Logf("%d commands; scanned %q and their output for %d needles (%d tokens issued)", len(s.outputs)/2, scanned, len(needles), len(issued))
+}
