@@ -3,23 +3,41 @@
 package main
 
 import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"redoxuploader/ui"
 )
 
-// runWindow opens the desktop window. Until the upload window lands it only points to the
-// command line, which already does the work.
-func runWindow([]string) int {
-	a := app.NewWithID(appID)
-	w := a.NewWindow("Redox Uploader")
-	w.SetContent(container.NewPadded(widget.NewLabel(
-		"The drag-and-drop window is not built yet.\n\n" +
-			"Upload from a terminal meanwhile:\n" +
-			"  redox-uploader upload --sandbox FILE...   (practice, nothing leaves this computer)\n" +
-			"  redox-uploader help                         (all commands)")))
-	w.Resize(fyne.NewSize(560, 220))
-	w.ShowAndRun()
+// runWindow opens the desktop window on the app core: `redox-uploader [--sandbox]
+// [--data-dir DIR] [FILE...]`. Files given (Open With, a drop on the app icon) are added at once.
+func runWindow(args []string) int {
+	env := cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	fs := newFlagSet("", "[--sandbox] [--data-dir DIR] [FILE...]", env)
+	sandbox := fs.Bool("sandbox", false, "start on the built-in sandbox (nothing leaves this computer)")
+	dataDir := dataDirFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	core, err := openCore(*dataDir, env)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
+		return exitFailed
+	}
+	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args()})
+	u.ShowAndRun()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := core.Close(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
+	}
 	return exitOK
 }

@@ -382,6 +382,14 @@ func (q *Queue) clientFor(p Profile) (*client.Client, error) {
 	return c, nil
 }
 
+// ForgetClient drops the cached client of a profile, so the next upload signs in with what
+// the keychain holds now (after a secret was replaced or the source removed).
+func (q *Queue) ForgetClient(profileName string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.clients, profileName)
+}
+
 // Cancel stops one row: a waiting one is journaled as cancelled at once, a running one as
 // soon as its upload stops. It reports whether the row was waiting or running.
 func (q *Queue) Cancel(id int64) bool {

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	native "github.com/sqweek/dialog"
+)
+
+// Dialogs are the operating system's file dialogs. They block, so the UI calls them from their
+// own goroutine; tests replace them.
+type Dialogs struct {
+	OpenFile func(title string) (string, error)         // "" when the user cancels
+	SaveFile func(suggestedName string) (string, error) // "" when the user cancels
+}
+
+// NativeDialogs uses the platform's own file dialogs.
+func NativeDialogs() Dialogs {
+	cancelled := func(path string, err error) (string, error) {
+		if errors.Is(err, native.ErrCancelled) {
+			return "", nil
+		}
+		return path, err
+	}
+	return Dialogs{
+		OpenFile: func(title string) (string, error) {
+			return cancelled(native.File().Title(title).Load())
+		},
+		SaveFile: func(name string) (string, error) {
+			return cancelled(native.File().Title("Export the upload history").Filter("CSV file", "csv").SetStartFile(name).Save())
+		},
+	}
+}
+
+// showError shows err's plain message, with the technical detail behind "Details"; safe from
+// any goroutine.
+func (u *UI) showError(title string, err error) {
+	detail := ""
+	var d interface{ Detail() string } // *client.Error, or a journaled row's error
+	if errors.As(err, &d) {
+		detail = d.Detail()
+	}
+	fyne.Do(func() {
+		msg := widget.NewLabel(err.Error())
+		msg.Wrapping = fyne.TextWrapWord
+		content := container.NewVBox(msg)
+		if detail != "" && detail != err.Error() {
+			d := widget.NewLabel(detail)
+			d.Wrapping = fyne.TextWrapWord
+			d.TextStyle = fyne.TextStyle{Monospace: true}
+			content.Add(widget.NewAccordion(widget.NewAccordionItem("Details for IT", d)))
+		}
+		dlg := dialog.NewCustom(title, "Close", content, u.win)
+		dlg.Resize(fyne.NewSize(520, 0))
+		dlg.Show()
+	})
+}
+
+// showMessage shows a plain note; safe from any goroutine.
+func (u *UI) showMessage(title, text string) {
+	fyne.Do(func() {
+		msg := widget.NewLabel(text)
+		msg.Wrapping = fyne.TextWrapWord
+		dlg := dialog.NewCustom(title, "OK", msg, u.win)
+		dlg.Resize(fyne.NewSize(460, 0))
+		dlg.Show()
+	})
+}
+
+// confirm asks a yes/no question and calls then with the answer on the Fyne goroutine; safe
+// from any goroutine.
+func (u *UI) confirm(title, text, yes string, then func(bool)) {
+	fyne.Do(func() {
+		msg := widget.NewLabel(text)
+		msg.Wrapping = fyne.TextWrapWord
+		dlg := dialog.NewCustomConfirm(title, yes, "Cancel", msg, then, u.win)
+		dlg.Resize(fyne.NewSize(460, 0))
+		dlg.Show()
+	})
+}
+
+// copyText puts text on the clipboard and says so in the status line.
+func (u *UI) copyText(text, what string) {
+	u.app.Clipboard().SetContent(text)
+	u.status.SetText(what + " copied.")
+}

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"redoxuploader/app"
+	"redoxuploader/client"
+)
+
+// inlineHint is Redox's breakpoint: content under 200 KB may be embedded in a message instead.
+const inlineHint = 200 << 10
+
+// statusText says in a few words where a row stands.
+func statusText(r app.Record) string {
+	switch r.Status {
+	case app.StatusQueued:
+		return "Waiting"
+	case app.StatusUploading:
+		return "Sending"
+	case app.StatusDone:
+		return "Done"
+	case app.StatusDuplicate:
+		first, _, _ := strings.Cut(r.ErrorMessage, ". ") // "Already uploaded to this source on 26 Nov 2026 14:05"
+		return first
+	case app.StatusCancelled:
+		return "Cancelled"
+	case app.StatusInterrupted:
+		return "Not sent: the app closed first"
+	case app.StatusUnknown:
+		return "Unknown: the app closed while sending"
+	default:
+		return "Failed: " + r.ErrorMessage
+	}
+}
+
+// sendingText is the status of a row being sent: "Sending 43%".
+func sendingText(sent, total int64) string {
+	if total <= 0 {
+		return "Sending"
+	}
+	return fmt.Sprintf("Sending %d%%", sent*100/total)
+}
+
+// retryText is the status of a row waiting to try again.
+func retryText(wait time.Duration, attempt, of int) string {
+	secs := int(wait.Round(time.Second) / time.Second)
+	return fmt.Sprintf("Retrying in %d s (attempt %d of %d)", max(secs, 1), attempt, of)
+}
+
+// when formats a time for people: "26 Nov 2026 14:05".
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2 Jan 2006 15:04")
+}
+
+// sizeText is client.HumanSize, named for the views.
+func sizeText(n int64) string { return client.HumanSize(n) }

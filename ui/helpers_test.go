@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/zalando/go-keyring"
+
+	"redoxuploader/app"
+	_ "redoxuploader/internal/localefix" // no Fyne locale noise under C.UTF-8
+)
+
+// testUI is a UI on Fyne's test driver over a real core in a temp folder, with the keychain in
+// memory and file dialogs that answer what the test says.
+type testUI struct {
+	*UI
+	core     *app.Core
+	openPath string // what the "open file" dialog returns
+	savePath string // what the "save file" dialog returns
+}
+
+// newTestUI opens a core in a temp folder, saves profiles into its settings first, and builds
+// the window. With sandbox it starts on the built-in sandbox.
+func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
+	t.Helper()
+	keyring.MockInit()
+	a := test.NewTempApp(t)
+	core, err := app.Open(app.PathsIn(t.TempDir()), app.Options{KeychainService: "redox-uploader-ui-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(profiles) > 0 {
+		st := app.DefaultSettings()
+		st.Profiles = profiles
+		if err := core.Settings.Save(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tu := &testUI{core: core}
+	tu.UI = New(a, core, Options{Sandbox: sandbox, Dialogs: Dialogs{
+		OpenFile: func(string) (string, error) { return tu.openPath, nil },
+		SaveFile: func(string) (string, error) { return tu.savePath, nil },
+	}})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		core.Close(ctx)
+	})
+	<-tu.started
+	return tu
+}
+
+// waitFor polls cond on the Fyne goroutine until it holds; the UI does its work on other
+// goroutines and reports back through fyne.Do, so there is no single thing to wait on.
+func (tu *testUI) waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// writeTestFile creates a file of n bytes in a temp folder.
+func writeTestFile(t testing.TB, name string, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	data := make([]byte, n)
+	for i := range data {
+		data[i] = byte(i*7 + len(name))
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+)
+
+// queueRow shows one queueItem: name and size, what is happening to it, the URI with Copy
+// once it is done, and the one or two actions that fit its state.
+type queueRow struct {
+	widget.BaseWidget
+	view *queueView
+	item *queueItem
+
+	icon     *widget.Icon
+	name     *widget.Label
+	size     *widget.Label
+	state    *widget.Label
+	line     *widget.Label // the URI, the error, or a hint
+	progress *widget.ProgressBar
+	copy     *widget.Button
+	cancel   *widget.Button
+	details  *widget.Button
+	again    *widget.Button
+}
+
+func newQueueRow(v *queueView) *queueRow {
+	r := &queueRow{view: v,
+		icon:     widget.NewIcon(theme.FileIcon()),
+		name:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		size:     &widget.Label{},
+		state:    &widget.Label{},
+		line:     &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true},
+		progress: &widget.ProgressBar{Max: 1},
+	}
+	r.copy = &widget.Button{Text: "Copy URI", Icon: theme.ContentCopyIcon(), Importance: widget.HighImportance, OnTapped: r.onCopy}
+	r.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: func() { r.view.onCancel(r.item) }}
+	r.details = &widget.Button{Text: "Details", Icon: theme.InfoIcon(), OnTapped: func() { r.view.onDetails(r.item) }}
+	r.again = &widget.Button{Text: "Upload again", Icon: theme.ViewRefreshIcon(), OnTapped: func() { r.view.onUploadAgain(r.item) }}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *queueRow) CreateRenderer() fyne.WidgetRenderer {
+	title := container.NewBorder(nil, nil, nil, container.NewHBox(r.size, r.state), r.name)
+	second := container.NewStack(r.line, container.NewPadded(r.progress))
+	actions := container.NewHBox(r.again, r.details, r.copy, r.cancel)
+	middle := container.NewVBox(title, second)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), container.NewCenter(actions), middle))
+}
+
+func (r *queueRow) onCopy() {
+	if r.item != nil && r.item.rec.URI != "" {
+		r.view.u.copyText(r.item.rec.URI, "The URI of "+r.item.rec.Name)
+	}
+}
+
+// show binds the row to it.
+func (r *queueRow) show(it *queueItem) {
+	r.item = it
+	rec := it.rec
+	r.name.SetText(rec.Name)
+	size := sizeText(rec.Size)
+	if rec.Size > 0 && rec.Size < inlineHint {
+		size += " · small enough to embed inline" // Redox's breakpoint: under 200 KB may go in the message as base64
+	}
+	r.size.SetText(size)
+	state, importance, icon := statusText(rec), widget.MediumImportance, theme.FileIcon()
+	if it.live != "" {
+		state = it.live
+	}
+	switch rec.Status {
+	case app.StatusDone:
+		importance, icon = widget.SuccessImportance, theme.ConfirmIcon()
+	case app.StatusDuplicate:
+		importance, icon = widget.SuccessImportance, theme.InfoIcon()
+	case app.StatusFailed, app.StatusUnknown, app.StatusInterrupted:
+		importance, icon = widget.DangerImportance, theme.ErrorIcon()
+	case app.StatusCancelled:
+		importance = widget.WarningImportance
+	}
+	if rec.Status == app.StatusFailed {
+		state = "Failed"
+	}
+	r.state.Importance = importance
+	r.state.SetText(state)
+	r.icon.SetResource(icon)
+
+	sending := rec.Status == app.StatusUploading
+	r.progress.Hidden = !sending
+	if sending && it.total > 0 {
+		r.progress.SetValue(float64(it.sent) / float64(it.total))
+	}
+	r.line.Hidden = sending
+	r.line.Importance = widget.MediumImportance
+	switch {
+	case rec.URI != "":
+		r.line.SetText(rec.URI)
+	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled:
+		r.line.Importance = widget.DangerImportance
+		r.line.SetText(rec.ErrorMessage)
+	default:
+		r.line.SetText(" ")
+	}
+	show(r.copy, rec.URI != "")
+	show(r.cancel, !rec.Status.Final())
+	show(r.details, rec.Status == app.StatusFailed || rec.Status == app.StatusUnknown || rec.Status == app.StatusInterrupted)
+	show(r.again, rec.Status == app.StatusDuplicate)
+	r.Refresh()
+}
+
+func show(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+)
+
+// queueItem is one file of this session as the Upload tab shows it.
+type queueItem struct {
+	rec         app.Record
+	sent, total int64
+	live        string // a passing state: "Sending 43%", "Retrying in 4 s (attempt 2 of 4)"
+}
+
+// queueView is the Upload tab: one row per file added in this session, newest last, live.
+type queueView struct {
+	u       *UI
+	items   []*queueItem // touched only on the Fyne goroutine
+	index   map[int64]int
+	list    *widget.List
+	empty   fyne.CanvasObject
+	stack   *fyne.Container
+	summary *widget.Label
+
+	uiMu sync.Mutex // serialises do's callbacks; see do
+}
+
+// do runs fn on the Fyne goroutine. Fyne's test driver runs fyne.Do callbacks on the calling
+// goroutine instead, so the view also serialises them with uiMu (tests take it too); in the
+// app they all run on the one Fyne goroutine and the lock is never contended.
+func (v *queueView) do(fn func()) {
+	fyne.Do(func() {
+		v.uiMu.Lock()
+		defer v.uiMu.Unlock()
+		fn()
+	})
+}
+
+func newQueueView(u *UI) *queueView {
+	v := &queueView{u: u, index: map[int64]int{}, summary: &widget.Label{}}
+	v.list = widget.NewList(func() int { return len(v.items) }, v.newRow, v.updateRow)
+	v.list.OnSelected = func(id widget.ListItemID) { v.list.Unselect(id) } // rows act through their buttons
+	v.empty = newDropZone(u)
+	v.stack = container.NewStack(v.empty)
+	return v
+}
+
+func (v *queueView) content() fyne.CanvasObject {
+	cancelAll := &widget.Button{Text: "Cancel all", Icon: theme.CancelIcon(), OnTapped: v.onCancelAll}
+	clear := &widget.Button{Text: "Clear finished", Icon: theme.DeleteIcon(), OnTapped: v.onClearFinished}
+	footer := container.NewBorder(nil, nil, nil, container.NewHBox(clear, cancelAll), v.summary)
+	return container.NewBorder(nil, footer, nil, nil, v.stack)
+}
+
+// onEvent applies a queue event; called on the queue-following goroutine.
+func (v *queueView) onEvent(e app.Event) {
+	autoCopy := e.Kind == app.EventDone && v.u.autoCopy.Load()
+	v.do(func() {
+		i, ok := v.index[e.Record.ID]
+		if !ok {
+			if e.Kind == app.EventProgress || e.Kind == app.EventRetrying {
+				return // a row of another window's batch, already gone from this view
+			}
+			v.items = append(v.items, &queueItem{})
+			i = len(v.items) - 1
+			v.index[e.Record.ID] = i
+			if len(v.items) == 1 {
+				v.stack.Objects = []fyne.CanvasObject{v.list}
+				v.stack.Refresh()
+			}
+		}
+		it := v.items[i]
+		switch e.Kind {
+		case app.EventProgress:
+			it.sent, it.total = e.Sent, e.Total
+			it.live = sendingText(e.Sent, e.Total)
+		case app.EventRetrying:
+			it.live = retryText(e.Wait, e.Attempt, e.MaxAttempts)
+		default:
+			it.rec, it.live = e.Record, ""
+			if e.Kind == app.EventStarted {
+				it.sent, it.total, it.live = 0, e.Record.Size, sendingText(0, e.Record.Size)
+			}
+		}
+		if ok {
+			v.list.RefreshItem(i)
+		} else {
+			v.list.Refresh()
+			v.list.ScrollToBottom()
+		}
+		if e.Kind != app.EventProgress {
+			v.updateSummary()
+		}
+		if autoCopy && e.Record.URI != "" {
+			v.u.copyText(e.Record.URI, "The URI of "+e.Record.Name)
+		}
+	})
+}
+
+// updateSummary counts the rows by state for the footer.
+func (v *queueView) updateSummary() {
+	var waiting, sending, done, failed int
+	for _, it := range v.items {
+		switch it.rec.Status {
+		case app.StatusQueued:
+			waiting++
+		case app.StatusUploading:
+			sending++
+		case app.StatusDone, app.StatusDuplicate:
+			done++
+		default:
+			failed++
+		}
+	}
+	v.summary.SetText(fmt.Sprintf("%d waiting · %d sending · %d done · %d not uploaded", waiting, sending, done, failed))
+}
+
+func (v *queueView) onCancelAll() {
+	go func() {
+		if n := v.u.core.Queue.CancelAll(); n > 0 {
+			v.u.setStatus(fmt.Sprintf("Cancelling %d file(s).", n))
+		}
+	}()
+}
+
+// onClearFinished drops final rows from the tab; they stay in History.
+func (v *queueView) onClearFinished() {
+	kept := v.items[:0]
+	v.index = map[int64]int{}
+	for _, it := range v.items {
+		if !it.rec.Status.Final() {
+			v.index[it.rec.ID] = len(kept)
+			kept = append(kept, it)
+		}
+	}
+	v.items = kept
+	if len(v.items) == 0 {
+		v.stack.Objects = []fyne.CanvasObject{v.empty}
+		v.stack.Refresh()
+	}
+	v.list.Refresh()
+	v.updateSummary()
+}
+
+func (v *queueView) newRow() fyne.CanvasObject { return newQueueRow(v) }
+
+func (v *queueView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id < len(v.items) {
+		o.(*queueRow).show(v.items[id])
+	}
+}
+
+func (v *queueView) onCancel(it *queueItem) {
+	id := it.rec.ID
+	go v.u.core.Queue.Cancel(id)
+}
+
+// onUploadAgain sends a duplicate anyway, to the same source.
+func (v *queueView) onUploadAgain(it *queueItem) {
+	rec := it.rec
+	go func() {
+		p, err := v.u.core.Profile(rec.Profile)
+		if err != nil {
+			v.u.showError("The file could not be sent again", err)
+			return
+		}
+		v.u.submit(p, []string{rec.Path}, true)
+	}()
+}
+
+func (v *queueView) onDetails(it *queueItem) {
+	r := it.rec
+	detail := r.ErrorDetail
+	if detail == "" {
+		detail = fmt.Sprintf("status %s; %d attempt(s)", r.Status, r.Attempts)
+	}
+	v.u.showError(r.Name, &recordError{msg: r.ErrorMessage, detail: detail})
+}
+
+// recordError carries a journaled row's message and detail into showError.
+type recordError struct{ msg, detail string }
+
+func (e *recordError) Error() string  { return e.msg }
+func (e *recordError) Detail() string { return e.detail }
+
+// newDropZone is what the Upload tab shows before any file is added.
+func newDropZone(u *UI) fyne.CanvasObject {
+	icon := widget.NewIcon(theme.UploadIcon())
+	big := &widget.Label{Text: "Drop files or folders here", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	small := &widget.Label{Text: "or choose them with Add files… (Ctrl+O). Each file's Redox URI appears here when it is done.", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
+	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small))
+}

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+)
+
+// sourcePicker is the "Source" selector at the top of the window, with a badge that makes a
+// Production source impossible to mistake for a test one.
+type sourcePicker struct {
+	u        *UI
+	selector *widget.Select
+	badge    *canvas.Text
+	badgeBg  *canvas.Rectangle
+	profiles []app.Profile // what the selector lists, in its order
+	ready    bool          // the first reload has been shown
+}
+
+// loaded reports whether the sources have been listed once (for tests and start-up).
+func (sp *sourcePicker) loaded() bool { return sp.ready }
+
+func newSourcePicker(u *UI) *sourcePicker {
+	sp := &sourcePicker{u: u, badge: canvas.NewText("", color.White), badgeBg: canvas.NewRectangle(color.Transparent)}
+	sp.badge.TextStyle = fyne.TextStyle{Bold: true}
+	sp.badge.TextSize = theme.CaptionTextSize() + 1
+	sp.badgeBg.CornerRadius = 4
+	sp.selector = &widget.Select{PlaceHolder: "Choose a Redox source", OnChanged: sp.onChanged}
+	return sp
+}
+
+func (sp *sourcePicker) content() fyne.CanvasObject {
+	badge := container.NewStack(sp.badgeBg, container.NewPadded(sp.badge))
+	return container.NewHBox(widget.NewLabel("Source:"), container.NewGridWrap(fyne.NewSize(260, sp.selector.MinSize().Height), sp.selector), container.NewCenter(badge))
+}
+
+// label is how a profile reads in the selector.
+func label(p app.Profile) string {
+	if p.BuiltIn {
+		return p.Name + " (practice)"
+	}
+	if p.Environment == app.EnvProduction {
+		return p.Name + " — PRODUCTION"
+	}
+	return fmt.Sprintf("%s — %s", p.Name, p.Environment)
+}
+
+// reload lists the saved sources (and the sandbox when it runs or is asked for) off the Fyne
+// goroutine, then shows them; with no source at all the welcome screen appears.
+func (sp *sourcePicker) reload(startSandbox bool) {
+	st, err := sp.u.core.LoadSettings()
+	if err != nil {
+		sp.u.showError("The settings could not be read", err)
+	}
+	sp.u.autoCopy.Store(st.AutoCopy)
+	profiles := append([]app.Profile(nil), st.Profiles...)
+	sort.SliceStable(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })
+	active := st.Active
+	if startSandbox || active == app.SandboxProfileName {
+		sb, err := sp.u.core.Sandbox()
+		if err != nil {
+			sp.u.showError("The sandbox could not start", err)
+		} else {
+			profiles = append(profiles, sb)
+			if startSandbox {
+				active = sb.Name
+			}
+		}
+	}
+	chosen := app.Profile{}
+	for _, p := range profiles {
+		if p.Name == active || chosen.Name == "" {
+			chosen = p
+		}
+	}
+	sp.u.setActive(chosen) // at once: files given at start are added right after this returns
+	fyne.Do(func() { sp.show(profiles, chosen) })
+}
+
+func (sp *sourcePicker) show(profiles []app.Profile, chosen app.Profile) {
+	sp.profiles = profiles
+	options := make([]string, len(profiles))
+	for i, p := range profiles {
+		options[i] = label(p)
+	}
+	sp.selector.SetOptions(options)
+	if chosen.Name != "" {
+		sp.selector.SetSelected(label(chosen))
+	} else {
+		sp.selector.ClearSelected()
+	}
+	sp.ready = true
+	sp.u.showBody(len(profiles) > 0)
+}
+
+func (sp *sourcePicker) onChanged(text string) {
+	for _, p := range sp.profiles {
+		if label(p) == text {
+			sp.u.setActive(p)
+			sp.showBadge(p)
+			return
+		}
+	}
+	sp.u.setActive(app.Profile{})
+	sp.showBadge(app.Profile{})
+}
+
+// showBadge marks Production in red and the sandbox in green.
+func (sp *sourcePicker) showBadge(p app.Profile) {
+	switch {
+	case p.Environment == app.EnvProduction:
+		sp.badge.Text, sp.badgeBg.FillColor = "PRODUCTION · real patient data", color.NRGBA{R: 0xC6, G: 0x28, B: 0x28, A: 0xFF}
+	case p.BuiltIn:
+		sp.badge.Text, sp.badgeBg.FillColor = "SANDBOX · nothing leaves this computer", color.NRGBA{R: 0x2E, G: 0x7D, B: 0x32, A: 0xFF}
+	case p.Name != "":
+		sp.badge.Text, sp.badgeBg.FillColor = string(p.Environment), color.NRGBA{R: 0x45, G: 0x5A, B: 0x64, A: 0xFF}
+	default:
+		sp.badge.Text, sp.badgeBg.FillColor = "", color.Transparent
+	}
+	sp.badge.Refresh()
+	sp.badgeBg.Refresh()
+}

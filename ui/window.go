@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// build lays out the window: the source picker and actions on top, the Upload and History
+// tabs (or the welcome screen) in the middle, a status line at the bottom.
+func (u *UI) build() {
+	u.sources = newSourcePicker(u)
+	u.queue = newQueueView(u)
+	u.history = newHistoryView(u)
+	u.status = &widget.Label{Text: "Drop files anywhere on this window to upload them.", Truncation: fyne.TextTruncateEllipsis}
+
+	add := &widget.Button{Text: "Add files…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
+	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), OnTapped: u.showSettings}
+	top := container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings))
+
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Upload", theme.UploadIcon(), u.queue.content()),
+		container.NewTabItemWithIcon("History", theme.HistoryIcon(), u.history.content()),
+	)
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == "History" {
+			go u.history.reload()
+		}
+	}
+	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
+	u.win.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(u.status), nil, nil, u.body))
+}
+
+// showBody shows the tabs once there is a source to upload to, and the welcome screen before.
+func (u *UI) showBody(haveSources bool) {
+	if haveSources {
+		u.body.Objects = []fyne.CanvasObject{u.tabs}
+	} else {
+		u.body.Objects = []fyne.CanvasObject{newWelcome(u)}
+	}
+	u.body.Refresh()
+}
+
+// addShortcuts: Ctrl+O add files, Ctrl+F search history, Ctrl+C copy the selected history
+// row's URI, Ctrl+R resend it, Ctrl+, settings. (The settings dialog handles Escape itself.)
+func (u *UI) addShortcuts() {
+	c := u.win.Canvas()
+	on := func(key fyne.KeyName, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
+	}
+	on(fyne.KeyO, u.onAddFiles)
+	on(fyne.KeyF, func() {
+		u.tabs.SelectIndex(1)
+		u.history.focusSearch()
+	})
+	on(fyne.KeyR, func() {
+		if u.tabs.SelectedIndex() == 1 {
+			u.history.resendSelected()
+		}
+	})
+	on(fyne.KeyComma, u.showSettings)
+	// Ctrl+C is Fyne's copy shortcut: entries keep it for text; elsewhere it copies the URI.
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
+		if u.tabs.SelectedIndex() == 1 {
+			u.history.copySelectedURI()
+		}
+	})
+}
+
+// onAddFiles opens the native file picker on its own goroutine.
+func (u *UI) onAddFiles() {
+	go func() {
+		path, err := u.dialogs.OpenFile("Add a file to upload to Redox")
+		switch {
+		case err != nil:
+			u.showError("The file picker could not open", err)
+		case path != "":
+			u.addFiles([]string{path})
+		}
+	}()
+}
+
+// onDropped takes files and folders dropped anywhere on the window. Items that are not local
+// files (a link from a browser, say) are named in a message; the rest are queued.
+func (u *UI) onDropped(_ fyne.Position, items []fyne.URI) {
+	var paths, refused []string
+	for _, it := range items {
+		if it.Scheme() == "file" && it.Path() != "" {
+			paths = append(paths, it.Path())
+			continue
+		}
+		refused = append(refused, describeURI(it))
+	}
+	if len(refused) > 0 {
+		u.showMessage("Only files from this computer can be uploaded",
+			fmt.Sprintf("%s %s not a file on this computer (for example a web link or an e-mail attachment that was not saved). "+
+				"Save it to a folder first, then drop the saved file here.", strings.Join(refused, ", "), isAre(len(refused))))
+	}
+	if len(paths) > 0 {
+		u.addFiles(paths)
+	}
+}
+
+func describeURI(it fyne.URI) string {
+	s := it.String()
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		s = u.Scheme + "://" + u.Host + "/…"
+	}
+	if len(s) > 60 {
+		s = s[:57] + "…"
+	}
+	return "“" + s + "”"
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
