@@ -93,6 +93,30 @@ func oneName(env cliEnv, action string, args []string) (string, int) {
 }
 
 // profileFlagSet is the flag set of `profile ACTION` with --data-dir.
+// openForProfile parses the flags and the one NAME of a profile action, refuses the built-in
+// Sandbox with sandboxRefusal (when it is not ""), and opens the core. A nil core means the
+// action is over, with code.
+func openForProfile(action, synopsis string, args []string, env cliEnv, sandboxRefusal string) (core *app.Core, name, dataDir string, code int) {
+	fs, dir := profileFlagSet(action, synopsis, env)
+	names, code, ok := parseArgs(fs, args)
+	if !ok {
+		return nil, "", "", code
+	}
+	name, code = oneName(env, action, names)
+	if code != exitOK {
+		return nil, "", "", code
+	}
+	if sandboxRefusal != "" && strings.EqualFold(name, app.SandboxProfileName) {
+		fmt.Fprintln(env.stderr, sandboxRefusal)
+		return nil, "", "", exitFailed
+	}
+	core, err := openCore(*dir, env)
+	if err != nil {
+		return nil, "", "", coreError(env, err)
+	}
+	return core, name, *dir, exitOK
+}
+
 func profileFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *string) {
 	fs := newFlagSet("profile "+action, synopsis, env)
 	return fs, dataDirFlag(fs)
@@ -211,7 +235,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintln(env.stdout, "The secret already stored in the keychain for it is kept.")
 		fmt.Fprintf(env.stdout, "To replace it: %s\n", next)
 	default:
-		fmt.Fprintf(env.stdout, "Next, store its %s in the keychain (FILE holds it; nothing else does):\n  %s\n", secretName(p.Auth), next)
+		fmt.Fprintf(env.stdout, "Next, store its %s in the keychain (FILE holds it; nothing else does):\n  %s\n", p.Auth.SecretName(), next)
 	}
 	return exitOK
 }
@@ -284,18 +308,9 @@ func envLabel(e app.Environment) string {
 }
 
 func runProfileShow(ctx context.Context, args []string, env cliEnv) int {
-	fs, dataDir := profileFlagSet("show", "NAME", env)
-	names, code, ok := parseArgs(fs, args)
-	if !ok {
+	core, name, dataDir, code := openForProfile("show", "NAME", args, env, "")
+	if core == nil {
 		return code
-	}
-	name, code := oneName(env, "show", names)
-	if code != exitOK {
-		return code
-	}
-	core, err := openCore(*dataDir, env)
-	if err != nil {
-		return coreError(env, err)
 	}
 	defer closeCore(core, env)
 	w := env.stdout
@@ -327,7 +342,7 @@ func runProfileShow(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintln(w, "secret: stored in the keychain")
 	case errors.Is(err, app.ErrSecretNotFound):
 		fmt.Fprintln(w, "secret: not set")
-		fmt.Fprintf(w, "  store the %s with: redox-uploader profile set-secret %s%s < FILE\n", secretName(p.Auth), quoteArg(p.Name), dataDirArg(*dataDir))
+		fmt.Fprintf(w, "  store the %s with: redox-uploader profile set-secret %s%s < FILE\n", p.Auth.SecretName(), quoteArg(p.Name), dataDirArg(dataDir))
 	default:
 		fmt.Fprintln(w, "secret: unknown, keychain unavailable")
 		fmt.Fprintln(env.stderr, "redox-uploader:", err)
@@ -343,22 +358,9 @@ func runProfileShow(ctx context.Context, args []string, env cliEnv) int {
 }
 
 func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
-	fs, dataDir := profileFlagSet("remove", "NAME", env)
-	names, code, ok := parseArgs(fs, args)
-	if !ok {
+	core, name, _, code := openForProfile("remove", "NAME", args, env, "redox-uploader: the Sandbox profile is built in and cannot be removed.")
+	if core == nil {
 		return code
-	}
-	name, code := oneName(env, "remove", names)
-	if code != exitOK {
-		return code
-	}
-	if strings.EqualFold(name, app.SandboxProfileName) {
-		fmt.Fprintln(env.stderr, "redox-uploader: the Sandbox profile is built in and cannot be removed.")
-		return exitFailed
-	}
-	core, err := openCore(*dataDir, env)
-	if err != nil {
-		return coreError(env, err)
 	}
 	defer closeCore(core, env)
 	st, err := core.LoadSettings()
@@ -387,22 +389,9 @@ func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
 const maxSecretInput = 64 << 10
 
 func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
-	fs, dataDir := profileFlagSet("set-secret", "NAME < FILE", env)
-	names, code, ok := parseArgs(fs, args)
-	if !ok {
+	core, name, dataDir, code := openForProfile("set-secret", "NAME < FILE", args, env, "redox-uploader: the Sandbox profile is built in and uses demo credentials; it has no secret to store.")
+	if core == nil {
 		return code
-	}
-	name, code := oneName(env, "set-secret", names)
-	if code != exitOK {
-		return code
-	}
-	if strings.EqualFold(name, app.SandboxProfileName) {
-		fmt.Fprintln(env.stderr, "redox-uploader: the Sandbox profile is built in and uses demo credentials; it has no secret to store.")
-		return exitFailed
-	}
-	core, err := openCore(*dataDir, env)
-	if err != nil {
-		return coreError(env, err)
 	}
 	defer closeCore(core, env)
 	p, err := core.Profile(name)
@@ -412,7 +401,7 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 	if f, ok := env.stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			fmt.Fprintf(env.stderr, "Paste the %s, then press Enter and Ctrl+D (Ctrl+Z, Enter on Windows).\n"+
-				"Better: redox-uploader profile set-secret %s < FILE, so it is not shown on the screen.\n", secretName(p.Auth), quoteArg(p.Name))
+				"Better: redox-uploader profile set-secret %s < FILE, so it is not shown on the screen.\n", p.Auth.SecretName(), quoteArg(p.Name))
 		}
 	}
 	data, err := io.ReadAll(io.LimitReader(env.stdin, maxSecretInput+1))
@@ -423,13 +412,13 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 		return exitFailed
 	case len(data) > maxSecretInput:
 		fmt.Fprintf(env.stderr, "redox-uploader: standard input holds more than %s; that is not a %s. Pipe in the file that holds only the %s.\n",
-			client.HumanSize(maxSecretInput), secretName(p.Auth), secretName(p.Auth))
+			client.HumanSize(maxSecretInput), p.Auth.SecretName(), p.Auth.SecretName())
 		return exitFailed
 	}
 	secret := strings.TrimRight(string(data), "\r\n")
 	if strings.TrimFunc(secret, unicode.IsSpace) == "" {
 		fmt.Fprintf(env.stderr, "redox-uploader: nothing was read from standard input. Pipe in the %s: redox-uploader profile set-secret %s < FILE\n",
-			secretName(p.Auth), quoteArg(p.Name))
+			p.Auth.SecretName(), quoteArg(p.Name))
 		return exitFailed
 	}
 	if err := core.Secrets.SetSecret(p, secret); err != nil {
@@ -437,23 +426,14 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 		return exitFailed
 	}
 	fmt.Fprintln(env.stdout, "Stored in the keychain.")
-	fmt.Fprintf(env.stdout, "Check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(*dataDir))
+	fmt.Fprintf(env.stdout, "Check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir))
 	return exitOK
 }
 
 func runProfileTest(ctx context.Context, args []string, env cliEnv) int {
-	fs, dataDir := profileFlagSet("test", "NAME", env)
-	names, code, ok := parseArgs(fs, args)
-	if !ok {
+	core, name, _, code := openForProfile("test", "NAME", args, env, "")
+	if core == nil {
 		return code
-	}
-	name, code := oneName(env, "test", names)
-	if code != exitOK {
-		return code
-	}
-	core, err := openCore(*dataDir, env)
-	if err != nil {
-		return coreError(env, err)
 	}
 	defer closeCore(core, env)
 	p, err := core.Profile(name)
@@ -502,17 +482,6 @@ func authLabel(m app.AuthMethod) string {
 		return "access token from IT"
 	}
 	return string(m)
-}
-
-// secretName names the secret a sign-in method keeps in the keychain.
-func secretName(m app.AuthMethod) string {
-	switch m {
-	case app.AuthOAuth:
-		return "private key (PEM)"
-	case app.AuthToken:
-		return "access token"
-	}
-	return "API secret"
 }
 
 // hostOf is the host (and port) of an address, or the address itself if it has none.

@@ -15,6 +15,18 @@ import (
 // AuthMethod is how a profile signs in to Redox.
 type AuthMethod string
 
+// SecretName names the secret a sign-in method keeps in the keychain, for messages.
+func (m AuthMethod) SecretName() string {
+	switch m {
+	case AuthOAuth:
+		return "private key (PEM)"
+	case AuthToken:
+		return "access token"
+	default:
+		return "API secret"
+	}
+}
+
 // The sign-in methods; see the SPEC's "Authentication".
 const (
 	AuthLegacy AuthMethod = "legacy" // API key and secret

@@ -97,6 +97,17 @@ func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
 	return got
 }
 
+// waitSent reads events until all of row id's bytes have gone out: its request is at the
+// server then (and has taken the server's next scripted fault).
+func (r *queueRig) waitSent(t *testing.T, id int64) {
+	t.Helper()
+	for {
+		if e := r.waitKind(t, id, EventProgress); e.Sent == e.Total {
+			return
+		}
+	}
+}
+
 // waitKind reads events until one of kind k arrives for id.
 func (r *queueRig) waitKind(t *testing.T, id int64, k EventKind) Event {
 	t.Helper()
@@ -293,7 +304,7 @@ func TestCancelRunningAndWaiting(t *testing.T) {
 	dir := t.TempDir()
 	sub, _ := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100), writeRandom(t, dir, "b.pdf", 100),
 		writeRandom(t, dir, "c.pdf", 100)}, SubmitOptions{})
-	r.waitKind(t, sub.IDs[0], EventStarted)
+	r.waitSent(t, sub.IDs[0])
 	if !r.queue.Cancel(sub.IDs[1]) || !r.queue.Cancel(sub.IDs[0]) {
 		t.Fatal("Cancel found nothing to cancel")
 	}
@@ -320,7 +331,7 @@ func TestCloseJournalsEverything(t *testing.T) {
 	r.server.Script(redoxtest.Fault{Hang: true})
 	dir := t.TempDir()
 	sub, _ := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100), writeRandom(t, dir, "b.pdf", 100)}, SubmitOptions{})
-	r.waitKind(t, sub.IDs[0], EventStarted)
+	r.waitSent(t, sub.IDs[0])
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	if err := r.queue.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {

@@ -21,18 +21,6 @@ type Secrets struct {
 func secretKey(p Profile) string { return "profile/" + p.Name + "/secret" }
 func tokenKey(p Profile) string  { return "profile/" + p.Name + "/token" }
 
-// secretWhat names the secret a profile's sign-in method needs.
-func secretWhat(m AuthMethod) string {
-	switch m {
-	case AuthOAuth:
-		return "private key (PEM)"
-	case AuthToken:
-		return "access token"
-	default:
-		return "API secret"
-	}
-}
-
 // SetSecret checks secret against p's sign-in method (an API secret, an OAuth private key in
 // PEM, or a bearer token), stores it in the keychain, and drops p's cached token, which may
 // belong to the old secret.
@@ -45,7 +33,7 @@ func (s Secrets) SetSecret(p Profile, secret string) error {
 		return err
 	}
 	if err := s.Keychain.Set(secretKey(p), value); err != nil {
-		return fmt.Errorf("storing the %s of profile %q: %w", secretWhat(p.Auth), p.Name, err)
+		return fmt.Errorf("storing the %s of profile %q: %w", p.Auth.SecretName(), p.Name, err)
 	}
 	if err := s.Keychain.Delete(tokenKey(p)); err != nil {
 		return fmt.Errorf("clearing the saved sign-in of profile %q: %w", p.Name, err)
@@ -94,10 +82,10 @@ func (s Secrets) Secret(p Profile) (string, error) {
 	v, err := s.Keychain.Get(secretKey(p))
 	if errors.Is(err, ErrSecretNotFound) {
 		return "", fmt.Errorf("%w IT can enter the %s for profile %q in Settings, or run: redox-uploader profile set-secret %s",
-			err, secretWhat(p.Auth), p.Name, shellQuote(p.Name))
+			err, p.Auth.SecretName(), p.Name, shellQuote(p.Name))
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading the %s of profile %q: %w", secretWhat(p.Auth), p.Name, err)
+		return "", fmt.Errorf("reading the %s of profile %q: %w", p.Auth.SecretName(), p.Name, err)
 	}
 	return v, nil
 }

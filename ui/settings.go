@@ -679,7 +679,7 @@ func (f *profileForm) checkStoredSecret() {
 func (f *profileForm) showSecretPlaceholders() {
 	for _, c := range authChoices {
 		e := f.secretField(c.method)
-		what := secretWhat(c.method)
+		what := c.method.SecretName()
 		text := "Paste the " + what
 		if c.method == app.AuthOAuth {
 			text = "Paste the private key (PEM), from -----BEGIN to -----END"
@@ -777,9 +777,9 @@ func (f *profileForm) checkSecret(purpose string) (secret string, useStored, ok 
 		return "", true, true
 	}
 	m := f.method()
-	msg := "Enter the " + secretWhat(m) + purpose + "."
+	msg := "Enter the " + m.SecretName() + purpose + "."
 	if f.original != nil && f.original.Auth != m {
-		msg = "Enter the " + secretWhat(m) + ": the stored secret belongs to the previous sign-in method."
+		msg = "Enter the " + m.SecretName() + ": the stored secret belongs to the previous sign-in method."
 	}
 	f.setError("secret", msg)
 	return "", false, false
@@ -1103,18 +1103,6 @@ func authLabel(m app.AuthMethod) string {
 		}
 	}
 	return ""
-}
-
-// secretWhat names the secret a sign-in method needs.
-func secretWhat(m app.AuthMethod) string {
-	switch m {
-	case app.AuthOAuth:
-		return "private key"
-	case app.AuthToken:
-		return "access token"
-	default:
-		return "API secret"
-	}
 }
 
 func parallelOptions() []string {
