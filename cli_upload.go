@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
@@ -16,6 +18,7 @@ import (
 // REDOX_API_SECRET holds the legacy secret and REDOX_ACCESS_TOKEN a static token.
 type uploadFlags struct {
 	connection
+	network       networkFlags
 	profile       string
 	dataDir       string
 	json, sandbox bool
@@ -78,8 +81,9 @@ func (c connection) profile(name string, env cliEnv) (app.Profile, error) {
 	return p, nil
 }
 
-// client builds a client for an ad-hoc upload, with the secret from the environment.
-func (c connection) client(p app.Profile, env cliEnv) (*client.Client, error) {
+// client builds a client for an ad-hoc upload, with the secret from the environment and the
+// network options given.
+func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (*client.Client, error) {
 	opts := []client.Option{client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize)}
 	switch p.Auth {
 	case app.AuthLegacy:
@@ -104,7 +108,80 @@ func (c connection) client(p app.Profile, env cliEnv) (*client.Client, error) {
 		}
 		opts = append(opts, client.WithStaticToken(token))
 	}
-	return client.New(opts...)
+	return client.New(append(opts, network...)...)
+}
+
+// networkFlags override the saved network settings (Settings → Network) for one run.
+type networkFlags struct {
+	proxy, caFile string
+}
+
+func (n *networkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&n.proxy, "proxy", "", "proxy for this run: an http(s)://[user@]host:port `URL` (password in $REDOX_PROXY_PASSWORD), "+
+		"or none, system or environment; default: the saved network settings")
+	fs.StringVar(&n.caFile, "ca-file", "", "PEM `FILE` of extra certificates to trust (a TLS-inspecting firewall's); default: the saved network settings")
+}
+
+func (n networkFlags) given() bool { return n.proxy != "" || n.caFile != "" }
+
+// apply returns ns with the flags given put over it, checked.
+func (n networkFlags) apply(ns app.NetworkSettings) (app.NetworkSettings, error) {
+	switch p := strings.TrimSpace(n.proxy); strings.ToLower(p) {
+	case "":
+	case app.ProxyNone, app.ProxySystem, app.ProxyEnvironment:
+		ns.ProxyMode, ns.ProxyURL = strings.ToLower(p), ""
+	default:
+		ns.ProxyMode, ns.ProxyURL = app.ProxyManual, p
+	}
+	if n.caFile != "" {
+		ns.ExtraCAFile, ns.ExtraCAPEM = n.caFile, ""
+	}
+	if err := ns.Validate(); err != nil {
+		flag := "--proxy"
+		var ne *app.NetworkError
+		if errors.As(err, &ne) && strings.HasPrefix(ne.Field, "extraCa") {
+			flag = "--ca-file"
+		}
+		return ns, fmt.Errorf("%s: %w", flag, err)
+	}
+	return ns, nil
+}
+
+// options returns the client options of the saved network settings with the flags put over
+// them; the proxy password comes from $REDOX_PROXY_PASSWORD, else the keychain.
+func (n networkFlags) options(core *app.Core, env cliEnv) ([]client.Option, error) {
+	st, err := core.LoadSettings()
+	if err != nil {
+		return nil, err
+	}
+	ns := st.Network
+	if n.given() {
+		if ns, err = n.apply(ns); err != nil {
+			return nil, err
+		}
+	}
+	if pw := env.getenv("REDOX_PROXY_PASSWORD"); pw != "" {
+		return ns.ClientOptions(pw)
+	}
+	return core.NetworkOptions(ns)
+}
+
+// useNetworkFlags makes uploads through the saved profile p use the network flags of this run.
+func useNetworkFlags(core *app.Core, p app.Profile, n networkFlags, env cliEnv) error {
+	opts, err := core.Secrets.ClientOptions(p)
+	if err != nil {
+		return err
+	}
+	network, err := n.options(core, env)
+	if err != nil {
+		return err
+	}
+	c, err := client.New(append(opts, network...)...)
+	if err != nil {
+		return err
+	}
+	core.UseClient(p, c)
+	return nil
 }
 
 // adHocProfileName names uploads made with connection flags in the history.
@@ -118,6 +195,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per file instead of PATH<TAB>URI")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "upload to the built-in local Redox stand-in (nothing leaves this computer)")
 	fs.BoolVar(&f.force, "force", false, "upload files even if the same content was already uploaded to this source")
+	f.network.register(fs)
 	dataDir := dataDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -130,15 +208,21 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 		return usageError(env, "upload: --parallel must be between 1 and 16")
 	case f.profile != "" && f.sandbox:
 		return usageError(env, "upload: use either --profile or --sandbox")
+	case f.sandbox && f.network.given():
+		return usageError(env, "upload: --proxy and --ca-file do not apply to --sandbox, which never leaves this computer")
 	}
 	var (
-		p      app.Profile
-		direct *client.Client
-		err    error
+		p   app.Profile
+		err error
 	)
+	if f.network.given() {
+		if _, err := f.network.apply(app.NetworkSettings{}); err != nil {
+			return usageError(env, "upload: %v", err)
+		}
+	}
 	if f.profile == "" && !f.sandbox {
 		if p, err = f.connection.profile(adHocProfileName, env); err == nil {
-			direct, err = f.connection.client(p, env)
+			_, err = f.connection.client(p, env, nil) // the sign-in flags and secrets, before opening anything
 		}
 		if err == nil {
 			err = p.Validate()
@@ -157,9 +241,20 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	case f.sandbox:
 		p, err = core.Sandbox()
 	case f.profile != "":
-		p, err = core.Profile(f.profile)
+		if p, err = core.Profile(f.profile); err == nil && f.network.given() {
+			err = useNetworkFlags(core, p, f.network, env)
+		}
 	default:
-		core.UseClient(p, direct)
+		var (
+			network []client.Option
+			direct  *client.Client
+		)
+		if network, err = f.network.options(core, env); err == nil {
+			direct, err = f.connection.client(p, env, network)
+		}
+		if err == nil {
+			core.UseClient(p, direct)
+		}
 	}
 	if err != nil {
 		return coreError(env, err)

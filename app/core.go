@@ -158,7 +158,15 @@ func (c *Core) clientFor(p Profile) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return client.New(opts...)
+	st, err := c.LoadSettings()
+	if err != nil {
+		return nil, err
+	}
+	netOpts, err := c.NetworkOptions(st.Network)
+	if err != nil {
+		return nil, err
+	}
+	return client.New(append(opts, netOpts...)...)
 }
 
 // Resend queues the file of row id again to the profile that first uploaded it.

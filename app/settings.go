@@ -15,11 +15,12 @@ import (
 // Settings are the user's saved choices: the profiles (Redox sources) and a few preferences.
 // They hold no secret; secrets live in the OS keychain (see Secrets).
 type Settings struct {
-	Profiles      []Profile `json:"profiles"`
-	Active        string    `json:"active,omitempty"` // name of the selected profile
-	AutoCopy      bool      `json:"autoCopy"`         // copy a new URI to the clipboard
-	Notifications bool      `json:"notifications"`    // default true
-	RetentionDays int       `json:"retentionDays"`    // purge history older than this; 0 keeps it forever
+	Profiles      []Profile       `json:"profiles"`
+	Active        string          `json:"active,omitempty"` // name of the selected profile
+	AutoCopy      bool            `json:"autoCopy"`         // copy a new URI to the clipboard
+	Notifications bool            `json:"notifications"`    // default true
+	RetentionDays int             `json:"retentionDays"`    // purge history older than this; 0 keeps it forever
+	Network       NetworkSettings `json:"network"`          // proxy and extra trusted certificates
 }
 
 // DefaultSettings are the settings before the user saved any.
@@ -112,7 +113,7 @@ func (s *SettingsStore) check(st Settings) error {
 }
 
 // Save validates the settings (every profile, distinct names, a known active profile, a
-// retention of 0 or more days) and writes them atomically, readable by the user only (file
+// retention of 0 or more days, a known proxy mode and a valid proxy address without password) and writes them atomically, readable by the user only (file
 // 0600, folder 0700). Built-in profiles are not saved.
 func (s *SettingsStore) Save(st Settings) error {
 	saved := st
@@ -130,6 +131,9 @@ func (s *SettingsStore) Save(st Settings) error {
 	}
 	if saved.RetentionDays < 0 {
 		return errors.New("keep history for 0 days (forever) or more")
+	}
+	if _, err := saved.Network.Proxy(); err != nil { // the certificate file is checked by SaveNetwork
+		return err
 	}
 	data, err := json.MarshalIndent(saved, "", "  ")
 	if err != nil {

@@ -7,6 +7,7 @@
 package client
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +35,10 @@ type Client struct {
 	http      *http.Client
 	userAgent string
 
+	proxy      *ProxyConfig        // WithProxy; nil: ProxyEnvironment
+	extraRoots []*x509.Certificate // WithExtraRootCAs
+	callerHTTP bool                // WithHTTPClient was given
+
 	credentials Credentials
 	store       TokenStore
 	tokens      *tokenCache
@@ -59,8 +64,16 @@ func New(opts ...Option) (*Client, error) {
 	if c.credentials == nil {
 		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth, WithStaticToken or WithAuthenticator")
 	}
+	if c.callerHTTP && (c.proxy != nil || len(c.extraRoots) > 0) {
+		return nil, errors.New("client: WithProxy and WithExtraRootCAs configure the client's own transport; " +
+			"configure the HTTP client given to WithHTTPClient instead")
+	}
 	if c.http == nil {
-		c.http = &http.Client{Transport: NewTransport(), CheckRedirect: refuseRedirects}
+		t, err := c.ownTransport()
+		if err != nil {
+			return nil, err
+		}
+		c.http = &http.Client{Transport: t, CheckRedirect: refuseRedirects}
 	}
 	auth, err := c.credentials.authenticator(c.endpoints())
 	if err != nil {
@@ -128,6 +141,7 @@ func WithHTTPClient(hc *http.Client) Option {
 		own := *hc
 		own.CheckRedirect = refuseRedirects
 		c.http = &own
+		c.callerHTTP = true
 		return nil
 	}
 }
@@ -193,21 +207,23 @@ func IsLoopback(host string) bool {
 }
 
 // NewTransport returns the HTTP transport the client uses by default: proxy from the
-// environment; bounded dial, TLS-handshake and response-header waits; no limit on how long a
-// body may take to send, so large files on slow links finish.
+// environment (WithProxy changes it), a proxy's CONNECT refusal reported as a *ProxyError;
+// bounded dial, TLS-handshake and response-header waits; no limit on how long a body may take
+// to send, so large files on slow links finish.
 func NewTransport() *http.Transport {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		TLSHandshakeTimeout:   20 * time.Second,
-		ResponseHeaderTimeout: 2 * time.Minute,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConns:          32,
-		MaxIdleConnsPerHost:   16,
-		WriteBufferSize:       64 << 10,
-		ReadBufferSize:        16 << 10,
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		TLSHandshakeTimeout:    20 * time.Second,
+		ResponseHeaderTimeout:  2 * time.Minute,
+		IdleConnTimeout:        90 * time.Second,
+		MaxIdleConns:           32,
+		MaxIdleConnsPerHost:    16,
+		WriteBufferSize:        64 << 10,
+		ReadBufferSize:         16 << 10,
+		OnProxyConnectResponse: onProxyConnectResponse,
 	}
 }
 

@@ -186,6 +186,10 @@ func statusError(op string, status int, excerpt string, retryAfter time.Duration
 		e.Kind = KindForbidden
 		e.Message = "Redox refused: this account is not allowed to upload files. Uploads need a Pre-Production or Production " +
 			"Redox account (development accounts cannot upload). Ask IT to check the source."
+	case status == 407:
+		e.Kind = KindNetwork
+		e.permanent = true
+		e.Message = proxyAuthMessage
 	case status == 413:
 		e.Kind = KindTooLarge
 		e.Size = size
@@ -215,6 +219,25 @@ func badResponseError(status int, excerpt string, cause error) *Error {
 			"check with IT before sending it again."}
 }
 
+// Plain-words messages for network failures that IT can fix in Settings → Network.
+const (
+	proxyAuthMessage = "The network's proxy asked for a sign-in that Redox Uploader does not have. " +
+		"Ask IT to check the proxy settings (Settings → Network)."
+	proxyRefusedMessage = "The network's proxy refused the connection to Redox. Ask IT to check that the proxy " +
+		"lets Redox Uploader reach Redox, and the proxy settings (Settings → Network)."
+	proxyUnreachableMessage = "Could not reach the network's proxy. Check the network connection, then try again; " +
+		"if it keeps happening, ask IT to check the proxy settings (Settings → Network)."
+	unknownAuthorityMessage = "The secure connection to Redox could not be verified: the certificate was issued by " +
+		"an authority this computer does not trust. On hospital networks this is usually a TLS-inspecting firewall; " +
+		"ask IT for its certificate and add it under Settings → Network → Extra trusted certificates."
+	hostnameMessage = "The secure connection to Redox could not be verified: the certificate is for a different " +
+		"address. A network security device may be intercepting traffic, or the source's address may be wrong; ask IT " +
+		"to check the source's address and Settings → Network."
+	certificateMessage = "The secure connection to Redox could not be verified (the certificate is not valid, for " +
+		"example expired). Check this computer's date and time; if it is right, a network security device may be " +
+		"inspecting traffic: ask IT to check Settings → Network."
+)
+
 // transportError classifies a failure to get any HTTP reply.
 func transportError(op string, err error) *Error {
 	e := &Error{Kind: KindNetwork, Op: op, Err: err}
@@ -222,6 +245,8 @@ func transportError(op string, err error) *Error {
 		certErr    *tls.CertificateVerificationError
 		unknownCA  x509.UnknownAuthorityError
 		hostErr    x509.HostnameError
+		proxyErr   *ProxyError
+		opErr      *net.OpError
 		dnsErr     *net.DNSError
 		netTimeout interface{ Timeout() bool }
 	)
@@ -229,10 +254,24 @@ func transportError(op string, err error) *Error {
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCancelled
 		e.Message = "The upload was cancelled."
-	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr):
+	case errors.As(err, &unknownCA):
 		e.permanent = true
-		e.Message = "The secure connection to Redox could not be verified. A network security device may be inspecting " +
-			"traffic; ask IT to check the certificate settings."
+		e.Message = unknownAuthorityMessage
+	case errors.As(err, &hostErr):
+		e.permanent = true
+		e.Message = hostnameMessage
+	case errors.As(err, &certErr):
+		e.permanent = true
+		e.Message = certificateMessage
+	case errors.As(err, &proxyErr) && proxyErr.Status == 407:
+		e.permanent = true
+		e.Message = proxyAuthMessage
+	case errors.As(err, &proxyErr):
+		// A proxy's 502, 503 or 504 may pass (it could not reach Redox just then); its 403 will not.
+		e.permanent = proxyErr.Status < 500
+		e.Message = proxyRefusedMessage
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		e.Message = proxyUnreachableMessage
 	case errors.As(err, &dnsErr):
 		e.Message = "Could not find the Redox server by name. Check the network connection, then try again; " +
 			"if it keeps happening, ask IT to check the source's address."

@@ -5,7 +5,8 @@
 #   B  200 files of 100 KiB:       CLI --parallel 4 vs a sequential curl loop (goal ≤ 0.10×)
 #                                  and vs four curls at once, xargs -P 4     (goal ≤ 0.15×)
 # Both sides use the sandbox's static demo token, so they do the same work: no sign-in, one
-# multipart POST per file. Each figure is the median wall time of RUNS runs (default 5), after
+# multipart POST per file. The CLI also journals every file in its history (a temporary one
+# here) and hashes it; --force makes it send files it has sent before, as curl does. Each figure is the median wall time of RUNS runs (default 5), after
 # one untimed warm-up. A missed goal is a measurement, not a failure: the script exits 0. It
 # exits non-zero only when something broke (the sandbox did not start, an upload failed, the
 # sandbox did not count the uploads it should have).
@@ -73,7 +74,7 @@ show_err() { # the start of the CLI's complaints (not 200 of them, nor Fyne's lo
   grep -v -E '^    \(|^[0-9]{4}/[0-9]{2}/[0-9]{2} ' "$dir/cli.err" | head -n 3 >&2
 }
 cli() { # FILE... — one CLI run with the static token
-  REDOX_ACCESS_TOKEN=$token "$bin" upload --upload-url "$url" --api-base "$base" --auth token \
+  REDOX_ACCESS_TOKEN=$token "$bin" upload --upload-url "$url" --api-base "$base" --auth token --force --data-dir "$dir/data" \
     --parallel 4 "$@" >"$dir/cli.out" 2>"$dir/cli.err" || { show_err; return 1; }
   [ "$(wc -l <"$dir/cli.out")" -eq "$#" ] || { echo "bench: the CLI printed $(wc -l <"$dir/cli.out") URIs for $# files" >&2; return 1; }
 }
@@ -82,7 +83,7 @@ cli_headless() { # FILE... — the same with the headless build
   cli "$@"
 }
 cli_legacy() { # FILE... — the same with the legacy API key (one sign-in request more)
-  REDOX_API_SECRET=$secret "$bin" upload --upload-url "$url" --api-base "$base" --auth legacy \
+  REDOX_API_SECRET=$secret "$bin" upload --upload-url "$url" --api-base "$base" --auth legacy --force --data-dir "$dir/data" \
     --api-key "$api_key" --parallel 4 "$@" >/dev/null 2>"$dir/cli.err" || { show_err; return 1; }
 }
 curl_one() { # FILE — exactly what the issue names, plus --fail so an HTTP error counts

@@ -1,0 +1,186 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+
+	"redoxuploader/client"
+)
+
+// NetworkSettings are how this computer reaches Redox: the proxy and the extra certificates to
+// trust (for firewalls that inspect TLS). They apply to every saved profile, not the Sandbox.
+// They hold no secret: a proxy password lives in the keychain (Secrets.SetProxyPassword).
+type NetworkSettings struct {
+	ProxyMode   string `json:"proxyMode,omitempty"`   // "environment" (also ""), "system", "none" or "manual"
+	ProxyURL    string `json:"proxyUrl,omitempty"`    // with "manual": http(s)://[user@]host:port
+	ExtraCAFile string `json:"extraCaFile,omitempty"` // a PEM (or DER) file of certificates to trust as well
+	ExtraCAPEM  string `json:"extraCaPem,omitempty"`  // pasted PEM certificates to trust as well
+}
+
+// The proxy modes as the settings file spells them.
+const (
+	ProxyEnvironment = "environment"
+	ProxySystem      = "system"
+	ProxyNone        = "none"
+	ProxyManual      = "manual"
+)
+
+// NetworkError is a network setting that cannot be used. Field is "proxyMode", "proxyUrl",
+// "extraCaFile" or "extraCaPem", for a settings form to mark; Error is plain words.
+type NetworkError struct {
+	Field string
+	Err   error
+}
+
+func (e *NetworkError) Error() string { return e.Err.Error() }
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Validate checks the settings as NetworkOptions would use them: a known mode, a valid proxy
+// address without a password when the mode is manual, a readable certificate file and
+// certificates that parse. It reads ExtraCAFile.
+func (ns NetworkSettings) Validate() error {
+	_, err := ns.ClientOptions("")
+	return err
+}
+
+// Proxy returns the client's proxy configuration for these settings.
+func (ns NetworkSettings) Proxy() (client.ProxyConfig, error) {
+	mode, err := client.ParseProxyMode(ns.ProxyMode)
+	if err != nil {
+		return client.ProxyConfig{}, &NetworkError{Field: "proxyMode", Err: errors.New("choose how to reach the network: environment, system, none or manual")}
+	}
+	pc := client.ProxyConfig{Mode: mode}
+	if mode != client.ProxyManual {
+		return pc, nil
+	}
+	u, err := client.ParseProxyURL(ns.ProxyURL)
+	if err != nil {
+		return pc, &NetworkError{Field: "proxyUrl", Err: err}
+	}
+	if _, has := u.User.Password(); has {
+		return pc, &NetworkError{Field: "proxyUrl", Err: errors.New("the proxy address must not contain a password " +
+			"(it would be saved in the settings file); enter the user name only, as http://user@host:port, and the password separately")}
+	}
+	pc.URL = u.String()
+	return pc, nil
+}
+
+// ClientOptions returns the client options of these settings, putting password into the proxy
+// address when there is a manual proxy with a user name. Errors are *NetworkError.
+func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error) {
+	pc, err := ns.Proxy()
+	if err != nil {
+		return nil, err
+	}
+	if pc.Mode == client.ProxyManual && password != "" {
+		u, _ := client.ParseProxyURL(pc.URL)
+		if name := u.User.Username(); name != "" {
+			u.User = url.UserPassword(name, password)
+			pc.URL = u.String()
+		}
+	}
+	opts := []client.Option{client.WithProxy(pc)}
+	if ns.ExtraCAFile != "" {
+		data, err := os.ReadFile(ns.ExtraCAFile)
+		if err != nil {
+			return nil, &NetworkError{Field: "extraCaFile", Err: fmt.Errorf("the extra trusted certificates file %s cannot be read: %v", ns.ExtraCAFile, pathErrText(err))}
+		}
+		if _, err := client.ParseCertificates(data); err != nil {
+			return nil, &NetworkError{Field: "extraCaFile", Err: fmt.Errorf("the extra trusted certificates file %s cannot be used: %v", ns.ExtraCAFile, err)}
+		}
+		opts = append(opts, client.WithExtraRootCAs(data))
+	}
+	if strings.TrimSpace(ns.ExtraCAPEM) != "" {
+		if _, err := client.ParseCertificates([]byte(ns.ExtraCAPEM)); err != nil {
+			return nil, &NetworkError{Field: "extraCaPem", Err: fmt.Errorf("the pasted extra trusted certificates cannot be used: %v", err)}
+		}
+		opts = append(opts, client.WithExtraRootCAs([]byte(ns.ExtraCAPEM)))
+	}
+	return opts, nil
+}
+
+// NetworkOptions returns the client options of st's network settings (proxy and extra trusted
+// certificates), for every profile but the Sandbox. Core adds the proxy password from the
+// keychain; the GUI and the CLI build their clients through Core or this function.
+func NetworkOptions(st Settings) ([]client.Option, error) {
+	return st.Network.ClientOptions("")
+}
+
+// NetworkOptions is ns.ClientOptions with the keychain's proxy password (when the manual proxy
+// names a user), failing with a *client.Error that says where to fix a setting.
+func (c *Core) NetworkOptions(ns NetworkSettings) ([]client.Option, error) {
+	password := ""
+	if pc, err := ns.Proxy(); err == nil && pc.Mode == client.ProxyManual && strings.Contains(pc.URL, "@") {
+		pw, err := c.Secrets.ProxyPassword()
+		if err != nil && !errors.Is(err, ErrSecretNotFound) {
+			return nil, err
+		}
+		password = pw
+	}
+	return networkClientError(ns.ClientOptions(password))
+}
+
+func networkClientError(opts []client.Option, err error) ([]client.Option, error) {
+	if err != nil {
+		return nil, &client.Error{Kind: client.KindNetwork, Op: "upload", Err: err,
+			Message: "The network settings cannot be used: " + err.Error() + ". Ask IT to fix them in Settings → Network."}
+	}
+	return opts, nil
+}
+
+// SaveNetwork validates ns, saves it in the settings and makes the next uploads of every
+// profile use it.
+func (c *Core) SaveNetwork(ns NetworkSettings) error {
+	if err := ns.Validate(); err != nil {
+		return err
+	}
+	st, err := c.LoadSettings()
+	if err != nil {
+		return err
+	}
+	st.Network = ns
+	if err := c.Settings.Save(st); err != nil {
+		return err
+	}
+	c.NetworkChanged(st)
+	return nil
+}
+
+// NetworkChanged drops the clients built with the previous network settings (or proxy
+// password), so the next upload of each profile in st uses the current ones.
+func (c *Core) NetworkChanged(st Settings) {
+	for _, p := range st.Profiles {
+		c.Queue.ForgetClient(p.Name)
+	}
+}
+
+const proxyPasswordKey = "network/proxy-password"
+
+// SetProxyPassword keeps the password of the manual proxy's user in the keychain; "" removes it.
+func (s Secrets) SetProxyPassword(password string) error {
+	if password == "" {
+		if err := s.Keychain.Delete(proxyPasswordKey); err != nil && !errors.Is(err, ErrSecretNotFound) {
+			return err
+		}
+		return nil
+	}
+	return s.Keychain.Set(proxyPasswordKey, password)
+}
+
+// ProxyPassword returns the manual proxy's password, or ErrSecretNotFound.
+func (s Secrets) ProxyPassword() (string, error) {
+	return s.Keychain.Get(proxyPasswordKey)
+}
+
+// pathErrText is err without the path a *fs.PathError repeats.
+func pathErrText(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

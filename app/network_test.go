@@ -1,0 +1,139 @@
+package app
+
+import (
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"redoxuploader/client"
+	"redoxuploader/client/redoxtest"
+)
+
+func TestNetworkSettingsValidate(t *testing.T) {
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))
+	dir := t.TempDir()
+	good := filepath.Join(dir, "firewall.pem")
+	bad := filepath.Join(dir, "notes.txt")
+	os.WriteFile(good, []byte(caPEM), 0o600)
+	os.WriteFile(bad, []byte("call IT"), 0o600)
+
+	tests := []struct {
+		name  string
+		ns    NetworkSettings
+		field string // "" when valid
+	}{
+		{"zero value", NetworkSettings{}, ""},
+		{"system", NetworkSettings{ProxyMode: ProxySystem}, ""},
+		{"none", NetworkSettings{ProxyMode: ProxyNone}, ""},
+		{"manual", NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://proxy.hospital.example:8080"}, ""},
+		{"manual with a user", NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://nurse@proxy.hospital.example:8080"}, ""},
+		{"manual with a password", NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://nurse:pw@proxy:8080"}, "proxyUrl"},
+		{"manual without URL", NetworkSettings{ProxyMode: ProxyManual}, "proxyUrl"},
+		{"unknown mode", NetworkSettings{ProxyMode: "auto"}, "proxyMode"},
+		{"CA file", NetworkSettings{ExtraCAFile: good}, ""},
+		{"missing CA file", NetworkSettings{ExtraCAFile: filepath.Join(dir, "gone.pem")}, "extraCaFile"},
+		{"CA file without a certificate", NetworkSettings{ExtraCAFile: bad}, "extraCaFile"},
+		{"pasted PEM", NetworkSettings{ExtraCAPEM: caPEM}, ""},
+		{"pasted garbage", NetworkSettings{ExtraCAPEM: "-----BEGIN CERTIFICATE-----\nxx\n"}, "extraCaPem"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.ns.Validate()
+			var ne *NetworkError
+			switch {
+			case tt.field == "" && err != nil:
+				t.Errorf("Validate: %v", err)
+			case tt.field != "" && (!errors.As(err, &ne) || ne.Field != tt.field):
+				t.Errorf("Validate = %v, want a *NetworkError for %s", err, tt.field)
+			}
+			if err != nil && strings.Contains(err.Error(), ":pw@") {
+				t.Errorf("the error shows the password: %v", err)
+			}
+		})
+	}
+
+	store := NewSettingsStore(filepath.Join(dir, "settings.json"))
+	st := DefaultSettings()
+	st.Network = NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://nurse:pw@proxy:8080"}
+	if err := store.Save(st); err == nil {
+		t.Error("Save kept a proxy password in the settings file")
+	}
+	st.Network = NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://proxy:8080", ExtraCAPEM: caPEM}
+	if err := store.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := store.Load(); err != nil || back.Network != st.Network {
+		t.Errorf("Load = %+v, %v; want the network settings saved", back.Network, err)
+	}
+}
+
+// TestCoreTrustsExtraCA uploads through Core to a TLS stand-in whose certificate only the
+// network settings make trusted, pasted and as a file.
+func TestCoreTrustsExtraCA(t *testing.T) {
+	keyring.MockInit()
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	demo := s.AddDemoSources()
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))
+	caFile := filepath.Join(t.TempDir(), "firewall.pem")
+	if err := os.WriteFile(caFile, []byte(caPEM), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	base := t.TempDir()
+	core, err := Open(Paths{Config: filepath.Join(base, "config"), Data: filepath.Join(base, "data")},
+		Options{KeychainService: "redox-uploader-network-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close(t.Context()) })
+	p := secretsTestProfile("Hospital", AuthLegacy, s, demo)
+	st := DefaultSettings()
+	if err := st.PutProfile(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := core.Settings.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := core.Secrets.SetSecret(p, demo.Secret); err != nil {
+		t.Fatal(err)
+	}
+	file := secretsTestFile(t)
+	upload := func() error {
+		c, err := core.Client(p)
+		if err != nil {
+			return err
+		}
+		_, err = c.Upload(t.Context(), file, client.UploadOptions{})
+		return err
+	}
+
+	if err := upload(); err == nil || !strings.Contains(err.Error(), "Extra trusted certificates") {
+		t.Fatalf("upload without the extra CA = %v, want the unknown-authority message", err)
+	}
+	for _, ns := range []NetworkSettings{{ExtraCAPEM: caPEM}, {ExtraCAFile: caFile}} {
+		if err := core.SaveNetwork(ns); err != nil {
+			t.Fatalf("SaveNetwork(%+v): %v", ns, err)
+		}
+		if err := upload(); err != nil {
+			t.Errorf("upload with %+v: %v (%s)", ns, err, client.Detail(err))
+		}
+	}
+	if n := len(s.Uploads()); n != 2 {
+		t.Errorf("the stand-in received %d uploads, want 2", n)
+	}
+
+	// A certificate file removed after saving stops uploads with a message naming the setting.
+	os.Remove(caFile)
+	_, err = core.Client(p)
+	if client.KindOf(err) != client.KindNetwork || !strings.Contains(err.Error(), "Settings → Network") {
+		t.Errorf("client with a missing certificate file: %v", err)
+	}
+}

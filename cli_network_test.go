@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"redoxuploader/client/redoxtest"
+)
+
+// TestUploadCAFileFlag: a TLS stand-in signed by a test CA is refused until --ca-file trusts it.
+func TestUploadCAFileFlag(t *testing.T) {
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	demo := s.AddDemoSources()
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "firewall.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, dir, "scan.pdf", 2048)
+	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": t.TempDir()}
+
+	r := runCmd(t, env, serverArgs(s, "--auth", "token", file)...)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "Extra trusted certificates") {
+		t.Errorf("untrusted: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = runCmd(t, env, serverArgs(s, "--auth", "token", "--proxy", "none", "--ca-file", ca, file)...)
+	if r.code != exitOK || !strings.Contains(r.stdout, s.URL+"/blob/") {
+		t.Errorf("with --ca-file: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{serverArgs(s, "--auth", "token", "--proxy", "socks5://proxy:1080", file), "--proxy"},
+		{serverArgs(s, "--auth", "token", "--proxy", "http://u:pw@proxy:8080", file), "password"},
+		{serverArgs(s, "--auth", "token", "--ca-file", filepath.Join(dir, "gone.pem"), file), "--ca-file"},
+		{[]string{"upload", "--sandbox", "--proxy", "none", file}, "--sandbox"},
+	} {
+		r := runCmd(t, env, tt.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stderr, ":pw@") {
+			t.Errorf("%q: exit %d, want %d and %q; stderr:\n%s", tt.args, r.code, exitUsage, tt.want, r.stderr)
+		}
+	}
+}

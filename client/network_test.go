@@ -1,0 +1,343 @@
+package client_test
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"redoxuploader/client"
+	"redoxuploader/client/redoxtest"
+)
+
+// forwardProxy is a small HTTP forward proxy on loopback: CONNECT tunnels and plain-http
+// forwarding, an optional Basic sign-in, an optional CONNECT refusal. It records what it saw.
+type forwardProxy struct {
+	*httptest.Server
+	user, password string // when set, requests without this Proxy-Authorization get 407
+	connectStatus  int    // when set, every CONNECT is answered with it
+
+	mu      sync.Mutex
+	seen    []string // "CONNECT host:port" or "POST /path" (plain http)
+	tunnels []net.Conn
+	forward *httputil.ReverseProxy
+}
+
+func newForwardProxy(t *testing.T, configure func(*forwardProxy)) *forwardProxy {
+	t.Helper()
+	p := &forwardProxy{}
+	if configure != nil {
+		configure(p)
+	}
+	p.forward = &httputil.ReverseProxy{
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.Out.Host = pr.In.Host }, // Out.URL is already absolute
+		Transport: &http.Transport{Proxy: nil},
+	}
+	p.Server = httptest.NewServer(p)
+	t.Cleanup(func() {
+		p.Server.Close()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, c := range p.tunnels {
+			c.Close()
+		}
+	})
+	return p
+}
+
+// URLWith returns the proxy's address with credentials in it.
+func (p *forwardProxy) URLWith(user, password string) string {
+	u, _ := url.Parse(p.URL)
+	u.User = url.UserPassword(user, password)
+	return u.String()
+}
+
+func (p *forwardProxy) Seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.seen...)
+}
+
+func (p *forwardProxy) count(prefix string) int {
+	n := 0
+	for _, s := range p.Seen() {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	if r.Method == http.MethodConnect {
+		p.seen = append(p.seen, "CONNECT "+r.Host)
+	} else {
+		p.seen = append(p.seen, r.Method+" "+r.URL.Path)
+	}
+	p.mu.Unlock()
+
+	if p.user != "" {
+		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.password))
+		if r.Header.Get("Proxy-Authorization") != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="hospital"`)
+			http.Error(w, "Proxy Authentication Required", http.StatusProxyAuthRequired)
+			return
+		}
+	}
+	if r.Method != http.MethodConnect {
+		if !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request", http.StatusBadRequest)
+			return
+		}
+		p.forward.ServeHTTP(w, r)
+		return
+	}
+	if p.connectStatus != 0 {
+		http.Error(w, "blocked by policy", p.connectStatus)
+		return
+	}
+	dst, err := net.Dial("tcp", r.Host)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	conn, brw, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		dst.Close()
+		return
+	}
+	p.mu.Lock()
+	p.tunnels = append(p.tunnels, conn, dst)
+	p.mu.Unlock()
+	io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
+	go splice(dst, brw.Reader, conn) // brw may hold bytes sent right after CONNECT
+	go splice(conn, dst, dst)
+}
+
+func splice(dst io.WriteCloser, src io.Reader, other io.Closer) {
+	io.Copy(dst, src)
+	dst.Close()
+	other.Close()
+}
+
+func newTLSStand(t *testing.T) *stand {
+	t.Helper()
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	return &stand{Server: s, demo: s.AddDemoSources()}
+}
+
+// standCA is the PEM of the certificate a TLS stand-in serves (httptest signs it itself).
+func standCA(s *stand) []byte { return pemBlock("CERTIFICATE", s.Certificate().Raw) }
+
+func TestUploadThroughManualProxy(t *testing.T) {
+	s := newStand(t, redoxtest.Config{})
+	proxy := newForwardProxy(t, nil)
+	path := writeFile(t, "scan.pdf", 200<<10)
+
+	c := s.legacyClient(t, client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URL}))
+	res, err := c.Upload(t.Context(), path, client.UploadOptions{})
+	if err != nil {
+		t.Fatalf("Upload through the proxy: %v (%s)", err, client.Detail(err))
+	}
+	if ups := s.Uploads(); len(ups) != 1 || ups[0].URI != res.URI {
+		t.Fatalf("the stand-in received %d uploads; want the one with URI %q", len(ups), res.URI)
+	}
+	if seen := proxy.Seen(); proxy.count("POST /auth/") != 1 || proxy.count("POST /upload") != 1 {
+		t.Errorf("the proxy saw %q; want the sign-in and the upload", seen)
+	}
+}
+
+func TestUploadThroughProxyTunnelWithExtraCA(t *testing.T) {
+	s := newTLSStand(t)
+	proxy := newForwardProxy(t, func(p *forwardProxy) { p.user, p.password = "nurse", "s3cret pass" })
+	path := writeFile(t, "scan.pdf", 64<<10)
+
+	c := s.legacyClient(t,
+		client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URLWith("nurse", "s3cret pass")}),
+		client.WithExtraRootCAs(standCA(s)))
+	if _, err := c.Upload(t.Context(), path, client.UploadOptions{}); err != nil {
+		t.Fatalf("Upload through the tunnel: %v (%s)", err, client.Detail(err))
+	}
+	host := strings.TrimPrefix(s.URL, "https://")
+	if n := proxy.count("CONNECT " + host); n < 1 {
+		t.Errorf("the proxy saw %q; want a CONNECT to %s", proxy.Seen(), host)
+	}
+	if len(s.Uploads()) != 1 {
+		t.Errorf("the stand-in received %d uploads, want 1", len(s.Uploads()))
+	}
+}
+
+func TestProxyFailures(t *testing.T) {
+	tests := []struct {
+		name      string
+		tls       bool
+		configure func(*forwardProxy)
+		want      string
+		requests  int // what the proxy sees: one when the refusal is final, the retry policy's bound when not
+	}{
+		{"407 on plain http", false, func(p *forwardProxy) { p.user, p.password = "u", "p" }, "asked for a sign-in", 1},
+		{"407 on CONNECT", true, func(p *forwardProxy) { p.user, p.password = "u", "p" }, "asked for a sign-in", 1},
+		{"CONNECT refused with 403", true, func(p *forwardProxy) { p.connectStatus = http.StatusForbidden }, "refused the connection to Redox", 1},
+		{"CONNECT refused with 502", true, func(p *forwardProxy) { p.connectStatus = http.StatusBadGateway }, "refused the connection to Redox", fastRetry.MaxAttempts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s *stand
+			if tt.tls {
+				s = newTLSStand(t)
+			} else {
+				s = newStand(t, redoxtest.Config{})
+			}
+			proxy := newForwardProxy(t, tt.configure)
+			// Wrong credentials in the URL: they must reach the proxy yet never the message.
+			c := s.legacyClient(t, client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URLWith("u", "wrong-pw")}),
+				client.WithExtraRootCAs(standCAOrNil(s, tt.tls)))
+			_, err := c.Upload(t.Context(), writeFile(t, "a.pdf", 1024), client.UploadOptions{})
+			var e *client.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Upload error = %v, want a *client.Error", err)
+			}
+			if e.Kind != client.KindNetwork || !strings.Contains(e.Message, tt.want) || !strings.Contains(e.Message, "Settings → Network") {
+				t.Errorf("error = %s %q, want network and %q naming Settings → Network", e.Kind, e.Message, tt.want)
+			}
+			if text := e.Message + e.Detail(); strings.Contains(text, "wrong-pw") {
+				t.Errorf("the proxy password leaked into %q", text)
+			}
+			if n := len(proxy.Seen()); n != tt.requests {
+				t.Errorf("the proxy was asked %d times (%q), want %d", n, proxy.Seen(), tt.requests)
+			}
+			if len(s.Uploads()) != 0 {
+				t.Errorf("an upload got through a refusing proxy")
+			}
+		})
+	}
+}
+
+// standCAOrNil trusts the TLS stand-in, so that the proxy's answer is what fails.
+func standCAOrNil(s *stand, tls bool) []byte {
+	if !tls {
+		return standCAFallback
+	}
+	return standCA(s)
+}
+
+// standCAFallback is any valid certificate, for clients of plain-http stand-ins.
+var standCAFallback = func() []byte {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.StartTLS()
+	defer srv.Close()
+	return pemBlock("CERTIFICATE", srv.Certificate().Raw)
+}()
+
+func TestUnknownAuthorityThenExtraCA(t *testing.T) {
+	s := newTLSStand(t)
+	path := writeFile(t, "scan.pdf", 4096)
+
+	_, err := s.legacyClient(t).Upload(t.Context(), path, client.UploadOptions{})
+	var e *client.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Upload to an untrusted stand-in: %v, want a *client.Error", err)
+	}
+	for _, want := range []string{"could not be verified", "TLS-inspecting firewall", "Settings → Network → Extra trusted certificates"} {
+		if !strings.Contains(e.Message, want) {
+			t.Errorf("message %q lacks %q", e.Message, want)
+		}
+	}
+	if e.Kind != client.KindNetwork || len(s.Uploads()) != 0 {
+		t.Errorf("kind %s, %d uploads; want network and none", e.Kind, len(s.Uploads()))
+	}
+
+	c := s.legacyClient(t, client.WithExtraRootCAs(standCA(s)))
+	if _, err := c.Upload(t.Context(), path, client.UploadOptions{}); err != nil {
+		t.Fatalf("Upload with the extra CA: %v (%s)", err, client.Detail(err))
+	}
+	if len(s.Uploads()) != 1 {
+		t.Errorf("the stand-in received %d uploads, want 1", len(s.Uploads()))
+	}
+}
+
+func TestNetworkOptionsValidate(t *testing.T) {
+	good := standCAFallback
+	tests := []struct {
+		name string
+		opt  client.Option
+		want string // "" when New must succeed
+	}{
+		{"manual http", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "http://proxy.example.org:3128"}), ""},
+		{"manual https with credentials", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "https://u:p@proxy.example.org"}), ""},
+		{"manual empty", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual}), "empty"},
+		{"manual no scheme", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "proxy:3128"}), "http://"},
+		{"manual socks", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "socks5://proxy:1080"}), "http://"},
+		{"manual with path", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "http://proxy:3128/x"}), "no path"},
+		{"manual bad port", client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: "http://proxy:99999"}), "port"},
+		{"unknown mode", client.WithProxy(client.ProxyConfig{Mode: 42}), "unknown proxy mode"},
+		{"system", client.WithProxy(client.ProxyConfig{Mode: client.ProxySystem}), ""},
+		{"none", client.WithProxy(client.ProxyConfig{Mode: client.ProxyNone}), ""},
+		{"one CA", client.WithExtraRootCAs(good), ""},
+		{"two CAs and text", client.WithExtraRootCAs(append(append([]byte("IT bundle\n"), good...), good...)), ""},
+		{"no PEM", client.WithExtraRootCAs([]byte("hello")), "no certificate found"},
+		{"a private key", client.WithExtraRootCAs(pemBlock("PRIVATE KEY", []byte{1, 2})), "only certificates"},
+		{"damaged", client.WithExtraRootCAs(pemBlock("CERTIFICATE", []byte{1, 2, 3})), "damaged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := client.New(client.WithStaticToken("t"), tt.opt)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("New: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("New error = %v, want one mentioning %q", err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), ":p@") {
+				t.Errorf("error %q shows proxy credentials", err)
+			}
+		})
+	}
+	if _, err := client.New(client.WithStaticToken("t"), client.WithHTTPClient(http.DefaultClient), client.WithExtraRootCAs(good)); err == nil {
+		t.Error("WithHTTPClient and WithExtraRootCAs together were accepted")
+	}
+}
+
+func TestProxyFunc(t *testing.T) {
+	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
+	env, err := client.ProxyConfig{}.ProxyFunc()
+	if err != nil || !same(env, http.ProxyFromEnvironment) {
+		t.Errorf("the default mode is not http.ProxyFromEnvironment (err %v)", err)
+	}
+	if none, err := (client.ProxyConfig{Mode: client.ProxyNone}).ProxyFunc(); err != nil || none != nil {
+		t.Errorf("ProxyNone gave a proxy func (err %v)", err)
+	}
+	sys, err := client.ProxyConfig{Mode: client.ProxySystem}.ProxyFunc()
+	if err != nil || sys == nil {
+		t.Fatalf("ProxySystem: %v", err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "https://blob.redoxengine.com/upload", nil)
+	if _, err := sys(req); err != nil {
+		t.Errorf("ProxySystem func: %v", err)
+	}
+	manual, err := client.ProxyConfig{Mode: client.ProxyManual, URL: "http://u:pw@proxy.example.org:3128"}.ProxyFunc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := manual(req); err != nil || u.Host != "proxy.example.org:3128" || u.User.Username() != "u" {
+		t.Errorf("manual proxy for %s = %v, %v", req.URL, u, err)
+	}
+	for _, m := range []client.ProxyMode{client.ProxyEnvironment, client.ProxySystem, client.ProxyNone, client.ProxyManual} {
+		if got, err := client.ParseProxyMode(m.String()); err != nil || got != m {
+			t.Errorf("ParseProxyMode(%q) = %v, %v", m, got, err)
+		}
+	}
+	if got := (client.ProxyConfig{Mode: client.ProxyManual, URL: "http://u:pw@proxy:3128"}).String(); got != "manual (http://proxy:3128)" {
+		t.Errorf("String = %q", got)
+	}
+}
