@@ -4,17 +4,35 @@ GO      ?= go
 export LANG ?= C.UTF-8
 FUZZTIME ?= 10s
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke screenshots bench clean
+# Release flags for every binary: no local paths in it (-trimpath) and the version stamp that
+# `redox-uploader version` and the About dialog show (see version.go).
+VERSION ?= $(shell sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml | head -n1)
+COMMIT  ?= $(shell git rev-parse --short=7 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+DATE    ?= $(shell date -u +%Y-%m-%d)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
+
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release screenshots bench clean windows package
 
 deps:
 	@bash scripts/deps.sh
 
 build: deps
-	$(GO) build -o $(BINARY) .
+	$(GO) build $(BUILD_FLAGS) -o $(BINARY) .
 
 # headless: the command line alone, no window and no graphics libraries (for servers).
 headless:
-	CGO_ENABLED=0 $(GO) build -tags headless -o $(BINARY)-headless .
+	CGO_ENABLED=0 $(GO) build -tags headless $(BUILD_FLAGS) -o $(BINARY)-headless .
+
+# windows: redox-uploader.exe for windows/amd64 (cgo through mingw-w64), a GUI program with the
+# icon, manifest and version resources embedded; its subcommands print to the calling console.
+windows: deps
+	GO=$(GO) VERSION=$(VERSION) LDFLAGS='$(LDFLAGS)' bash scripts/windows.sh $(BINARY).exe
+
+# package: the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz (the
+# release binary, desktop entry, icon, README.md, INSTALL, install.sh).
+package: build
+	VERSION=$(VERSION) bash scripts/package.sh ./$(BINARY) dist
 
 # demo: the main job on the built-in sandbox: the window with sample files (the CLI without a display).
 demo: build
@@ -23,7 +41,7 @@ demo: build
 run: build
 	./$(BINARY)
 
-test: deps lint unit keychain fuzz smoke
+test: deps lint unit keychain fuzz smoke docs release
 
 lint:
 	$(GO) vet ./...
@@ -49,6 +67,15 @@ fuzz:
 smoke: build
 	bash scripts/smoke.sh ./$(BINARY)
 
+# docs: every command and make target the README names exists.
+docs: build
+	bash scripts/doc-check.sh ./$(BINARY)
+
+# release: build the Windows program and the Linux archive and check what they hold.
+release: windows package
+	bash scripts/check-windows.sh $(BINARY).exe
+	bash scripts/check-package.sh dist/$(BINARY)-$(VERSION)-linux-amd64.tar.xz
+
 # screenshots: the main states of the real window, for the README.
 screenshots: build
 	bash scripts/screenshots.sh ./$(BINARY) docs/screenshots
@@ -58,4 +85,4 @@ bench: build headless
 	@bash scripts/bench.sh ./$(BINARY) ./$(BINARY)-headless
 
 clean:
-	rm -f $(BINARY) $(BINARY)-headless
+	rm -rf $(BINARY) $(BINARY)-headless $(BINARY).exe dist

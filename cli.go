@@ -33,6 +33,7 @@ var subcommands = map[string]subcommand{
 	"profile": {"add, list, show, test or remove saved Redox sources and store their secrets", runProfile},
 	"history": {"list past uploads (or export them as CSV) to find a URI again", runHistory},
 	"resend":  {"send the file of an earlier upload again, to the same source", runResend},
+	"version": {"print the version, commit and build date", runVersion},
 }
 
 func isSubcommand(name string) bool {
@@ -53,7 +54,7 @@ func runCLI(ctx context.Context, args []string, env cliEnv) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [COMMAND] [FLAGS] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens. Commands:")
-	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox"} {
+	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this help")

@@ -9,21 +9,32 @@ import (
 	"redoxuploader/app"
 )
 
-// dataDirFlag registers --data-dir, which every subcommand that keeps state accepts.
-func dataDirFlag(fs *flag.FlagSet) *string {
-	return fs.String("data-dir", "", "keep settings and history in `DIR` instead of the user's folders (also $REDOX_UPLOADER_HOME)")
+// coreFlags are the flags of every subcommand that opens the app core.
+type coreFlags struct {
+	dir     string // --data-dir
+	verbose bool   // --verbose
 }
 
-// openCore opens the app core in --data-dir, $REDOX_UPLOADER_HOME or the user's folders.
-func openCore(dataDir string, env cliEnv) (*app.Core, error) {
+// dataDirFlag registers --data-dir and --verbose, which every subcommand that keeps state
+// accepts.
+func dataDirFlag(fs *flag.FlagSet) *coreFlags {
+	cf := &coreFlags{}
+	fs.StringVar(&cf.dir, "data-dir", "", "keep settings, history and logs in `DIR` instead of the user's folders (also $REDOX_UPLOADER_HOME)")
+	fs.BoolVar(&cf.verbose, "verbose", false, "write more detail to the log file (never secrets)")
+	return cf
+}
+
+// openCore opens the app core in --data-dir, $REDOX_UPLOADER_HOME or the user's folders, with
+// its log file.
+func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
 	paths, err := app.DefaultPaths(env.getenv)
-	if dataDir != "" {
-		paths, err = app.PathsIn(dataDir), nil
+	if cf.dir != "" {
+		paths, err = app.PathsIn(cf.dir), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE")})
+	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: cf.verbose})
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.

@@ -75,7 +75,7 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 		}
 	}
 
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		return coreError(env, err)
 	}

@@ -110,14 +110,14 @@ func openForProfile(action, synopsis string, args []string, env cliEnv, sandboxR
 		fmt.Fprintln(env.stderr, sandboxRefusal)
 		return nil, "", "", exitFailed
 	}
-	core, err := openCore(*dir, env)
+	core, err := openCore(dir, env)
 	if err != nil {
 		return nil, "", "", coreError(env, err)
 	}
-	return core, name, *dir, exitOK
+	return core, name, dir.dir, exitOK
 }
 
-func profileFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *string) {
+func profileFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *coreFlags) {
 	fs := newFlagSet("profile "+action, synopsis, env)
 	return fs, dataDirFlag(fs)
 }
@@ -191,7 +191,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		}
 	}
 
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		return coreError(env, err)
 	}
@@ -221,7 +221,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 	}
-	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(*dataDir) + " < FILE"
+	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.dir) + " < FILE"
 	switch {
 	case pemKey != nil:
 		if err := core.Secrets.SetSecret(p, string(pemKey)); err != nil {
@@ -230,7 +230,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 		fmt.Fprintln(env.stdout, "Stored its private key in the keychain.")
-		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(*dataDir))
+		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.dir))
 	case keepSecret:
 		fmt.Fprintln(env.stdout, "The secret already stored in the keychain for it is kept.")
 		fmt.Fprintf(env.stdout, "To replace it: %s\n", next)
@@ -259,7 +259,7 @@ func runProfileList(ctx context.Context, args []string, env cliEnv) int {
 	if len(names) > 0 {
 		return usageError(env, "profile list: unexpected argument %q", names[0])
 	}
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		return coreError(env, err)
 	}

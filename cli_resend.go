@@ -27,7 +27,7 @@ func runResend(ctx context.Context, args []string, env cliEnv) int {
 		return usageError(env, "resend: %q is not an upload id; ids are the numbers in the first column of 'redox-uploader history'", rest[0])
 	}
 
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		return coreError(env, err)
 	}

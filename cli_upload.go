@@ -232,7 +232,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 		}
 	}
 
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		return coreError(env, err)
 	}

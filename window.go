@@ -27,12 +27,12 @@ func runWindow(args []string) int {
 		}
 		return exitUsage
 	}
-	core, err := openCore(*dataDir, env)
+	core, err := openCore(dataDir, env)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
 		return exitFailed
 	}
-	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args()})
+	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args(), Version: versionLine()})
 	u.ShowAndRun()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

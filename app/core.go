@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -18,7 +19,11 @@ type Core struct {
 	Secrets  Secrets
 	History  *History
 	Queue    *Queue
+	// Log is the app's log: the rotating file in LogDir when Options.Logging asked for it,
+	// otherwise a logger that writes nothing. Never nil.
+	Log *slog.Logger
 
+	logFile *RotatingFile // nil when not logging
 	mu      sync.Mutex
 	sandbox *Sandbox
 	direct  map[string]directClient // by profile name: clients a caller built itself
@@ -32,6 +37,8 @@ type directClient struct {
 // Options adjust Open; the zero value is what the app uses.
 type Options struct {
 	KeychainService string // default KeychainService; tests use their own
+	Logging         bool   // write the log file in Paths.LogDir (the GUI and CLI do; tests mostly not)
+	Verbose         bool   // log at Debug level instead of Info
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -45,16 +52,30 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
 		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}}}
+	c.Log = DiscardLogger()
+	if opts.Logging {
+		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
+		if err != nil {
+			return nil, fmt.Errorf("cannot write the log in %s: %w", paths.LogDir(), err)
+		}
+		c.logFile, c.Log = lf, NewLogger(lf, opts.Verbose)
+	}
 	h, err := OpenHistory(paths.HistoryFile())
 	if err != nil {
+		c.closeLog()
 		return nil, err
 	}
 	c.History = h
 	c.Queue = NewQueue(h, c.clientFor)
+	c.Queue.Log = c.Log
+	if rec := h.Recovered(); rec.Interrupted > 0 || rec.Unknown > 0 {
+		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown)
+	}
 	if st, err := c.LoadSettings(); err == nil && st.RetentionDays > 0 {
 		cutoff := time.Now().AddDate(0, 0, -st.RetentionDays)
 		if _, err := h.Purge(context.Background(), cutoff); err != nil {
 			h.Close()
+			c.closeLog()
 			return nil, fmt.Errorf("applying the history retention setting: %w", err)
 		}
 	}
@@ -72,7 +93,19 @@ func (c *Core) Close(ctx context.Context) error {
 		err = errors.Join(err, c.sandbox.Close())
 		c.sandbox = nil
 	}
-	return err
+	return errors.Join(err, c.closeLog())
+}
+
+// LogDir is the folder of the log files (Paths.LogDir), for "Open log folder"; it exists
+// once the app has logged.
+func (c *Core) LogDir() string { return c.Paths.LogDir() }
+
+// closeLog closes the log file; the logger writes nothing afterwards.
+func (c *Core) closeLog() error {
+	if c.logFile == nil {
+		return nil
+	}
+	return c.logFile.Close()
 }
 
 // LoadSettings reads the settings. A saved profile that no longer validates does not stop the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -23,6 +24,10 @@ const progressInterval = 100 * time.Millisecond
 // Queue uploads files with bounded concurrency per profile, journaling every state change in
 // the history before the work it announces, and emitting an event for each change.
 type Queue struct {
+	// Log receives one line when an upload starts, for each retry and for each final outcome.
+	// Set it before the first Submit; nil logs nothing.
+	Log *slog.Logger
+
 	history   *History
 	newClient ClientSource
 	events    broadcaster
@@ -129,9 +134,11 @@ func (q *Queue) journal(ctx context.Context, recs []*Record, p Profile, force bo
 		ids[i] = rec.ID
 		if rec.Status != StatusQueued {
 			q.events.publish(Event{Kind: EventFailed, Record: *rec})
+			q.logOutcome(rec)
 			continue
 		}
 		q.events.publish(Event{Kind: EventQueued, Record: *rec})
+		q.logger().Debug("upload queued", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile)
 		jctx, cancel := context.WithCancel(q.ctx)
 		q.enqueue(&job{rec: *rec, profile: p, force: force, ctx: jctx, cancel: cancel})
 	}
@@ -238,6 +245,8 @@ func (q *Queue) run(j *job) {
 	}
 	rec.Status = StatusUploading
 	q.events.publish(Event{Kind: EventStarted, Record: rec})
+	q.logger().Info("upload started", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile,
+		"source", rec.Source, "environment", rec.Environment)
 
 	res, err := c.Upload(j.ctx, rec.Path, client.UploadOptions{
 		Name:     rec.Name,
@@ -245,6 +254,8 @@ func (q *Queue) run(j *job) {
 		OnRetry: func(next int, wait time.Duration, cause *client.Error) {
 			q.events.publish(Event{Kind: EventRetrying, Record: rec, Attempt: next, MaxAttempts: client.DefaultRetryPolicy().MaxAttempts,
 				Wait: wait, Message: cause.Error()})
+			q.logger().Warn("upload retry scheduled", "row", rec.ID, "file", rec.Name, "attempt", next,
+				"wait", wait.String(), "error_kind", cause.Kind.String(), "http_status", cause.Status)
 		},
 	})
 	rec.Attempts = res.Attempts
@@ -324,7 +335,32 @@ func (q *Queue) finish(rec *Record, kind EventKind) {
 		rec.ErrorDetail = joinDetail(rec.ErrorDetail, "the history could not record this: "+err.Error())
 	}
 	q.events.publish(Event{Kind: kind, Record: *rec})
+	q.logOutcome(rec)
 }
+
+// logOutcome writes rec's final state to the log: base name only, never the path.
+func (q *Queue) logOutcome(rec *Record) {
+	level, from := slog.LevelInfo, rec.Created
+	if rec.Status == StatusFailed {
+		level = slog.LevelWarn
+	}
+	if !rec.Started.IsZero() {
+		from = rec.Started
+	}
+	q.logger().Log(context.Background(), level, "upload finished", "row", rec.ID, "file", rec.Name,
+		"profile", rec.Profile, "status", string(rec.Status), "duration", rec.Finished.Sub(from).Round(time.Millisecond).String(),
+		"attempts", rec.Attempts, "http_status", rec.HTTPStatus, "error_kind", rec.ErrorKind,
+		"message", withoutPath(rec.ErrorMessage, rec.Path), "detail", withoutPath(rec.ErrorDetail, rec.Path))
+}
+
+func (q *Queue) logger() *slog.Logger {
+	if q.Log == nil {
+		return discardLogger
+	}
+	return q.Log
+}
+
+var discardLogger = DiscardLogger()
 
 func cancelledMessage(rec *Record) string {
 	if rec.Started.IsZero() {

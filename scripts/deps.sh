@@ -9,6 +9,9 @@ packages=(
   gnome-keyring dbus-x11 libsecret-tools                 # a real Secret Service for keychain tests
   xdotool                                                # screenshots: keys sent to the real window
   curl                                                   # the benchmark compares against curl
+  gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64         # make windows: cgo cross-compiler, windres, objdump
+  xz-utils file                                          # make package: the .tar.xz; the checks of both
+  desktop-file-utils                                     # make package: desktop-file-validate
 )
 
 missing=()
@@ -19,7 +22,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
   echo "deps: this is not a Debian or Ubuntu system, so nothing was installed." >&2
   echo "deps: install your distribution's packages for: a C compiler, pkg-config, OpenGL and X11" >&2
-  echo "deps: development headers, GTK 3 headers, Xvfb, xwd, ImageMagick, gnome-keyring, dbus and curl." >&2
+  echo "deps: development headers, GTK 3 headers, Xvfb, xwd, ImageMagick, gnome-keyring, dbus, curl, mingw-w64 (x86-64 gcc and" >&2
+  echo "deps: binutils), xz, file and desktop-file-utils." >&2
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -74,8 +74,9 @@ type settingsView struct {
 	overlays     int // overlays on the window while this dialog is the top one
 	prevTypedKey func(*fyne.KeyEvent)
 
-	saveMu sync.Mutex     // one read-change-write of the settings file at a time
-	work   sync.WaitGroup // work under way off the Fyne goroutine; tests wait for it
+	saveMu  sync.Mutex     // one read-change-write of the settings file at a time
+	network *networkPage   // the Network tab
+	work    sync.WaitGroup // work under way off the Fyne goroutine; tests wait for it
 }
 
 // openSettings shows the dialog, on a new source when newSource is set. It returns nil and
@@ -150,9 +151,11 @@ func (v *settingsView) listPage() fyne.CanvasObject {
 			hintLabel("Older uploads are removed from the history when Redox Uploader starts. Files already in Redox are not affected.")))
 	generalTab := container.NewVBox(v.autoCopy, v.notifications, widget.NewSeparator(), keep)
 
+	v.network = newNetworkPage(v)
 	tabs := container.NewAppTabs(
 		container.NewTabItemWithIcon("Sources", theme.StorageIcon(), container.NewPadded(sourcesTab)),
 		container.NewTabItemWithIcon("General", theme.SettingsIcon(), container.NewPadded(generalTab)),
+		container.NewTabItemWithIcon("Network", theme.ComputerIcon(), container.NewPadded(v.network.content())),
 	)
 	closeBtn := &widget.Button{Text: "Close", OnTapped: v.onClose}
 	return container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeBtn), nil, nil, tabs)
@@ -173,6 +176,7 @@ func (v *settingsView) show(st app.Settings, err error) {
 	}
 	v.showProfiles(st.Profiles)
 	v.showGeneral(st)
+	v.network.show(st)
 }
 
 // showProfiles lists the saved sources by name.

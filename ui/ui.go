@@ -22,6 +22,7 @@ type Options struct {
 	Sandbox bool     // start on the built-in Sandbox profile
 	Files   []string // files to add at once (command line, Open With, a drop on the app icon)
 	Dialogs Dialogs  // native dialogs; the zero value uses NativeDialogs
+	Version string   // "0.1.0 (commit abc1234, built 2026-11-26)", shown in About
 }
 
 // UI is the main window and its views.
@@ -30,6 +31,7 @@ type UI struct {
 	win     fyne.Window
 	core    *app.Core
 	dialogs Dialogs
+	version string // shown in About
 
 	sources *sourcePicker
 	queue   *queueView
@@ -52,7 +54,7 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 	if opts.Dialogs.OpenFile == nil {
 		opts.Dialogs = NativeDialogs()
 	}
-	u := &UI{app: a, core: core, dialogs: opts.Dialogs, started: make(chan struct{})}
+	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, started: make(chan struct{})}
 	u.win = a.NewWindow("Redox Uploader")
 	u.build()
 	u.win.Resize(fyne.NewSize(980, 640))

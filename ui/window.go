@@ -35,6 +35,11 @@ func (u *UI) build() {
 	}
 	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
 	u.win.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(u.status), nil, nil, u.body))
+	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Help",
+		fyne.NewMenuItem("Copy diagnostics", u.onCopyDiagnostics),
+		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("About Redox Uploader", u.showAbout))))
 }
 
 // showBody shows the tabs once there is a source to upload to, and the welcome screen before.

@@ -127,3 +127,21 @@ func TestProductionIsMarked(t *testing.T) {
 		t.Errorf("a Production source is not marked:\n%s", markup)
 	}
 }
+
+func TestCopyDiagnostics(t *testing.T) {
+	p := app.NewProfile("Main hospital")
+	p.APIKey = "public-key-id"
+	tu := newTestUI(t, false, p)
+	if err := tu.core.Secrets.SetSecret(p, "canary-diag-secret"); err != nil {
+		t.Fatal(err)
+	}
+	fyne.DoAndWait(tu.onCopyDiagnostics)
+	var text string
+	tu.waitFor(t, "the diagnostics", func() bool {
+		text = tu.app.Clipboard().Content()
+		return strings.Contains(text, "Main hospital")
+	})
+	if strings.Contains(text, "canary-diag-secret") {
+		t.Error("the diagnostics contain the secret")
+	}
+}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"redoxuploader/client"
+)
+
+// diagnosticFailures is how many of the newest failed rows Diagnostics lists.
+const diagnosticFailures = 5
+
+// Diagnostics returns a plain-text report for a support ticket: version, system, folders,
+// history counts, the profiles and network settings without any secret, and the last failed
+// uploads by base name (never a full path). It reads the keychain (to say whether each
+// profile's secret is stored), which may show an unlock prompt: call it off the GUI thread.
+func (c *Core) Diagnostics(version string) string {
+	ctx := context.Background()
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+
+	line("Redox Uploader diagnostics (no secrets, tokens or file paths)")
+	line("Version: %s", orNone(version, "unknown"))
+	line("System: %s/%s, %s", runtime.GOOS, runtime.GOARCH, runtime.Version())
+	line("Generated: %s", time.Now().UTC().Format(time.RFC3339))
+	line("")
+	line("Settings file: %s", c.Paths.SettingsFile())
+	line("History file: %s", c.Paths.HistoryFile())
+	line("Log folder: %s (logging %s)", c.LogDir(), onOff(c.logFile != nil))
+
+	line("")
+	c.historySummary(ctx, line)
+
+	line("")
+	st, err := c.LoadSettings()
+	if err != nil {
+		line("Settings: could not be read: %v", err)
+	} else {
+		c.profileSummary(st, line)
+		line("")
+		networkSummary(st.Network, line)
+	}
+
+	line("")
+	c.failureSummary(ctx, line)
+	return b.String()
+}
+
+func (c *Core) historySummary(ctx context.Context, line func(string, ...any)) {
+	total, err := c.History.Count(ctx, Query{})
+	if err != nil {
+		line("History: could not be counted: %v", err)
+		return
+	}
+	var counts []string
+	for _, s := range allStatuses {
+		n, err := c.History.Count(ctx, Query{Statuses: []Status{s}})
+		if err != nil {
+			counts = append(counts, fmt.Sprintf("%s ?", s))
+		} else if n > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	shared := ""
+	if c.History.Shared() {
+		shared = "; shared with another running instance"
+	}
+	line("History: %d rows%s", total, shared)
+	if len(counts) > 0 {
+		line("  by status: %s", strings.Join(counts, ", "))
+	}
+}
+
+func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
+	line("Profiles: %d saved; selected: %s", len(st.Profiles), orNone(st.Active, "none"))
+	for _, p := range st.Profiles {
+		line("- %s", p.Name)
+		line("    environment %s, sign-in %s, upload host %s, API host %s", orNone(string(p.Environment), "?"),
+			orNone(string(p.Auth), "?"), hostOf(p.UploadURL), hostOf(p.APIBase))
+		line("    size limit %s, %d at once, %s: %s", client.HumanSize(p.MaxSize), p.Parallel,
+			p.Auth.SecretName(), c.secretState(p))
+		if err := p.Validate(); err != nil {
+			line("    problem: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+	}
+}
+
+// secretState says whether p's secret is in the keychain, never what it is.
+func (c *Core) secretState(p Profile) string {
+	v, err := c.Secrets.Secret(p)
+	var unavailable *KeychainUnavailableError
+	var timeout *KeychainTimeoutError
+	switch {
+	case err == nil && v != "":
+		return "stored"
+	case err == nil, errors.Is(err, ErrSecretNotFound):
+		return "not stored"
+	case errors.As(err, &unavailable), errors.As(err, &timeout):
+		return "keychain unavailable"
+	default:
+		return "could not be checked"
+	}
+}
+
+func networkSummary(ns NetworkSettings, line func(string, ...any)) {
+	proxy := "invalid setting"
+	if pc, err := ns.Proxy(); err == nil {
+		proxy = pc.String()
+	}
+	var extra []string
+	if ns.ExtraCAFile != "" {
+		extra = append(extra, "from a file")
+	}
+	if strings.TrimSpace(ns.ExtraCAPEM) != "" {
+		extra = append(extra, "pasted")
+	}
+	line("Network: proxy %s", proxy)
+	if len(extra) == 0 {
+		line("  extra trusted certificates: none")
+	} else {
+		line("  extra trusted certificates: %s", strings.Join(extra, " and "))
+	}
+	if err := ns.Validate(); err != nil {
+		line("  problem: %v", err)
+	}
+}
+
+func (c *Core) failureSummary(ctx context.Context, line func(string, ...any)) {
+	rows, err := c.History.Search(ctx, Query{Statuses: []Status{StatusFailed}, Limit: diagnosticFailures})
+	if err != nil {
+		line("Last failed uploads: could not be read: %v", err)
+		return
+	}
+	if len(rows) == 0 {
+		line("Last failed uploads: none")
+		return
+	}
+	line("Last failed uploads (newest first):")
+	for _, r := range rows {
+		line("- %s  #%d  %s  [%s]  profile %s", r.Created.UTC().Format(time.RFC3339), r.ID, r.Name,
+			orNone(r.ErrorKind, "?"), r.Profile)
+		line("    %s", redactString(withoutPath(r.ErrorMessage, r.Path)))
+		if r.ErrorDetail != "" {
+			line("    detail: %s", redactString(withoutPath(r.ErrorDetail, r.Path)))
+		}
+	}
+}
+
+// hostOf is the host (and port) of an address, or the text itself when it does not parse.
+func hostOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return orNone(raw, "none")
+	}
+	return u.Host
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}

@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// The log file: JSON lines in Data/logs, rotated by size. Redox Uploader logs what IT needs to
+// follow an upload (row id, base name, size, profile, source, outcome, retries, timings) and
+// never a secret, a token, an Authorization header, file contents or a full local path.
+const (
+	LogFileName  = "redox-uploader.log"
+	LogMaxSize   = 5 << 20 // bytes a log file may reach before it is rotated
+	LogKeepFiles = 3       // rotated files kept: .1 (newest) to .3 (oldest)
+)
+
+// LogDir is the folder of the log files: Data/logs.
+func (p Paths) LogDir() string { return filepath.Join(p.Data, "logs") }
+
+// LogFile is the current log file: Data/logs/redox-uploader.log.
+func (p Paths) LogFile() string { return filepath.Join(p.LogDir(), LogFileName) }
+
+// RotatingFile is an io.Writer that appends to a file readable by the user only (0600, in a
+// 0700 folder) and, when the next write would take the file past MaxSize, first renames it to
+// name.1 (name.1 to name.2 and so on, dropping the oldest beyond Keep). Each Write goes whole
+// into one file, so a log line is never split; a single write larger than MaxSize gets a file
+// of its own. It is safe for concurrent use.
+type RotatingFile struct {
+	path    string
+	maxSize int64
+	keep    int
+
+	mu   sync.Mutex
+	f    *os.File
+	size int64
+}
+
+// OpenRotatingFile opens (or creates) the file at path for appending, creating its folder.
+// maxSize ≤ 0 means LogMaxSize; keep < 1 means LogKeepFiles.
+func OpenRotatingFile(path string, maxSize int64, keep int) (*RotatingFile, error) {
+	if maxSize <= 0 {
+		maxSize = LogMaxSize
+	}
+	if keep < 1 {
+		keep = LogKeepFiles
+	}
+	if err := ensurePrivateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	r := &RotatingFile{path: path, maxSize: maxSize, keep: keep}
+	if err := r.open(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Path is the current file.
+func (r *RotatingFile) Path() string { return r.path }
+
+func (r *RotatingFile) open() error {
+	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening the log file: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("opening the log file: %w", err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return fmt.Errorf("making the log file private: %w", err)
+		}
+	}
+	r.f, r.size = f, fi.Size()
+	return nil
+}
+
+// Write appends p, rotating first if p would take the file past the size limit.
+func (r *RotatingFile) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return 0, fs.ErrClosed
+	}
+	if r.size > 0 && r.size+int64(len(p)) > r.maxSize {
+		if err := r.rotate(); err != nil && r.f == nil {
+			return 0, err
+		}
+	}
+	n, err := r.f.Write(p)
+	r.size += int64(n)
+	return n, err
+}
+
+// rotate shifts the old files up by one and starts an empty file. If a rename fails (on
+// Windows another process may hold the file open) it carries on with the current file;
+// r.f is nil afterwards only if no file could be reopened.
+func (r *RotatingFile) rotate() error {
+	closeErr := r.f.Close()
+	r.f = nil
+	var errs []error
+	os.Remove(r.numbered(r.keep))
+	for i := r.keep - 1; i >= 1; i-- {
+		if err := os.Rename(r.numbered(i), r.numbered(i+1)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := os.Rename(r.path, r.numbered(1)); err != nil {
+		errs = append(errs, err)
+	}
+	if err := r.open(); err != nil {
+		return errors.Join(closeErr, err)
+	}
+	return errors.Join(append(errs, closeErr)...)
+}
+
+func (r *RotatingFile) numbered(i int) string { return r.path + "." + strconv.Itoa(i) }
+
+// Close closes the file; later writes fail with fs.ErrClosed.
+func (r *RotatingFile) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.f == nil {
+		return nil
+	}
+	err := r.f.Close()
+	r.f = nil
+	return err
+}
+
+// NewLogger returns a logger writing JSON lines to w through a RedactingHandler: Info and
+// above, or Debug and above when verbose.
+func NewLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})))
+}
+
+// DiscardLogger returns a logger that writes nothing.
+func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// Redacted replaces the value of an attribute that may hold a secret.
+const Redacted = "[REDACTED]"
+
+// secretKeyPattern matches attribute keys whose values are never written.
+var secretKeyPattern = regexp.MustCompile(`(?i)secret|token|authorization|password|private`)
+
+// bearerPattern matches a bearer credential inside a string value.
+var bearerPattern = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
+
+// RedactingHandler is a guard in front of another slog.Handler. The app only logs fields that
+// hold no secret; this catches mistakes: the value of any attribute (at any group depth) whose
+// key matches secret, token, authorization, password or private (ignoring case) becomes
+// Redacted, and a "Bearer <credential>" inside any string value loses its credential.
+type RedactingHandler struct {
+	next slog.Handler
+}
+
+// NewRedactingHandler wraps next.
+func NewRedactingHandler(next slog.Handler) *RedactingHandler { return &RedactingHandler{next: next} }
+
+// Enabled reports what the wrapped handler reports.
+func (h *RedactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
+
+// Handle redacts the record's message and attributes, then passes it on.
+func (h *RedactingHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, redactString(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(redactAttr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+// WithAttrs redacts attrs before the wrapped handler keeps them.
+func (h *RedactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	clean := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		clean[i] = redactAttr(a)
+	}
+	return &RedactingHandler{next: h.next.WithAttrs(clean)}
+}
+
+// WithGroup opens a group in the wrapped handler.
+func (h *RedactingHandler) WithGroup(name string) slog.Handler {
+	return &RedactingHandler{next: h.next.WithGroup(name)}
+}
+
+func redactAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	if secretKeyPattern.MatchString(a.Key) {
+		return slog.String(a.Key, Redacted)
+	}
+	switch v.Kind() {
+	case slog.KindGroup:
+		group := v.Group()
+		clean := make([]slog.Attr, len(group))
+		for i, g := range group {
+			clean[i] = redactAttr(g)
+		}
+		return slog.Attr{Key: a.Key, Value: slog.GroupValue(clean...)}
+	case slog.KindString:
+		return slog.String(a.Key, redactString(v.String()))
+	case slog.KindAny:
+		// Errors, structs, maps: log their text, so nothing escapes the string check.
+		if err, ok := v.Any().(error); ok {
+			return slog.String(a.Key, redactString(err.Error()))
+		}
+		return slog.String(a.Key, redactString(fmt.Sprint(v.Any())))
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}
+
+func redactString(s string) string {
+	if !strings.Contains(strings.ToLower(s), "bearer") {
+		return s
+	}
+	return bearerPattern.ReplaceAllString(s, "${1}"+Redacted)
+}
+
+// withoutPath returns s with the local path and its folder replaced by the base name and
+// "…": a path can name a patient, so logs and diagnostics keep base names only.
+func withoutPath(s, path string) string {
+	if path == "" || s == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, path, filepath.Base(path))
+	if dir := filepath.Dir(path); dir != "." && dir != string(filepath.Separator) && len(dir) > 1 {
+		s = strings.ReplaceAll(s, dir, "…")
+	}
+	return s
+}

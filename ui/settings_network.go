@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"errors"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+)
+
+// networkPage is Settings → Network: how this computer reaches Redox (the proxy) and which
+// extra certificates it trusts (for firewalls that inspect TLS).
+type networkPage struct {
+	v        *settingsView
+	mode     *widget.RadioGroup
+	proxyURL *widget.Entry
+	password *widget.Entry
+	caFile   *widget.Entry
+	caPEM    *widget.Entry
+	problems map[string]*widget.Label // by NetworkError.Field
+	note     *widget.Label
+	save     *widget.Button
+}
+
+// proxyChoices pairs the words shown with the mode saved.
+var proxyChoices = []struct{ label, mode string }{
+	{"Use the environment (HTTPS_PROXY)", app.ProxyEnvironment},
+	{"Use this computer's proxy settings", app.ProxySystem},
+	{"No proxy", app.ProxyNone},
+	{"This proxy:", app.ProxyManual},
+}
+
+func newNetworkPage(v *settingsView) *networkPage {
+	n := &networkPage{v: v, problems: map[string]*widget.Label{}}
+	labels := make([]string, len(proxyChoices))
+	for i, c := range proxyChoices {
+		labels[i] = c.label
+	}
+	n.mode = &widget.RadioGroup{Options: labels, Required: true, OnChanged: n.onMode}
+	n.proxyURL = &widget.Entry{PlaceHolder: "http://proxy.example.org:8080"}
+	n.password = &widget.Entry{Password: true, PlaceHolder: "Proxy password, if it asks for one (kept in the keychain)"}
+	n.caFile = &widget.Entry{PlaceHolder: "A certificate file (.pem, .crt or .cer)"}
+	n.caPEM = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "…or paste certificates: -----BEGIN CERTIFICATE-----"}
+	n.caPEM.SetMinRowsVisible(4)
+	for _, f := range []string{"proxyMode", "proxyUrl", "extraCaFile", "extraCaPem"} {
+		n.problems[f] = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+		n.problems[f].Hide()
+	}
+	n.note = &widget.Label{Wrapping: fyne.TextWrapWord}
+	n.save = &widget.Button{Text: "Save network settings", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: n.onSave}
+	return n
+}
+
+func (n *networkPage) content() fyne.CanvasObject {
+	choose := &widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: n.onChooseCA}
+	form := container.New(layout.NewFormLayout(),
+		formLabel("Proxy"), container.NewVBox(n.mode, n.proxyURL, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
+			hintLabel("Most hospitals need no change here; IT knows if a proxy must be named. A user name may go before @ in the address; its password goes in the field below, never in the address.")),
+		formLabel("Extra trusted certificates"), container.NewVBox(container.NewBorder(nil, nil, nil, choose, n.caFile),
+			n.problems["extraCaFile"], n.caPEM, n.problems["extraCaPem"],
+			hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust.")),
+	)
+	return container.NewVScroll(container.NewVBox(form, container.NewHBox(layout.NewSpacer(), n.save), n.note))
+}
+
+// show fills the page from st without saving anything.
+func (n *networkPage) show(st app.Settings) {
+	ns := st.Network
+	n.mode.SetSelected(proxyLabel(ns.ProxyMode))
+	n.proxyURL.SetText(ns.ProxyURL)
+	n.caFile.SetText(ns.ExtraCAFile)
+	n.caPEM.SetText(ns.ExtraCAPEM)
+	n.onMode(n.mode.Selected)
+}
+
+func proxyLabel(mode string) string {
+	for _, c := range proxyChoices {
+		if c.mode == mode {
+			return c.label
+		}
+	}
+	return proxyChoices[0].label
+}
+
+func (n *networkPage) onMode(label string) {
+	manual := label == proxyLabel(app.ProxyManual)
+	for _, e := range []*widget.Entry{n.proxyURL, n.password} {
+		if manual {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+}
+
+func (n *networkPage) settings() app.NetworkSettings {
+	ns := app.NetworkSettings{ProxyURL: n.proxyURL.Text, ExtraCAFile: n.caFile.Text, ExtraCAPEM: n.caPEM.Text}
+	for _, c := range proxyChoices {
+		if c.label == n.mode.Selected {
+			ns.ProxyMode = c.mode
+		}
+	}
+	if ns.ProxyMode != app.ProxyManual {
+		ns.ProxyURL = ""
+	}
+	return ns
+}
+
+// onSave checks and saves off the Fyne goroutine (reading a certificate file, the keychain),
+// then marks the field at fault or says it is saved.
+func (n *networkPage) onSave() {
+	ns, password := n.settings(), n.password.Text
+	for _, l := range n.problems {
+		l.Hide()
+	}
+	n.note.SetText("Saving…")
+	n.v.run(func() {
+		n.v.saveMu.Lock()
+		defer n.v.saveMu.Unlock()
+		err := n.v.u.core.SaveNetwork(ns)
+		if err == nil && password != "" {
+			err = n.v.u.core.Secrets.SetProxyPassword(password)
+			if st, lerr := n.v.u.core.LoadSettings(); lerr == nil {
+				n.v.u.core.NetworkChanged(st)
+			}
+		}
+		fyne.Do(func() { n.saved(err) })
+	})
+}
+
+func (n *networkPage) saved(err error) {
+	var ne *app.NetworkError
+	switch {
+	case err == nil:
+		n.password.SetText("")
+		n.note.SetText("Saved. The next uploads use these settings.")
+	case errors.As(err, &ne) && n.problems[ne.Field] != nil:
+		n.problems[ne.Field].SetText(ne.Error())
+		n.problems[ne.Field].Show()
+		n.note.SetText("Check the setting marked in red.")
+	default:
+		n.note.SetText("")
+		n.v.u.showError("The network settings could not be saved", err)
+	}
+}
+
+// onChooseCA picks a certificate file with the native dialog, off the Fyne goroutine.
+func (n *networkPage) onChooseCA() {
+	open := n.v.u.dialogs.OpenFile
+	n.v.run(func() {
+		path, err := open("Choose the certificate IT gave you")
+		if err != nil {
+			n.v.u.showError("The file picker could not open", err)
+			return
+		}
+		if path == "" {
+			return
+		}
+		if _, err := os.Stat(path); err != nil {
+			n.v.u.showError("The certificate file cannot be used", err)
+			return
+		}
+		fyne.Do(func() { n.caFile.SetText(path) })
+	})
+}
