@@ -28,12 +28,13 @@ type subcommand struct {
 }
 
 var subcommands = map[string]subcommand{
-	"upload":  {"upload files to Redox and print their URIs", runUpload},
-	"sandbox": {"run the local Redox stand-in (nothing leaves this computer)", runSandbox},
-	"profile": {"add, list, show, test or remove saved Redox sources and store their secrets", runProfile},
-	"history": {"list past uploads (or export them as CSV) to find a URI again", runHistory},
-	"resend":  {"send the file of an earlier upload again, to the same source", runResend},
-	"version": {"print the version, commit and build date", runVersion},
+	"upload":      {"upload files to Redox and print their URIs", runUpload},
+	"sandbox":     {"run the local Redox stand-in (nothing leaves this computer)", runSandbox},
+	"profile":     {"add, list, show, test or remove saved Redox sources and store their secrets", runProfile},
+	"history":     {"list past uploads (or export them as CSV) to find a URI again", runHistory},
+	"resend":      {"send the file of an earlier upload again, to the same source", runResend},
+	"version":     {"print the version, commit and build date", runVersion},
+	"diagnostics": {"print a summary for a support ticket (no secrets, no file contents)", runDiagnostics},
 }
 
 func isSubcommand(name string) bool {
@@ -54,10 +55,10 @@ func runCLI(ctx context.Context, args []string, env cliEnv) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [COMMAND] [FLAGS] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens. Commands:")
-	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox", "version"} {
-		fmt.Fprintf(w, "  %-8s %s\n", name, subcommands[name].summary)
+	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox", "version", "diagnostics"} {
+		fmt.Fprintf(w, "  %-11s %s\n", name, subcommands[name].summary)
 	}
-	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this help")
+	fmt.Fprintf(w, "  %-11s %s\n", "help", "show this help")
 	fmt.Fprintln(w, "\nRun 'redox-uploader COMMAND --help' for a command's flags.")
 }
 

@@ -534,3 +534,23 @@ func TestUploadWithProfile(t *testing.T) {
 		t.Errorf("newest history row = %q, want the duplicate", got)
 	}
 }
+
+// TestDiagnosticsCommand: the support summary names the source and never its secret.
+func TestDiagnosticsCommand(t *testing.T) {
+	mockKeychain(t)
+	home := t.TempDir()
+	env := map[string]string{"REDOX_UPLOADER_HOME": home}
+	if r := runCmd(t, env, "profile", "add", "Cardiology", "--api-key", "public-key"); r.code != exitOK {
+		t.Fatalf("profile add: %d %s", r.code, r.stderr)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runCLI(t.Context(), []string{"profile", "set-secret", "Cardiology"}, cliEnv{stdin: strings.NewReader("canary-diagnostics-secret\n"),
+		stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return env[k] }})
+	if code != exitOK {
+		t.Fatalf("set-secret: %d %s", code, stderr.String())
+	}
+	r := runCmd(t, env, "diagnostics")
+	if r.code != exitOK || !strings.Contains(r.stdout, "Cardiology") || strings.Contains(r.stdout+r.stderr, "canary-diagnostics-secret") {
+		t.Errorf("exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

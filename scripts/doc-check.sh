@@ -10,7 +10,8 @@ readme=${2:-README.md}
 fail=0
 
 targets=$( (make -qp 2>/dev/null || true) | awk -F: '/^[a-z][a-z-]*:/ { print $1 }' | sort -u)
-for t in $(grep -o 'make [a-z][a-z-]*' "$readme" | awk '{ print $2 }' | sort -u); do
+# `make X` in backticks, and make X at the start of a code-block line.
+for t in $( (grep -oE '`make [a-z][a-z-]*' "$readme"; grep -oE '^make [a-z][a-z-]*' "$readme") | awk '{ print $2 }' | sort -u); do
   grep -qx "$t" <<<"$targets" || { echo "doc-check: README names 'make $t', which the Makefile does not have" >&2; fail=1; }
 done
 
