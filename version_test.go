@@ -56,7 +56,7 @@ func TestVersionIsACommand(t *testing.T) {
 	}
 	var help strings.Builder
 	usage(&help)
-	if !strings.Contains(help.String(), "version  print the version") {
+	if !regexp.MustCompile(`(?m)^  version +print the version`).MatchString(help.String()) {
 		t.Errorf("help does not list version:\n%s", help.String())
 	}
 }
