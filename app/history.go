@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -46,6 +47,42 @@ type History struct {
 	lock      *instanceLock
 	shared    bool
 	recovered Recovery
+	stmts     sync.Map // query text → *sql.Stmt; see stmt
+}
+
+// stmt returns query prepared once for this History. The journal runs the same few
+// statements for every file; parsing them each time cost more than running them.
+func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := h.stmts.Load(query); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := h.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := h.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return s, nil
+}
+
+// exec runs a prepared statement.
+func (h *History) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := h.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// queryRow runs a prepared query expected to return one row.
+func (h *History) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := h.stmt(ctx, query)
+	if err != nil {
+		return h.db.QueryRowContext(ctx, query, args...) // reports the same error through Scan
+	}
+	return s.QueryRowContext(ctx, args...)
 }
 
 // Recovery counts the rows OpenHistory changed because the previous session ended with them
@@ -335,6 +372,10 @@ func (h *History) Path() string { return h.path }
 
 // Close closes the database and releases the instance lock.
 func (h *History) Close() error {
+	h.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	err := h.db.Close()
 	if err != nil {
 		err = fmt.Errorf("closing the upload history: %w", err)
@@ -412,7 +453,7 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0
 		WHERE id = ? AND status = 'queued'`, timeToDB(started), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
@@ -428,7 +469,7 @@ func (h *History) SetHash(ctx context.Context, id int64, sha256 string, size int
 	if size < 0 {
 		return fmt.Errorf("%s: negative size %d", op, size)
 	}
-	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET sha256 = ?, size = ?
+	res, err := h.exec(ctx, `UPDATE uploads SET sha256 = ?, size = ?
 		WHERE id = ? AND status IN ('queued', 'uploading')`, sha256, size, id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued, StatusUploading)
 }
@@ -444,7 +485,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
-	res, err := h.db.ExecContext(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
+	res, err := h.exec(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?
 		WHERE id = ? AND status IN ('queued', 'uploading')`,
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
@@ -466,7 +507,7 @@ func (h *History) checkChanged(ctx context.Context, op string, id int64, res sql
 		return nil
 	}
 	var status Status
-	err = h.db.QueryRowContext(ctx, "SELECT status FROM uploads WHERE id = ?", id).Scan(&status)
+	err = h.queryRow(ctx, "SELECT status FROM uploads WHERE id = ?", id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", op, ErrRecordNotFound)
 	}
@@ -487,7 +528,7 @@ func joinStatuses(ss []Status) string {
 // Get returns row id, or an error wrapping ErrRecordNotFound.
 func (h *History) Get(ctx context.Context, id int64) (Record, error) {
 	op := fmt.Sprintf("reading upload %d from the history", id)
-	r, err := scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+" FROM uploads AS u WHERE u.id = ?", id))
+	r, err := scanRecord(h.queryRow(ctx, "SELECT "+recordColumns+" FROM uploads AS u WHERE u.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Record{}, fmt.Errorf("%s: %w", op, ErrRecordNotFound)
 	}

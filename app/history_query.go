@@ -91,7 +91,7 @@ func (h *History) LatestDone(ctx context.Context, source, sha256 string) (r Reco
 	if sha256 == "" {
 		return Record{}, false, nil
 	}
-	r, err = scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+` FROM uploads AS u
+	r, err = scanRecord(h.queryRow(ctx, "SELECT "+recordColumns+` FROM uploads AS u
 		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`, source, sha256))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
