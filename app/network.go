@@ -103,13 +103,6 @@ func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error
 	return opts, nil
 }
 
-// NetworkOptions returns the client options of st's network settings (proxy and extra trusted
-// certificates), for every profile but the Sandbox. Core adds the proxy password from the
-// keychain; the GUI and the CLI build their clients through Core or this function.
-func NetworkOptions(st Settings) ([]client.Option, error) {
-	return st.Network.ClientOptions("")
-}
-
 // NetworkOptions is ns.ClientOptions with the keychain's proxy password (when the manual proxy
 // names a user), failing with a *client.Error that says where to fix a setting.
 func (c *Core) NetworkOptions(ns NetworkSettings) ([]client.Option, error) {

@@ -83,20 +83,6 @@ func WithCredentials(cr Credentials) Option {
 	}
 }
 
-// WithAuthenticator signs in through a caller's own Authenticator.
-func WithAuthenticator(a Authenticator) Option {
-	return WithCredentials(customCredentials{a})
-}
-
-type customCredentials struct{ a Authenticator }
-
-func (cc customCredentials) authenticator(endpoints) (Authenticator, error) {
-	if cc.a == nil {
-		return nil, errors.New("client: nil authenticator")
-	}
-	return cc.a, nil
-}
-
 // Authenticate fetches a fresh token now, whatever the cache holds, and keeps it for uploads:
 // the "Test connection" button. Show its expiry, never the token.
 func (c *Client) Authenticate(ctx context.Context) (Token, error) {

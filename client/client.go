@@ -48,7 +48,7 @@ type Client struct {
 type Option func(*Client) error
 
 // New returns a Client. Credentials are required (WithLegacyKey, WithOAuth, WithStaticToken or
-// WithAuthenticator); everything else has a default.
+// ); everything else has a default.
 func New(opts ...Option) (*Client, error) {
 	c := &Client{maxSize: DefaultMaxSize, retry: DefaultRetryPolicy(), userAgent: DefaultUserAgent}
 	for _, opt := range []Option{WithUploadURL(DefaultUploadURL), WithAPIBase(DefaultAPIBase)} {
@@ -62,7 +62,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	if c.credentials == nil {
-		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth, WithStaticToken or WithAuthenticator")
+		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth or WithStaticToken")
 	}
 	if c.callerHTTP && (c.proxy != nil || len(c.extraRoots) > 0) {
 		return nil, errors.New("client: WithProxy and WithExtraRootCAs configure the client's own transport; " +

@@ -197,3 +197,15 @@ func TestParsePrivateKey(t *testing.T) {
 		}
 	}
 }
+
+func TestWithUserAgent(t *testing.T) {
+	for _, tt := range []struct {
+		ua string
+		ok bool
+	}{{"redox-uploader/0.1.0", true}, {"", false}, {"two\r\nX-Injected: yes", false}} {
+		c, err := New(WithStaticToken("t"), WithUserAgent(tt.ua))
+		if (err == nil) != tt.ok || (err == nil && c.userAgent != tt.ua) {
+			t.Errorf("WithUserAgent(%q): %v", tt.ua, err)
+		}
+	}
+}

@@ -27,11 +27,11 @@ func statusText(r app.Record) string {
 	case app.StatusCancelled:
 		return "Cancelled"
 	case app.StatusInterrupted:
-		return "Not sent: the app closed first"
+		return "Not sent: app closed first"
 	case app.StatusUnknown:
-		return "Unknown: the app closed while sending"
+		return "Unknown: app closed mid-send"
 	default:
-		return "Failed: " + r.ErrorMessage
+		return "Failed" // the reason is shown on its own line
 	}
 }
 

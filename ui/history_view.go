@@ -824,18 +824,11 @@ func needsAttention(s app.Status) bool {
 	return s == app.StatusUnknown || s == app.StatusInterrupted
 }
 
-// shortStatus says in a few words where a history row stands; unknown and interrupted rows say
-// what happened.
+// shortStatus is statusText for the history's narrow column: a duplicate's date is in its
+// own column there.
 func shortStatus(r app.Record) string {
-	switch r.Status {
-	case app.StatusDuplicate:
+	if r.Status == app.StatusDuplicate {
 		return "Already uploaded"
-	case app.StatusFailed:
-		return "Failed"
-	case app.StatusInterrupted:
-		return "Not sent: app closed first"
-	case app.StatusUnknown:
-		return "Unknown: app closed mid-send"
 	}
 	return statusText(r)
 }

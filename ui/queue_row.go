@@ -66,7 +66,7 @@ func (r *queueRow) show(it *queueItem) {
 	r.name.SetText(rec.Name)
 	size := sizeText(rec.Size)
 	if rec.Size > 0 && rec.Size < inlineHint {
-		size += " · small enough to embed inline" // Redox's breakpoint: under 200 KB may go in the message as base64
+		size += " · fits inline" // Redox's breakpoint: under 200 KB it may go in the message itself, as base64
 	}
 	r.size.SetText(size)
 	state, importance, icon := statusText(rec), widget.MediumImportance, theme.FileIcon()
@@ -82,9 +82,6 @@ func (r *queueRow) show(it *queueItem) {
 		importance, icon = widget.DangerImportance, theme.ErrorIcon()
 	case app.StatusCancelled:
 		importance = widget.WarningImportance
-	}
-	if rec.Status == app.StatusFailed {
-		state = "Failed"
 	}
 	r.state.Importance = importance
 	r.state.SetText(state)

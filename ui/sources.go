@@ -22,11 +22,7 @@ type sourcePicker struct {
 	badge    *canvas.Text
 	badgeBg  *canvas.Rectangle
 	profiles []app.Profile // what the selector lists, in its order
-	ready    bool          // the first reload has been shown
 }
-
-// loaded reports whether the sources have been listed once (for tests and start-up).
-func (sp *sourcePicker) loaded() bool { return sp.ready }
 
 func newSourcePicker(u *UI) *sourcePicker {
 	sp := &sourcePicker{u: u, badge: canvas.NewText("", color.White), badgeBg: canvas.NewRectangle(color.Transparent)}
@@ -97,7 +93,6 @@ func (sp *sourcePicker) show(profiles []app.Profile, chosen app.Profile) {
 	} else {
 		sp.selector.ClearSelected()
 	}
-	sp.ready = true
 	sp.u.showBody(len(profiles) > 0)
 }
 
