@@ -15,7 +15,7 @@ import (
 // trust (for firewalls that inspect TLS). They apply to every saved profile, not the Sandbox.
 // They hold no secret: a proxy password lives in the keychain (Secrets.SetProxyPassword).
 type NetworkSettings struct {
-	ProxyMode   string `json:"proxyMode,omitempty"`   // "environment" (also ""), "system", "none" or "manual"
+	ProxyMode   string `json:"proxyMode,omitempty"`   // "system" (also ""), "environment", "none" or "manual"
 	ProxyURL    string `json:"proxyUrl,omitempty"`    // with "manual": http(s)://[user@]host:port
 	ExtraCAFile string `json:"extraCaFile,omitempty"` // a PEM (or DER) file of certificates to trust as well
 	ExtraCAPEM  string `json:"extraCaPem,omitempty"`  // pasted PEM certificates to trust as well
@@ -28,6 +28,21 @@ const (
 	ProxyNone        = "none"
 	ProxyManual      = "manual"
 )
+
+// DefaultProxyMode is the mode of settings that name none: the computer's own proxy settings.
+// On Windows that is HTTPS_PROXY or HTTP_PROXY when set, else the Windows proxy settings (PAC
+// script included), else a direct connection: all that ProxyEnvironment does and more. On
+// Linux it is exactly the environment; on macOS, the system settings. Hospital workstations
+// run Windows with the proxy set by group policy, so this works without IT touching the app.
+const DefaultProxyMode = ProxySystem
+
+// Mode is the proxy mode in effect: ProxyMode, or DefaultProxyMode when that is empty.
+func (ns NetworkSettings) Mode() string {
+	if strings.TrimSpace(ns.ProxyMode) == "" {
+		return DefaultProxyMode
+	}
+	return ns.ProxyMode
+}
 
 // NetworkError is a network setting that cannot be used. Field is "proxyMode", "proxyUrl",
 // "extraCaFile" or "extraCaPem", for a settings form to mark; Error is plain words.
@@ -49,7 +64,7 @@ func (ns NetworkSettings) Validate() error {
 
 // Proxy returns the client's proxy configuration for these settings.
 func (ns NetworkSettings) Proxy() (client.ProxyConfig, error) {
-	mode, err := client.ParseProxyMode(ns.ProxyMode)
+	mode, err := client.ParseProxyMode(ns.Mode())
 	if err != nil {
 		return client.ProxyConfig{}, &NetworkError{Field: "proxyMode", Err: errors.New("choose how to reach the network: environment, system, none or manual")}
 	}
@@ -106,15 +121,25 @@ func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error
 // NetworkOptions is ns.ClientOptions with the keychain's proxy password (when the manual proxy
 // names a user), failing with a *client.Error that says where to fix a setting.
 func (c *Core) NetworkOptions(ns NetworkSettings) ([]client.Option, error) {
-	password := ""
-	if pc, err := ns.Proxy(); err == nil && pc.Mode == client.ProxyManual && strings.Contains(pc.URL, "@") {
-		pw, err := c.Secrets.ProxyPassword()
-		if err != nil && !errors.Is(err, ErrSecretNotFound) {
-			return nil, err
-		}
-		password = pw
+	password, err := c.proxyPassword(ns)
+	if err != nil {
+		return nil, err
 	}
 	return networkClientError(ns.ClientOptions(password))
+}
+
+// proxyPassword is the keychain's proxy password when ns names a manual proxy with a user;
+// otherwise, or when none is stored, "".
+func (c *Core) proxyPassword(ns NetworkSettings) (string, error) {
+	pc, err := ns.Proxy()
+	if err != nil || pc.Mode != client.ProxyManual || !strings.Contains(pc.URL, "@") {
+		return "", nil
+	}
+	pw, err := c.Secrets.ProxyPassword()
+	if err != nil && !errors.Is(err, ErrSecretNotFound) {
+		return "", err
+	}
+	return pw, nil
 }
 
 func networkClientError(opts []client.Option, err error) ([]client.Option, error) {

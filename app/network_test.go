@@ -137,3 +137,27 @@ func TestCoreTrustsExtraCA(t *testing.T) {
 		t.Errorf("client with a missing certificate file: %v", err)
 	}
 }
+
+// TestDefaultProxyMode: settings that name no proxy mode use the computer's own settings;
+// the environment stays a choice.
+func TestDefaultProxyMode(t *testing.T) {
+	for _, tt := range []struct {
+		saved string
+		want  client.ProxyMode
+	}{
+		{"", client.ProxySystem},
+		{"  ", client.ProxySystem},
+		{ProxySystem, client.ProxySystem},
+		{ProxyEnvironment, client.ProxyEnvironment},
+		{"Environment", client.ProxyEnvironment},
+		{ProxyNone, client.ProxyNone},
+	} {
+		pc, err := NetworkSettings{ProxyMode: tt.saved}.Proxy()
+		if err != nil || pc.Mode != tt.want {
+			t.Errorf("proxy mode %q = %v, %v; want %v", tt.saved, pc.Mode, err, tt.want)
+		}
+	}
+	if got := (NetworkSettings{}).Mode(); got != ProxySystem {
+		t.Errorf("NetworkSettings{}.Mode() = %q, want %q", got, ProxySystem)
+	}
+}

@@ -17,7 +17,12 @@ import (
 // ProxyMode says how the client finds the proxy between this computer and Redox.
 type ProxyMode int
 
-// The proxy modes. The zero value, ProxyEnvironment, is what a client uses without WithProxy.
+// The proxy modes. The zero value, ProxyEnvironment, is what a client uses without WithProxy,
+// as net/http does. An application on people's computers is better served by ProxySystem (the
+// Redox Uploader's settings default to it): on Windows go-ieproxy uses HTTPS_PROXY and
+// HTTP_PROXY when they are set, else the Windows (Internet Options) proxy settings, PAC script
+// included, else a direct connection, so it does all that ProxyEnvironment does and more; on
+// macOS it reads the system settings; elsewhere it is exactly ProxyEnvironment.
 const (
 	ProxyEnvironment ProxyMode = iota // HTTPS_PROXY, HTTP_PROXY and NO_PROXY (never for loopback hosts)
 	ProxySystem                       // the operating system's settings (Windows, macOS); the environment elsewhere
@@ -35,12 +40,10 @@ func (m ProxyMode) String() string {
 	return proxyModeNames[m]
 }
 
-// ParseProxyMode reads a mode name as String writes it; "" is ProxyEnvironment.
+// ParseProxyMode reads a mode name as String writes it, in any case. An empty name is an
+// error: which mode an unset setting means is the caller's choice.
 func ParseProxyMode(s string) (ProxyMode, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return ProxyEnvironment, nil
-	}
 	for i, name := range proxyModeNames {
 		if s == name {
 			return ProxyMode(i), nil

@@ -1,132 +1,23 @@
 package client_test
 
 import (
-	"encoding/base64"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"redoxuploader/client"
 	"redoxuploader/client/redoxtest"
 )
 
-// forwardProxy is a small HTTP forward proxy on loopback: CONNECT tunnels and plain-http
-// forwarding, an optional Basic sign-in, an optional CONNECT refusal. It records what it saw.
-type forwardProxy struct {
-	*httptest.Server
-	user, password string // when set, requests without this Proxy-Authorization get 407
-	connectStatus  int    // when set, every CONNECT is answered with it
-
-	mu      sync.Mutex
-	seen    []string // "CONNECT host:port" or "POST /path" (plain http)
-	tunnels []net.Conn
-	forward *httputil.ReverseProxy
-}
-
-func newForwardProxy(t *testing.T, configure func(*forwardProxy)) *forwardProxy {
+// newForwardProxy starts a redoxtest forward proxy that stops with the test.
+func newForwardProxy(t *testing.T, cfg redoxtest.ProxyConfig) *redoxtest.ForwardProxy {
 	t.Helper()
-	p := &forwardProxy{}
-	if configure != nil {
-		configure(p)
-	}
-	p.forward = &httputil.ReverseProxy{
-		Rewrite:   func(pr *httputil.ProxyRequest) { pr.Out.Host = pr.In.Host }, // Out.URL is already absolute
-		Transport: &http.Transport{Proxy: nil},
-	}
-	p.Server = httptest.NewServer(p)
-	t.Cleanup(func() {
-		p.Server.Close()
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, c := range p.tunnels {
-			c.Close()
-		}
-	})
+	p := redoxtest.NewForwardProxy(cfg)
+	t.Cleanup(p.Close)
 	return p
-}
-
-// URLWith returns the proxy's address with credentials in it.
-func (p *forwardProxy) URLWith(user, password string) string {
-	u, _ := url.Parse(p.URL)
-	u.User = url.UserPassword(user, password)
-	return u.String()
-}
-
-func (p *forwardProxy) Seen() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.seen...)
-}
-
-func (p *forwardProxy) count(prefix string) int {
-	n := 0
-	for _, s := range p.Seen() {
-		if strings.HasPrefix(s, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	if r.Method == http.MethodConnect {
-		p.seen = append(p.seen, "CONNECT "+r.Host)
-	} else {
-		p.seen = append(p.seen, r.Method+" "+r.URL.Path)
-	}
-	p.mu.Unlock()
-
-	if p.user != "" {
-		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.password))
-		if r.Header.Get("Proxy-Authorization") != want {
-			w.Header().Set("Proxy-Authenticate", `Basic realm="hospital"`)
-			http.Error(w, "Proxy Authentication Required", http.StatusProxyAuthRequired)
-			return
-		}
-	}
-	if r.Method != http.MethodConnect {
-		if !r.URL.IsAbs() {
-			http.Error(w, "not a proxy request", http.StatusBadRequest)
-			return
-		}
-		p.forward.ServeHTTP(w, r)
-		return
-	}
-	if p.connectStatus != 0 {
-		http.Error(w, "blocked by policy", p.connectStatus)
-		return
-	}
-	dst, err := net.Dial("tcp", r.Host)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	conn, brw, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		dst.Close()
-		return
-	}
-	p.mu.Lock()
-	p.tunnels = append(p.tunnels, conn, dst)
-	p.mu.Unlock()
-	io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
-	go splice(dst, brw.Reader, conn) // brw may hold bytes sent right after CONNECT
-	go splice(conn, dst, dst)
-}
-
-func splice(dst io.WriteCloser, src io.Reader, other io.Closer) {
-	io.Copy(dst, src)
-	dst.Close()
-	other.Close()
 }
 
 func newTLSStand(t *testing.T) *stand {
@@ -141,7 +32,7 @@ func standCA(s *stand) []byte { return pemBlock("CERTIFICATE", s.Certificate().R
 
 func TestUploadThroughManualProxy(t *testing.T) {
 	s := newStand(t, redoxtest.Config{})
-	proxy := newForwardProxy(t, nil)
+	proxy := newForwardProxy(t, redoxtest.ProxyConfig{})
 	path := writeFile(t, "scan.pdf", 200<<10)
 
 	c := s.legacyClient(t, client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URL}))
@@ -152,14 +43,14 @@ func TestUploadThroughManualProxy(t *testing.T) {
 	if ups := s.Uploads(); len(ups) != 1 || ups[0].URI != res.URI {
 		t.Fatalf("the stand-in received %d uploads; want the one with URI %q", len(ups), res.URI)
 	}
-	if seen := proxy.Seen(); proxy.count("POST /auth/") != 1 || proxy.count("POST /upload") != 1 {
+	if seen := proxy.Seen(); proxy.Count("POST "+s.URL+"/auth/") != 1 || proxy.Count("POST "+s.URL+"/upload") != 1 {
 		t.Errorf("the proxy saw %q; want the sign-in and the upload", seen)
 	}
 }
 
 func TestUploadThroughProxyTunnelWithExtraCA(t *testing.T) {
 	s := newTLSStand(t)
-	proxy := newForwardProxy(t, func(p *forwardProxy) { p.user, p.password = "nurse", "s3cret pass" })
+	proxy := newForwardProxy(t, redoxtest.ProxyConfig{User: "nurse", Password: "s3cret pass"})
 	path := writeFile(t, "scan.pdf", 64<<10)
 
 	c := s.legacyClient(t,
@@ -169,7 +60,7 @@ func TestUploadThroughProxyTunnelWithExtraCA(t *testing.T) {
 		t.Fatalf("Upload through the tunnel: %v (%s)", err, client.Detail(err))
 	}
 	host := strings.TrimPrefix(s.URL, "https://")
-	if n := proxy.count("CONNECT " + host); n < 1 {
+	if n := proxy.Count("CONNECT " + host); n < 1 {
 		t.Errorf("the proxy saw %q; want a CONNECT to %s", proxy.Seen(), host)
 	}
 	if len(s.Uploads()) != 1 {
@@ -179,16 +70,16 @@ func TestUploadThroughProxyTunnelWithExtraCA(t *testing.T) {
 
 func TestProxyFailures(t *testing.T) {
 	tests := []struct {
-		name      string
-		tls       bool
-		configure func(*forwardProxy)
-		want      string
-		requests  int // what the proxy sees: one when the refusal is final, the retry policy's bound when not
+		name     string
+		tls      bool
+		proxy    redoxtest.ProxyConfig
+		want     string
+		requests int // what the proxy sees: one when the refusal is final, the retry policy's bound when not
 	}{
-		{"407 on plain http", false, func(p *forwardProxy) { p.user, p.password = "u", "p" }, "asked for a sign-in", 1},
-		{"407 on CONNECT", true, func(p *forwardProxy) { p.user, p.password = "u", "p" }, "asked for a sign-in", 1},
-		{"CONNECT refused with 403", true, func(p *forwardProxy) { p.connectStatus = http.StatusForbidden }, "refused the connection to Redox", 1},
-		{"CONNECT refused with 502", true, func(p *forwardProxy) { p.connectStatus = http.StatusBadGateway }, "refused the connection to Redox", fastRetry.MaxAttempts},
+		{"407 on plain http", false, redoxtest.ProxyConfig{User: "u", Password: "p"}, "asked for a sign-in", 1},
+		{"407 on CONNECT", true, redoxtest.ProxyConfig{User: "u", Password: "p"}, "asked for a sign-in", 1},
+		{"CONNECT refused with 403", true, redoxtest.ProxyConfig{ConnectStatus: http.StatusForbidden}, "refused the connection to Redox", 1},
+		{"CONNECT refused with 502", true, redoxtest.ProxyConfig{ConnectStatus: http.StatusBadGateway}, "refused the connection to Redox", fastRetry.MaxAttempts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,29 +89,46 @@ func TestProxyFailures(t *testing.T) {
 			} else {
 				s = newStand(t, redoxtest.Config{})
 			}
-			proxy := newForwardProxy(t, tt.configure)
+			proxy := newForwardProxy(t, tt.proxy)
 			// Wrong credentials in the URL: they must reach the proxy yet never the message.
-			c := s.legacyClient(t, client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URLWith("u", "wrong-pw")}),
-				client.WithExtraRootCAs(standCAOrNil(s, tt.tls)))
-			_, err := c.Upload(t.Context(), writeFile(t, "a.pdf", 1024), client.UploadOptions{})
-			var e *client.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Upload error = %v, want a *client.Error", err)
-			}
-			if e.Kind != client.KindNetwork || !strings.Contains(e.Message, tt.want) || !strings.Contains(e.Message, "Settings → Network") {
-				t.Errorf("error = %s %q, want network and %q naming Settings → Network", e.Kind, e.Message, tt.want)
-			}
-			if text := e.Message + e.Detail(); strings.Contains(text, "wrong-pw") {
-				t.Errorf("the proxy password leaked into %q", text)
-			}
+			opts := []client.Option{client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URLWith("u", "wrong-pw")}),
+				client.WithExtraRootCAs(standCAOrNil(s, tt.tls))}
+			_, err := s.legacyClient(t, opts...).Upload(t.Context(), writeFile(t, "a.pdf", 1024), client.UploadOptions{})
+			e := wantNetworkError(t, err, tt.want, "wrong-pw")
 			if n := len(proxy.Seen()); n != tt.requests {
 				t.Errorf("the proxy was asked %d times (%q), want %d", n, proxy.Seen(), tt.requests)
 			}
 			if len(s.Uploads()) != 0 {
 				t.Errorf("an upload got through a refusing proxy")
 			}
+
+			// A connection check through the same proxy asks once and says the same.
+			_, err = client.Probe(t.Context(), s.UploadURL(), opts...)
+			if p := wantNetworkError(t, err, tt.want, "wrong-pw"); p.Message != e.Message {
+				t.Errorf("Probe says %q, Upload %q", p.Message, e.Message)
+			}
+			if n := len(proxy.Seen()); n != tt.requests+1 {
+				t.Errorf("after Probe the proxy was asked %d times (%q), want %d", n, proxy.Seen(), tt.requests+1)
+			}
 		})
 	}
+}
+
+// wantNetworkError asserts that err is a network *client.Error whose message says want and
+// names Settings → Network, and that neither message nor detail shows secret.
+func wantNetworkError(t *testing.T, err error, want, secret string) *client.Error {
+	t.Helper()
+	var e *client.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error = %v, want a *client.Error", err)
+	}
+	if e.Kind != client.KindNetwork || !strings.Contains(e.Message, want) || !strings.Contains(e.Message, "Settings → Network") {
+		t.Errorf("error = %s %q, want network and %q naming Settings → Network", e.Kind, e.Message, want)
+	}
+	if text := e.Message + e.Detail(); secret != "" && strings.Contains(text, secret) {
+		t.Errorf("the proxy password leaked into %q", text)
+	}
+	return e
 }
 
 // standCAOrNil trusts the TLS stand-in, so that the proxy's answer is what fails.
@@ -336,6 +244,12 @@ func TestProxyFunc(t *testing.T) {
 		if got, err := client.ParseProxyMode(m.String()); err != nil || got != m {
 			t.Errorf("ParseProxyMode(%q) = %v, %v", m, got, err)
 		}
+	}
+	if _, err := client.ParseProxyMode(" "); err == nil {
+		t.Error("ParseProxyMode accepted an empty mode; which mode that means is the caller's choice")
+	}
+	if got, err := client.ParseProxyMode(" System "); err != nil || got != client.ProxySystem {
+		t.Errorf("ParseProxyMode(%q) = %v, %v", " System ", got, err)
 	}
 	if got := (client.ProxyConfig{Mode: client.ProxyManual, URL: "http://u:pw@proxy:3128"}).String(); got != "manual (http://proxy:3128)" {
 		t.Errorf("String = %q", got)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"os"
 
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/client"
 )
 
 // networkPage is Settings → Network: how this computer reaches Redox (the proxy) and which
@@ -25,12 +27,19 @@ type networkPage struct {
 	problems map[string]*widget.Label // by NetworkError.Field
 	note     *widget.Label
 	save     *widget.Button
+	scroll   *container.Scroll
+
+	check       *widget.Button
+	checkResult *widget.Label
+	checkInfo   *widget.Label
+	checkDetail *widget.Accordion
+	checkRun    int // counts checks and changes to the page, so a stale answer is dropped
 }
 
-// proxyChoices pairs the words shown with the mode saved.
+// proxyChoices pairs the words shown with the mode saved; the first is the default's.
 var proxyChoices = []struct{ label, mode string }{
-	{"Use the environment (HTTPS_PROXY)", app.ProxyEnvironment},
-	{"Use this computer's proxy settings", app.ProxySystem},
+	{"Use this computer's proxy settings (recommended)", app.ProxySystem},
+	{"Use the environment variables (HTTPS_PROXY, HTTP_PROXY)", app.ProxyEnvironment},
 	{"No proxy", app.ProxyNone},
 	{"This proxy:", app.ProxyManual},
 }
@@ -53,6 +62,15 @@ func newNetworkPage(v *settingsView) *networkPage {
 	}
 	n.note = &widget.Label{Wrapping: fyne.TextWrapWord}
 	n.save = &widget.Button{Text: "Save network settings", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: n.onSave}
+	n.check = &widget.Button{Text: "Check connection", Icon: theme.ConfirmIcon(), OnTapped: n.onCheck}
+	n.checkResult = &widget.Label{Wrapping: fyne.TextWrapWord}
+	n.checkResult.Hide()
+	n.checkInfo = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}}
+	n.checkDetail = widget.NewAccordion(widget.NewAccordionItem("Details for IT", n.checkInfo))
+	n.checkDetail.Hide()
+	for _, e := range []*widget.Entry{n.proxyURL, n.password, n.caFile, n.caPEM} {
+		e.OnChanged = func(string) { n.forgetCheck() }
+	}
 	return n
 }
 
@@ -64,14 +82,17 @@ func (n *networkPage) content() fyne.CanvasObject {
 		formLabel("Extra trusted certificates"), container.NewVBox(container.NewBorder(nil, nil, nil, choose, n.caFile),
 			n.problems["extraCaFile"], n.caPEM, n.problems["extraCaPem"],
 			hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust.")),
+		formLabel("Check"), container.NewVBox(container.NewHBox(n.check), n.checkResult, n.checkDetail,
+			hintLabel("Tries to reach Redox with the settings on this page, before they are saved. No sign-in details and no files are sent.")),
 	)
-	return container.NewVScroll(container.NewVBox(form, container.NewHBox(layout.NewSpacer(), n.save), n.note))
+	n.scroll = container.NewVScroll(container.NewVBox(form, container.NewHBox(layout.NewSpacer(), n.save), n.note))
+	return n.scroll
 }
 
 // show fills the page from st without saving anything.
 func (n *networkPage) show(st app.Settings) {
 	ns := st.Network
-	n.mode.SetSelected(proxyLabel(ns.ProxyMode))
+	n.mode.SetSelected(proxyLabel(ns.Mode()))
 	n.proxyURL.SetText(ns.ProxyURL)
 	n.caFile.SetText(ns.ExtraCAFile)
 	n.caPEM.SetText(ns.ExtraCAPEM)
@@ -88,6 +109,7 @@ func proxyLabel(mode string) string {
 }
 
 func (n *networkPage) onMode(label string) {
+	n.forgetCheck()
 	manual := label == proxyLabel(app.ProxyManual)
 	for _, e := range []*widget.Entry{n.proxyURL, n.password} {
 		if manual {
@@ -115,9 +137,7 @@ func (n *networkPage) settings() app.NetworkSettings {
 // then marks the field at fault or says it is saved.
 func (n *networkPage) onSave() {
 	ns, password := n.settings(), n.password.Text
-	for _, l := range n.problems {
-		l.Hide()
-	}
+	n.hideProblems()
 	n.note.SetText("Saving…")
 	n.v.run(func() {
 		n.v.saveMu.Lock()
@@ -134,18 +154,92 @@ func (n *networkPage) onSave() {
 }
 
 func (n *networkPage) saved(err error) {
-	var ne *app.NetworkError
 	switch {
 	case err == nil:
 		n.password.SetText("")
 		n.note.SetText("Saved. The next uploads use these settings.")
-	case errors.As(err, &ne) && n.problems[ne.Field] != nil:
-		n.problems[ne.Field].SetText(ne.Error())
-		n.problems[ne.Field].Show()
+	case n.markProblem(err):
 		n.note.SetText("Check the setting marked in red.")
 	default:
 		n.note.SetText("")
 		n.v.u.showError("The network settings could not be saved", err)
+	}
+}
+
+// markProblem shows a *app.NetworkError beside the field at fault and reports whether err was
+// one.
+func (n *networkPage) markProblem(err error) bool {
+	var ne *app.NetworkError
+	if !errors.As(err, &ne) || n.problems[ne.Field] == nil {
+		return false
+	}
+	n.problems[ne.Field].SetText(ne.Error())
+	n.problems[ne.Field].Show()
+	n.scroll.Refresh()
+	return true
+}
+
+func (n *networkPage) hideProblems() {
+	for _, l := range n.problems {
+		l.Hide()
+	}
+}
+
+// onCheck tries the settings on the page, unsaved, off the Fyne goroutine: the password typed,
+// or else the keychain's. The button stays disabled until the answer is shown.
+func (n *networkPage) onCheck() {
+	ns, password := n.settings(), n.password.Text
+	n.hideProblems()
+	n.forgetCheck()
+	run := n.checkRun
+	n.check.Disable()
+	n.checkResult.Importance = widget.MediumImportance
+	n.checkResult.SetText("Checking…")
+	n.showCheck()
+	core := n.v.u.core
+	n.v.run(func() {
+		check, err := core.CheckNetwork(context.Background(), ns, password)
+		fyne.Do(func() { n.checked(run, check, err) })
+	})
+}
+
+// checked shows how a check went, unless the page changed since it started.
+func (n *networkPage) checked(run int, check app.NetworkCheck, err error) {
+	n.check.Enable()
+	if run != n.checkRun {
+		return
+	}
+	n.checkResult.Importance = widget.DangerImportance
+	switch {
+	case err == nil:
+		n.checkResult.Importance = widget.SuccessImportance
+		n.checkResult.SetText(check.String())
+	case n.markProblem(err):
+		n.checkResult.SetText("Not checked: first fix the setting marked in red.")
+	default:
+		n.checkResult.SetText(err.Error())
+		if detail := client.Detail(err); detail != err.Error() {
+			n.checkInfo.SetText(detail)
+			n.checkDetail.Show()
+		}
+	}
+	n.showCheck()
+}
+
+// showCheck lays the page out again with the check's answer and brings it into view.
+func (n *networkPage) showCheck() {
+	n.checkResult.Show()
+	n.scroll.Refresh()
+	n.scroll.ScrollToBottom()
+}
+
+// forgetCheck hides the last check's answer: it was for settings no longer on the page.
+func (n *networkPage) forgetCheck() {
+	n.checkRun++
+	if n.scroll != nil && n.checkResult.Visible() {
+		n.checkResult.Hide()
+		n.checkDetail.Hide()
+		n.scroll.Refresh()
 	}
 }
 

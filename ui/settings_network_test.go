@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"encoding/pem"
 	"os"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"redoxuploader/app"
+	"redoxuploader/client/redoxtest"
 )
 
 func TestNetworkSettings(t *testing.T) {
@@ -53,5 +58,64 @@ func TestNetworkSettings(t *testing.T) {
 	data, _ := os.ReadFile(tu.core.Settings.Path())
 	if strings.Contains(string(data), secretCanary) {
 		t.Error("the proxy password is in the settings file")
+	}
+}
+
+// TestNetworkCheckConnection taps Check connection with the settings on the page, unsaved: the
+// computer's own proxy settings by default, a server whose certificate authority is unknown,
+// then the same with that authority's certificate pasted, then a setting that cannot be used.
+func TestNetworkCheckConnection(t *testing.T) {
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	p := app.NewProfile("Radiology")
+	p.Auth, p.APIKey, p.UploadURL, p.APIBase = app.AuthLegacy, "key-123", s.UploadURL(), s.APIBase()
+	tu := newTestUI(t, false, p)
+	v := openSettingsForTest(t, tu, false)
+	n := v.network
+	if n.mode.Selected != proxyLabel(app.ProxySystem) {
+		t.Errorf("with nothing saved the page shows %q, want %q", n.mode.Selected, proxyLabel(app.ProxySystem))
+	}
+
+	check := func() string {
+		t.Helper()
+		v.do(func() {
+			test.Tap(n.check)
+			if !n.check.Disabled() || n.checkResult.Hidden || n.checkResult.Text != "Checking…" {
+				t.Errorf("while checking: button disabled %v, result %q", n.check.Disabled(), n.checkResult.Text)
+			}
+		})
+		var text string
+		fyne.DoAndWait(func() {
+			if n.check.Disabled() || n.checkResult.Hidden {
+				t.Errorf("after the check: button disabled %v, result hidden %v", n.check.Disabled(), n.checkResult.Hidden)
+			}
+			text = n.checkResult.Text
+		})
+		return text
+	}
+
+	if got := check(); !strings.Contains(got, "Extra trusted certificates") || n.checkDetail.Hidden || !strings.Contains(n.checkInfo.Text, "connection check") {
+		t.Errorf("unknown authority: result %q, details %q (hidden %v)", got, n.checkInfo.Text, n.checkDetail.Hidden)
+	}
+	v.do(func() {
+		n.caPEM.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})))
+	})
+	if !n.checkResult.Hidden {
+		t.Error("the answer for the previous settings is still shown after a change")
+	}
+	host := strings.TrimPrefix(s.URL, "https://")
+	if got := check(); !strings.HasPrefix(got, "Reached "+host+" without a proxy (HTTPS, ") || !n.checkDetail.Hidden {
+		t.Errorf("with the certificate pasted: result %q, details shown %v", got, !n.checkDetail.Hidden)
+	}
+
+	v.do(func() {
+		n.mode.SetSelected(proxyLabel(app.ProxyManual))
+		n.proxyURL.SetText("http://nurse:" + secretCanary + "@proxy.example.org:8080")
+	})
+	if got := check(); !strings.Contains(got, "setting marked in red") || n.problems["proxyUrl"].Hidden || strings.Contains(n.problems["proxyUrl"].Text, secretCanary) {
+		t.Errorf("password in the address: result %q, beside the field %q", got, n.problems["proxyUrl"].Text)
+	}
+	if st := savedSettings(t, tu); st.Network != (app.NetworkSettings{}) {
+		t.Errorf("checking saved %+v", st.Network)
 	}
 }
