@@ -12,7 +12,7 @@ DATE    ?= $(shell date -u +%Y-%m-%d)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release screenshots bench clean windows package
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release wine screenshots bench clean windows package
 
 deps:
 	@bash scripts/deps.sh
@@ -41,7 +41,7 @@ demo: build
 run: build
 	./$(BINARY)
 
-test: deps lint unit keychain fuzz smoke docs release
+test: deps lint unit keychain fuzz smoke docs release wine
 
 lint:
 	$(GO) vet ./...
@@ -75,6 +75,11 @@ docs: build
 release: windows package
 	bash scripts/check-windows.sh $(BINARY).exe
 	bash scripts/check-package.sh dist/$(BINARY)-$(VERSION)-linux-amd64.tar.xz
+
+# wine: the Windows program under Wine in a scratch prefix: a CLI session (Credential Manager,
+# Windows folders and proxy settings, extra certificates, a scan for secrets) and the smoke test.
+wine: windows
+	bash scripts/wine-test.sh $(BINARY).exe
 
 # screenshots: the main states of the real window, for the README.
 screenshots: build

@@ -23,6 +23,9 @@ type cliSession struct {
 	env     map[string]string
 	service string
 	outputs []string
+	// exec runs one command line in a separate program (the Windows build under Wine);
+	// nil runs it in this process.
+	exec func(t *testing.T, env map[string]string, stdin string, args []string) cliResult
 }
 
 // newCLISession starts a session in a new temporary data folder. service is the keychain
@@ -51,13 +54,19 @@ func (s *cliSession) run(args ...string) cliResult {
 // runStdin runs args with stdin as the command's standard input.
 func (s *cliSession) runStdin(stdin string, args ...string) cliResult {
 	s.t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := runCLI(s.t.Context(), args, cliEnv{
-		stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string { return s.env[k] },
-	})
-	s.outputs = append(s.outputs, stdout.String(), stderr.String())
-	return cliResult{code, stdout.String(), stderr.String()}
+	var r cliResult
+	if s.exec != nil {
+		r = s.exec(s.t, s.env, stdin, args)
+	} else {
+		var stdout, stderr bytes.Buffer
+		code := runCLI(s.t.Context(), args, cliEnv{
+			stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
+			getenv: func(k string) string { return s.env[k] },
+		})
+		r = cliResult{code, stdout.String(), stderr.String()}
+	}
+	s.outputs = append(s.outputs, r.stdout, r.stderr)
+	return r
 }
 
 // must runs args and fails the test unless they exit 0.

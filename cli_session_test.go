@@ -12,17 +12,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,53 +26,6 @@ import (
 	"redoxuploader/app"
 	"redoxuploader/client/redoxtest"
 )
-
-// tokenTee records every token the sign-in endpoints of a Redox stand-in hand out, by
-// reading their replies on the way out.
-type tokenTee struct {
-	next http.Handler
-
-	mu     sync.Mutex
-	tokens []string
-}
-
-func (tt *tokenTee) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case "/auth/authenticate", "/auth/refreshToken", "/v2/auth/token":
-	default:
-		tt.next.ServeHTTP(w, r)
-		return
-	}
-	tw := &teeResponse{ResponseWriter: w}
-	tt.next.ServeHTTP(tw, r)
-	var reply map[string]any
-	if json.Unmarshal(tw.body.Bytes(), &reply) != nil {
-		return
-	}
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	for _, k := range []string{"accessToken", "refreshToken", "access_token", "refresh_token"} {
-		if v, ok := reply[k].(string); ok && v != "" {
-			tt.tokens = append(tt.tokens, v)
-		}
-	}
-}
-
-func (tt *tokenTee) issued() []string {
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	return slices.Clone(tt.tokens)
-}
-
-type teeResponse struct {
-	http.ResponseWriter
-	body bytes.Buffer
-}
-
-func (w *teeResponse) Write(b []byte) (int, error) {
-	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
-}
 
 // realKeychainService returns a keychain service name used by this run only and removes
 // everything stored under it when the test ends, checking with secret-tool that nothing is left.
@@ -201,6 +149,14 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 	}
 	s.must("resend", "1")
 	s.must("resend", "3")
+	// One upload that Redox answers "busy" once, and one it refuses: the log records a retry
+	// and a failure, with --verbose detail.
+	h.Script(redoxtest.Fault{Status: 503, RetryAfter: "1"})
+	s.must("upload", "--verbose", "--profile", "OAuth", writeFile(t, dir, "retried.pdf", 4100))
+	h.Script(redoxtest.Fault{Status: 400, Body: `{"error":"bad request"}`, ContentType: "application/json"})
+	if r := s.run("upload", "--verbose", "--profile", "Token", writeFile(t, dir, "refused.pdf", 4200)); r.code == exitOK {
+		t.Errorf("an upload Redox refused exited 0:\n%s", r.stdout)
+	}
 	s.must("history", "--csv")
 
 	// Every token Redox issued, and the ones the keychain holds now.
@@ -223,15 +179,8 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 		}
 	}
 
-	needles := map[string]string{"legacy secret canary": canary, "static token canary": canaryToken, "CANARY": "CANARY"}
-	for i, tok := range issued {
-		needles[fmt.Sprintf("issued token %d", i)] = tok
-	}
-	for i, l := range strings.Split(string(demo.PrivateKeyPEM), "\n") {
-		if len(l) >= 32 && !strings.HasPrefix(l, "-----") {
-			needles[fmt.Sprintf("private key line %d", i)] = l
-		}
-	}
+	needles := secretNeedles(map[string]string{"legacy secret canary": canary, "static token canary": canaryToken,
+		"CANARY": "CANARY"}, tee, demo.PrivateKeyPEM)
 
 	// Remove the profiles: their keychain entries go with them.
 	for _, name := range []string{"Legacy", "OAuth", "Token"} {
@@ -241,46 +190,14 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 		t.Errorf("profile remove left keychain entries:\n%s", out)
 	}
 
-	var scanned []string
-	controls := map[string]bool{"canary-api-key": false, "scan-5.pdf": false} // not secret: must be found
-	err = filepath.WalkDir(s.home(), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		scanned = append(scanned, d.Name())
-		for c := range controls {
-			controls[c] = controls[c] || bytes.Contains(data, []byte(c))
-		}
-		for what, needle := range needles {
-			if bytes.Contains(data, []byte(needle)) {
-				t.Errorf("%s holds the %s", path, what)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for c, found := range controls {
-		if !found {
-			t.Errorf("the scan did not find %q, which the data folder holds: it does not read what it should", c)
-		}
-	}
-	for _, name := range []string{"settings.json", "history.db", "history.db-wal"} {
+	// Not secret, so the scan must find them: the API key in the settings, a file's base name
+	// in the history and the log, the log's words for a retry.
+	scanned := scanForNeedles(t, []string{s.home()}, needles, "canary-api-key", "scan-5.pdf", "upload retry scheduled", "refused.pdf")
+	for _, name := range []string{"settings.json", "history.db", "history.db-wal", app.LogFileName} {
 		if !slices.Contains(scanned, name) {
 			t.Errorf("scanned %q; %s was expected among them", scanned, name)
 		}
 	}
-	for i, out := range s.outputs {
-		for what, needle := range needles {
-			if strings.Contains(out, needle) {
-				t.Errorf("output %d of the session shows the %s:\n%s", i, what, out)
-			}
-		}
-	}
+	scanOutputs(t, s.outputs, needles)
 	t.Logf("%d commands; scanned %q and their output for %d needles (%d tokens issued)", len(s.outputs)/2, scanned, len(needles), len(issued))
 }

@@ -10,6 +10,7 @@ packages=(
   xdotool                                                # screenshots: keys sent to the real window
   curl                                                   # the benchmark compares against curl
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64         # make windows: cgo cross-compiler, windres, objdump
+  wine wine64                                            # make wine: the Windows build run under Wine
   xz-utils file                                          # make package: the .tar.xz; the checks of both
   desktop-file-utils                                     # make package: desktop-file-validate
 )

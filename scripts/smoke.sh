@@ -4,6 +4,7 @@
 # check that it is not blank.
 #
 # Usage: scripts/smoke.sh ./redox-uploader [screenshot.png]
+#        RUNNER=wine scripts/smoke.sh redox-uploader.exe   (the Windows build; see wine-test.sh)
 set -euo pipefail
 bin=${1:?usage: scripts/smoke.sh BINARY [SCREENSHOT.png]}
 shot=${2:-}
@@ -14,23 +15,23 @@ done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 head -c $((300 * 1024)) /dev/urandom >"$dir/Smoke test report.pdf"
-export dir bin LANG=${LANG:-C.UTF-8}
+export dir bin RUNNER=${RUNNER:-} LANG=${LANG:-C.UTF-8}
 
 # Everything that needs the display runs inside one xvfb-run.
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
-  "$bin" --sandbox --data-dir "$dir/data" "$dir/Smoke test report.pdf" >"$dir/app.log" 2>&1 &
+  $RUNNER "$bin" --sandbox --data-dir "$dir/data" "$dir/Smoke test report.pdf" >"$dir/app.log" 2>&1 &
   app=$!
   trap "kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
-  for _ in $(seq 150); do
+  for _ in $(seq 300); do
     kill -0 "$app" 2>/dev/null || { echo "smoke: the app exited early:" >&2; cat "$dir/app.log" >&2; exit 1; }
-    if "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri 2>/dev/null |
+    if $RUNNER "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri 2>/dev/null |
       grep -q "^Smoke test report.pdf,http://127.0.0.1:[0-9]*/blob/"; then
       break
     fi
     sleep 0.2
   done
-  "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri | grep "^Smoke test report.pdf," >"$dir/uri" ||
-    { echo "smoke: no URI in the history after 30 s; the app said:" >&2; cat "$dir/app.log" >&2; exit 1; }
+  $RUNNER "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri | tr -d "\r" | grep "^Smoke test report.pdf," >"$dir/uri" ||
+    { echo "smoke: no URI in the history after 60 s; the app said:" >&2; cat "$dir/app.log" >&2; exit 1; }
   sleep 0.5 # let the row paint before the picture
   xwd -root -silent >"$dir/shot.xwd"
 '
