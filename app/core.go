@@ -191,15 +191,39 @@ func (c *Core) clientFor(p Profile) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.LoadSettings()
-	if err != nil {
-		return nil, err
-	}
-	netOpts, err := c.NetworkOptions(st.Network)
+	netOpts, err := c.savedNetworkOptions()
 	if err != nil {
 		return nil, err
 	}
 	return client.New(append(opts, netOpts...)...)
+}
+
+// TrySignIn asks Redox for a token as p with secret, as a settings form holds them before they
+// are saved, through the saved network settings (proxy, extra certificates), as an upload
+// would go. Nothing is stored or cached.
+func (c *Core) TrySignIn(ctx context.Context, p Profile, secret string) (client.Token, error) {
+	opts, err := CredentialOptions(p, secret)
+	if err != nil {
+		return client.Token{}, err
+	}
+	netOpts, err := c.savedNetworkOptions()
+	if err != nil {
+		return client.Token{}, err
+	}
+	cl, err := client.New(append(opts, netOpts...)...)
+	if err != nil {
+		return client.Token{}, err
+	}
+	return cl.Authenticate(ctx)
+}
+
+// savedNetworkOptions are the client options of the network settings in the settings file.
+func (c *Core) savedNetworkOptions() ([]client.Option, error) {
+	st, err := c.LoadSettings()
+	if err != nil {
+		return nil, err
+	}
+	return c.NetworkOptions(st.Network)
 }
 
 // Resend queues the file of row id again to the profile that first uploaded it.

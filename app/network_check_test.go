@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/pem"
 	"errors"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -202,5 +203,45 @@ func TestNetworkCheckString(t *testing.T) {
 		if got := (NetworkCheck{Reached: tt.reached, Took: tt.took}).String(); got != tt.want {
 			t.Errorf("String() = %q\n                 want %q", got, tt.want)
 		}
+	}
+}
+
+// TestTrySignInUsesSavedNetwork: a form's test sign-in, with a secret not yet stored, goes
+// through the saved proxy as uploads do; a wrong secret is refused there, and nothing is
+// stored or cached in the keychain.
+func TestTrySignInUsesSavedNetwork(t *testing.T) {
+	s := redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	demo := s.AddDemoSources()
+	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
+	named := "https://redox.example.com:" + port // reachable only through the proxy; the certificate covers it
+	proxy := redoxtest.NewForwardProxy(redoxtest.ProxyConfig{Target: s.Listener.Addr().String()})
+	t.Cleanup(proxy.Close)
+	p := addressProfile("Radiology", named+"/upload", named)
+	p.APIKey = demo.APIKey
+	core := checkCore(t)
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))
+	if err := core.SaveNetwork(NetworkSettings{ProxyMode: ProxyManual, ProxyURL: proxy.URL, ExtraCAPEM: ca}); err != nil {
+		t.Fatal(err)
+	}
+
+	tok, err := core.TrySignIn(t.Context(), p, "  "+demo.Secret+"\n")
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("TrySignIn through the saved proxy: %v (%s)", err, client.Detail(err))
+	}
+	if n := proxy.Count("CONNECT redox.example.com:" + port); n != 1 {
+		t.Errorf("the proxy carried %q; want the sign-in's tunnel", proxy.Seen())
+	}
+	if _, err := core.TrySignIn(t.Context(), p, "wrong-secret"); client.KindOf(err) != client.KindCredentials {
+		t.Errorf("a wrong secret: %v, want an authentication error", err)
+	}
+	if _, err := core.TrySignIn(t.Context(), p, "two words"); err == nil || !strings.Contains(err.Error(), "one word") {
+		t.Errorf("a secret with a space: %v", err)
+	}
+	if _, err := core.Secrets.Secret(p); !errors.Is(err, ErrSecretNotFound) {
+		t.Errorf("the tried secret was stored: %v", err)
+	}
+	if tok, err := core.Secrets.TokenStore(p).LoadToken(); err == nil && tok.AccessToken != "" {
+		t.Error("the test sign-in cached a token")
 	}
 }

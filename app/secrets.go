@@ -164,6 +164,30 @@ func (s Secrets) ClientOptions(p Profile) ([]client.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := credentialOptions(p, secret)
+	if err != nil {
+		return nil, fmt.Errorf("the private key stored for profile %q cannot be used (%v); store it again", p.Name, err)
+	}
+	if p.Auth != AuthToken { // a token is the secret itself: caching it again would only make a second copy
+		opts = append(opts, client.WithTokenStore(s.TokenStore(p)))
+	}
+	return opts, nil
+}
+
+// CredentialOptions returns the client options that sign in as p with secret, taken as
+// SetSecret would store it (trimmed, checked): for trying what a settings form holds before
+// it is saved. Nothing is cached.
+func CredentialOptions(p Profile, secret string) ([]client.Option, error) {
+	value, err := normalizeSecret(p.Auth, secret)
+	if err != nil {
+		return nil, err
+	}
+	return credentialOptions(p, value)
+}
+
+// credentialOptions returns p's addresses, size limit and credentials; only a private key
+// that does not parse is an error.
+func credentialOptions(p Profile, secret string) ([]client.Option, error) {
 	opts := []client.Option{
 		client.WithUploadURL(p.UploadURL),
 		client.WithAPIBase(p.APIBase),
@@ -171,16 +195,14 @@ func (s Secrets) ClientOptions(p Profile) ([]client.Option, error) {
 	}
 	switch p.Auth {
 	case AuthLegacy:
-		opts = append(opts, client.WithLegacyKey(p.APIKey, secret), client.WithTokenStore(s.TokenStore(p)))
+		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
 	case AuthOAuth:
 		key, err := client.ParsePrivateKey([]byte(secret))
 		if err != nil {
-			return nil, fmt.Errorf("the private key stored for profile %q cannot be used (%v); store it again", p.Name, err)
+			return nil, err
 		}
-		opts = append(opts, client.WithCredentials(client.OAuthJWT{ClientID: p.ClientID, KeyID: p.KeyID, Key: key}),
-			client.WithTokenStore(s.TokenStore(p)))
+		opts = append(opts, client.WithCredentials(client.OAuthJWT{ClientID: p.ClientID, KeyID: p.KeyID, Key: key}))
 	case AuthToken:
-		// The token is the secret itself: caching it again would only make a second copy.
 		opts = append(opts, client.WithStaticToken(secret))
 	}
 	return opts, nil

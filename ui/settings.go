@@ -853,12 +853,12 @@ func (f *profileForm) onTest() {
 	if useStored {
 		original = *f.original
 	}
-	secrets := f.v.u.core.Secrets
+	core := f.v.u.core
 	f.v.run(func() {
 		defer cancel()
 		secret := typed
 		if useStored {
-			s, err := secrets.Secret(original)
+			s, err := core.Secrets.Secret(original)
 			if err != nil {
 				if !errors.Is(err, app.ErrSecretNotFound) {
 					f.v.u.showError("The stored secret could not be read", err)
@@ -869,7 +869,7 @@ func (f *profileForm) onTest() {
 			}
 			secret = s
 		}
-		tok, err := signIn(ctx, p, secret)
+		tok, err := core.TrySignIn(ctx, p, secret)
 		fyne.Do(func() { f.testDone(run, tok, err) })
 	})
 }
@@ -911,33 +911,6 @@ func (f *profileForm) stopTest() {
 		f.testing.Hide()
 		f.testBtn.Enable()
 	}
-}
-
-// signIn asks Redox for a token for p with secret, the way the queue's client would but
-// without a token cache.
-func signIn(ctx context.Context, p app.Profile, secret string) (client.Token, error) {
-	secret = strings.TrimSpace(secret)
-	opts := []client.Option{client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize)}
-	switch p.Auth {
-	case app.AuthLegacy:
-		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
-	case app.AuthOAuth:
-		key, err := client.ParsePrivateKey([]byte(secret + "\n"))
-		if err != nil {
-			return client.Token{}, fmt.Errorf("The private key cannot be used: %v. Paste the whole PEM text, from -----BEGIN to -----END, of an RSA or P-384 key.", err)
-		}
-		opts = append(opts, client.WithCredentials(client.OAuthJWT{ClientID: p.ClientID, KeyID: p.KeyID, Key: key}))
-	case app.AuthToken:
-		if len(secret) > 7 && strings.EqualFold(secret[:7], "bearer ") {
-			secret = strings.TrimSpace(secret[7:])
-		}
-		opts = append(opts, client.WithStaticToken(secret))
-	}
-	c, err := client.New(opts...)
-	if err != nil {
-		return client.Token{}, err
-	}
-	return c.Authenticate(ctx)
 }
 
 // signedInText says how a test sign-in went: when the token expires, never the token.
