@@ -1,25 +1,15 @@
 package main
 
 import (
-	"encoding/pem"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"redoxuploader/client/redoxtest"
 )
 
 // TestUploadCAFileFlag: a TLS stand-in signed by a test CA is refused until --ca-file trusts it.
 func TestUploadCAFileFlag(t *testing.T) {
-	s := redoxtest.NewTLSServer(redoxtest.Config{})
-	t.Cleanup(s.Close)
-	demo := s.AddDemoSources()
 	dir := t.TempDir()
-	ca := filepath.Join(dir, "firewall.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	s, demo, ca := newTLSTestServer(t, dir)
 	file := writeFile(t, dir, "scan.pdf", 2048)
 	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": t.TempDir()}
 

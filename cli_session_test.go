@@ -71,10 +71,7 @@ func runSecretTool(t *testing.T, args ...string) string {
 // of the data folder and in everything the commands printed.
 func TestCLISessionLeaksNoSecret(t *testing.T) {
 	svc := realKeychainService(t)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	canary := "CANARY-legacy-secret-" + hex.EncodeToString(suffix)
-	canaryToken := "CANARY-static-token-" + hex.EncodeToString(suffix)
+	canary, canaryToken := newCanaries()
 
 	h := redoxtest.NewHandler(redoxtest.Config{})
 	demo := h.AddDemoSources()

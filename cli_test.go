@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"maps"
 	"os"
@@ -48,6 +49,19 @@ func newTestServer(t *testing.T) (*redoxtest.Server, redoxtest.Demo) {
 	s := redoxtest.NewServer(redoxtest.Config{})
 	t.Cleanup(s.Close)
 	return s, s.AddDemoSources()
+}
+
+// newTLSTestServer starts a Redox stand-in on https with the demo sources, whose certificate
+// authority nobody trusts, and writes that authority's certificate to a PEM file in dir.
+func newTLSTestServer(t *testing.T, dir string) (s *redoxtest.Server, demo redoxtest.Demo, caFile string) {
+	t.Helper()
+	s = redoxtest.NewTLSServer(redoxtest.Config{})
+	t.Cleanup(s.Close)
+	caFile = filepath.Join(dir, "inspecting-firewall.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return s, s.AddDemoSources(), caFile
 }
 
 // writeFile creates dir/name holding size bytes that differ from file to file.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -59,6 +61,14 @@ type teeResponse struct {
 func (w *teeResponse) Write(b []byte) (int, error) {
 	w.body.Write(b)
 	return w.ResponseWriter.Write(b)
+}
+
+// newCanaries returns a legacy secret and a static token made for this run: marked CANARY, so
+// a scan can look for the word alone too, and unique, so no earlier run can be what it finds.
+func newCanaries() (secret, token string) {
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	return "CANARY-legacy-secret-" + hex.EncodeToString(suffix), "CANARY-static-token-" + hex.EncodeToString(suffix)
 }
 
 // secretNeedles names what must never be written down: the given secrets, every token the

@@ -139,10 +139,7 @@ func windowsPath(t *testing.T, p string) string {
 // finally a scan of those folders and of every output for secrets and tokens.
 func TestWindowsBuildUnderWine(t *testing.T) {
 	s := wineSession(t)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	canary := "CANARY-legacy-secret-" + hex.EncodeToString(suffix)
-	canaryToken := "CANARY-static-token-" + hex.EncodeToString(suffix)
+	canary, canaryToken := newCanaries()
 	key, err := rsa.GenerateKey(rand.Reader, 4096)
 	if err != nil {
 		t.Fatal(err)
@@ -161,14 +158,8 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 	srv := &redoxtest.Server{Server: httptest.NewServer(tee), Handler: h}
 	t.Cleanup(srv.Close)
 	conn := []string{"--upload-url", srv.UploadURL(), "--api-base", srv.APIBase()}
-	tlsSrv := redoxtest.NewTLSServer(redoxtest.Config{})
-	t.Cleanup(tlsSrv.Close)
-	tlsDemo := tlsSrv.AddDemoSources()
 	dir := t.TempDir()
-	caFile := filepath.Join(dir, "inspecting-firewall.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	tlsSrv, tlsDemo, caFile := newTLSTestServer(t, dir)
 	var files []string
 	for i := range 6 {
 		files = append(files, writeFile(t, dir, fmt.Sprintf("ward-%d.pdf", i), 3000+700*i))
@@ -241,7 +232,8 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 		t.Cleanup(func() { setWindowsProxy(t, "") })
 		s.must("profile", "add", "Named", "--auth", "token", "--upload-url", named+"/upload", "--api-base", named)
 		s.mustStdin(tlsDemo.Token+"\n", "profile", "set-secret", "Named")
-		out := s.must("upload", "--profile", "Named", "--proxy", "system", "--ca-file", caFile, files[4]).stdout
+		// No --proxy: the default is the computer's own proxy settings.
+		out := s.must("upload", "--profile", "Named", "--ca-file", caFile, files[4]).stdout
 		checkTabLines(t, tlsSrv, out, files[4:5])
 		if n := proxy.Count("CONNECT redox-uploader.example.com:" + port); n < 1 {
 			t.Errorf("the proxy in the Windows settings carried %q, not the upload", proxy.Seen())
