@@ -61,6 +61,7 @@ func runWine(t *testing.T, stdin string, args ...string) cliResult {
 	cmd := exec.CommandContext(ctx, "wine", args...)
 	cmd.Env = append(os.Environ(), "WINEDEBUG=-all")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second // a Wine service started by this command may hold its output open
 	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {

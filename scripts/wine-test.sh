@@ -26,6 +26,11 @@ if [ ! -e "$sys32/bcryptprimitives.dll" ]; then # Wine before 9: see scripts/win
   x86_64-w64-mingw32-gcc -O2 -shared -o "$sys32/bcryptprimitives.dll" \
     scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32
 fi
+# A persistent wineserver, and Wine's own services started here, with their output to a file:
+# each command of the test then starts in a fraction of a second, and no service holds on to
+# a command's output after it ends.
+wineserver -p
+wine cmd /c exit >>"$tmp/wineboot.log" 2>&1 </dev/null
 echo "wine-test: $(wine --version) prefix ready in $((SECONDS - start)) s"
 
 REDOX_UPLOADER_EXE="$exe" ${GO:-go} test -tags wine -count=1 -v -run '^TestWindowsBuildUnderWine$' . |
