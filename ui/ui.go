@@ -55,6 +55,7 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 		opts.Dialogs = NativeDialogs()
 	}
 	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, started: make(chan struct{})}
+	a.Settings().SetTheme(readable(a.Settings().Theme()))
 	u.win = a.NewWindow("Redox Uploader")
 	u.build()
 	u.win.Resize(fyne.NewSize(980, 640))
