@@ -35,6 +35,7 @@ var subcommands = map[string]subcommand{
 	"resend":      {"send the file of an earlier upload again, to the same source", runResend},
 	"version":     {"print the version, commit and build date", runVersion},
 	"diagnostics": {"print a summary for a support ticket (no secrets, no file contents)", runDiagnostics},
+	"check":       {checkSummary, runCheck},
 }
 
 func isSubcommand(name string) bool {
@@ -55,7 +56,7 @@ func runCLI(ctx context.Context, args []string, env cliEnv) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [COMMAND] [FLAGS] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens. Commands:")
-	for _, name := range []string{"upload", "history", "resend", "profile", "sandbox", "version", "diagnostics"} {
+	for _, name := range []string{"upload", "history", "resend", "profile", "check", "sandbox", "version", "diagnostics"} {
 		fmt.Fprintf(w, "  %-11s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-11s %s\n", "help", "show this help")

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"redoxuploader/app"
+)
+
+// runCheck tries the network path to Redox — the saved network settings, or the --proxy and
+// --ca-file given — and says what it reached and how. It signs in to nothing and sends no
+// file: IT can run it before any source is set up.
+func runCheck(ctx context.Context, args []string, env cliEnv) int {
+	fs := newFlagSet("check", "[--proxy MODE|URL] [--ca-file FILE]", env)
+	cf := dataDirFlag(fs)
+	var nf networkFlags
+	nf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageError(env, "check: unexpected argument %q", fs.Arg(0))
+	}
+	core, err := openCore(cf, env)
+	if err != nil {
+		return coreError(env, err)
+	}
+	defer closeCore(core, env)
+	st, err := core.LoadSettings()
+	if err != nil {
+		return coreError(env, err)
+	}
+	ns := st.Network
+	if nf.given() {
+		if ns, err = nf.apply(ns); err != nil {
+			return usageError(env, "check: %v", err)
+		}
+	}
+	check, err := core.CheckNetwork(ctx, ns, env.getenv("REDOX_PROXY_PASSWORD"))
+	if err != nil {
+		return plainError(env, err)
+	}
+	fmt.Fprintln(env.stdout, check)
+	return exitOK
+}
+
+// checkSummary is the command's line in the help.
+var checkSummary = fmt.Sprintf("check that Redox can be reached through the network settings (no sign-in; at most %d s)",
+	int(app.NetworkCheckTimeout.Seconds()))
