@@ -61,7 +61,7 @@ type Error struct {
 	Kind       Kind
 	File       FileProblem   // with KindFile
 	Message    string        // plain words; what Error() returns
-	Op         string        // "upload" or "sign in"
+	Op         string        // "upload", "sign in" or "connection check"
 	Path       string        // the local file, when there is one
 	Status     int           // HTTP status, when Redox answered
 	Excerpt    string        // start of Redox's reply body, capped
@@ -254,6 +254,9 @@ func transportError(op string, err error) *Error {
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCancelled
 		e.Message = "The upload was cancelled."
+		if op == probeOp {
+			e.Message = "The connection check was stopped."
+		}
 	case errors.As(err, &unknownCA):
 		e.permanent = true
 		e.Message = unknownAuthorityMessage

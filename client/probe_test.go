@@ -77,14 +77,7 @@ func TestProbeFailures(t *testing.T) {
 	}
 	nobody := "http://" + closed.Addr().String()
 	closed.Close()
-	hang := make(chan struct{})
-	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-hang:
-		case <-r.Context().Done():
-		}
-	}))
-	t.Cleanup(func() { close(hang); hanging.Close() })
+	hanging := newHangingServer(t)
 
 	tests := []struct {
 		name, target, proxy string
@@ -139,4 +132,30 @@ func TestProbeRefuses(t *testing.T) {
 			t.Errorf("%s: Probe error = %v, want one mentioning %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+// TestProbeCancelled: a check stopped by its caller (Settings closed) says so, not "upload".
+func TestProbeCancelled(t *testing.T) {
+	hanging := newHangingServer(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	_, err := client.Probe(ctx, hanging.URL, client.WithProxy(client.ProxyConfig{Mode: client.ProxyNone}))
+	if e := asError(t, err); e.Kind != client.KindCancelled || e.Message != "The connection check was stopped." {
+		t.Errorf("Probe after cancel = %s %q", e.Kind, e.Message)
+	}
+}
+
+// newHangingServer starts a server that never answers, until the request is given up or the
+// test ends.
+func newHangingServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	hang := make(chan struct{})
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(hang); s.Close() })
+	return s
 }
