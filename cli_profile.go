@@ -196,19 +196,15 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		return coreError(env, err)
 	}
 	defer closeCore(core, env)
-	st, err := core.LoadSettings()
+	var old app.Profile
+	var exists bool
+	err = core.Settings.Update(func(st *app.Settings) error {
+		if old, exists = st.Profile(name); exists && !*replace {
+			return fmt.Errorf("a profile named %q already exists. Run again with --replace to overwrite it, or choose another name.", old.Name)
+		}
+		return st.PutProfile(p)
+	})
 	if err != nil {
-		return coreError(env, err)
-	}
-	old, exists := st.Profile(name)
-	if exists && !*replace {
-		fmt.Fprintf(env.stderr, "redox-uploader: a profile named %q already exists. Run again with --replace to overwrite it, or choose another name.\n", old.Name)
-		return exitFailed
-	}
-	if err := st.PutProfile(p); err != nil {
-		return coreError(env, err)
-	}
-	if err := core.Settings.Save(st); err != nil {
 		return coreError(env, err)
 	}
 	fmt.Fprintf(env.stdout, "Saved profile %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), authLabel(p.Auth), hostOf(p.UploadURL))
@@ -363,17 +359,16 @@ func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
 		return code
 	}
 	defer closeCore(core, env)
-	st, err := core.LoadSettings()
+	var p app.Profile
+	err := core.Settings.Update(func(st *app.Settings) error {
+		var ok bool
+		if p, ok = st.Profile(name); !ok {
+			return fmt.Errorf("there is no profile named %q. 'redox-uploader profile list' shows the saved ones.", name)
+		}
+		st.RemoveProfile(p.Name)
+		return nil
+	})
 	if err != nil {
-		return coreError(env, err)
-	}
-	p, ok := st.Profile(name)
-	if !ok {
-		fmt.Fprintf(env.stderr, "redox-uploader: there is no profile named %q. 'redox-uploader profile list' shows the saved ones.\n", name)
-		return exitFailed
-	}
-	st.RemoveProfile(p.Name)
-	if err := core.Settings.Save(st); err != nil {
 		return coreError(env, err)
 	}
 	if err := core.Secrets.DeleteProfile(p); err != nil {

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zalando/go-keyring"
@@ -254,6 +256,45 @@ func TestProfileListEmpty(t *testing.T) {
 	r := s.must("profile", "list")
 	if got := lines(r.stdout); len(got) != 3 || !strings.HasPrefix(got[1], "Sandbox ") || !strings.Contains(got[2], "profile add") {
 		t.Errorf("profile list with none saved:\n%s", r.stdout)
+	}
+}
+
+// TestProfileAddConcurrent: profile add commands run at once, as from a provisioning script,
+// all save their profile; of two adding the same name, exactly one is refused.
+func TestProfileAddConcurrent(t *testing.T) {
+	s := newCLISession(t, mockKeychain(t))
+	names := []string{"Clinic 1", "Clinic 2", "Clinic 3", "Clinic 4", "Clinic 5", "Shared", "Shared"}
+	results := make([]cliResult, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		c := *s // its own record of outputs; the same folder and keychain
+		c.outputs = nil
+		wg.Go(func() { results[i] = c.run("profile", "add", name, "--api-key", fmt.Sprintf("key-%d", i)) })
+	}
+	wg.Wait()
+	refused := 0
+	for i, r := range results {
+		if r.code == exitFailed && names[i] == "Shared" && strings.Contains(r.stderr, "already exists") {
+			refused++
+		} else if r.code != exitOK {
+			t.Errorf("profile add %q: exit %d\n%s", names[i], r.code, r.stderr)
+		}
+	}
+	if refused != 1 {
+		t.Errorf("%d of the two adds of the same name were refused, want 1", refused)
+	}
+	list := s.must("profile", "list").stdout
+	var missing []string
+	for _, name := range names[:6] {
+		if !strings.Contains(list, "\n"+name+" ") {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("profile list lacks %q:\n%s", missing, list)
+	}
+	if got := len(lines(list)); got != 1+6+1 {
+		t.Errorf("profile list has %d lines, want a header, 6 profiles and the Sandbox:\n%s", got, list)
 	}
 }
 

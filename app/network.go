@@ -156,12 +156,13 @@ func (c *Core) SaveNetwork(ns NetworkSettings) error {
 	if err := ns.Validate(); err != nil {
 		return err
 	}
-	st, err := c.LoadSettings()
+	var st Settings
+	err := c.Settings.Update(func(cur *Settings) error {
+		cur.Network = ns
+		st = *cur
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	st.Network = ns
-	if err := c.Settings.Save(st); err != nil {
 		return err
 	}
 	c.NetworkChanged(st)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // Settings are the user's saved choices: the profiles (Redox sources) and a few preferences.
@@ -43,21 +47,33 @@ func (e *InvalidProfileError) Error() string {
 
 func (e *InvalidProfileError) Unwrap() error { return e.Err }
 
-// SettingsStore reads and writes the settings file.
+const (
+	// settingsLockWait is how long Update waits for another window or command to finish
+	// saving the settings.
+	settingsLockWait = 10 * time.Second
+	// settingsLockRetry is how often it tries for the lock meanwhile.
+	settingsLockRetry = 10 * time.Millisecond
+)
+
+// SettingsStore reads and writes the settings file. Every change goes through Update, which
+// holds a lock file next to it ("<settings file>.lock") so that windows and commands saving
+// at the same time, in this process or others, take turns and none loses another's change.
 type SettingsStore struct {
-	path string
+	path     string
+	lockWait time.Duration // how long Update waits for the lock
 }
 
 // NewSettingsStore returns a store for the settings file at path (see Paths.SettingsFile).
 func NewSettingsStore(path string) *SettingsStore {
-	return &SettingsStore{path: path}
+	return &SettingsStore{path: path, lockWait: settingsLockWait}
 }
 
 // Path is the settings file.
 func (s *SettingsStore) Path() string { return s.path }
 
 // Load reads the settings. A missing file gives DefaultSettings. A file that is not valid JSON
-// is an error naming the file, and the file is left as it is (Save refuses to replace it too).
+// is an error naming the file, and the file is left as it is (Update refuses to replace it too).
+// Load takes no lock: the file is only ever replaced whole, so it always reads a whole one.
 // Profiles that fail validation are all returned, with an error joining one
 // *InvalidProfileError for each.
 func (s *SettingsStore) Load() (Settings, error) {
@@ -112,10 +128,66 @@ func (s *SettingsStore) check(st Settings) error {
 	return errors.Join(errs...)
 }
 
-// Save validates the settings (every profile, distinct names, a known active profile, a
-// retention of 0 or more days, a known proxy mode and a valid proxy address without password) and writes them atomically, readable by the user only (file
-// 0600, folder 0700). Built-in profiles are not saved.
+// Update is the one way to change the settings. Holding an exclusive lock that every
+// SettingsStore respects, in any process, it loads them (profiles that fail validation
+// included, for fn to fix or remove), lets fn change them, validates them and writes them
+// atomically, readable by the user only (file 0600, folder 0700; built-in profiles are left
+// out). If fn fails, the settings are invalid or the file is unreadable or damaged, nothing is
+// written. If another window or command holds the lock for over 10 s, it gives up saying so.
+// fn runs under the lock: keep it short and never call Update from it.
+func (s *SettingsStore) Update(fn func(*Settings) error) error {
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := s.Load()
+	var invalid *InvalidProfileError
+	if err != nil && !errors.As(err, &invalid) {
+		return err
+	}
+	if err := fn(&st); err != nil {
+		return err
+	}
+	return s.write(st)
+}
+
+// Save replaces the whole settings with st, under Update's lock. Whatever another window or
+// command saved since st was loaded is lost: to change the settings, use Update.
 func (s *SettingsStore) Save(st Settings) error {
+	return s.Update(func(cur *Settings) error {
+		*cur = st
+		return nil
+	})
+}
+
+// lock takes the exclusive lock on the settings, waiting up to s.lockWait for another
+// holder, and returns the function that releases it. The lock file stays: removing it would
+// race with the next updater. Separate opens of it exclude each other even in one process
+// (flock(2) locks an open file, not a process; Windows' LockFileEx, a handle).
+func (s *SettingsStore) lock() (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the settings folder: %w", err)
+	}
+	l := flock.New(s.path+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), s.lockWait)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, settingsLockRetry)
+	switch {
+	case ok:
+		return func() { _ = l.Close() }, nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Errorf("Another Redox Uploader window or command is saving the settings; try again in a moment. "+
+			"(%s has been locked for more than %s.)", l.Path(), s.lockWait)
+	default:
+		return nil, fmt.Errorf("cannot lock the settings file (%s): %w", l.Path(), err)
+	}
+}
+
+// write validates st (every profile, distinct names, a known active profile, a retention of
+// 0 or more days, a known proxy mode and a proxy address without password) and replaces the
+// file with it. The caller holds the lock.
+func (s *SettingsStore) write(st Settings) error {
 	saved := st
 	saved.Profiles = slices.DeleteFunc(slices.Clone(st.Profiles), func(p Profile) bool { return p.BuiltIn })
 	if saved.Profiles == nil {
@@ -139,19 +211,7 @@ func (s *SettingsStore) Save(st Settings) error {
 	if err != nil {
 		return fmt.Errorf("encoding the settings: %w", err)
 	}
-	data = append(data, '\n')
-
-	if old, err := os.ReadFile(s.path); err == nil {
-		if _, err := s.decode(old); err != nil {
-			return err
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot read the settings file %s: %w", s.path, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("creating the settings folder: %w", err)
-	}
-	return WriteFileAtomic(s.path, data, 0o600)
+	return WriteFileAtomic(s.path, append(data, '\n'), 0o600)
 }
 
 // Profile returns the profile named name, ignoring case.

@@ -73,6 +73,9 @@ func TestSettingsFileIsPrivate(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("settings file mode %v, want 0600", fi.Mode().Perm())
 	}
+	if li, err := os.Stat(s.Path() + ".lock"); err != nil || li.Mode().Perm() != 0o600 {
+		t.Errorf("lock file: %v, %v; want mode 0600", li, err)
+	}
 	di, err := os.Stat(filepath.Dir(s.Path()))
 	if err != nil {
 		t.Fatal(err)
@@ -105,12 +108,12 @@ func TestSettingsSaveLeavesNoTempFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || entries[0].Name() != "settings.json" {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Fatalf("folder holds %v, want only settings.json", names)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !reflect.DeepEqual(names, []string{"settings.json", "settings.json.lock"}) {
+		t.Fatalf("folder holds %v, want only settings.json and its lock file", names)
 	}
 }
 
@@ -138,6 +141,10 @@ func TestSettingsInvalidJSONIsReportedAndKept(t *testing.T) {
 	}
 	if err := s.Save(DefaultSettings()); err == nil {
 		t.Fatal("Save replaced a damaged file without a word")
+	}
+	called := false
+	if err := s.Update(func(*Settings) error { called = true; return nil }); err == nil || called {
+		t.Fatalf("Update of a damaged file: %v, fn called %v", err, called)
 	}
 	if got, _ := os.ReadFile(s.Path()); string(got) != string(damaged) {
 		t.Fatalf("the damaged file changed: %q", got)

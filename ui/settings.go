@@ -74,9 +74,9 @@ type settingsView struct {
 	overlays     int // overlays on the window while this dialog is the top one
 	prevTypedKey func(*fyne.KeyEvent)
 
-	saveMu  sync.Mutex     // one read-change-write of the settings file at a time
-	network *networkPage   // the Network tab
-	work    sync.WaitGroup // work under way off the Fyne goroutine; tests wait for it
+	networkMu sync.Mutex     // one network save at a time, so its settings and proxy password stay a pair
+	network   *networkPage   // the Network tab
+	work      sync.WaitGroup // work under way off the Fyne goroutine; tests wait for it
 }
 
 // openSettings shows the dialog, on a new source when newSource is set. It returns nil and
@@ -252,13 +252,10 @@ func (v *settingsView) onRetention(choice string) {
 // that fails it says why and shows what is saved.
 func (v *settingsView) saveGeneral(change func(*app.Settings), saved func()) {
 	v.run(func() {
-		v.saveMu.Lock()
-		defer v.saveMu.Unlock()
-		st, err := v.u.core.LoadSettings()
-		if err == nil {
-			change(&st)
-			err = v.u.core.Settings.Save(st)
-		}
+		err := v.u.core.Settings.Update(func(st *app.Settings) error {
+			change(st)
+			return nil
+		})
 		if err != nil {
 			v.u.showError("The setting could not be saved", err)
 			if st, err := v.u.core.LoadSettings(); err == nil {
@@ -290,13 +287,12 @@ func (v *settingsView) onRemove(p app.Profile) {
 }
 
 func (v *settingsView) removeSource(p app.Profile) {
-	v.saveMu.Lock()
-	st, err := v.u.core.LoadSettings()
-	if err == nil {
-		st.RemoveProfile(p.Name)
-		err = v.u.core.Settings.Save(st)
-	}
-	v.saveMu.Unlock()
+	var st app.Settings
+	err := v.u.core.Settings.Update(func(cur *app.Settings) error {
+		cur.RemoveProfile(p.Name)
+		st = *cur
+		return nil
+	})
 	if err != nil {
 		v.u.showError("The source could not be removed", err)
 		return
@@ -376,41 +372,43 @@ func (v *settingsView) onEscape() {
 // saveProfile stores p (new or edited) in the settings file and, when one was typed, its
 // secret in the keychain, off the Fyne goroutine. A problem with what was typed comes back
 // as a field problem to show beside the field; anything else is shown here and reported as
-// not saved.
-func (v *settingsView) saveProfile(p app.Profile, secret string, isNew bool) (app.Settings, *app.FieldError, bool) {
-	v.saveMu.Lock()
-	defer v.saveMu.Unlock()
+// not saved. The name is checked, and the secret stored, under the settings lock (Update).
+func (v *settingsView) saveProfile(p app.Profile, secret string, isNew bool) (st app.Settings, problem *app.FieldError, ok bool) {
 	core := v.u.core
-	st, err := core.LoadSettings()
-	if err != nil {
-		v.u.showError("The source could not be saved", err)
-		return st, nil, false
-	}
-	if old, taken := st.Profile(p.Name); taken && isNew {
-		return st, &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", old.Name)}, false
-	}
-	if err := st.PutProfile(p); err != nil {
-		v.u.showError("The source could not be saved", err)
-		return st, nil, false
-	}
-	if secret != "" {
-		if err := core.Secrets.SetSecret(p, secret); err != nil {
-			if isKeychainFailure(err) {
-				v.u.showError("The secret could not be stored in the keychain", err)
-				return st, nil, false
+	title, secretStored := "The source could not be saved", false
+	err := core.Settings.Update(func(cur *app.Settings) error {
+		if old, taken := cur.Profile(p.Name); taken && isNew {
+			problem = &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", old.Name)}
+			return errors.New(problem.Message)
+		}
+		if err := cur.PutProfile(p); err != nil {
+			return err
+		}
+		if secret != "" {
+			if err := core.Secrets.SetSecret(p, secret); err != nil {
+				if !isKeychainFailure(err) {
+					problem = &app.FieldError{Field: "secret", Message: err.Error()}
+				}
+				title = "The secret could not be stored in the keychain"
+				return err
 			}
-			return st, &app.FieldError{Field: "secret", Message: err.Error()}, false
+			secretStored = true
 		}
+		st = *cur
+		return nil
+	})
+	switch {
+	case err == nil:
+		core.Queue.ForgetClient(p.Name) // the next upload signs in with the new settings and secret
+		return st, nil, true
+	case problem != nil:
+		return st, problem, false
 	}
-	if err := core.Settings.Save(st); err != nil {
-		if isNew && secret != "" {
-			_ = core.Secrets.DeleteProfile(p) // leave no secret behind for a source that was not saved
-		}
-		v.u.showError("The source could not be saved", err)
-		return st, nil, false
+	if isNew && secretStored {
+		_ = core.Secrets.DeleteProfile(p) // leave no secret behind for a source that was not saved
 	}
-	core.Queue.ForgetClient(p.Name) // the next upload signs in with the new settings and secret
-	return st, nil, true
+	v.u.showError(title, err)
+	return st, nil, false
 }
 
 // isKeychainFailure tells the keychain not answering (locked, absent, timed out) from a secret

@@ -140,8 +140,8 @@ func (n *networkPage) onSave() {
 	n.hideProblems()
 	n.note.SetText("Saving…")
 	n.v.run(func() {
-		n.v.saveMu.Lock()
-		defer n.v.saveMu.Unlock()
+		n.v.networkMu.Lock()
+		defer n.v.networkMu.Unlock()
 		err := n.v.u.core.SaveNetwork(ns)
 		if err == nil && password != "" {
 			err = n.v.u.core.Secrets.SetProxyPassword(password)
