@@ -343,6 +343,9 @@ func (v *settingsView) onClosed() {
 	if v.form != nil {
 		v.form.stopTest()
 	}
+	if v.network != nil {
+		v.network.stopCheck()
+	}
 }
 
 func (v *settingsView) onTypedKey(ev *fyne.KeyEvent) {

@@ -33,7 +33,8 @@ type networkPage struct {
 	checkResult *widget.Label
 	checkInfo   *widget.Label
 	checkDetail *widget.Accordion
-	checkRun    int // counts checks and changes to the page, so a stale answer is dropped
+	checkRun    int                // counts checks and changes to the page, so a stale answer is dropped
+	cancelCheck context.CancelFunc // stops the check under way; nil when none runs
 }
 
 // proxyChoices pairs the words shown with the mode saved; the first is the default's.
@@ -197,10 +198,23 @@ func (n *networkPage) onCheck() {
 	n.checkResult.SetText("Checking…")
 	n.showCheck()
 	core := n.v.u.core
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancelCheck = cancel
 	n.v.run(func() {
-		check, err := core.CheckNetwork(context.Background(), ns, password)
+		defer cancel()
+		check, err := core.CheckNetwork(ctx, ns, password)
 		fyne.Do(func() { n.checked(run, check, err) })
 	})
+}
+
+// stopCheck abandons a check under way (the settings are closing): its connections close
+// at once rather than running on for up to app.NetworkCheckTimeout.
+func (n *networkPage) stopCheck() {
+	n.checkRun++
+	if n.cancelCheck != nil {
+		n.cancelCheck()
+		n.cancelCheck = nil
+	}
 }
 
 // checked shows how a check went, unless the page changed since it started.
@@ -209,6 +223,7 @@ func (n *networkPage) checked(run int, check app.NetworkCheck, err error) {
 	if run != n.checkRun {
 		return
 	}
+	n.cancelCheck = nil
 	n.checkResult.Importance = widget.DangerImportance
 	switch {
 	case err == nil:

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"encoding/pem"
+	"net"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -117,5 +119,42 @@ func TestNetworkCheckConnection(t *testing.T) {
 	}
 	if st := savedSettings(t, tu); st.Network != (app.NetworkSettings{}) {
 		t.Errorf("checking saved %+v", st.Network)
+	}
+}
+
+// TestClosingSettingsStopsTheCheck: a check waiting on a server that never answers ends when
+// the settings close, rather than running on for the check's 15 seconds, and shows nothing.
+func TestClosingSettingsStopsTheCheck(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() { // accept and say nothing, not even the TLS handshake
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	silent := "https://" + ln.Addr().String()
+	p := app.NewProfile("Radiology")
+	p.Auth, p.APIKey, p.UploadURL, p.APIBase = app.AuthLegacy, "key-123", silent+"/upload", silent
+	tu := newTestUI(t, false, p)
+	v := openSettingsForTest(t, tu, false)
+
+	fyne.DoAndWait(func() { test.Tap(v.network.check) })
+	fyne.DoAndWait(func() { v.dlg.Hide() })
+	ended := make(chan struct{})
+	go func() { v.wait(); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(app.NetworkCheckTimeout / 2):
+		t.Fatalf("the check was still running %s after the settings closed", app.NetworkCheckTimeout/2)
+	}
+	if text := v.network.checkResult.Text; text != "Checking…" {
+		t.Errorf("a stopped check's answer was shown: %q", text)
 	}
 }
