@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,8 +17,10 @@ import (
 	"redoxuploader/client/redoxtest"
 )
 
-// TestCrashMidBatch: a process uploading a batch to a slow Redox is killed with SIGKILL; on
-// reopen every row is there, and none is left queued or uploading.
+// TestCrashMidBatch: a process uploading a batch to a slow Redox is killed with SIGKILL while
+// two rows are being sent; on reopen every row is there, none is left queued or uploading, and
+// each row that was being sent (now unknown) has the SHA-256 of its file, journaled in the
+// same write as "uploading", so a resend can tell whether the file changed.
 func TestCrashMidBatch(t *testing.T) {
 	if os.Getenv("REDOX_CRASH_CHILD") != "" {
 		t.Skip("running as the child")
@@ -48,7 +51,9 @@ func TestCrashMidBatch(t *testing.T) {
 	var submitted []int64
 	done, started := map[int64]bool{}, map[int64]bool{}
 	lines := bufio.NewScanner(out)
-	for lines.Scan() && (len(done) < 2 || len(started) < len(done)+2) {
+	// The condition comes before Scan: kill as soon as two rows are sending, not after the
+	// next line (which would be one of them finishing).
+	for (len(done) < 2 || len(started) < len(done)+2) && lines.Scan() {
 		f := strings.Fields(lines.Text())
 		if len(f) < 2 {
 			continue
@@ -85,10 +90,16 @@ func TestCrashMidBatch(t *testing.T) {
 		switch {
 		case done[id] && rec.Status != StatusDone:
 			t.Errorf("row %d was reported done, now %s", id, rec.Status)
+		case started[id] && rec.Status != StatusDone && rec.Status != StatusUnknown:
+			t.Errorf("row %d was reported started, now %s: it was journaled as uploading before it was announced", id, rec.Status)
 		case rec.Status != StatusDone && rec.Status != StatusUnknown && rec.Status != StatusInterrupted:
 			t.Errorf("row %d left %s", id, rec.Status)
 		case rec.Status != StatusDone && rec.ErrorMessage == "":
 			t.Errorf("row %d is %s without a message", id, rec.Status)
+		case rec.Status == StatusDone || rec.Status == StatusUnknown:
+			if want := fileSHA256(t, rec.Path); rec.SHA256 != want {
+				t.Errorf("row %d is %s with SHA-256 %q, want the file's %s", id, rec.Status, rec.SHA256, want)
+			}
 		}
 	}
 	rec := h.Recovered()
@@ -126,4 +137,14 @@ func TestCrashChild(t *testing.T) {
 			fmt.Printf("%s %d\n", e.Kind, e.Record.ID)
 		}
 	}
+}
+
+// fileSHA256 is the lower-case hex SHA-256 of the file at path.
+func fileSHA256(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(data))
 }

@@ -47,8 +47,26 @@ type History struct {
 	lock      *instanceLock
 	shared    bool
 	recovered Recovery
-	stmts     sync.Map // query text → *sql.Stmt; see stmt
+	stmts     sync.Map      // query text → *sql.Stmt; see stmt
+	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
 }
+
+// lockWrites waits until no other write of this History is running; unlockWrites ends this
+// one. SQLite lets one connection write at a time. Without this, the queue's workers would
+// each take a pooled connection, find the file locked and wait in SQLite's busy handler, which
+// sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
+// and starting as soon as the write before them commits. Another process's writes are still
+// waited for by the busy timeout.
+func (h *History) lockWrites(ctx context.Context) error {
+	select {
+	case h.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *History) unlockWrites() { <-h.writer }
 
 // stmt returns query prepared once for this History. The journal runs the same few
 // statements for every file; parsing them each time cost more than running them.
@@ -67,12 +85,16 @@ func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// exec runs a prepared statement.
+// exec runs a prepared statement that writes, as one transaction; see lockWrites.
 func (h *History) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s, err := h.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	if err := h.lockWrites(ctx); err != nil {
+		return nil, err
+	}
+	defer h.unlockWrites()
 	return s.ExecContext(ctx, args...)
 }
 
@@ -198,7 +220,7 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(historyMaxConns)
-	h := &History{db: db, path: path, lock: lock, shared: !primary}
+	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1)}
 	if err := h.prepare(context.Background(), primary); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -223,8 +245,8 @@ func historyDSN(path string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	// NORMAL: in WAL mode a committed row survives a crash of the app (the SIGKILL test) and the
 	// file is never corrupted; only a power cut can lose the last moments of history. FULL would
-	// flush to disk on every state change, three per file, which made a batch of 200 small files
-	// spend longer journaling than uploading.
+	// flush to disk on every state change, two per file sent, which made a batch of 200 small
+	// files spend longer journaling than uploading.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate") // transactions take the write lock up front: no upgrade deadlocks
 	p := filepath.ToSlash(path)
@@ -289,6 +311,10 @@ func (h *History) checkVersion(version int) error {
 // returns the new version. Another process may have migrated first; then it does nothing.
 func (h *History) migrateOnce(ctx context.Context) (int, error) {
 	const op = "updating the upload history to this version"
+	if err := h.lockWrites(ctx); err != nil {
+		return 0, h.dbError(op, err)
+	}
+	defer h.unlockWrites()
 	tx, err := h.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, h.dbError(op, err)
@@ -330,6 +356,10 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	if !inFlight {
 		return Recovery{}, nil
 	}
+	if err := h.lockWrites(ctx); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	defer h.unlockWrites()
 	tx, err := h.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Recovery{}, h.dbError(op, err)
@@ -408,6 +438,10 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 			return fmt.Errorf("%s: unknown status %q", op, r.Status)
 		}
 	}
+	if err := h.lockWrites(ctx); err != nil {
+		return h.dbError(op, err)
+	}
+	defer h.unlockWrites()
 	tx, err := h.db.BeginTx(ctx, nil)
 	if err != nil {
 		return h.dbError(op, err)
@@ -458,38 +492,68 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
+// MarkUploadingHashed is SetHash and MarkUploading in one committed write: the queue's one
+// journal entry between hashing a file and sending it. A row recovered as unknown after a
+// crash therefore always has the SHA-256 of what was being sent.
+func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started time.Time, sha256 string, size int64) error {
+	op := fmt.Sprintf("marking upload %d as sending", id)
+	if err := checkHash(op, sha256, size); err != nil {
+		return err
+	}
+	if started.IsZero() {
+		started = time.Now()
+	}
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?
+		WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, id)
+	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
+}
+
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // SetHash journals the SHA-256 (lower-case hex) and size of row id, which must not be final.
 func (h *History) SetHash(ctx context.Context, id int64, sha256 string, size int64) error {
 	op := fmt.Sprintf("saving the checksum of upload %d", id)
-	if !sha256Hex.MatchString(sha256) {
-		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, sha256)
-	}
-	if size < 0 {
-		return fmt.Errorf("%s: negative size %d", op, size)
+	if err := checkHash(op, sha256, size); err != nil {
+		return err
 	}
 	res, err := h.exec(ctx, `UPDATE uploads SET sha256 = ?, size = ?
 		WHERE id = ? AND status IN ('queued', 'uploading')`, sha256, size, id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued, StatusUploading)
 }
 
+// checkHash refuses a SHA-256 that is not lower-case hex and a negative size.
+func checkHash(op, sha256 string, size int64) error {
+	if !sha256Hex.MatchString(sha256) {
+		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, sha256)
+	}
+	if size < 0 {
+		return fmt.Errorf("%s: negative size %d", op, size)
+	}
+	return nil
+}
+
 // Finish journals the outcome of row r.ID, which must still be queued or uploading: Status
 // (a final one), URI, ErrorKind, ErrorMessage, ErrorDetail, HTTPStatus, Attempts, Finished (set
-// to now if zero) and DuplicateOf. A row that is already final is never overwritten.
+// to now if zero) and DuplicateOf, and SHA256 unless it is "" (then the row keeps its own), so
+// a file hashed but never sent (a duplicate, a sign-in failure) needs no write of its own for
+// the hash. A row that is already final is never overwritten.
 func (h *History) Finish(ctx context.Context, r *Record) error {
 	op := fmt.Sprintf("recording the result of upload %d", r.ID)
 	if !r.Status.Final() {
 		return fmt.Errorf("%s: %q is not a final status", op, r.Status)
 	}
+	if r.SHA256 != "" && !sha256Hex.MatchString(r.SHA256) {
+		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, r.SHA256)
+	}
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
 	res, err := h.exec(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
-		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?
+		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
+		sha256 = coalesce(nullif(?, ''), sha256)
 		WHERE id = ? AND status IN ('queued', 'uploading')`,
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.ID)
+		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
 	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
 }
 

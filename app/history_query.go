@@ -109,6 +109,10 @@ func (h *History) Purge(ctx context.Context, olderThan time.Time) (int, error) {
 	if olderThan.IsZero() {
 		return 0, nil
 	}
+	if err := h.lockWrites(ctx); err != nil {
+		return 0, h.dbError("deleting old rows from the upload history", err)
+	}
+	defer h.unlockWrites()
 	res, err := h.db.ExecContext(ctx, `DELETE FROM uploads WHERE created < ?
 		AND status NOT IN ('queued', 'uploading')`, unixNanos(olderThan))
 	if err != nil {

@@ -209,6 +209,98 @@ func TestHistoryJournalTransitions(t *testing.T) {
 	}
 }
 
+// TestHistoryHashTravelsWithTheStateChange: the queue journals a file's hash with the write
+// that takes its row to uploading, or with the outcome when it is not sent; neither write may
+// take a row that is not where it should be, and an outcome without a hash keeps the row's.
+func TestHistoryHashTravelsWithTheStateChange(t *testing.T) {
+	h := openTestHistory(t)
+	ctx := t.Context()
+	hash, other := strings.Repeat("0123456789abcdef", 4), strings.Repeat("fedcba9876543210", 4)
+
+	sent := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "a.pdf", Size: 42, Status: StatusQueued})
+	started := time.Now().Add(-time.Second)
+	if err := h.MarkUploadingHashed(ctx, sent.ID, started, hash, 42); err != nil {
+		t.Fatal(err)
+	}
+	if got := getRecord(t, h, sent.ID); got.Status != StatusUploading || !got.Started.Equal(started) || got.SHA256 != hash || got.Size != 42 {
+		t.Fatalf("after MarkUploadingHashed: %+v", got)
+	}
+	if err := h.MarkUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already uploading") {
+		t.Errorf("MarkUploadingHashed twice = %v, want an error saying it is already uploading", err)
+	}
+	done := Record{ID: sent.ID, Status: StatusDone, URI: "https://blob.redoxengine.com/abc"}
+	if err := h.Finish(ctx, &done); err != nil {
+		t.Fatal(err)
+	}
+	if got := getRecord(t, h, sent.ID); got.SHA256 != hash || got.Status != StatusDone {
+		t.Errorf("Finish without a hash changed the row's: %+v", got)
+	}
+	if found, ok, err := h.LatestDone(ctx, "s", hash); err != nil || !ok || found.ID != sent.ID {
+		t.Errorf("LatestDone = %+v, %v, %v; want row %d", found, ok, err, sent.ID)
+	}
+	if err := h.MarkUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already done") {
+		t.Errorf("MarkUploadingHashed on a done row = %v", err)
+	}
+
+	dup := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "b.pdf", Size: 42, Status: StatusQueued})
+	dup.Status, dup.SHA256, dup.URI, dup.DuplicateOf = StatusDuplicate, hash, done.URI, sent.ID
+	if err := h.Finish(ctx, &dup); err != nil {
+		t.Fatal(err)
+	}
+	if got := getRecord(t, h, dup.ID); got.SHA256 != hash || got.Status != StatusDuplicate || got.DuplicateOf != sent.ID {
+		t.Errorf("a duplicate finished with its hash: %+v", got)
+	}
+	if page, err := h.Search(ctx, Query{Text: hash[20:40]}); err != nil || len(page) != 2 {
+		t.Errorf("searching the hash: %d rows, %v; want both rows", len(page), err)
+	}
+
+	bad := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "c.pdf", Status: StatusQueued})
+	for name, err := range map[string]error{
+		"MarkUploadingHashed upper-case": h.MarkUploadingHashed(ctx, bad.ID, started, strings.ToUpper(hash), 1),
+		"MarkUploadingHashed negative":   h.MarkUploadingHashed(ctx, bad.ID, started, hash, -1),
+		"Finish with a short hash":       h.Finish(ctx, &Record{ID: bad.ID, Status: StatusFailed, SHA256: "abc"}),
+	} {
+		if err == nil {
+			t.Errorf("%s succeeded", name)
+		}
+	}
+	if got := getRecord(t, h, bad.ID); got.Status != StatusQueued || got.SHA256 != "" {
+		t.Errorf("refused writes changed the row: %+v", got)
+	}
+	if err := h.MarkUploadingHashed(ctx, 9999, started, hash, 1); !errors.Is(err, ErrRecordNotFound) {
+		t.Errorf("MarkUploadingHashed on a missing row = %v, want ErrRecordNotFound", err)
+	}
+}
+
+// TestHistoryWritesTakeTurns: a write waits while another of the same History runs, goes
+// ahead as soon as it ends, and gives up when its context ends first.
+func TestHistoryWritesTakeTurns(t *testing.T) {
+	h := openTestHistory(t)
+	r := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "a.pdf", Status: StatusQueued})
+	if err := h.lockWrites(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if err := h.MarkUploading(ctx, r.ID, time.Now()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a write while another runs, until its context ends = %v", err)
+	}
+	waited := make(chan error)
+	go func() { waited <- h.MarkUploading(t.Context(), r.ID, time.Now()) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("a write went ahead while another ran: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	h.unlockWrites()
+	if err := <-waited; err != nil {
+		t.Errorf("the waiting write, once the other ended: %v", err)
+	}
+	if got := getRecord(t, h, r.ID); got.Status != StatusUploading {
+		t.Errorf("row %+v, want uploading", got)
+	}
+}
+
 func TestHistoryPermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix permissions")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -32,6 +33,7 @@ type Queue struct {
 	newClient ClientSource
 	events    broadcaster
 	now       func() time.Time
+	hashFile  func(path string, expectSize int64) (sum string, size int64, err error) // hashFile; tests count calls
 
 	ctx  context.Context // parent of every upload; stop cancels them all
 	stop context.CancelFunc
@@ -54,9 +56,48 @@ type lane struct {
 type job struct {
 	rec     Record
 	profile Profile
-	force   bool // upload even if the same content is already done for this source
+	force   bool        // upload even if the same content is already done for this source
+	hashed  *hashedFile // the file was hashed before it was queued (Resend); nil: not yet
 	ctx     context.Context
 	cancel  context.CancelFunc
+}
+
+// hashedFile is a SHA-256 taken of a file together with the size and modification time the
+// file had from before to after the hashing.
+type hashedFile struct {
+	sha256  string
+	size    int64
+	modTime time.Time
+}
+
+// hashWithStamp hashes the file at path like hashFile and returns the hash with the file's
+// size and modification time if they were the same before and after; nil when they were not
+// (then the hash is not reused, only checked against).
+func (q *Queue) hashWithStamp(path string, expectSize int64) (string, *hashedFile, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return "", nil, statError(path, err)
+	}
+	sum, size, err := q.hashFile(path, expectSize)
+	if err != nil {
+		return "", nil, err
+	}
+	after, err := os.Stat(path)
+	if err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		return sum, nil, nil
+	}
+	return sum, &hashedFile{sha256: sum, size: size, modTime: after.ModTime()}, nil
+}
+
+// hash returns the SHA-256 and size of j's file: the hash taken when it was queued if the file
+// still has the size and modification time it had then, else a new one.
+func (q *Queue) hash(j *job) (string, int64, error) {
+	if h := j.hashed; h != nil && h.size == j.rec.Size {
+		if fi, err := os.Stat(j.rec.Path); err == nil && fi.Mode().IsRegular() && fi.Size() == h.size && fi.ModTime().Equal(h.modTime) {
+			return h.sha256, h.size, nil
+		}
+	}
+	return q.hashFile(j.rec.Path, j.rec.Size)
 }
 
 type cachedClient struct {
@@ -67,7 +108,7 @@ type cachedClient struct {
 // NewQueue returns a queue that journals into h and gets clients from newClient.
 func NewQueue(h *History, newClient ClientSource) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
-	return &Queue{history: h, newClient: newClient, now: time.Now, ctx: ctx, stop: stop,
+	return &Queue{history: h, newClient: newClient, now: time.Now, hashFile: hashFile, ctx: ctx, stop: stop,
 		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
 		content: map[string]chan struct{}{}}
 }
@@ -96,18 +137,18 @@ func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts Subm
 		return Submission{}, err
 	}
 	files, notes := expandPaths(paths)
-	recs := make([]*Record, len(files))
+	jobs := make([]*job, len(files))
 	for i, path := range files {
-		rec := q.newRecord(p, path)
+		j := &job{rec: q.newRecord(p, path), profile: p, force: opts.Force}
 		size, err := client.CheckFile(path, p.MaxSize)
-		rec.Size = size
+		j.rec.Size = size
 		if err != nil {
-			setFailure(&rec, err, 0)
-			rec.Finished = rec.Created
+			setFailure(&j.rec, err, 0)
+			j.rec.Finished = j.rec.Created
 		}
-		recs[i] = &rec
+		jobs[i] = j
 	}
-	ids, err := q.journal(ctx, recs, p, opts.Force)
+	ids, err := q.journal(ctx, jobs)
 	return Submission{IDs: ids, Folders: notes}, err
 }
 
@@ -117,20 +158,25 @@ func (q *Queue) newRecord(p Profile, path string) Record {
 		Path: path, Name: name, MIME: client.ContentTypeFor(name), Status: StatusQueued, Created: q.now()}
 }
 
-// journal inserts the rows in one transaction and hands those that are queued to their
-// profile's lane; the others (failed checks) are final already.
-func (q *Queue) journal(ctx context.Context, recs []*Record, p Profile, force bool) ([]int64, error) {
+// journal inserts the jobs' rows in one transaction and hands the jobs whose rows are queued
+// to their profile's lane; the others (failed checks) are final already.
+func (q *Queue) journal(ctx context.Context, jobs []*job) ([]int64, error) {
 	q.mu.Lock()
 	closed := q.closed
 	q.mu.Unlock()
 	if closed {
 		return nil, ErrQueueClosed
 	}
+	recs := make([]*Record, len(jobs))
+	for i, j := range jobs {
+		recs[i] = &j.rec
+	}
 	if err := q.history.InsertBatch(ctx, recs); err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(recs))
-	for i, rec := range recs {
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		rec := &j.rec
 		ids[i] = rec.ID
 		if rec.Status != StatusQueued {
 			q.events.publish(Event{Kind: EventFailed, Record: *rec})
@@ -139,8 +185,8 @@ func (q *Queue) journal(ctx context.Context, recs []*Record, p Profile, force bo
 		}
 		q.events.publish(Event{Kind: EventQueued, Record: *rec})
 		q.logger().Debug("upload queued", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile)
-		jctx, cancel := context.WithCancel(q.ctx)
-		q.enqueue(&job{rec: *rec, profile: p, force: force, ctx: jctx, cancel: cancel})
+		j.ctx, j.cancel = context.WithCancel(q.ctx)
+		q.enqueue(j)
 	}
 	return ids, nil
 }
@@ -187,24 +233,22 @@ func (q *Queue) work(l *lane) {
 	}
 }
 
-// run takes one queued row to a final state: hash, duplicate check, upload.
+// run takes one queued row to a final state: hash, duplicate check, upload. It journals two
+// writes for a file it sends (uploading with the hash, then the outcome) and one for a file it
+// does not (the outcome, with the hash if it has one); the insert was the batch's.
 func (q *Queue) run(j *job) {
 	rec := j.rec
 	if j.ctx.Err() != nil {
 		q.finish(&rec, EventCancelled)
 		return
 	}
-	sum, size, err := hashFile(rec.Path, rec.Size)
+	sum, size, err := q.hash(j)
 	if err != nil {
 		setFailure(&rec, err, 0)
 		q.finish(&rec, EventFailed)
 		return
 	}
-	rec.SHA256, rec.Size = sum, size
-	if err := q.history.SetHash(j.ctx, rec.ID, sum, size); err != nil {
-		q.journalFailure(&rec, err)
-		return
-	}
+	rec.SHA256, rec.Size = sum, size // journaled with the next write: uploading, or the outcome
 	if !j.force {
 		release, ok := q.claimContent(j.ctx, rec.Source+"|"+sum)
 		if !ok {
@@ -239,7 +283,7 @@ func (q *Queue) run(j *job) {
 		return
 	}
 	rec.Started = q.now()
-	if err := q.history.MarkUploading(context.WithoutCancel(j.ctx), rec.ID, rec.Started); err != nil {
+	if err := q.history.MarkUploadingHashed(context.WithoutCancel(j.ctx), rec.ID, rec.Started, sum, size); err != nil {
 		q.journalFailure(&rec, err) // journal first: what could not be journaled is not sent
 		return
 	}

@@ -30,13 +30,19 @@ type queueRig struct {
 
 func newQueueRig(t *testing.T, parallel int) *queueRig {
 	t.Helper()
-	r := &queueRig{server: redoxtest.NewServer(redoxtest.Config{})}
-	t.Cleanup(r.server.Close)
-	r.demo = r.server.AddDemoSources()
 	h, err := OpenHistory(filepath.Join(t.TempDir(), "history.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newQueueRigWith(t, parallel, h)
+}
+
+// newQueueRigWith is newQueueRig journaling into h, which it closes at the end of the test.
+func newQueueRigWith(t *testing.T, parallel int, h *History) *queueRig {
+	t.Helper()
+	r := &queueRig{server: redoxtest.NewServer(redoxtest.Config{})}
+	t.Cleanup(r.server.Close)
+	r.demo = r.server.AddDemoSources()
 	r.history = h
 	r.profile = NewProfile("Radiology")
 	r.profile.UploadURL, r.profile.APIBase = r.server.UploadURL(), r.server.APIBase()
@@ -133,7 +139,7 @@ func (r *queueRig) row(t *testing.T, id int64) Record {
 	return rec
 }
 
-func writeRandom(t *testing.T, dir, name string, n int) string {
+func writeRandom(t testing.TB, dir, name string, n int) string {
 	t.Helper()
 	data := make([]byte, n)
 	rand.Read(data)

@@ -35,7 +35,8 @@ func (e *SourceChangedError) Error() string {
 // Resend queues the file of an earlier row again, to the same source (p must be that row's
 // profile). The file is hashed first: a missing file is a plain-words error, and a changed one
 // is refused with *ChangedSinceUploadError unless confirmChanged. The new row points at the
-// original; it is uploaded even if the content is already done for the source.
+// original; it is uploaded even if the content is already done for the source. The upload uses
+// this hash unless the file's size or modification time changes before it starts.
 func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmChanged bool) (int64, error) {
 	if p.SourceID() != original.Source {
 		return 0, &SourceChangedError{Original: original, Now: p.SourceID()}
@@ -44,16 +45,16 @@ func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmC
 	if err != nil {
 		return 0, err
 	}
-	sum, _, err := hashFile(original.Path, size)
+	sum, hashed, err := q.hashWithStamp(original.Path, size)
 	if err != nil {
 		return 0, err
 	}
 	if original.SHA256 != "" && sum != original.SHA256 && !confirmChanged {
 		return 0, &ChangedSinceUploadError{Original: original, NewSHA256: sum}
 	}
-	rec := q.newRecord(p, original.Path)
-	rec.Size, rec.ResentFrom = size, original.ID
-	ids, err := q.journal(ctx, []*Record{&rec}, p, true)
+	j := &job{rec: q.newRecord(p, original.Path), profile: p, force: true, hashed: hashed}
+	j.rec.Size, j.rec.ResentFrom = size, original.ID
+	ids, err := q.journal(ctx, []*job{j})
 	if err != nil {
 		return 0, err
 	}
