@@ -59,7 +59,7 @@ func runWine(t *testing.T, stdin string, args ...string) cliResult {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "wine", args...)
-	cmd.Env = append(os.Environ(), "WINEDEBUG=-all")
+	cmd.Env = append(os.Environ(), "WINEDEBUG=-all", "LANG=C.UTF-8") // Wine turns arguments into UTF-16 by the locale
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second // a Wine service started by this command may hold its output open
 	err := cmd.Run()
@@ -238,6 +238,28 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 		checkTabLines(t, tlsSrv, out, files[4:5])
 		if n := proxy.Count("CONNECT redox-uploader.example.com:" + port); n < 1 {
 			t.Errorf("the proxy in the Windows settings carried %q, not the upload", proxy.Seen())
+		}
+	})
+
+	t.Run("a folder, a non-English name and an empty file", func(t *testing.T) {
+		folder := filepath.Join(dir, "Clinic letters")
+		if err := os.Mkdir(folder, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		const name = "Befund Müller – 東京 №7.pdf"
+		writeFile(t, folder, name, 4321)
+		writeFile(t, folder, "empty.pdf", 0)
+		r := s.run("upload", "--profile", "Legacy", folder)
+		if r.code != exitFailed || !strings.Contains(r.stderr, "empty.pdf") || !strings.Contains(r.stderr, "The file is empty") {
+			t.Errorf("a folder with an empty file: exit %d, stderr:\n%s", r.code, r.stderr)
+		}
+		path, uri, _ := strings.Cut(strings.TrimSpace(r.stdout), "\t")
+		if !strings.HasSuffix(path, name) {
+			t.Fatalf("stdout %q does not name %q", r.stdout, name)
+		}
+		ups := srv.Uploads()
+		if last := ups[len(ups)-1]; last.URI != uri || last.FileName != name || last.Size != 4321 {
+			t.Errorf("Redox received %q (%d bytes) as %s; want %q (4321 bytes) as %s", last.FileName, last.Size, last.URI, name, uri)
 		}
 	})
 
