@@ -60,6 +60,7 @@ type job struct {
 	hashed  *hashedFile // the file was hashed before it was queued (Resend); nil: not yet
 	ctx     context.Context
 	cancel  context.CancelFunc
+	done    chan struct{} // closed when a worker has taken the job to a final state
 }
 
 // hashedFile is a SHA-256 taken of a file together with the size and modification time the
@@ -186,6 +187,7 @@ func (q *Queue) journal(ctx context.Context, jobs []*job) ([]int64, error) {
 		q.events.publish(Event{Kind: EventQueued, Record: *rec})
 		q.logger().Debug("upload queued", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile)
 		j.ctx, j.cancel = context.WithCancel(q.ctx)
+		j.done = make(chan struct{})
 		q.enqueue(j)
 	}
 	return ids, nil
@@ -230,6 +232,7 @@ func (q *Queue) work(l *lane) {
 		delete(q.active, j.rec.ID)
 		q.mu.Unlock()
 		j.cancel()
+		close(j.done)
 	}
 }
 
@@ -238,8 +241,7 @@ func (q *Queue) work(l *lane) {
 // does not (the outcome, with the hash if it has one); the insert was the batch's.
 func (q *Queue) run(j *job) {
 	rec := j.rec
-	if j.ctx.Err() != nil {
-		q.finish(&rec, EventCancelled)
+	if q.stopped(j, &rec) {
 		return
 	}
 	sum, size, err := q.hash(j)
@@ -249,6 +251,11 @@ func (q *Queue) run(j *job) {
 		return
 	}
 	rec.SHA256, rec.Size = sum, size // journaled with the next write: uploading, or the outcome
+
+	// A cancel while the file was hashed ends the row here, before any other work.
+	if q.stopped(j, &rec) {
+		return
+	}
 	if !j.force {
 		release, ok := q.claimContent(j.ctx, rec.Source+"|"+sum)
 		if !ok {
@@ -258,7 +265,9 @@ func (q *Queue) run(j *job) {
 		defer release()
 		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, sum)
 		if err != nil {
-			q.journalFailure(&rec, err)
+			if !q.stopped(j, &rec) { // a cancel ends the query too: that is no history failure
+				q.journalFailure(&rec, err)
+			}
 			return
 		}
 		if found {
@@ -278,8 +287,7 @@ func (q *Queue) run(j *job) {
 		q.finish(&rec, EventFailed)
 		return
 	}
-	if j.ctx.Err() != nil {
-		q.finish(&rec, EventCancelled)
+	if q.stopped(j, &rec) {
 		return
 	}
 	rec.Started = q.now()
@@ -314,6 +322,15 @@ func (q *Queue) run(j *job) {
 		setFailure(&rec, err, res.Attempts)
 		q.finish(&rec, EventFailed)
 	}
+}
+
+// stopped journals rec as cancelled and reports true if j was cancelled.
+func (q *Queue) stopped(j *job, rec *Record) bool {
+	if j.ctx.Err() == nil {
+		return false
+	}
+	q.finish(rec, EventCancelled)
+	return true
 }
 
 // claimContent waits until no other job of this queue is checking or sending the same content
@@ -473,44 +490,83 @@ func (q *Queue) ForgetClient(profileName string) {
 // Cancel stops one row: a waiting one is journaled as cancelled at once, a running one as
 // soon as its upload stops. It reports whether the row was waiting or running.
 func (q *Queue) Cancel(id int64) bool {
-	q.mu.Lock()
-	if j, ok := q.active[id]; ok {
-		q.mu.Unlock()
-		j.cancel()
-		return true
-	}
-	var found *job
-	for _, l := range q.lanes {
-		for i, j := range l.pending {
-			if j.rec.ID == id {
-				found = j
-				l.pending = append(l.pending[:i], l.pending[i+1:]...)
-				break
-			}
-		}
-	}
-	q.mu.Unlock()
-	if found == nil {
-		return false
-	}
-	found.cancel()
-	q.finish(&found.rec, EventCancelled)
-	return true
+	waiting, running := q.jobs(func(j *job) bool { return j.rec.ID == id }, true)
+	q.cancelJobs(waiting, running)
+	return len(waiting)+len(running) > 0
 }
 
 // CancelAll cancels every waiting and running row and returns how many there were.
 func (q *Queue) CancelAll() int {
+	waiting, running := q.jobs(anyJob, true)
+	q.cancelJobs(waiting, running)
+	return len(waiting) + len(running)
+}
+
+// StopProfile cancels the waiting and running rows of one profile, as Cancel does each (its
+// source is being removed), then waits until the running ones have ended or ctx ends. It
+// returns how many rows it cancelled; the error is ctx's when some were still running. Either
+// way every one of them ends cancelled: a running row checks for the cancel before it sends.
+func (q *Queue) StopProfile(ctx context.Context, profileName string) (int, error) {
+	waiting, running := q.jobs(ofProfile(profileName), true)
+	q.cancelJobs(waiting, running)
+	n := len(waiting) + len(running)
+	for _, j := range running {
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			return n, fmt.Errorf("uploads to %q were still stopping: %w", profileName, ctx.Err())
+		}
+	}
+	return n, nil
+}
+
+// Pending reports how many rows are waiting or running.
+func (q *Queue) Pending() int { return q.count(anyJob) }
+
+// PendingFor reports how many rows of one profile are waiting or running.
+func (q *Queue) PendingFor(profileName string) int { return q.count(ofProfile(profileName)) }
+
+func (q *Queue) count(match func(*job) bool) int {
+	waiting, running := q.jobs(match, false)
+	return len(waiting) + len(running)
+}
+
+func anyJob(*job) bool { return true }
+
+func ofProfile(name string) func(*job) bool {
+	return func(j *job) bool { return j.profile.Name == name }
+}
+
+// jobs returns the waiting and the running jobs that match; with take, the waiting ones are
+// removed from their lanes (to be cancelled).
+func (q *Queue) jobs(match func(*job) bool, take bool) (waiting, running []*job) {
 	q.mu.Lock()
-	var waiting []*job
+	defer q.mu.Unlock()
 	for _, l := range q.lanes {
-		waiting = append(waiting, l.pending...)
-		l.pending = nil
+		kept := l.pending[:0]
+		for _, j := range l.pending {
+			matched := match(j)
+			if matched {
+				waiting = append(waiting, j)
+			}
+			if !take || !matched {
+				kept = append(kept, j)
+			}
+		}
+		clear(l.pending[len(kept):])
+		l.pending = kept
 	}
-	running := make([]*job, 0, len(q.active))
 	for _, j := range q.active {
-		running = append(running, j)
+		if match(j) {
+			running = append(running, j)
+		}
 	}
-	q.mu.Unlock()
+	return waiting, running
+}
+
+// cancelJobs cancels the running jobs, which their workers then journal, and journals the
+// waiting ones (taken from their lanes) as cancelled.
+func (q *Queue) cancelJobs(waiting, running []*job) {
 	for _, j := range running {
 		j.cancel()
 	}
@@ -518,18 +574,6 @@ func (q *Queue) CancelAll() int {
 		j.cancel()
 		q.finish(&j.rec, EventCancelled)
 	}
-	return len(waiting) + len(running)
-}
-
-// Pending reports how many rows are waiting or running.
-func (q *Queue) Pending() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	n := len(q.active)
-	for _, l := range q.lanes {
-		n += len(l.pending)
-	}
-	return n
 }
 
 // Close stops accepting work, cancels what has not started, lets running uploads finish
@@ -537,17 +581,12 @@ func (q *Queue) Pending() int {
 func (q *Queue) Close(ctx context.Context) error {
 	q.mu.Lock()
 	q.closed = true
-	var waiting []*job
-	for _, l := range q.lanes {
-		waiting = append(waiting, l.pending...)
-		l.pending = nil
-	}
 	q.mu.Unlock()
+	waiting, _ := q.jobs(anyJob, true)
 	for _, j := range waiting {
-		j.cancel()
 		j.rec.ErrorMessage = "The app was closed before this file was sent. Nothing reached Redox; add it again when ready."
-		q.finish(&j.rec, EventCancelled)
 	}
+	q.cancelJobs(waiting, nil)
 	idle := make(chan struct{})
 	go func() {
 		q.wg.Wait()

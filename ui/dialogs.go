@@ -73,10 +73,15 @@ func (u *UI) showMessage(title, text string) {
 // confirm asks a yes/no question and calls then with the answer on the Fyne goroutine; safe
 // from any goroutine.
 func (u *UI) confirm(title, text, yes string, then func(bool)) {
+	u.confirmWith(title, text, yes, "Cancel", then)
+}
+
+// confirmWith is confirm with its own label for the "no" button.
+func (u *UI) confirmWith(title, text, yes, no string, then func(bool)) {
 	fyne.Do(func() {
 		msg := widget.NewLabel(text)
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustomConfirm(title, yes, "Cancel", msg, then, u.win)
+		dlg := dialog.NewCustomConfirm(title, yes, no, msg, then, u.win)
 		dlg.Resize(fyne.NewSize(460, 0))
 		dlg.Show()
 	})

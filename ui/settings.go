@@ -28,6 +28,8 @@ const (
 	testTimeout    = time.Minute // how long "Test connection" waits for Redox to answer
 	maxKeyFileSize = 64 << 10    // a PEM private key is a few KB; a bigger file is not one
 	megabyte       = 1 << 20     // the size limit is shown in MB of 1024 × 1024 bytes, as sizes are
+
+	stopUploadsWait = 5 * time.Second // how long removing a source waits for its uploads under way to stop
 )
 
 // authChoices are the sign-in methods as the form names them, in the order it offers them.
@@ -273,20 +275,45 @@ func (v *settingsView) onAdd() { v.openForm(nil) }
 
 func (v *settingsView) onEdit(p app.Profile) { v.openForm(&p) }
 
-// onRemove asks first, then removes the source from the settings and its secret and saved
-// sign-in from the keychain.
+// onRemove asks first, saying how many files are still waiting or being sent to the source,
+// then removes it (removeSource).
 func (v *settingsView) onRemove(p app.Profile) {
-	v.u.confirm("Remove this source?",
-		fmt.Sprintf("“%s” will be removed from this computer and its secret deleted from the keychain. "+
-			"Uploads already made stay in the history, but they cannot be resent without this source.", p.Name),
-		"Remove", func(ok bool) {
-			if ok {
-				v.run(func() { v.removeSource(p) })
-			}
-		})
+	text, yes, no := removeQuestion(p.Name, v.u.core.Queue.PendingFor(p.Name))
+	v.u.confirmWith("Remove this source?", text, yes, no, func(ok bool) {
+		if ok {
+			v.run(func() { v.removeSource(p) })
+		}
+	})
 }
 
+// removeQuestion is what the confirmation of removing the source name says, and its buttons,
+// when inFlight of its files are waiting or being sent.
+func removeQuestion(name string, inFlight int) (text, yes, no string) {
+	text = fmt.Sprintf("“%s” will be removed from this computer and its secret deleted from the keychain. "+
+		"Uploads already made stay in the history, but they cannot be resent without this source.", name)
+	if inFlight == 0 {
+		return text, "Remove", "Cancel"
+	}
+	files, them, they := fmt.Sprintf("%d files are", inFlight), "them", "they stay"
+	if inFlight == 1 {
+		files, them, they = "1 file is", "it", "it stays"
+	}
+	stop := fmt.Sprintf("%s still waiting or being sent to “%s”. Removing the source stops %s: %s in the history as "+
+		"cancelled, and you can add %s again for another source.", files, name, them, they, them)
+	return stop + "\n\n" + text, "Stop " + them + " and remove", "Keep the source"
+}
+
+// removeSource stops the source's uploads under way, waiting a few seconds for those being
+// sent, then removes the source from the settings and its secret and saved sign-in from the
+// keychain. It runs off the Fyne goroutine.
 func (v *settingsView) removeSource(p app.Profile) {
+	queue := v.u.core.Queue
+	if n := queue.PendingFor(p.Name); n > 0 {
+		v.u.setStatus(fmt.Sprintf("Stopping the uploads to “%s”…", p.Name))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), stopUploadsWait)
+	stopped, _ := queue.StopProfile(ctx, p.Name) // one still stopping after the wait ends cancelled all the same, unsent
+	cancel()
 	var st app.Settings
 	err := v.u.core.Settings.Update(func(cur *app.Settings) error {
 		cur.RemoveProfile(p.Name)
@@ -298,13 +325,18 @@ func (v *settingsView) removeSource(p app.Profile) {
 		return
 	}
 	kerr := v.u.core.Secrets.DeleteProfile(p)
+	queue.ForgetClient(p.Name) // its client holds the secret and token in memory
 	fyne.Do(func() { v.showProfiles(st.Profiles) })
 	v.u.sources.reload(false)
 	if kerr != nil {
 		v.u.showError("The source was removed, but its secret is still in the keychain", kerr)
 		return
 	}
-	v.u.setStatus(fmt.Sprintf("The source “%s” was removed.", p.Name))
+	done := fmt.Sprintf("The source “%s” was removed.", p.Name)
+	if stopped > 0 {
+		done += fmt.Sprintf(" Uploads to it cancelled: %d.", stopped)
+	}
+	v.u.setStatus(done)
 }
 
 // openForm swaps the page for the form of p, or of a new source when p is nil.

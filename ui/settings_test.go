@@ -350,6 +350,9 @@ func TestSettingsRemoveDeletesProfileAndSecret(t *testing.T) {
 	if st := savedSettings(t, tu); len(st.Profiles) != 2 {
 		t.Fatalf("removed before the confirmation: %+v", st.Profiles)
 	}
+	if got := settingsOverlayTexts(tu); strings.Contains(got, "still waiting") {
+		t.Errorf("with nothing in flight, the confirmation says:\n%s", got)
+	}
 	var yes *widget.Button
 	fyne.DoAndWait(func() { yes = settingsButton(tu.win.Canvas().Overlays().Top(), "Remove") })
 	if yes == nil {

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"redoxuploader/client/redoxtest"
+)
+
+// TestStopProfile: stopping a source's uploads (it is being removed) while one hangs at the
+// stand-in and two wait behind it ends all three cancelled with the cancel message and sends
+// nothing more, while another source's upload in the same queue completes.
+func TestStopProfile(t *testing.T) {
+	r := newQueueRig(t, 1)
+	other := r.profile
+	other.Name = "Cardiology"
+	r.server.Script(redoxtest.Fault{Hang: true}, redoxtest.Fault{Delay: 300 * time.Millisecond})
+	dir := t.TempDir()
+	gone, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100),
+		writeRandom(t, dir, "b.pdf", 100), writeRandom(t, dir, "c.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.waitSent(t, gone.IDs[0]) // hanging at the stand-in; b and c wait behind it
+	kept, err := r.queue.Submit(t.Context(), other, []string{writeRandom(t, dir, "d.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.waitSent(t, kept.IDs[0]) // at the stand-in too, answered after the delay
+	if n := r.queue.PendingFor(r.profile.Name); n != 3 {
+		t.Fatalf("PendingFor counts %d rows of the source, want 3", n)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	n, err := r.queue.StopProfile(ctx, r.profile.Name)
+	if n != 3 || err != nil {
+		t.Fatalf("StopProfile = %d, %v; want 3, nil", n, err)
+	}
+	for i, id := range gone.IDs {
+		rec := r.row(t, id)
+		if want := cancelledMessage(&rec); rec.Status != StatusCancelled || rec.ErrorMessage != want {
+			t.Errorf("row %d when StopProfile returned: %s %q, want cancelled %q", i, rec.Status, rec.ErrorMessage, want)
+		}
+	}
+	if n := r.queue.PendingFor(r.profile.Name); n != 0 {
+		t.Errorf("%d rows of the source still pending", n)
+	}
+	atStop := r.server.Stats().UploadRequests
+
+	events := r.waitFinal(t, append(gone.IDs, kept.IDs...)...)
+	if got := lastEvent(events[kept.IDs[0]]).Kind; got != EventDone {
+		t.Errorf("the other source's upload ended %s", got)
+	}
+	for _, id := range gone.IDs {
+		if got := lastEvent(events[id]).Kind; got != EventCancelled {
+			t.Errorf("row %d's last event is %s", id, got)
+		}
+	}
+	if st := r.server.Stats(); st.UploadRequests != atStop || st.UploadRequests != 2 || st.Uploaded != 1 {
+		t.Errorf("the stand-in saw %+v; want 2 requests (the hung one and the other source's) and 1 upload", st)
+	}
+}
+
+// TestStopProfileBounded: a row that cannot stop at once (its file is being hashed) makes
+// StopProfile give up when ctx ends; the row still ends cancelled, not failed, and is not sent.
+func TestStopProfileBounded(t *testing.T) {
+	r := newQueueRig(t, 1)
+	hashing, release := make(chan struct{}), make(chan struct{})
+	r.queue.hashFile = func(path string, size int64) (string, int64, error) {
+		close(hashing)
+		<-release
+		return hashFile(path, size)
+	}
+	sub, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, t.TempDir(), "a.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-hashing
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if n, err := r.queue.StopProfile(ctx, r.profile.Name); n != 1 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("StopProfile = %d, %v; want 1 and the deadline", n, err)
+	}
+	close(release)
+	r.waitFinal(t, sub.IDs...)
+	if rec := r.row(t, sub.IDs[0]); rec.Status != StatusCancelled || rec.ErrorMessage != cancelledMessage(&rec) {
+		t.Errorf("row %s %q (%s)", rec.Status, rec.ErrorMessage, rec.ErrorDetail)
+	}
+	if st := r.server.Stats(); st.UploadRequests != 0 {
+		t.Errorf("the stand-in saw %d upload requests", st.UploadRequests)
+	}
+}
