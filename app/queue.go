@@ -395,6 +395,9 @@ func (q *Queue) finish(rec *Record, kind EventKind) {
 	if err := q.history.Finish(context.Background(), rec); err != nil {
 		rec.ErrorDetail = joinDetail(rec.ErrorDetail, "the history could not record this: "+err.Error())
 	}
+	q.mu.Lock()
+	delete(q.active, rec.ID) // ended: no longer pending or cancellable by the time anyone hears so
+	q.mu.Unlock()
 	q.events.publish(Event{Kind: kind, Record: *rec})
 	q.logOutcome(rec)
 }
