@@ -39,6 +39,8 @@ type Queue struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 
+	clientMu sync.Mutex // one client built at a time; see clientFor
+
 	mu      sync.Mutex
 	closed  bool
 	lanes   map[string]*lane // by profile name
@@ -466,6 +468,10 @@ func joinDetail(a, b string) string {
 // clientFor returns the cached client of a profile, building a new one when the profile's
 // settings changed, so concurrent uploads of a profile share one token.
 func (q *Queue) clientFor(p Profile) (*client.Client, error) {
+	// Workers of one profile start together: without this, each would miss the cache and
+	// build a client of its own, and each client would sign in.
+	q.clientMu.Lock()
+	defer q.clientMu.Unlock()
 	q.mu.Lock()
 	cached, ok := q.clients[p.Name]
 	q.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -457,5 +458,42 @@ func TestSameContentTwiceInOneBatch(t *testing.T) {
 	}
 	if statuses[StatusDone] != 1 || statuses[StatusDuplicate] != 2 || len(r.server.Uploads()) != 1 {
 		t.Errorf("statuses %v, %d uploads: want one upload and two duplicates", statuses, len(r.server.Uploads()))
+	}
+}
+
+// TestConcurrentWorkersShareOneClient: the workers of one profile, starting together, build
+// one client between them, so a batch signs in once.
+func TestConcurrentWorkersShareOneClient(t *testing.T) {
+	h, err := OpenHistory(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	var built atomic.Int32
+	q := NewQueue(h, func(p Profile) (*client.Client, error) {
+		built.Add(1)
+		time.Sleep(20 * time.Millisecond) // a keychain read: long enough for the others to arrive
+		return client.New(client.WithStaticToken("token"))
+	})
+	p := NewProfile("Clinic")
+	var wg sync.WaitGroup
+	clients := make([]*client.Client, 4)
+	for i := range clients {
+		wg.Go(func() {
+			c, err := q.clientFor(p)
+			if err != nil {
+				t.Error(err)
+			}
+			clients[i] = c
+		})
+	}
+	wg.Wait()
+	if n := built.Load(); n != 1 {
+		t.Errorf("%d clients built for one profile, want 1", n)
+	}
+	for _, c := range clients[1:] {
+		if c != clients[0] {
+			t.Error("the workers got different clients")
+		}
 	}
 }
