@@ -47,6 +47,7 @@ type Queue struct {
 	active  map[int64]*job   // started, not yet finished
 	clients map[string]cachedClient
 	content map[string]chan struct{} // source+hash being checked or sent, closed when final
+	held    map[string]int           // profiles whose source is being removed: new rows end cancelled; see Hold
 }
 
 // lane holds the waiting jobs of one profile and counts its workers.
@@ -113,7 +114,7 @@ func NewQueue(h *History, newClient ClientSource) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
 	return &Queue{history: h, newClient: newClient, now: time.Now, hashFile: hashFile, ctx: ctx, stop: stop,
 		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
-		content: map[string]chan struct{}{}}
+		content: map[string]chan struct{}{}, held: map[string]int{}}
 }
 
 // Subscribe returns a subscription to every event from now on.
@@ -190,16 +191,46 @@ func (q *Queue) journal(ctx context.Context, jobs []*job) ([]int64, error) {
 		q.logger().Debug("upload queued", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile)
 		j.ctx, j.cancel = context.WithCancel(q.ctx)
 		j.done = make(chan struct{})
-		q.enqueue(j)
+		if !q.enqueue(j) {
+			rec.ErrorMessage = heldMessage
+			q.finish(rec, EventCancelled)
+			j.cancel()
+			close(j.done)
+		}
 	}
 	return ids, nil
 }
 
-// enqueue adds j to its lane and starts a worker if the lane is below its limit. Waiting jobs
-// hold no file open and no goroutine.
-func (q *Queue) enqueue(j *job) {
+// heldMessage ends a row added while its source was being removed.
+const heldMessage = "Not sent: its source was being removed. Nothing reached Redox; add the file again for another source."
+
+// Hold makes the queue refuse new rows for a profile, ending them cancelled and unsent, until
+// the returned release is called: removing a source holds it from before its uploads are
+// stopped until its secret is gone, so a file dropped meanwhile cannot go out.
+func (q *Queue) Hold(profileName string) (release func()) {
+	q.mu.Lock()
+	q.held[profileName]++
+	q.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			q.mu.Lock()
+			defer q.mu.Unlock()
+			if q.held[profileName]--; q.held[profileName] == 0 {
+				delete(q.held, profileName)
+			}
+		})
+	}
+}
+
+// enqueue adds j to its lane and starts a worker if the lane is below its limit; it refuses j
+// while its profile is held. Waiting jobs hold no file open and no goroutine.
+func (q *Queue) enqueue(j *job) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.held[j.profile.Name] > 0 {
+		return false
+	}
 	l := q.lanes[j.profile.Name]
 	if l == nil {
 		l = &lane{}
@@ -211,6 +242,7 @@ func (q *Queue) enqueue(j *job) {
 		q.wg.Add(1)
 		go q.work(l)
 	}
+	return true
 }
 
 // work runs a lane's jobs one after another until none are left.

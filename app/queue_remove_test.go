@@ -93,3 +93,42 @@ func TestStopProfileBounded(t *testing.T) {
 		t.Errorf("the stand-in saw %d upload requests", st.UploadRequests)
 	}
 }
+
+// TestHoldRefusesNewRows: while a source is held (being removed), a file added for it ends
+// cancelled, unsent, with a message saying why; other sources are not held, and after release
+// the source's files go out again.
+func TestHoldRefusesNewRows(t *testing.T) {
+	r := newQueueRig(t, 1)
+	other := r.profile
+	other.Name = "Cardiology"
+	dir := t.TempDir()
+	release := r.queue.Hold(r.profile.Name)
+	held, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	free, err := r.queue.Submit(t.Context(), other, []string{writeRandom(t, dir, "b.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := r.waitFinal(t, held.IDs[0], free.IDs[0])
+	if rec := r.row(t, held.IDs[0]); rec.Status != StatusCancelled || rec.ErrorMessage != heldMessage {
+		t.Errorf("a row added while its source was held: %s %q", rec.Status, rec.ErrorMessage)
+	}
+	if got := lastEvent(events[free.IDs[0]]).Kind; got != EventDone {
+		t.Errorf("another source's upload ended %s", got)
+	}
+	if n := len(r.server.Uploads()); n != 1 {
+		t.Errorf("the stand-in received %d uploads, want only the other source's", n)
+	}
+
+	release()
+	release() // twice is once
+	again, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "c.pdf", 100)}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lastEvent(r.waitFinal(t, again.IDs[0])[again.IDs[0]]).Kind; got != EventDone {
+		t.Errorf("after release the source's upload ended %s", got)
+	}
+}

@@ -308,6 +308,8 @@ func removeQuestion(name string, inFlight int) (text, yes, no string) {
 // keychain. It runs off the Fyne goroutine.
 func (v *settingsView) removeSource(p app.Profile) {
 	queue := v.u.core.Queue
+	release := queue.Hold(p.Name) // a file dropped meanwhile ends cancelled instead of going out
+	defer release()
 	if n := queue.PendingFor(p.Name); n > 0 {
 		v.u.setStatus(fmt.Sprintf("Stopping the uploads to “%s”…", p.Name))
 	}
