@@ -47,12 +47,10 @@ lint:
 	$(GO) vet ./...
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 
-# unit: the race detector on everything but ui. Fyne's test driver runs fyne.Do callbacks on
-# the calling goroutine, so UI tests race inside Fyne in ways the real driver (one UI goroutine)
-# cannot; the UI's threading is exercised in a real window by `smoke`.
+# unit: every package under the race detector; the ui tests run Fyne's callbacks on one UI
+# goroutine, as the real driver does (ui/uiloop_test.go).
 unit:
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/ui$$')
-	$(GO) test -count=1 ./ui
+	$(GO) test -race -count=1 ./...
 
 # keychain: the keychain test against a real Secret Service (gnome-keyring on a private bus).
 keychain:

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
 
 	"redoxuploader/app"
@@ -26,7 +25,7 @@ func BenchmarkMainWindow100k(b *testing.B) {
 	fillHistory(b, core.History, 100_000)
 	core.Close(context.Background())
 
-	a := test.NewTempApp(b)
+	a := newTestApp(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -34,7 +33,10 @@ func BenchmarkMainWindow100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		u := New(a, core, Options{Sandbox: true, Dialogs: Dialogs{OpenFile: func(string) (string, error) { return "", nil }}})
+		var u *UI
+		fyne.DoAndWait(func() {
+			u = New(a, core, Options{Sandbox: true, Dialogs: Dialogs{OpenFile: func(string) (string, error) { return "", nil }}})
+		})
 		u.history.reload()
 		for loaded := false; !loaded; {
 			fyne.DoAndWait(func() { loaded = len(u.history.rows) > 0 && !u.history.loading })

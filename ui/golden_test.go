@@ -49,13 +49,15 @@ func TestGoldenStates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tu := newTestUI(t, tt.sandbox)
 			if tt.fill != nil {
-				tt.fill(tu)
-				fyne.DoAndWait(func() {}) // the fill's fyne.Do calls run before this
+				tt.fill(tu) // its fyne.Do calls run before the DoAndWait below
 			}
-			for range 2 { // the second pass lays out wrapped text at its final width
-				fyne.DoAndWait(func() { tu.win.Resize(fyne.NewSize(980, 640)); tu.win.Content().Refresh() })
-			}
-			test.AssertRendersToMarkup(t, tt.name, tu.win.Canvas())
+			fyne.DoAndWait(func() {
+				for range 2 { // the second pass lays out wrapped text at its final width
+					tu.win.Resize(fyne.NewSize(980, 640))
+					tu.win.Content().Refresh()
+				}
+				test.AssertRendersToMarkup(t, tt.name, tu.win.Canvas())
+			})
 		})
 	}
 }

@@ -8,15 +8,14 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"github.com/zalando/go-keyring"
 
 	"redoxuploader/app"
 	_ "redoxuploader/internal/localefix" // no Fyne locale noise under C.UTF-8
 )
 
-// testUI is a UI on Fyne's test driver over a real core in a temp folder, with the keychain in
-// memory and file dialogs that answer what the test says.
+// testUI is a UI on Fyne's test driver, with fyne.Do on uiLoop, over a real core in a temp
+// folder, with the keychain in memory and file dialogs that answer what the test says.
 type testUI struct {
 	*UI
 	core     *app.Core
@@ -29,7 +28,7 @@ type testUI struct {
 func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
 	t.Helper()
 	keyring.MockInit()
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	core, err := app.Open(app.PathsIn(t.TempDir()), app.Options{KeychainService: "redox-uploader-ui-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -42,10 +41,9 @@ func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
 		}
 	}
 	tu := &testUI{core: core}
-	tu.UI = New(a, core, Options{Sandbox: sandbox, Dialogs: Dialogs{
-		OpenFile: func(string) (string, error) { return tu.openPath, nil },
-		SaveFile: func(string) (string, error) { return tu.savePath, nil },
-	}})
+	fyne.DoAndWait(func() { // as main does, on the Fyne goroutine
+		tu.UI = New(a, core, Options{Sandbox: sandbox, Dialogs: tu.dialogs()})
+	})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -55,8 +53,16 @@ func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
 	return tu
 }
 
-// waitFor polls cond on the Fyne goroutine until it holds; the UI does its work on other
-// goroutines and reports back through fyne.Do, so there is no single thing to wait on.
+// dialogs are file dialogs that answer openPath and savePath.
+func (tu *testUI) dialogs() Dialogs {
+	return Dialogs{
+		OpenFile: func(string) (string, error) { return tu.openPath, nil },
+		SaveFile: func(string) (string, error) { return tu.savePath, nil },
+	}
+}
+
+// waitFor polls cond on the Fyne goroutine (uiLoop) until it holds; the UI does its work on
+// other goroutines and reports back through fyne.Do, so there is no single thing to wait on.
 func (tu *testUI) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)

@@ -24,15 +24,12 @@ import (
 // newHistoryTest builds the history view alone in a test window, over a real core in a temp
 // folder on the built-in sandbox, and feeds it the queue's finished rows as the window does.
 //
-// It does not use newTestUI: that builds the whole window, whose other views render from their
-// own goroutines while the test renders, and Fyne's test driver runs fyne.Do callbacks on the
-// calling goroutine, so `go test -race` reports the overlap (in Fyne's caches as much as in our
-// widgets). Here only the view's own goroutines run, and historyView.do serialises them with
-// the test (see onView).
+// It does not use newTestUI, which builds the whole window: here only the view's own
+// goroutines run while the test looks at it.
 func newHistoryTest(t *testing.T) *testUI {
 	t.Helper()
 	keyring.MockInit()
-	a := test.NewTempApp(t)
+	a := newTestApp(t)
 	core, err := app.Open(app.PathsIn(t.TempDir()), app.Options{KeychainService: "redox-uploader-ui-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -43,14 +40,14 @@ func newHistoryTest(t *testing.T) *testUI {
 		core.Close(ctx)
 	})
 	tu := &testUI{core: core}
-	u := &UI{app: a, core: core, status: &widget.Label{}, win: a.NewWindow("Redox Uploader"), dialogs: Dialogs{
-		OpenFile: func(string) (string, error) { return tu.openPath, nil },
-		SaveFile: func(string) (string, error) { return tu.savePath, nil },
-	}}
+	u := &UI{app: a, core: core, dialogs: tu.dialogs()}
 	tu.UI = u
-	u.history = newHistoryView(u)
-	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.history.content()))
-	u.win.Resize(fyne.NewSize(980, 640))
+	fyne.DoAndWait(func() {
+		u.status, u.win = &widget.Label{}, a.NewWindow("Redox Uploader")
+		u.history = newHistoryView(u)
+		u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.history.content()))
+		u.win.Resize(fyne.NewSize(980, 640))
+	})
 
 	sub := core.Queue.Subscribe()
 	go func() {
@@ -67,8 +64,8 @@ func newHistoryTest(t *testing.T) *testUI {
 	return tu
 }
 
-// onView runs fn with the history view's callbacks held off (see historyView.do): Fyne's test
-// driver runs them on whatever goroutine calls fyne.Do.
+// onView runs fn on the Fyne goroutine (uiLoop), holding the view's uiMu as its callbacks do
+// (see historyView.do).
 func (tu *testUI) onView(fn func(v *historyView)) {
 	v := tu.history
 	fyne.DoAndWait(func() {

@@ -129,8 +129,8 @@ func (v *settingsView) run(fn func()) {
 	}()
 }
 
-// wait returns when the work started by run has finished (for tests: on Fyne's test driver
-// fyne.Do runs at once, so the widgets show its outcome by then).
+// wait returns when the work started by run has finished (for tests; what that work passed to
+// fyne.Do may still be waiting its turn on the UI goroutine).
 func (v *settingsView) wait() { v.work.Wait() }
 
 func (v *settingsView) listPage() fyne.CanvasObject {

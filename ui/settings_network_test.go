@@ -26,9 +26,11 @@ func TestNetworkSettings(t *testing.T) {
 		n.proxyURL.SetText("http://nurse:" + secretCanary + "@proxy.example.org:8080")
 		n.onSave()
 	})
-	if msg := n.problems["proxyUrl"]; msg.Hidden || msg.Text == "" || strings.Contains(msg.Text, secretCanary) {
-		t.Errorf("proxy address problem %q (hidden %v)", msg.Text, msg.Hidden)
-	}
+	fyne.DoAndWait(func() {
+		if msg := n.problems["proxyUrl"]; msg.Hidden || msg.Text == "" || strings.Contains(msg.Text, secretCanary) {
+			t.Errorf("proxy address problem %q (hidden %v)", msg.Text, msg.Hidden)
+		}
+	})
 	if st, _ := tu.core.LoadSettings(); st.Network.ProxyMode != "" {
 		t.Errorf("an invalid proxy was saved: %+v", st.Network)
 	}
@@ -39,9 +41,11 @@ func TestNetworkSettings(t *testing.T) {
 		n.caPEM.SetText("not a certificate")
 		n.onSave()
 	})
-	if msg := n.problems["extraCaPem"]; msg.Hidden || msg.Text == "" {
-		t.Errorf("certificate problem not shown: %q", msg.Text)
-	}
+	fyne.DoAndWait(func() {
+		if msg := n.problems["extraCaPem"]; msg.Hidden || msg.Text == "" {
+			t.Errorf("certificate problem not shown: %q", msg.Text)
+		}
+	})
 
 	// A valid manual proxy with a password: the address in the settings, the password only in
 	// the keychain.
@@ -74,9 +78,11 @@ func TestNetworkCheckConnection(t *testing.T) {
 	tu := newTestUI(t, false, p)
 	v := openSettingsForTest(t, tu, false)
 	n := v.network
-	if n.mode.Selected != proxyLabel(app.ProxySystem) {
-		t.Errorf("with nothing saved the page shows %q, want %q", n.mode.Selected, proxyLabel(app.ProxySystem))
-	}
+	fyne.DoAndWait(func() {
+		if n.mode.Selected != proxyLabel(app.ProxySystem) {
+			t.Errorf("with nothing saved the page shows %q, want %q", n.mode.Selected, proxyLabel(app.ProxySystem))
+		}
+	})
 
 	check := func() string {
 		t.Helper()
@@ -96,27 +102,38 @@ func TestNetworkCheckConnection(t *testing.T) {
 		return text
 	}
 
-	if got := check(); !strings.Contains(got, "Extra trusted certificates") || n.checkDetail.Hidden || !strings.Contains(n.checkInfo.Text, "connection check") {
-		t.Errorf("unknown authority: result %q, details %q (hidden %v)", got, n.checkInfo.Text, n.checkDetail.Hidden)
-	}
+	got := check()
+	fyne.DoAndWait(func() {
+		if !strings.Contains(got, "Extra trusted certificates") || n.checkDetail.Hidden || !strings.Contains(n.checkInfo.Text, "connection check") {
+			t.Errorf("unknown authority: result %q, details %q (hidden %v)", got, n.checkInfo.Text, n.checkDetail.Hidden)
+		}
+	})
 	v.do(func() {
 		n.caPEM.SetText(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})))
 	})
-	if !n.checkResult.Hidden {
-		t.Error("the answer for the previous settings is still shown after a change")
-	}
+	fyne.DoAndWait(func() {
+		if !n.checkResult.Hidden {
+			t.Error("the answer for the previous settings is still shown after a change")
+		}
+	})
 	host := strings.TrimPrefix(s.URL, "https://")
-	if got := check(); !strings.HasPrefix(got, "Reached "+host+" without a proxy (HTTPS, ") || !n.checkDetail.Hidden {
-		t.Errorf("with the certificate pasted: result %q, details shown %v", got, !n.checkDetail.Hidden)
-	}
+	got = check()
+	fyne.DoAndWait(func() {
+		if !strings.HasPrefix(got, "Reached "+host+" without a proxy (HTTPS, ") || !n.checkDetail.Hidden {
+			t.Errorf("with the certificate pasted: result %q, details shown %v", got, !n.checkDetail.Hidden)
+		}
+	})
 
 	v.do(func() {
 		n.mode.SetSelected(proxyLabel(app.ProxyManual))
 		n.proxyURL.SetText("http://nurse:" + secretCanary + "@proxy.example.org:8080")
 	})
-	if got := check(); !strings.Contains(got, "setting marked in red") || n.problems["proxyUrl"].Hidden || strings.Contains(n.problems["proxyUrl"].Text, secretCanary) {
-		t.Errorf("password in the address: result %q, beside the field %q", got, n.problems["proxyUrl"].Text)
-	}
+	got = check()
+	fyne.DoAndWait(func() {
+		if !strings.Contains(got, "setting marked in red") || n.problems["proxyUrl"].Hidden || strings.Contains(n.problems["proxyUrl"].Text, secretCanary) {
+			t.Errorf("password in the address: result %q, beside the field %q", got, n.problems["proxyUrl"].Text)
+		}
+	})
 	if st := savedSettings(t, tu); st.Network != (app.NetworkSettings{}) {
 		t.Errorf("checking saved %+v", st.Network)
 	}
@@ -154,7 +171,9 @@ func TestClosingSettingsStopsTheCheck(t *testing.T) {
 	case <-time.After(app.NetworkCheckTimeout / 2):
 		t.Fatalf("the check was still running %s after the settings closed", app.NetworkCheckTimeout/2)
 	}
-	if text := v.network.checkResult.Text; text != "Checking…" {
-		t.Errorf("a stopped check's answer was shown: %q", text)
-	}
+	fyne.DoAndWait(func() { // after what the stopped check queued
+		if text := v.network.checkResult.Text; text != "Checking…" {
+			t.Errorf("a stopped check's answer was shown: %q", text)
+		}
+	})
 }

@@ -34,14 +34,21 @@ func openSettingsForTest(t *testing.T, tu *testUI, newSource bool) *settingsView
 	if v == nil {
 		t.Fatal("the settings did not open")
 	}
-	v.wait()
+	v.settle()
 	return v
 }
 
-// do runs fn as the Fyne goroutine would, then waits for the work it started.
+// do runs fn on the Fyne goroutine, then waits for the work it started (settle).
 func (v *settingsView) do(fn func()) {
 	fyne.DoAndWait(fn)
+	v.settle()
+}
+
+// settle waits for the work started by run and then for the fyne.Do callbacks it queued, so
+// the widgets show its outcome.
+func (v *settingsView) settle() {
 	v.wait()
+	flushUI()
 }
 
 // fillLegacy fills a new-source form for API key sign-in.
@@ -144,9 +151,11 @@ func TestSettingsAddSourceStoresSecretOnlyInKeychain(t *testing.T) {
 		f.maxSize.SetText("30")
 		f.parallel.SetSelected("5")
 	})
-	if !f.production.Visible() {
-		t.Error("Production is not marked in the form")
-	}
+	fyne.DoAndWait(func() {
+		if !f.production.Visible() {
+			t.Error("Production is not marked in the form")
+		}
+	})
 	v.do(f.onSave)
 
 	st := savedSettings(t, tu)
@@ -162,12 +171,14 @@ func TestSettingsAddSourceStoresSecretOnlyInKeychain(t *testing.T) {
 		t.Errorf("keychain holds %q, %v", got, err)
 	}
 	assertNowhereOnDisk(t, tu, secretCanary)
-	if top := tu.win.Canvas().Overlays().Top(); top != nil {
-		t.Error("the dialog opened on a new source is still open after Save")
-	}
-	if len(tu.sources.profiles) != 1 || tu.sources.profiles[0].Name != "Radiology" {
-		t.Errorf("the source picker lists %+v", tu.sources.profiles)
-	}
+	fyne.DoAndWait(func() {
+		if top := tu.win.Canvas().Overlays().Top(); top != nil {
+			t.Error("the dialog opened on a new source is still open after Save")
+		}
+		if len(tu.sources.profiles) != 1 || tu.sources.profiles[0].Name != "Radiology" {
+			t.Errorf("the source picker lists %+v", tu.sources.profiles)
+		}
+	})
 }
 
 func TestSettingsInvalidUploadURLShownBesideField(t *testing.T) {
@@ -186,12 +197,14 @@ func TestSettingsInvalidUploadURLShownBesideField(t *testing.T) {
 			t.Errorf("beside %s: %q", key, got)
 		}
 	}
-	if !f.summary.Visible() || !strings.Contains(f.summary.Text, "marked in red") {
-		t.Errorf("summary %q", f.summary.Text)
-	}
-	if v.form != f {
-		t.Error("the form closed")
-	}
+	fyne.DoAndWait(func() {
+		if !f.summary.Visible() || !strings.Contains(f.summary.Text, "marked in red") {
+			t.Errorf("summary %q", f.summary.Text)
+		}
+		if v.form != f {
+			t.Error("the form closed")
+		}
+	})
 	if st := savedSettings(t, tu); len(st.Profiles) != 0 {
 		t.Errorf("saved %+v", st.Profiles)
 	}
@@ -208,9 +221,11 @@ func TestSettingsInvalidUploadURLShownBesideField(t *testing.T) {
 	if st := savedSettings(t, tu); len(st.Profiles) != 1 {
 		t.Errorf("not saved after the fix: %+v", st.Profiles)
 	}
-	if v.form != nil || len(v.profiles) != 1 {
-		t.Errorf("back on the list? form %v, list %+v", v.form != nil, v.profiles)
-	}
+	fyne.DoAndWait(func() {
+		if v.form != nil || len(v.profiles) != 1 {
+			t.Errorf("back on the list? form %v, list %+v", v.form != nil, v.profiles)
+		}
+	})
 }
 
 func TestSettingsFormFieldProblems(t *testing.T) {
@@ -268,18 +283,20 @@ func TestSettingsEditKeepsStoredSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := openSettingsForTest(t, tu, false)
-	if len(v.profiles) != 1 {
-		t.Fatalf("list %+v", v.profiles)
-	}
+	fyne.DoAndWait(func() {
+		if len(v.profiles) != 1 {
+			t.Fatalf("list %+v", v.profiles)
+		}
+	})
 	v.do(func() { v.onEdit(v.profiles[0]) })
 	f := v.form
-	if f.apiSecret.Text != "" || f.apiSecret.PlaceHolder != "Stored in the keychain — type to replace" {
-		t.Errorf("secret field %q, placeholder %q", f.apiSecret.Text, f.apiSecret.PlaceHolder)
-	}
-	if f.errs["name"] != nil {
-		t.Error("the name of a saved source is offered for editing")
-	}
 	fyne.DoAndWait(func() {
+		if f.apiSecret.Text != "" || f.apiSecret.PlaceHolder != "Stored in the keychain — type to replace" {
+			t.Errorf("secret field %q, placeholder %q", f.apiSecret.Text, f.apiSecret.PlaceHolder)
+		}
+		if f.errs["name"] != nil {
+			t.Error("the name of a saved source is offered for editing")
+		}
 		f.name.SetText("Renamed") // not shown; must not rename the source anyway
 		f.parallel.SetSelected("8")
 	})
@@ -298,10 +315,10 @@ func TestSettingsEditKeepsStoredSecret(t *testing.T) {
 	f = v.form
 	fyne.DoAndWait(func() {
 		f.auth.SetSelected(authLabel(app.AuthToken))
+		if f.cells["apiKey"].Visible() || !f.cells["secret/token"].Visible() {
+			t.Error("the fields shown do not follow the sign-in method")
+		}
 	})
-	if f.cells["apiKey"].Visible() || !f.cells["secret/token"].Visible() {
-		t.Error("the fields shown do not follow the sign-in method")
-	}
 	v.do(f.onSave)
 	if got := errorBeside(f, "secret/token"); !strings.Contains(got, "previous sign-in method") {
 		t.Errorf("beside the token: %q", got)
@@ -325,9 +342,11 @@ func TestSettingsEditShowsMissingSecret(t *testing.T) {
 	v := openSettingsForTest(t, tu, false)
 	v.do(func() { v.onEdit(v.profiles[0]) })
 	f := v.form
-	if !strings.HasPrefix(f.apiSecret.PlaceHolder, "Not stored yet") {
-		t.Errorf("placeholder %q", f.apiSecret.PlaceHolder)
-	}
+	fyne.DoAndWait(func() {
+		if !strings.HasPrefix(f.apiSecret.PlaceHolder, "Not stored yet") {
+			t.Errorf("placeholder %q", f.apiSecret.PlaceHolder)
+		}
+	})
 	v.do(f.onSave)
 	if got := errorBeside(f, "secret/legacy"); got != "Enter the API secret." {
 		t.Errorf("beside the secret: %q", got)
@@ -370,9 +389,11 @@ func TestSettingsRemoveDeletesProfileAndSecret(t *testing.T) {
 	if got, err := tu.core.Secrets.Secret(keep); err != nil || got != "secret-of-Cardiology" {
 		t.Errorf("the other source's secret: %q, %v", got, err)
 	}
-	if len(v.profiles) != 1 || len(tu.sources.profiles) != 1 {
-		t.Errorf("still listed: settings %d, picker %d", len(v.profiles), len(tu.sources.profiles))
-	}
+	fyne.DoAndWait(func() {
+		if len(v.profiles) != 1 || len(tu.sources.profiles) != 1 {
+			t.Errorf("still listed: settings %d, picker %d", len(v.profiles), len(tu.sources.profiles))
+		}
+	})
 }
 
 func TestSettingsTestConnection(t *testing.T) {
@@ -417,10 +438,12 @@ func TestSettingsTestConnection(t *testing.T) {
 			fyne.DoAndWait(func() { tc.fill(f) })
 			v.do(f.onTest)
 
-			var text string
+			var text, info string
 			var imp widget.Importance
 			var running bool
-			fyne.DoAndWait(func() { text, imp, running = f.testResult.Text, f.testResult.Importance, f.testing.Visible() })
+			fyne.DoAndWait(func() {
+				text, info, imp, running = f.testResult.Text, f.testInfo.Text, f.testResult.Importance, f.testing.Visible()
+			})
 			if running {
 				t.Error("the progress indicator is still showing")
 			}
@@ -430,8 +453,8 @@ func TestSettingsTestConnection(t *testing.T) {
 			if !tc.ok && (text == "" || strings.Contains(text, "{") || strings.Contains(strings.ToLower(text), "http 401")) {
 				t.Errorf("not a plain error: %q", text)
 			}
-			if tc.notWanting != "" && (strings.Contains(text, tc.notWanting) || strings.Contains(f.testInfo.Text, tc.notWanting)) {
-				t.Errorf("the result shows a secret: %q / %q", text, f.testInfo.Text)
+			if tc.notWanting != "" && (strings.Contains(text, tc.notWanting) || strings.Contains(info, tc.notWanting)) {
+				t.Errorf("the result shows a secret: %q / %q", text, info)
 			}
 			if st := savedSettings(t, tu); len(st.Profiles) != 0 {
 				t.Errorf("the test saved %+v", st.Profiles)
@@ -458,10 +481,12 @@ func TestSettingsTestConnectionWithStoredSecret(t *testing.T) {
 	}
 	v := openSettingsForTest(t, tu, false)
 	v.do(func() { v.onEdit(v.profiles[0]) })
-	v.do(v.form.onTest)
-	if got := v.form.testResult.Text; !strings.HasPrefix(got, "Signed in.") {
-		t.Errorf("result %q", got)
-	}
+	v.do(func() { v.form.onTest() })
+	fyne.DoAndWait(func() {
+		if got := v.form.testResult.Text; !strings.HasPrefix(got, "Signed in.") {
+			t.Errorf("result %q", got)
+		}
+	})
 }
 
 func TestSettingsKeyFile(t *testing.T) {
@@ -491,13 +516,18 @@ func TestSettingsKeyFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.do(f.onChooseKeyFile)
-	if got := errorBeside(f, "secret/oauth"); got != "" || !strings.Contains(f.keyFile.Text, "imaging.pem") || f.privateKey.Text != "" {
-		t.Errorf("after choosing the key: error %q, note %q", got, f.keyFile.Text)
-	}
+	got := errorBeside(f, "secret/oauth")
+	fyne.DoAndWait(func() {
+		if got != "" || !strings.Contains(f.keyFile.Text, "imaging.pem") || f.privateKey.Text != "" {
+			t.Errorf("after choosing the key: error %q, note %q", got, f.keyFile.Text)
+		}
+	})
 	v.do(f.onTest)
-	if !strings.HasPrefix(f.testResult.Text, "Signed in.") {
-		t.Errorf("test with the key file: %q", f.testResult.Text)
-	}
+	fyne.DoAndWait(func() {
+		if !strings.HasPrefix(f.testResult.Text, "Signed in.") {
+			t.Errorf("test with the key file: %q", f.testResult.Text)
+		}
+	})
 	v.do(f.onSave)
 	st := savedSettings(t, tu)
 	if len(st.Profiles) != 1 || st.Profiles[0].Auth != app.AuthOAuth {
@@ -528,17 +558,21 @@ func TestSettingsKeychainUnavailable(t *testing.T) {
 	if st := savedSettings(t, tu); len(st.Profiles) != 0 {
 		t.Errorf("saved without its secret: %+v", st.Profiles)
 	}
-	if v.form != f {
-		t.Error("the form closed, losing what was typed")
-	}
+	fyne.DoAndWait(func() {
+		if v.form != f {
+			t.Error("the form closed, losing what was typed")
+		}
+	})
 }
 
 func TestSettingsGeneral(t *testing.T) {
 	tu := newTestUI(t, false)
 	v := openSettingsForTest(t, tu, false)
-	if v.notifications.Checked != true || v.autoCopy.Checked || v.retention.Selected != "Keep forever" {
-		t.Errorf("shown: notifications %v, auto-copy %v, retention %q", v.notifications.Checked, v.autoCopy.Checked, v.retention.Selected)
-	}
+	fyne.DoAndWait(func() {
+		if v.notifications.Checked != true || v.autoCopy.Checked || v.retention.Selected != "Keep forever" {
+			t.Errorf("shown: notifications %v, auto-copy %v, retention %q", v.notifications.Checked, v.autoCopy.Checked, v.retention.Selected)
+		}
+	})
 	v.do(func() { v.autoCopy.SetChecked(true) })
 	v.do(func() { v.notifications.SetChecked(false) })
 	v.do(func() { v.retention.SetSelected("90 days") })
@@ -565,18 +599,18 @@ func TestSettingsEscape(t *testing.T) {
 	fyne.DoAndWait(func() {
 		c.Focus(v.form.name)
 		v.form.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if v.form != nil {
+			t.Fatal("Escape in a field did not leave the form")
+		}
 	})
-	if v.form != nil {
-		t.Fatal("Escape in a field did not leave the form")
-	}
 	// With nothing focused, the window's Escape closes the dialog and gives the key back.
 	fyne.DoAndWait(func() {
 		c.Unfocus()
 		c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if c.Overlays().Top() != nil {
+			t.Error("Escape did not close the settings")
+		}
 	})
-	if c.Overlays().Top() != nil {
-		t.Error("Escape did not close the settings")
-	}
 	if v2 := openSettingsForTest(t, tu, false); v2 == nil {
 		t.Error("the settings do not open again")
 	}
@@ -637,8 +671,10 @@ func TestSettingsScreenshots(t *testing.T) {
 		theme fyne.Theme
 	}{{"light", theme.LightTheme()}, {"dark", theme.DarkTheme()}} {
 		tu := newTestUI(t, false, prod, dev)
-		tu.app.Settings().SetTheme(variant.theme)
-		tu.win.Resize(fyne.NewSize(980, 720))
+		fyne.DoAndWait(func() {
+			tu.app.Settings().SetTheme(variant.theme)
+			tu.win.Resize(fyne.NewSize(980, 720))
+		})
 		shot := func(name string) {
 			var buf bytes.Buffer
 			fyne.DoAndWait(func() {

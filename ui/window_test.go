@@ -14,9 +14,9 @@ import (
 // queued returns the rows the Upload tab shows, read on the Fyne goroutine.
 func (tu *testUI) queued() []queueItem {
 	var out []queueItem
-	tu.queue.uiMu.Lock()
-	defer tu.queue.uiMu.Unlock()
 	fyne.DoAndWait(func() {
+		tu.queue.uiMu.Lock()
+		defer tu.queue.uiMu.Unlock()
 		for _, it := range tu.queue.items {
 			out = append(out, *it)
 		}
@@ -84,15 +84,16 @@ func TestQueueCopyURI(t *testing.T) {
 	tu := newTestUI(t, true)
 	tu.addFiles([]string{writeTestFile(t, "lab.pdf", 2000)})
 	rows := tu.waitQueued(t, 1)
-	var row *queueRow
-	tu.queue.uiMu.Lock()
-	defer tu.queue.uiMu.Unlock()
+	var got string
 	fyne.DoAndWait(func() {
-		row = newQueueRow(tu.queue)
+		tu.queue.uiMu.Lock()
+		defer tu.queue.uiMu.Unlock()
+		row := newQueueRow(tu.queue)
 		row.show(tu.queue.items[0])
 		test.Tap(row.copy)
+		got = tu.app.Clipboard().Content()
 	})
-	if got := tu.app.Clipboard().Content(); got != rows[0].rec.URI || got == "" {
+	if got != rows[0].rec.URI || got == "" {
 		t.Errorf("clipboard %q, want exactly %q", got, rows[0].rec.URI)
 	}
 }
