@@ -84,8 +84,6 @@ type historyView struct {
 	exporting   bool
 	sourceNames []string // the source filter's choices after allSources
 
-	uiMu sync.Mutex // serialises the callbacks of do; see do
-
 	mu       sync.Mutex           // guards pending and flushing
 	pending  map[int64]app.Record // changed rows not yet shown, by ID
 	flushing bool                 // a flush of pending is scheduled
@@ -156,22 +154,11 @@ func headerLabel(text string) *widget.Label {
 
 func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
 
-// do runs fn on the Fyne goroutine. Fyne's test driver runs fyne.Do callbacks on the calling
-// goroutine instead, so the view also serialises its own callbacks with uiMu (tests take it
-// too); in the app they all run on the one Fyne goroutine and the lock is never contended.
-func (v *historyView) do(fn func()) {
-	fyne.Do(func() {
-		v.uiMu.Lock()
-		defer v.uiMu.Unlock()
-		fn()
-	})
-}
-
 // reload re-reads the source names and runs the current query again from the top; safe from
 // any goroutine.
 func (v *historyView) reload() {
 	go v.loadSources()
-	v.do(v.runQuery)
+	fyne.Do(v.runQuery)
 }
 
 // recordChanged shows a row that changed (a finished upload, a resend); safe from any
@@ -185,7 +172,7 @@ func (v *historyView) recordChanged(r app.Record) {
 	v.pending[r.ID] = r
 	if !v.flushing {
 		v.flushing = true
-		time.AfterFunc(changeDelay, func() { v.do(v.flushChanges) })
+		time.AfterFunc(changeDelay, func() { fyne.Do(v.flushChanges) })
 	}
 }
 
@@ -253,7 +240,7 @@ func (v *historyView) resendRecord(r app.Record, confirmChanged bool) {
 	_, err := v.u.core.Resend(ctx, r.ID, confirmChanged)
 	var changed *app.ChangedSinceUploadError
 	var moved *app.SourceChangedError
-	v.do(func() {
+	fyne.Do(func() {
 		switch {
 		case errors.As(err, &changed):
 			v.note("")
@@ -372,7 +359,7 @@ func (v *historyView) onExport() {
 	v.export.Disable()
 	go func() {
 		n, path, err := v.exportCSV(q)
-		v.do(func() {
+		fyne.Do(func() {
 			v.exporting = false
 			v.export.Enable()
 			switch {
@@ -426,7 +413,7 @@ func (v *historyView) loadSources() {
 			names = append(names, n)
 		}
 	}
-	v.do(func() { v.showSources(names) })
+	fyne.Do(func() { v.showSources(names) })
 }
 
 func (v *historyView) showSources(names []string) {
@@ -444,7 +431,7 @@ func (v *historyView) onSearchChanged(string) {
 	if v.searchTimer != nil {
 		v.searchTimer.Stop()
 	}
-	v.searchTimer = time.AfterFunc(searchDelay, func() { v.do(v.runQuery) })
+	v.searchTimer = time.AfterFunc(searchDelay, func() { fyne.Do(v.runQuery) })
 }
 
 // onSearchSubmitted runs the search at once when the user presses Enter.
@@ -491,7 +478,7 @@ func (v *historyView) runQuery() {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
 		page, err := v.u.core.History.Search(ctx, q)
-		v.do(func() { v.showFirstPage(gen, page, err) })
+		fyne.Do(func() { v.showFirstPage(gen, page, err) })
 	}()
 	v.startCount()
 }
@@ -531,7 +518,7 @@ func (v *historyView) loadMore() {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
 		page, err := v.u.core.History.Search(ctx, q)
-		v.do(func() { v.appendPage(gen, page, err) })
+		fyne.Do(func() { v.appendPage(gen, page, err) })
 	}()
 }
 
@@ -570,7 +557,7 @@ func (v *historyView) startCount() {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
 		n, err := v.u.core.History.Count(ctx, q)
-		v.do(func() {
+		fyne.Do(func() {
 			v.counting = false
 			switch {
 			case gen != v.gen || v.recount:

@@ -64,26 +64,17 @@ func newHistoryTest(t *testing.T) *testUI {
 	return tu
 }
 
-// onView runs fn on the Fyne goroutine (uiLoop), holding the view's uiMu as its callbacks do
-// (see historyView.do).
+// onView runs fn on the Fyne goroutine (uiLoop), where the view's own callbacks run.
 func (tu *testUI) onView(fn func(v *historyView)) {
 	v := tu.history
-	fyne.DoAndWait(func() {
-		v.uiMu.Lock()
-		defer v.uiMu.Unlock()
-		fn(v)
-	})
+	fyne.DoAndWait(func() { fn(v) })
 }
 
 // waitView waits until cond holds for the history view.
 func (tu *testUI) waitView(t testing.TB, what string, cond func(v *historyView) bool) {
 	t.Helper()
 	v := tu.history
-	tu.waitFor(t, what, func() bool {
-		v.uiMu.Lock()
-		defer v.uiMu.Unlock()
-		return cond(v)
-	})
+	tu.waitFor(t, what, func() bool { return cond(v) })
 }
 
 // idle reports whether the view has nothing under way.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,19 +27,6 @@ type queueView struct {
 	empty   fyne.CanvasObject
 	stack   *fyne.Container
 	summary *widget.Label
-
-	uiMu sync.Mutex // serialises do's callbacks; see do
-}
-
-// do runs fn on the Fyne goroutine. Fyne's test driver runs fyne.Do callbacks on the calling
-// goroutine instead, so the view also serialises them with uiMu (tests take it too); in the
-// app they all run on the one Fyne goroutine and the lock is never contended.
-func (v *queueView) do(fn func()) {
-	fyne.Do(func() {
-		v.uiMu.Lock()
-		defer v.uiMu.Unlock()
-		fn()
-	})
 }
 
 func newQueueView(u *UI) *queueView {
@@ -62,7 +48,7 @@ func (v *queueView) content() fyne.CanvasObject {
 // onEvent applies a queue event; called on the queue-following goroutine.
 func (v *queueView) onEvent(e app.Event) {
 	autoCopy := e.Kind == app.EventDone && v.u.autoCopy.Load()
-	v.do(func() {
+	fyne.Do(func() {
 		i, ok := v.index[e.Record.ID]
 		if !ok {
 			if e.Kind == app.EventProgress || e.Kind == app.EventRetrying {

@@ -15,8 +15,6 @@ import (
 func (tu *testUI) queued() []queueItem {
 	var out []queueItem
 	fyne.DoAndWait(func() {
-		tu.queue.uiMu.Lock()
-		defer tu.queue.uiMu.Unlock()
 		for _, it := range tu.queue.items {
 			out = append(out, *it)
 		}
@@ -28,8 +26,6 @@ func (tu *testUI) queued() []queueItem {
 func (tu *testUI) waitQueued(t *testing.T, n int) []queueItem {
 	t.Helper()
 	tu.waitFor(t, "the rows to finish", func() bool {
-		tu.queue.uiMu.Lock()
-		defer tu.queue.uiMu.Unlock()
 		if len(tu.queue.items) != n {
 			return false
 		}
@@ -86,8 +82,6 @@ func TestQueueCopyURI(t *testing.T) {
 	rows := tu.waitQueued(t, 1)
 	var got string
 	fyne.DoAndWait(func() {
-		tu.queue.uiMu.Lock()
-		defer tu.queue.uiMu.Unlock()
 		row := newQueueRow(tu.queue)
 		row.show(tu.queue.items[0])
 		test.Tap(row.copy)
