@@ -8,69 +8,24 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"redoxuploader/app"
 	"redoxuploader/client/redoxtest"
+	"redoxuploader/internal/keychaintest"
 )
-
-// realKeychainService returns a keychain service name used by this run only and removes
-// everything stored under it when the test ends, checking with secret-tool that nothing is left.
-func realKeychainService(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Fatal("no D-Bus session bus: run scripts/keychain-test.sh, which starts one with an unlocked gnome-keyring")
-	}
-	if _, err := exec.LookPath("secret-tool"); err != nil {
-		t.Fatal("secret-tool is missing (package libsecret-tools); it checks what really reached the keyring")
-	}
-	id := make([]byte, 6)
-	rand.Read(id)
-	svc := fmt.Sprintf("redox-uploader-cli-it-%d-%s", os.Getpid(), hex.EncodeToString(id))
-	t.Cleanup(func() {
-		if err := keyring.DeleteAll(svc); err != nil {
-			t.Errorf("cleaning up service %s: %v", svc, err)
-		}
-		if out := runSecretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
-			t.Errorf("entries left in the keyring after cleanup:\n%s", out)
-		}
-	})
-	return svc
-}
-
-// runSecretTool runs libsecret's secret-tool: an independent look at the keyring.
-func runSecretTool(t *testing.T, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "secret-tool", args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil && stderr.Len() > 0 {
-		t.Fatalf("secret-tool %s: %v: %s", args[0], err, stderr.String())
-	}
-	return stdout.String()
-}
 
 // TestCLISessionLeaksNoSecret runs a whole CLI session on the real keychain with canary
 // secrets — profiles of all three sign-in methods, set-secret, test, uploads, history, CSV,
 // resend, remove — then looks for the secrets and for every token Redox issued in every file
 // of the data folder and in everything the commands printed.
 func TestCLISessionLeaksNoSecret(t *testing.T) {
-	svc := realKeychainService(t)
+	svc := keychaintest.Service(t, "redox-uploader-cli-it")
 	canary, canaryToken := newCanaries()
 
 	h := redoxtest.NewHandler(redoxtest.Config{})
@@ -104,7 +59,7 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 		}
 	}
 	// The secrets really are in the Secret Service, not in a mock or a file.
-	if got := runSecretTool(t, "lookup", "service", svc, "username", "profile/Legacy/secret"); got != canary {
+	if got := keychaintest.SecretTool(t, "lookup", "service", svc, "username", "profile/Legacy/secret"); got != canary {
 		t.Fatalf("the real keyring holds %d bytes for the legacy secret, want the canary (%d bytes)", len(got), len(canary))
 	}
 
@@ -183,7 +138,7 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 	for _, name := range []string{"Legacy", "OAuth", "Token"} {
 		s.must("profile", "remove", name)
 	}
-	if out := runSecretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
+	if out := keychaintest.SecretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
 		t.Errorf("profile remove left keychain entries:\n%s", out)
 	}
 

@@ -7,10 +7,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,9 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"redoxuploader/client/redoxtest"
+	"redoxuploader/internal/keychaintest"
 )
 
 const (
@@ -36,38 +32,13 @@ const (
 // run only, and deletes everything stored under it when the test ends.
 func realKeychain(t *testing.T) Keychain {
 	t.Helper()
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Fatal("no D-Bus session bus: run scripts/keychain-test.sh, which starts one with an unlocked gnome-keyring")
-	}
-	if _, err := exec.LookPath("secret-tool"); err != nil {
-		t.Fatal("secret-tool is missing (package libsecret-tools); it checks what really reached the keyring")
-	}
-	id := make([]byte, 6)
-	rand.Read(id)
-	svc := fmt.Sprintf("redox-uploader-it-%d-%s", os.Getpid(), hex.EncodeToString(id))
-	t.Cleanup(func() {
-		if err := keyring.DeleteAll(svc); err != nil {
-			t.Errorf("cleaning up service %s: %v", svc, err)
-		}
-		if out := secretTool(t, "search", "--all", "service", svc); strings.TrimSpace(out) != "" {
-			t.Errorf("entries left in the keyring after cleanup:\n%s", out)
-		}
-	})
-	return Keychain{Service: svc, Timeout: 20 * time.Second}
+	return Keychain{Service: keychaintest.Service(t, "redox-uploader-it"), Timeout: 20 * time.Second}
 }
 
 // secretTool runs libsecret's secret-tool: an independent look at the keyring.
 func secretTool(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "secret-tool", args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil && stderr.Len() > 0 {
-		t.Fatalf("secret-tool %s: %v: %s", args[0], err, stderr.String())
-	}
-	return stdout.String()
+	return keychaintest.SecretTool(t, args...)
 }
 
 // stored reads an entry straight from the keyring, as any libsecret program would.
