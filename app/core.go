@@ -153,7 +153,7 @@ func (c *Core) Profile(name string) (Profile, error) {
 	}
 	p, ok := st.Profile(name)
 	if !ok {
-		return Profile{}, fmt.Errorf("there is no source named %q. Add it in Settings, or with 'redox-uploader profile add'", name)
+		return Profile{}, fmt.Errorf("there is no source named %q. Add it in Settings, or with 'redox-uploader profile add'.", name)
 	}
 	return p, nil
 }
