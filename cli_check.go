@@ -21,20 +21,17 @@ func runCheck(ctx context.Context, args []string, env cliEnv) int {
 	if fs.NArg() > 0 {
 		return usageError(env, "check: unexpected argument %q", fs.Arg(0))
 	}
+	if err := nf.validate(); err != nil {
+		return usageError(env, "check: %v", err)
+	}
 	core, err := openCore(cf, env)
 	if err != nil {
 		return coreError(env, err)
 	}
 	defer closeCore(core, env)
-	st, err := core.LoadSettings()
+	ns, err := nf.settings(core)
 	if err != nil {
-		return coreError(env, err)
-	}
-	ns := st.Network
-	if nf.given() {
-		if ns, err = nf.apply(ns); err != nil {
-			return usageError(env, "check: %v", err)
-		}
+		return plainError(env, err)
 	}
 	check, err := core.CheckNetwork(ctx, ns, env.getenv("REDOX_PROXY_PASSWORD"))
 	if err != nil {

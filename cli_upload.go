@@ -147,18 +147,30 @@ func (n networkFlags) apply(ns app.NetworkSettings) (app.NetworkSettings, error)
 	return ns, nil
 }
 
+// validate checks the flags on their own, before anything is opened.
+func (n networkFlags) validate() error {
+	if !n.given() {
+		return nil
+	}
+	_, err := n.apply(app.NetworkSettings{})
+	return err
+}
+
+// settings returns the saved network settings with the flags given put over them.
+func (n networkFlags) settings(core *app.Core) (app.NetworkSettings, error) {
+	st, err := core.LoadSettings()
+	if err != nil || !n.given() {
+		return st.Network, err
+	}
+	return n.apply(st.Network)
+}
+
 // options returns the client options of the saved network settings with the flags put over
 // them; the proxy password comes from $REDOX_PROXY_PASSWORD, else the keychain.
 func (n networkFlags) options(core *app.Core, env cliEnv) ([]client.Option, error) {
-	st, err := core.LoadSettings()
+	ns, err := n.settings(core)
 	if err != nil {
 		return nil, err
-	}
-	ns := st.Network
-	if n.given() {
-		if ns, err = n.apply(ns); err != nil {
-			return nil, err
-		}
 	}
 	if pw := env.getenv("REDOX_PROXY_PASSWORD"); pw != "" {
 		return ns.ClientOptions(pw)
@@ -215,10 +227,8 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 		p   app.Profile
 		err error
 	)
-	if f.network.given() {
-		if _, err := f.network.apply(app.NetworkSettings{}); err != nil {
-			return usageError(env, "upload: %v", err)
-		}
+	if err := f.network.validate(); err != nil {
+		return usageError(env, "upload: %v", err)
 	}
 	if f.profile == "" && !f.sandbox {
 		if p, err = f.connection.profile(adHocProfileName, env); err == nil {
