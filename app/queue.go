@@ -260,11 +260,7 @@ func (q *Queue) work(l *lane) {
 		q.active[j.rec.ID] = j
 		q.mu.Unlock()
 
-		q.run(j)
-
-		q.mu.Lock()
-		delete(q.active, j.rec.ID)
-		q.mu.Unlock()
+		q.run(j) // ends in finish, which takes j out of active
 		j.cancel()
 		close(j.done)
 	}
