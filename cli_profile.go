@@ -359,22 +359,17 @@ func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
 		return code
 	}
 	defer closeCore(core, env)
-	var p app.Profile
-	err := core.Settings.Update(func(st *app.Settings) error {
-		var ok bool
-		if p, ok = st.Profile(name); !ok {
-			return fmt.Errorf("there is no profile named %q. 'redox-uploader profile list' shows the saved ones.", name)
-		}
-		st.RemoveProfile(p.Name)
-		return nil
-	})
-	if err != nil {
-		return coreError(env, err)
-	}
-	if err := core.Secrets.DeleteProfile(p); err != nil {
-		fmt.Fprintf(env.stderr, "redox-uploader: the profile %q was removed from the settings, but its keychain entries were not: %v\n", p.Name, err)
+	p, _, err := core.RemoveProfile(name)
+	var left *app.SecretsLeftError
+	switch {
+	case errors.Is(err, app.ErrNoProfile):
+		return coreError(env, fmt.Errorf("there is no profile named %q. 'redox-uploader profile list' shows the saved ones.", name))
+	case errors.As(err, &left):
+		fmt.Fprintf(env.stderr, "redox-uploader: the profile %q was removed from the settings, but its keychain entries were not: %v\n", p.Name, left.Err)
 		fmt.Fprintln(env.stderr, "Once the keychain is available, add the profile again and remove it, or delete the entries by hand.")
 		return exitFailed
+	case err != nil:
+		return coreError(env, err)
 	}
 	fmt.Fprintf(env.stdout, "Removed profile %q and its keychain entries. Its uploads stay in the history.\n", p.Name)
 	return exitOK

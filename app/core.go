@@ -142,6 +142,50 @@ func (c *Core) sandboxServer() (*Sandbox, error) {
 	return c.sandbox, nil
 }
 
+// ErrNoProfile means no saved source has the name asked for.
+var ErrNoProfile = errors.New("no saved source has that name")
+
+// SecretsLeftError means a source was removed from the settings but its secret or cached
+// sign-in could not be deleted from the keychain.
+type SecretsLeftError struct {
+	Profile string
+	Err     error
+}
+
+func (e *SecretsLeftError) Error() string {
+	return fmt.Sprintf("the source %q was removed from the settings, but not its keychain entries: %v", e.Profile, e.Err)
+}
+
+func (e *SecretsLeftError) Unwrap() error { return e.Err }
+
+// RemoveProfile removes the saved source name from the settings (under their lock), then its
+// secret and cached sign-in from the keychain, then the queue's client for it, which holds
+// them in memory. It returns the source removed and the settings as saved. A name no saved
+// source has is ErrNoProfile; a keychain that would not delete is a *SecretsLeftError, the
+// source being gone from the settings all the same. Uploads to it under way are the caller's
+// to stop first (Queue.Hold, Queue.StopProfile).
+func (c *Core) RemoveProfile(name string) (Profile, Settings, error) {
+	defer c.Queue.ForgetClient(name) // also when another window or command removed it first
+	var p Profile
+	var st Settings
+	err := c.Settings.Update(func(cur *Settings) error {
+		var ok bool
+		if p, ok = cur.Profile(name); !ok {
+			return fmt.Errorf("%w: %q", ErrNoProfile, name)
+		}
+		cur.RemoveProfile(p.Name)
+		st = *cur
+		return nil
+	})
+	if err != nil {
+		return p, st, err
+	}
+	if err := c.Secrets.DeleteProfile(p); err != nil {
+		return p, st, &SecretsLeftError{Profile: p.Name, Err: err}
+	}
+	return p, st, nil
+}
+
 // Profile returns the saved profile with that name, or the Sandbox profile.
 func (c *Core) Profile(name string) (Profile, error) {
 	if name == SandboxProfileName {

@@ -316,22 +316,19 @@ func (v *settingsView) removeSource(p app.Profile) {
 	ctx, cancel := context.WithTimeout(context.Background(), stopUploadsWait)
 	stopped, _ := queue.StopProfile(ctx, p.Name) // one still stopping after the wait ends cancelled all the same, unsent
 	cancel()
-	var st app.Settings
-	err := v.u.core.Settings.Update(func(cur *app.Settings) error {
-		cur.RemoveProfile(p.Name)
-		st = *cur
-		return nil
-	})
-	if err != nil {
+	_, st, err := v.u.core.RemoveProfile(p.Name)
+	if errors.Is(err, app.ErrNoProfile) { // removed elsewhere meanwhile: show what is saved now
+		st, err = v.u.core.LoadSettings()
+	}
+	var left *app.SecretsLeftError
+	if err != nil && !errors.As(err, &left) {
 		v.u.showError("The source could not be removed", err)
 		return
 	}
-	kerr := v.u.core.Secrets.DeleteProfile(p)
-	queue.ForgetClient(p.Name) // its client holds the secret and token in memory
 	fyne.Do(func() { v.showProfiles(st.Profiles) })
 	v.u.sources.reload(false)
-	if kerr != nil {
-		v.u.showError("The source was removed, but its secret is still in the keychain", kerr)
+	if left != nil {
+		v.u.showError("The source was removed, but its secret is still in the keychain", left.Err)
 		return
 	}
 	done := fmt.Sprintf("The source “%s” was removed.", p.Name)
