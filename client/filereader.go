@@ -1,7 +1,10 @@
 package client
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -41,14 +44,16 @@ func openError(path string, err error) *Error {
 	return fileError(path, FileUnreadable, 0, err)
 }
 
-// fileBody reads exactly size bytes of an open file into the request, reports progress, and
-// notices a file that shrinks or grows while it is sent (one still being written). The HTTP
-// transport closes it, possibly from another goroutine, so its error is guarded.
+// fileBody reads exactly size bytes of an open file into the request, reports progress,
+// hashes what it hands over, and notices a file that shrinks or grows while it is sent (one
+// still being written). The HTTP transport closes it, possibly from another goroutine, so its
+// error is guarded.
 type fileBody struct {
 	f        *os.File
 	path     string
 	size     int64
 	sent     int64
+	sum      hash.Hash // SHA-256 of the bytes read so far
 	progress func(sent, total int64)
 
 	mu  sync.Mutex
@@ -60,7 +65,7 @@ func openFileBody(path string, size int64, progress func(sent, total int64)) (*f
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	return &fileBody{f: f, path: path, size: size, progress: progress}, nil
+	return &fileBody{f: f, path: path, size: size, sum: sha256.New(), progress: progress}, nil
 }
 
 func (b *fileBody) Read(p []byte) (int, error) {
@@ -77,6 +82,7 @@ func (b *fileBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.f.Read(p)
 	b.sent += int64(n)
+	b.sum.Write(p[:n])
 	if n > 0 && b.progress != nil {
 		b.progress(b.sent, b.size)
 	}
@@ -103,6 +109,15 @@ func (b *fileBody) failure() *Error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.bad
+}
+
+// sentSHA256 returns the hex SHA-256 of the bytes handed to the request, once all size of
+// them were; "" before that. Call it only after the transport is done with the body.
+func (b *fileBody) sentSHA256() string {
+	if b.sent != b.size {
+		return ""
+	}
+	return hex.EncodeToString(b.sum.Sum(nil))
 }
 
 // Close closes the file.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,11 @@ type Result struct {
 	Size     int64  // bytes of the file sent
 	Status   int    // HTTP status of the last reply, 0 when none came
 	Attempts int
+	// SentSHA256 is the hex SHA-256 of the file bytes the successful request carried, hashed
+	// as they went out; set with URI. When it differs from a hash taken before the upload,
+	// the file changed while it was being sent and Redox holds what was read, not either
+	// version of the file.
+	SentSHA256 string
 }
 
 // Upload sends the file at path to Redox and returns its URI. The file is checked first (see
@@ -58,7 +64,7 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 		}
 		e := out.err
 		if e == nil {
-			res.URI = out.uri
+			res.URI, res.SentSHA256 = out.uri, out.sentSHA256
 			return res, nil
 		}
 		e.Path, e.Attempts = path, res.Attempts
@@ -94,11 +100,12 @@ func cancelledError(ctx context.Context, path string, attempts int) *Error {
 
 // attemptOutcome is what one attempt came to.
 type attemptOutcome struct {
-	uri     string
-	sent    bool   // a request went out (false when signing in or opening the file failed)
-	status  int    // HTTP status of the reply, 0 when none came
-	refused string // the token a 401 refused, for the caller to invalidate
-	err     *Error
+	uri        string
+	sentSHA256 string // of the file bytes the request carried, when all were sent
+	sent       bool   // a request went out (false when signing in or opening the file failed)
+	status     int    // HTTP status of the reply, 0 when none came
+	refused    string // the token a 401 refused, for the caller to invalidate
+	err        *Error
 }
 
 // attempt signs in if needed and makes one upload request.
@@ -118,11 +125,14 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		return attemptOutcome{err: &Error{Kind: KindBadRequest, Op: "upload", Err: err, Message: "The upload could not be prepared."}}
 	}
 	req.ContentLength = frame.length(size)
+	var latest atomic.Pointer[fileBody] // the body the transport read last: it may ask for another
+	latest.Store(file)
 	req.GetBody = func() (io.ReadCloser, error) {
 		again, err := openFileBody(path, size, progress)
 		if err != nil {
 			return nil, err
 		}
+		latest.Store(again)
 		return readCloser{frame.body(again), again}, nil
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
@@ -132,6 +142,7 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 
 	resp, err := c.http.Do(req)
 	out := attemptOutcome{sent: true}
+	file = latest.Load()
 	if bad := file.failure(); bad != nil {
 		if err == nil {
 			resp.Body.Close()
@@ -158,6 +169,7 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		if err != nil {
 			out.err = badResponseError(resp.StatusCode, Excerpt(body), err)
 		}
+		out.sentSHA256 = file.sentSHA256()
 	}
 	return out
 }

@@ -65,10 +65,43 @@ func TestUploadEachSignIn(t *testing.T) {
 			if got.RequestContentLength <= got.Size || len(got.TransferEncoding) != 0 {
 				t.Errorf("Content-Length %d, Transfer-Encoding %v: want an exact length, no chunking", got.RequestContentLength, got.TransferEncoding)
 			}
-			if res.Attempts != 1 || res.Status != 201 || res.Size != got.Size {
-				t.Errorf("result %+v", res)
+			if res.Attempts != 1 || res.Status != 201 || res.Size != got.Size || res.SentSHA256 != got.SHA256 {
+				t.Errorf("result %+v; Redox received SHA-256 %s", res, got.SHA256)
 			}
 		})
+	}
+}
+
+// TestSentHashIsWhatRedoxReceived: a file rewritten in place with the same size while it is
+// being sent reports the hash of the bytes that went out, which is what Redox holds, not the
+// hash of the file before or after.
+func TestSentHashIsWhatRedoxReceived(t *testing.T) {
+	s := newStand(t, redoxtest.Config{})
+	path := writeFile(t, "scan.pdf", 1<<20)
+	before := sha256File(t, path)
+	rewritten := false
+	res, err := s.legacyClient(t).Upload(t.Context(), path, client.UploadOptions{
+		Progress: func(sent, total int64) {
+			if rewritten || sent < total/4 {
+				return
+			}
+			rewritten = true
+			if err := os.WriteFile(path, []byte(strings.Repeat("Z", int(total))), 0o600); err != nil {
+				t.Error(err)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatalf("Upload: %v (%s)", err, client.Detail(err))
+	}
+	ups := s.Uploads()
+	got := ups[len(ups)-1]
+	after := sha256File(t, path)
+	if !rewritten || got.SHA256 == before || got.SHA256 == after {
+		t.Fatalf("rewritten %v: Redox received %s; before %s, after %s: the test did not mix the file", rewritten, got.SHA256, before, after)
+	}
+	if res.SentSHA256 != got.SHA256 {
+		t.Errorf("SentSHA256 = %s, Redox received %s", res.SentSHA256, got.SHA256)
 	}
 }
 
