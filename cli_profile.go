@@ -114,7 +114,7 @@ func openForProfile(action, synopsis string, args []string, env cliEnv, sandboxR
 	if err != nil {
 		return nil, "", "", coreError(env, err)
 	}
-	return core, name, dir.dir, exitOK
+	return core, name, dir.resolve(env).dir, exitOK
 }
 
 func profileFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *coreFlags) {
@@ -217,7 +217,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 	}
-	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.dir) + " < FILE"
+	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.resolve(env).dir) + " < FILE"
 	switch {
 	case pemKey != nil:
 		if err := core.Secrets.SetSecret(p, string(pemKey)); err != nil {
@@ -226,7 +226,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 		fmt.Fprintln(env.stdout, "Stored its private key in the keychain.")
-		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.dir))
+		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.resolve(env).dir))
 	case keepSecret:
 		fmt.Fprintln(env.stdout, "The secret already stored in the keychain for it is kept.")
 		fmt.Fprintf(env.stdout, "To replace it: %s\n", next)
