@@ -183,8 +183,8 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		if p.Auth != app.AuthOAuth {
 			return usageError(env, "profile add: --private-key is only for --auth oauth")
 		}
-		if pemKey, err = os.ReadFile(c.pkey); err != nil {
-			return usageError(env, "profile add: reading the private key: %v", err)
+		if pemKey, err = app.ReadPrivateKeyFile(c.pkey); err != nil {
+			return usageError(env, "profile add: --private-key: %v", err)
 		}
 		if _, err := client.ParsePrivateKey(pemKey); err != nil {
 			return usageError(env, "profile add: the private key in %s cannot be used: %v", c.pkey, err)
@@ -376,7 +376,7 @@ func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
 }
 
 // maxSecretInput caps what set-secret reads: far more than any key, secret or token.
-const maxSecretInput = 64 << 10
+const maxSecretInput = app.MaxSecretSize
 
 func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 	core, name, dataDir, code := openForProfile("set-secret", "NAME < FILE", args, env, "redox-uploader: the Sandbox profile is built in and uses demo credentials; it has no secret to store.")
@@ -401,7 +401,7 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "redox-uploader: reading standard input:", err)
 		return exitFailed
 	case len(data) > maxSecretInput:
-		fmt.Fprintf(env.stderr, "redox-uploader: standard input holds more than %s; that is not a %s. Pipe in the file that holds only the %s.\n",
+		fmt.Fprintf(env.stderr, "redox-uploader: standard input holds more than %s, more than any %s holds. Pipe in the file that holds only the %s.\n",
 			client.HumanSize(maxSecretInput), p.Auth.SecretName(), p.Auth.SecretName())
 		return exitFailed
 	}

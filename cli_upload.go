@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -96,9 +95,9 @@ func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (
 		if p.ClientID == "" || p.KeyID == "" || c.pkey == "" {
 			return nil, errors.New("--auth oauth needs --client-id, --key-id and --private-key")
 		}
-		pem, err := os.ReadFile(c.pkey)
+		pem, err := app.ReadPrivateKeyFile(c.pkey)
 		if err != nil {
-			return nil, fmt.Errorf("reading the private key: %w", err)
+			return nil, fmt.Errorf("--private-key: %w", err)
 		}
 		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, pem))
 	case app.AuthToken:

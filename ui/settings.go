@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -25,9 +24,8 @@ import (
 )
 
 const (
-	testTimeout    = time.Minute // how long "Test connection" waits for Redox to answer
-	maxKeyFileSize = 64 << 10    // a PEM private key is a few KB; a bigger file is not one
-	megabyte       = 1 << 20     // the size limit is shown in MB of 1024 × 1024 bytes, as sizes are
+	testTimeout = time.Minute // how long "Test connection" waits for Redox to answer
+	megabyte    = 1 << 20     // the size limit is shown in MB of 1024 × 1024 bytes, as sizes are
 
 	stopUploadsWait = 5 * time.Second // how long removing a source waits for its uploads under way to stop
 )
@@ -987,22 +985,13 @@ func (f *profileForm) onChooseKeyFile() {
 
 // readKeyFile returns the PEM text of a private key file, or what is wrong with the file.
 func readKeyFile(path string) (pem, problem string) {
-	name := filepath.Base(path)
-	info, err := os.Stat(path)
-	switch {
-	case err != nil:
-		return "", "The key file could not be read: " + err.Error()
-	case !info.Mode().IsRegular():
-		return "", name + " is not a file; choose the .pem file of the private key."
-	case info.Size() > maxKeyFileSize:
-		return "", fmt.Sprintf("%s is too large to be a private key (%s); choose the .pem file of the private key.", name, client.HumanSize(info.Size()))
-	}
-	data, err := os.ReadFile(path)
+	data, err := app.ReadPrivateKeyFile(path)
 	if err != nil {
-		return "", "The key file could not be read: " + err.Error()
+		msg := err.Error()
+		return "", strings.ToUpper(msg[:1]) + msg[1:] + ". Choose the .pem file of the private key."
 	}
 	if _, err := client.ParsePrivateKey(data); err != nil {
-		return "", fmt.Sprintf("%s is not a private key Redox Uploader can use (%v). Choose the PEM file of an RSA or P-384 key.", name, err)
+		return "", fmt.Sprintf("%s is not a private key Redox Uploader can use (%v). Choose the PEM file of an RSA or P-384 key.", filepath.Base(path), err)
 	}
 	return string(data), ""
 }
