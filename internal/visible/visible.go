@@ -30,19 +30,33 @@ func Hidden(r rune) bool {
 // line of printable text, and Name(Name(s)) == Name(s). Text without hidden characters comes
 // back as it is.
 func Name(s string) string {
-	return escape(s, false)
+	return escape(s, asName)
 }
 
 // Line returns text that may quote a name (a message, a row of a report) for one line of
 // output: line breaks and tabs become spaces, as before, and every other hidden character is
 // escaped as Name does. Line(Name(s)) == Name(s).
 func Line(s string) string {
-	return escape(s, true)
+	return escape(s, asLine)
 }
 
-// escape is Name, or Line when spaces is true.
-func escape(s string, spaces bool) string {
-	if utf8.ValidString(s) && strings.IndexFunc(s, Hidden) < 0 {
+// Text returns text that may quote a name and may span lines (a dialog's message, a CSV
+// cell): line breaks (\n) stay, and every other hidden character is escaped as Name does.
+func Text(s string) string {
+	return escape(s, asText)
+}
+
+// mode is what escape does with line breaks and tabs.
+type mode int
+
+const (
+	asName mode = iota // escaped like every hidden character
+	asLine             // \n, \r and \t become spaces
+	asText             // \n stays; \r and \t are escaped
+)
+
+func escape(s string, m mode) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return Hidden(r) && !(m == asText && r == '\n') }) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -52,8 +66,10 @@ func escape(s string, spaces bool) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, "<0x%02X>", s[i])
-		case spaces && (r == '\n' || r == '\r' || r == '\t'):
+		case m == asLine && (r == '\n' || r == '\r' || r == '\t'):
 			b.WriteByte(' ')
+		case m == asText && r == '\n':
+			b.WriteByte('\n')
 		case Hidden(r):
 			fmt.Fprintf(&b, "<U+%04X>", r)
 		default:

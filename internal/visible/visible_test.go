@@ -43,6 +43,9 @@ func TestName(t *testing.T) {
 		if line == "" {
 			line = name
 		}
+		if text := strings.ReplaceAll(name, "<U+000A>", "\n"); Text(tt.in) != text {
+			t.Errorf("Text(%+q) = %q, want %q", tt.in, Text(tt.in), text)
+		}
 		if got := Name(tt.in); got != name {
 			t.Errorf("Name(%+q) = %q, want %q", tt.in, got, name)
 		}
@@ -89,7 +92,7 @@ func FuzzName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, got := range []string{Name(s), Line(s)} {
+		for _, got := range []string{Name(s), Line(s), strings.ReplaceAll(Text(s), "\n", "")} {
 			if !utf8.ValidString(got) {
 				t.Fatalf("escape(%q) = %q is not UTF-8", s, got)
 			}
@@ -97,7 +100,7 @@ func FuzzName(f *testing.F) {
 				t.Fatalf("escape(%q) = %q still holds a hidden character", s, got)
 			}
 		}
-		if n := Name(s); Name(n) != n || Line(n) != n {
+		if n := Name(s); Name(n) != n || Line(n) != n || Text(n) != n {
 			t.Fatalf("Name(%q) = %q is not stable", s, n)
 		}
 	})
