@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // cliEnv is what a subcommand may touch of the process, so tests run it in-process.
@@ -20,6 +23,9 @@ type cliEnv struct {
 	// global are --data-dir and --verbose as given before the command; a command's own
 	// --data-dir wins over them (see coreFlags.resolve).
 	global coreFlags
+	// clientOptions are added to the client of an upload with connection flags (tests
+	// shorten the retry waits with them); none in the program.
+	clientOptions []client.Option
 }
 
 // Exit codes of every subcommand.
@@ -181,17 +187,13 @@ func newFlagSet(name, synopsis string, env cliEnv) *flag.FlagSet {
 
 // usageError prints a command-line mistake and returns exitUsage.
 func usageError(env cliEnv, format string, args ...any) int {
-	fmt.Fprintf(env.stderr, "redox-uploader: "+format+"\n", args...)
+	printError(env, fmt.Sprintf(format, args...))
 	fmt.Fprintln(env.stderr, "Run 'redox-uploader help' for the commands and their flags.")
 	return exitUsage
 }
 
-// oneLine keeps user-controlled text (file paths) from breaking the line-per-file output.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+// printError prints one line of error on standard error, "redox-uploader: msg", with any
+// name it quotes shown by visible.Line.
+func printError(env cliEnv, msg string) {
+	fmt.Fprintln(env.stderr, "redox-uploader:", visible.Line(msg))
 }

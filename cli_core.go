@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"time"
 
 	"redoxuploader/app"
@@ -54,12 +53,12 @@ func closeCore(core *app.Core, env cliEnv) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := core.Close(ctx); err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader: while closing:", err)
+		printError(env, "while closing: "+err.Error())
 	}
 }
 
 // coreError prints a failure to open or use the core and returns exitFailed.
 func coreError(env cliEnv, err error) int {
-	fmt.Fprintln(env.stderr, "redox-uploader:", err)
+	printError(env, err.Error())
 	return exitFailed
 }
