@@ -21,6 +21,7 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 const (
@@ -204,7 +205,7 @@ func (v *settingsView) showProfiles(profiles []app.Profile) {
 // sourceRow is one saved source: its name and environment (Production unmistakable), how it
 // signs in and where it uploads, and its Edit and Remove buttons.
 func (v *settingsView) sourceRow(p app.Profile) fyne.CanvasObject {
-	name := &widget.Label{Text: p.Name, TextStyle: fyne.TextStyle{Bold: true}}
+	name := &widget.Label{Text: visible.Name(p.Name), TextStyle: fyne.TextStyle{Bold: true}}
 	env := &widget.Label{Text: string(p.Environment)}
 	if p.Environment == app.EnvProduction {
 		env.Text, env.Importance, env.TextStyle = "PRODUCTION · real patient data", widget.DangerImportance, fyne.TextStyle{Bold: true}
@@ -276,7 +277,7 @@ func (v *settingsView) onEdit(p app.Profile) { v.openForm(&p) }
 // onRemove asks first, saying how many files are still waiting or being sent to the source,
 // then removes it (removeSource).
 func (v *settingsView) onRemove(p app.Profile) {
-	text, yes, no := removeQuestion(p.Name, v.u.core.Queue.PendingFor(p.Name))
+	text, yes, no := removeQuestion(visible.Name(p.Name), v.u.core.Queue.PendingFor(p.Name))
 	v.u.confirmWith("Remove this source?", text, yes, no, func(ok bool) {
 		if ok {
 			v.run(func() { v.removeSource(p) })
@@ -600,7 +601,7 @@ func (f *profileForm) content() fyne.CanvasObject {
 	if f.original == nil {
 		row("name", "Name", f.name, "A name people will recognise; it is shown above every upload.")
 	} else {
-		row("", "Name", &widget.Label{Text: f.original.Name, TextStyle: fyne.TextStyle{Bold: true}},
+		row("", "Name", &widget.Label{Text: visible.Name(f.original.Name), TextStyle: fyne.TextStyle{Bold: true}},
 			"The name cannot change: the upload history refers to it. To rename, add a new source and remove this one.")
 	}
 	row("environment", "Environment", container.NewVBox(f.environment, f.production), "")
@@ -642,7 +643,7 @@ func (f *profileForm) content() fyne.CanvasObject {
 	if !f.v.direct {
 		heading := "New Redox source"
 		if f.original != nil {
-			heading = "Edit “" + f.original.Name + "”"
+			heading = "Edit “" + visible.Name(f.original.Name) + "”"
 		}
 		top = &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	}
