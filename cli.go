@@ -115,12 +115,12 @@ func parseCommandLine(args []string) (commandLine, error) {
 		return cl, nil
 	}
 	for _, word := range rest {
+		if name, ok := windowFlagName(word); ok {
+			return commandLine{}, fmt.Errorf("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
+		}
 		if isSubcommand(word) {
 			return commandLine{}, fmt.Errorf("%q is a command, not a file: put it first (redox-uploader %s ...). "+
 				"To open the window with a file named %s, write ./%s", word, word, word, word)
-		}
-		if name, ok := windowFlagName(word); ok {
-			return commandLine{}, fmt.Errorf("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
 		}
 	}
 	if *sandbox {
@@ -148,8 +148,10 @@ func windowFlagName(word string) (string, bool) {
 	name = strings.TrimPrefix(name, "-")
 	name, _, _ = strings.Cut(name, "=")
 	switch name {
-	case "sandbox", "data-dir", "verbose", "h", "help":
+	case "sandbox", "data-dir", "verbose", "help":
 		return "--" + name, true
+	case "h":
+		return "--help", true
 	}
 	return "", false
 }

@@ -123,6 +123,7 @@ func TestDispatchUsageErrors(t *testing.T) {
 		{"a command after --", []string{"--", "a.pdf", "upload"}, `"upload" is a command, not a file`},
 		{"help among files", []string{"a.pdf", "help"}, `"help" is a command, not a file`},
 		{"a window flag after the files", []string{"a.pdf", "--sandbox"}, "put --sandbox before the files"},
+		{"-h after the files", []string{"a.pdf", "-h"}, "put --help before the files"},
 		{"--data-dir= after the files", []string{"a.pdf", "--data-dir=/x"}, "put --data-dir before the files"},
 		{"unknown flag", []string{"--colour", "history"}, "colour"},
 		{"--data-dir without its folder", []string{"--data-dir"}, "data-dir"},
