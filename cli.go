@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // cliEnv is what a subcommand may touch of the process, so tests run it in-process.
@@ -13,6 +17,15 @@ type cliEnv struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// window opens the desktop window with its arguments (flags, then "--" and the files) and
+	// returns the exit code; nil where there is none (tests).
+	window func(args []string) int
+	// global are --data-dir and --verbose as given before the command; a command's own
+	// --data-dir wins over them (see coreFlags.resolve).
+	global coreFlags
+	// clientOptions are added to the client of an upload with connection flags (tests
+	// shorten the retry waits with them); none in the program.
+	clientOptions []client.Option
 }
 
 // Exit codes of every subcommand.
@@ -38,29 +51,129 @@ var subcommands = map[string]subcommand{
 	"check":       {checkSummary, runCheck},
 }
 
+// isSubcommand reports whether name is a command word: a subcommand or help.
 func isSubcommand(name string) bool {
 	_, ok := subcommands[name]
 	return ok || name == "help" || name == "-h" || name == "--help"
 }
 
-// runCLI runs one subcommand and returns the process exit code.
+// runCLI runs what the command line asks for and returns the process exit code: a command,
+// with the global flags given before it, or the window through env.window.
 func runCLI(ctx context.Context, args []string, env cliEnv) int {
-	cmd, ok := subcommands[args[0]]
-	if !ok {
+	cl, err := parseCommandLine(args)
+	if err != nil {
+		return usageError(env, "%v", err)
+	}
+	cmd, ok := subcommands[cl.command]
+	switch {
+	case cl.command == "" && env.window != nil:
+		return env.window(cl.args)
+	case cl.command == "":
+		return usageError(env, "no command given")
+	case !ok: // help
 		usage(env.stdout)
 		return exitOK
 	}
-	return cmd.run(ctx, args[1:], env)
+	env.global = cl.global
+	return cmd.run(ctx, cl.args, env)
+}
+
+// commandLine is what a command line asks for: one command with its own arguments, or the
+// window with its files.
+type commandLine struct {
+	command string    // a subcommand or "help"; "" opens the window
+	args    []string  // the command's arguments; for the window its flags, then "--" and the files
+	global  coreFlags // --data-dir and --verbose given before the command
+}
+
+// parseCommandLine reads the flags that may come before the command — the global --data-dir
+// DIR and --verbose, and the window's --sandbox — then the command, if the first other word
+// names one. Without a command the window opens with the remaining words as its files. A
+// command name is never taken as a file (write ./history for a file named history), the
+// window's flags must come before its files, and --sandbox cannot come before a command: each
+// of these is an error in plain words.
+func parseCommandLine(args []string) (commandLine, error) {
+	var cl commandLine
+	fs := flag.NewFlagSet("redox-uploader", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&cl.global.dir, "data-dir", "", "")
+	fs.BoolVar(&cl.global.verbose, "verbose", false, "")
+	sandbox := fs.Bool("sandbox", false, "")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return commandLine{command: "help"}, nil
+	} else if err != nil {
+		return commandLine{}, err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && isSubcommand(rest[0]) {
+		if *sandbox {
+			return commandLine{}, fmt.Errorf("--sandbox opens the window on the sandbox; it cannot come before the command %q. "+
+				"Leave it out, or upload to the sandbox with: redox-uploader upload --sandbox FILE", rest[0])
+		}
+		cl.command, cl.args = rest[0], rest[1:]
+		return cl, nil
+	}
+	for _, word := range rest {
+		if name, ok := windowFlagName(word); ok {
+			return commandLine{}, fmt.Errorf("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
+		}
+		if isSubcommand(word) {
+			return commandLine{}, fmt.Errorf("%q is a command, not a file: put it first (redox-uploader %s ...). "+
+				"To open the window with a file named %s, write ./%s", word, word, word, word)
+		}
+	}
+	if *sandbox {
+		cl.args = append(cl.args, "--sandbox")
+	}
+	if cl.global.dir != "" {
+		cl.args = append(cl.args, "--data-dir", cl.global.dir)
+	}
+	if cl.global.verbose {
+		cl.args = append(cl.args, "--verbose")
+	}
+	if len(rest) > 0 {
+		cl.args = append(append(cl.args, "--"), rest...)
+	}
+	return cl, nil
+}
+
+// windowFlagName returns word as the flag of the window it spells (-sandbox, --data-dir=D,
+// --help...), if it spells one.
+func windowFlagName(word string) (string, bool) {
+	name, ok := strings.CutPrefix(word, "-")
+	if !ok {
+		return "", false
+	}
+	name = strings.TrimPrefix(name, "-")
+	name, _, _ = strings.Cut(name, "=")
+	switch name {
+	case "sandbox", "data-dir", "verbose", "help":
+		return "--" + name, true
+	case "h":
+		return "--help", true
+	}
+	return "", false
+}
+
+// opensWindow reports whether the command line args opens the window (and is not a mistake):
+// on Windows, everything else is given the calling console to print to.
+func opensWindow(args []string) bool {
+	cl, err := parseCommandLine(args)
+	return err == nil && cl.command == ""
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: redox-uploader [COMMAND] [FLAGS] [FILE...]")
-	fmt.Fprintln(w, "\nWithout a command, the desktop window opens. Commands:")
+	fmt.Fprintln(w, "Usage: redox-uploader [--data-dir DIR] [--verbose] COMMAND [FLAGS]")
+	fmt.Fprintln(w, "       redox-uploader [--sandbox] [--data-dir DIR] [--verbose] [FILE...]")
+	fmt.Fprintln(w, "\nWithout a command, the desktop window opens (with the FILEs, if any). Commands:")
 	for _, name := range []string{"upload", "history", "resend", "profile", "check", "sandbox", "version", "diagnostics"} {
 		fmt.Fprintf(w, "  %-11s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-11s %s\n", "help", "show this help")
-	fmt.Fprintln(w, "\nRun 'redox-uploader COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\n--data-dir DIR keeps settings, history and logs in DIR; --verbose writes more detail to the log.")
+	fmt.Fprintln(w, "Both may come before the command or among its flags.")
+	fmt.Fprintln(w, "Run 'redox-uploader COMMAND --help' for a command's flags.")
 }
 
 // newFlagSet returns a flag set whose errors and help go to env.stderr.
@@ -76,17 +189,13 @@ func newFlagSet(name, synopsis string, env cliEnv) *flag.FlagSet {
 
 // usageError prints a command-line mistake and returns exitUsage.
 func usageError(env cliEnv, format string, args ...any) int {
-	fmt.Fprintf(env.stderr, "redox-uploader: "+format+"\n", args...)
+	printError(env, fmt.Sprintf(format, args...))
 	fmt.Fprintln(env.stderr, "Run 'redox-uploader help' for the commands and their flags.")
 	return exitUsage
 }
 
-// oneLine keeps user-controlled text (file paths) from breaking the line-per-file output.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+// printError prints one line of error on standard error, "redox-uploader: msg", with any
+// name it quotes shown by visible.Line.
+func printError(env cliEnv, msg string) {
+	fmt.Fprintln(env.stderr, "redox-uploader:", visible.Line(msg))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // runCheck tries the network path to Redox — the saved network settings, or the --proxy and
@@ -37,7 +38,7 @@ func runCheck(ctx context.Context, args []string, env cliEnv) int {
 	if err != nil {
 		return plainError(env, err)
 	}
-	fmt.Fprintln(env.stdout, check)
+	fmt.Fprintln(env.stdout, visible.Line(check.String()))
 	return exitOK
 }
 

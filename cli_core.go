@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"time"
 
 	"redoxuploader/app"
@@ -24,17 +23,29 @@ func dataDirFlag(fs *flag.FlagSet) *coreFlags {
 	return cf
 }
 
-// openCore opens the app core in --data-dir, $REDOX_UPLOADER_HOME or the user's folders, with
-// its log file.
-func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
-	paths, err := app.DefaultPaths(env.getenv)
+// resolve puts the command's own --data-dir and --verbose over the global ones given before
+// the command (env.global).
+func (cf *coreFlags) resolve(env cliEnv) coreFlags {
+	r := env.global
 	if cf.dir != "" {
-		paths, err = app.PathsIn(cf.dir), nil
+		r.dir = cf.dir
+	}
+	r.verbose = r.verbose || cf.verbose
+	return r
+}
+
+// openCore opens the app core in --data-dir (the command's, else the global one),
+// $REDOX_UPLOADER_HOME or the user's folders, with its log file.
+func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
+	flags := cf.resolve(env)
+	paths, err := app.DefaultPaths(env.getenv)
+	if flags.dir != "" {
+		paths, err = app.PathsIn(flags.dir), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: cf.verbose})
+	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: flags.verbose})
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.
@@ -42,12 +53,12 @@ func closeCore(core *app.Core, env cliEnv) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := core.Close(ctx); err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader: while closing:", err)
+		printError(env, "while closing: "+err.Error())
 	}
 }
 
 // coreError prints a failure to open or use the core and returns exitFailed.
 func coreError(env cliEnv, err error) int {
-	fmt.Fprintln(env.stderr, "redox-uploader:", err)
+	printError(env, err.Error())
 	return exitFailed
 }

@@ -11,6 +11,7 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // knownStatuses are the history statuses, in the order help lists them.
@@ -121,7 +122,7 @@ func printHistoryTable(rows []app.Record, env cliEnv) {
 	fmt.Fprintln(tw, "ID\tCREATED\tPROFILE\tSTATUS\tSIZE\tFILE\tURI OR MESSAGE")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Local().Format("2006-01-02 15:04:05"),
-			oneLine(r.Profile), statusLabel(r), client.HumanSize(r.Size), oneLine(r.Name), oneLine(outcomeText(r)))
+			visible.Name(r.Profile), statusLabel(r), client.HumanSize(r.Size), visible.Name(r.Name), visible.Line(outcomeText(r)))
 	}
 	tw.Flush()
 }

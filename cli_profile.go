@@ -15,6 +15,7 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // profileActions are the verbs of `redox-uploader profile`, in the order help lists them.
@@ -114,7 +115,7 @@ func openForProfile(action, synopsis string, args []string, env cliEnv, sandboxR
 	if err != nil {
 		return nil, "", "", coreError(env, err)
 	}
-	return core, name, dir.dir, exitOK
+	return core, name, dir.resolve(env).dir, exitOK
 }
 
 func profileFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *coreFlags) {
@@ -183,8 +184,8 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		if p.Auth != app.AuthOAuth {
 			return usageError(env, "profile add: --private-key is only for --auth oauth")
 		}
-		if pemKey, err = os.ReadFile(c.pkey); err != nil {
-			return usageError(env, "profile add: reading the private key: %v", err)
+		if pemKey, err = app.ReadPrivateKeyFile(c.pkey); err != nil {
+			return usageError(env, "profile add: --private-key: %v", err)
 		}
 		if _, err := client.ParsePrivateKey(pemKey); err != nil {
 			return usageError(env, "profile add: the private key in %s cannot be used: %v", c.pkey, err)
@@ -217,7 +218,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 	}
-	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.dir) + " < FILE"
+	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.resolve(env).dir) + " < FILE"
 	switch {
 	case pemKey != nil:
 		if err := core.Secrets.SetSecret(p, string(pemKey)); err != nil {
@@ -226,7 +227,7 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 			return exitFailed
 		}
 		fmt.Fprintln(env.stdout, "Stored its private key in the keychain.")
-		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.dir))
+		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.resolve(env).dir))
 	case keepSecret:
 		fmt.Fprintln(env.stdout, "The secret already stored in the keychain for it is kept.")
 		fmt.Fprintf(env.stdout, "To replace it: %s\n", next)
@@ -282,7 +283,7 @@ func runProfileList(ctx context.Context, args []string, env cliEnv) int {
 		if p.Validate() != nil {
 			secret += "; needs changes (see profile show)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", oneLine(p.Name), envLabel(p.Environment), p.Auth, hostOf(p.UploadURL), secret)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", visible.Name(p.Name), envLabel(p.Environment), visible.Name(string(p.Auth)), hostOf(p.UploadURL), secret)
 	}
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", app.SandboxProfileName, app.EnvSandbox, "built in", "this computer only", "demo credentials")
 	tw.Flush()
@@ -290,7 +291,7 @@ func runProfileList(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintln(env.stdout, "No saved profiles yet. Add one with: redox-uploader profile add NAME --auth legacy --api-key KEY")
 	}
 	if keychainErr != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader:", keychainErr)
+		printError(env, keychainErr.Error())
 	}
 	return exitOK
 }
@@ -319,20 +320,20 @@ func runProfileShow(ctx context.Context, args []string, env cliEnv) int {
 	if err != nil {
 		return coreError(env, err)
 	}
-	fmt.Fprintf(w, "name: %s\n", oneLine(p.Name))
+	fmt.Fprintf(w, "name: %s\n", visible.Name(p.Name))
 	fmt.Fprintf(w, "environment: %s\n", envLabel(p.Environment))
-	fmt.Fprintf(w, "auth: %s (%s)\n", p.Auth, authLabel(p.Auth))
+	fmt.Fprintf(w, "auth: %s (%s)\n", visible.Name(string(p.Auth)), authLabel(p.Auth))
 	switch p.Auth {
 	case app.AuthLegacy:
-		fmt.Fprintf(w, "api-key: %s\n", oneLine(p.APIKey))
+		fmt.Fprintf(w, "api-key: %s\n", visible.Name(p.APIKey))
 	case app.AuthOAuth:
-		fmt.Fprintf(w, "client-id: %s\nkey-id: %s\n", oneLine(p.ClientID), oneLine(p.KeyID))
+		fmt.Fprintf(w, "client-id: %s\nkey-id: %s\n", visible.Name(p.ClientID), visible.Name(p.KeyID))
 	}
-	fmt.Fprintf(w, "api-base: %s\n", oneLine(p.APIBase))
-	fmt.Fprintf(w, "upload-url: %s\n", oneLine(p.UploadURL))
+	fmt.Fprintf(w, "api-base: %s\n", visible.Name(p.APIBase))
+	fmt.Fprintf(w, "upload-url: %s\n", visible.Name(p.UploadURL))
 	fmt.Fprintf(w, "max-size: %d bytes (%s)\n", p.MaxSize, client.HumanSize(p.MaxSize))
 	fmt.Fprintf(w, "parallel: %d\n", p.Parallel)
-	fmt.Fprintf(w, "source: %s\n", oneLine(p.SourceID()))
+	fmt.Fprintf(w, "source: %s\n", visible.Name(p.SourceID()))
 	switch _, err := core.Secrets.Secret(p); {
 	case err == nil:
 		fmt.Fprintln(w, "secret: stored in the keychain")
@@ -341,7 +342,7 @@ func runProfileShow(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintf(w, "  store the %s with: redox-uploader profile set-secret %s%s < FILE\n", p.Auth.SecretName(), quoteArg(p.Name), dataDirArg(dataDir))
 	default:
 		fmt.Fprintln(w, "secret: unknown, keychain unavailable")
-		fmt.Fprintln(env.stderr, "redox-uploader:", err)
+		printError(env, err.Error())
 	}
 	var v *app.ValidationError
 	if errors.As(p.Validate(), &v) {
@@ -376,7 +377,7 @@ func runProfileRemove(ctx context.Context, args []string, env cliEnv) int {
 }
 
 // maxSecretInput caps what set-secret reads: far more than any key, secret or token.
-const maxSecretInput = 64 << 10
+const maxSecretInput = app.MaxSecretSize
 
 func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 	core, name, dataDir, code := openForProfile("set-secret", "NAME < FILE", args, env, "redox-uploader: the Sandbox profile is built in and uses demo credentials; it has no secret to store.")
@@ -401,7 +402,7 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "redox-uploader: reading standard input:", err)
 		return exitFailed
 	case len(data) > maxSecretInput:
-		fmt.Fprintf(env.stderr, "redox-uploader: standard input holds more than %s; that is not a %s. Pipe in the file that holds only the %s.\n",
+		fmt.Fprintf(env.stderr, "redox-uploader: standard input holds more than %s, more than any %s holds. Pipe in the file that holds only the %s.\n",
 			client.HumanSize(maxSecretInput), p.Auth.SecretName(), p.Auth.SecretName())
 		return exitFailed
 	}
@@ -412,7 +413,7 @@ func runProfileSetSecret(ctx context.Context, args []string, env cliEnv) int {
 		return exitFailed
 	}
 	if err := core.Secrets.SetSecret(p, secret); err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader:", err)
+		printError(env, err.Error())
 		return exitFailed
 	}
 	fmt.Fprintln(env.stdout, "Stored in the keychain.")
@@ -447,16 +448,16 @@ func runProfileTest(ctx context.Context, args []string, env cliEnv) int {
 	if !tok.Expires.IsZero() {
 		until = "is valid until " + tok.Expires.Local().Format("2006-01-02 15:04:05 MST")
 	}
-	fmt.Fprintf(env.stdout, "Signed in to Redox (%s). The access token %s.\n", oneLine(p.SourceID()), until)
+	fmt.Fprintf(env.stdout, "Signed in to Redox (%s). The access token %s.\n", visible.Name(p.SourceID()), until)
 	return exitOK
 }
 
 // plainError prints err's plain message and, when it adds something, its technical detail for
 // IT (never a secret), and returns exitFailed.
 func plainError(env cliEnv, err error) int {
-	fmt.Fprintln(env.stderr, "redox-uploader:", err)
+	printError(env, err.Error())
 	if d := client.Detail(err); d != "" && d != err.Error() {
-		fmt.Fprintf(env.stderr, "    (%s)\n", d)
+		fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(d))
 	}
 	return exitFailed
 }
@@ -477,9 +478,9 @@ func authLabel(m app.AuthMethod) string {
 // hostOf is the host (and port) of an address, or the address itself if it has none.
 func hostOf(raw string) string {
 	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Host
+		return visible.Name(u.Host)
 	}
-	return oneLine(raw)
+	return visible.Name(raw)
 }
 
 // dataDirArg repeats --data-dir in a suggested command line when the user gave it.
@@ -498,5 +499,5 @@ func quoteArg(s string) string {
 	if s != "" && !slices.ContainsFunc([]rune(s), func(r rune) bool { return !safe(r) }) {
 		return s
 	}
-	return "'" + strings.ReplaceAll(oneLine(s), "'", `'\''`) + "'"
+	return "'" + strings.ReplaceAll(visible.Name(s), "'", `'\''`) + "'"
 }

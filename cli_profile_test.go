@@ -393,7 +393,7 @@ func TestProfileSetSecret(t *testing.T) {
 		{"two words", "Legacy", canary + " " + canary, "one word"},
 		{"not a PEM key", "OAuth", canary + "\n", "The private key cannot be used"},
 		{"truncated PEM key", "OAuth", string(demo.PrivateKeyPEM[:200]), "The private key cannot be used"},
-		{"too much input", "Legacy", strings.Repeat("x", 70<<10), "more than"},
+		{"too much input", "Legacy", strings.Repeat("x", 70<<10), "holds more than 64 KB, more than any API secret holds."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

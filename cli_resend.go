@@ -8,6 +8,7 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 func runResend(ctx context.Context, args []string, env cliEnv) int {
@@ -42,6 +43,9 @@ func runResend(ctx context.Context, args []string, env cliEnv) int {
 	for {
 		select {
 		case e := <-sub.C:
+			if e.Record.ID == newID && e.Kind == app.EventRetrying {
+				printRetry(e, e.Record.Path, env)
+			}
 			if e.Record.ID == newID && e.Final() {
 				if !printOutcome(e.Record, *asJSON, env) {
 					return exitFailed
@@ -68,13 +72,13 @@ func resendError(ctx context.Context, core *app.Core, env cliEnv, id int64, err 
 	case errors.Is(err, app.ErrRecordNotFound):
 		fmt.Fprintf(env.stderr, "redox-uploader: there is no upload %d in the history. 'redox-uploader history' lists them with their ids.\n", id)
 	case errors.As(err, &changed):
-		fmt.Fprintf(env.stderr, "redox-uploader: %s has changed since it was sent on %s.\n", oneLine(changed.Original.Path),
+		fmt.Fprintf(env.stderr, "redox-uploader: %s has changed since it was sent on %s.\n", visible.Name(changed.Original.Path),
 			changed.Original.Created.Local().Format("2 Jan 2006 15:04"))
 		fmt.Fprintln(env.stderr, "Run again with --force to send the new version.")
 	case errors.As(err, &fileErr) && fileErr.Path != "":
-		fmt.Fprintf(env.stderr, "redox-uploader: %s: %s\n", oneLine(fileErr.Path), fileErr.Message)
+		fmt.Fprintf(env.stderr, "redox-uploader: %s: %s\n", visible.Name(fileErr.Path), visible.Line(fileErr.Message))
 	default:
-		fmt.Fprintln(env.stderr, "redox-uploader:", err)
+		printError(env, err.Error())
 		if r, gerr := core.History.Get(ctx, id); gerr == nil && r.Profile == adHocProfileName {
 			if _, perr := core.Profile(r.Profile); perr != nil {
 				fmt.Fprintf(env.stderr, "It was uploaded with connection flags, not a saved profile: upload it again with the same flags, "+

@@ -28,6 +28,12 @@ type cliResult struct {
 // runCmd runs the command line args in-process with env as its whole environment.
 func runCmd(t *testing.T, env map[string]string, args ...string) cliResult {
 	t.Helper()
+	return runCmdCtx(t.Context(), t, env, nil, args...)
+}
+
+// runCmdCtx is runCmd under ctx, with the client options opts added to ad-hoc uploads.
+func runCmdCtx(ctx context.Context, t *testing.T, env map[string]string, opts []client.Option, args ...string) cliResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if _, ok := env["REDOX_UPLOADER_HOME"]; !ok { // never the user's own folders
 		env = maps.Clone(env)
@@ -36,9 +42,10 @@ func runCmd(t *testing.T, env map[string]string, args ...string) cliResult {
 		}
 		env["REDOX_UPLOADER_HOME"] = t.TempDir()
 	}
-	code := runCLI(t.Context(), args, cliEnv{
+	code := runCLI(ctx, args, cliEnv{
 		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string { return env[k] },
+		getenv:        func(k string) string { return env[k] },
+		clientOptions: opts,
 	})
 	return cliResult{code, stdout.String(), stderr.String()}
 }

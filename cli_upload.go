@@ -6,12 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // uploadFlags are the settings of one upload run. Secrets never come from flags:
@@ -96,9 +97,9 @@ func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (
 		if p.ClientID == "" || p.KeyID == "" || c.pkey == "" {
 			return nil, errors.New("--auth oauth needs --client-id, --key-id and --private-key")
 		}
-		pem, err := os.ReadFile(c.pkey)
+		pem, err := app.ReadPrivateKeyFile(c.pkey)
 		if err != nil {
-			return nil, fmt.Errorf("reading the private key: %w", err)
+			return nil, fmt.Errorf("--private-key: %w", err)
 		}
 		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, pem))
 	case app.AuthToken:
@@ -108,7 +109,7 @@ func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (
 		}
 		opts = append(opts, client.WithStaticToken(token))
 	}
-	return client.New(append(opts, network...)...)
+	return client.New(append(append(opts, network...), env.clientOptions...)...)
 }
 
 // networkFlags override the saved network settings (Settings → Network) for one run.
@@ -235,7 +236,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 			_, err = f.connection.client(p, env, nil) // the sign-in flags and secrets, before opening anything
 		}
 		if err == nil {
-			err = p.Validate()
+			err = flagProblems(p.Validate())
 		}
 		if err != nil {
 			return usageError(env, "upload: %v", err)
@@ -272,6 +273,20 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	return uploadAll(ctx, core, p, paths, f, env)
 }
 
+// flagProblems words the problems a profile made of connection flags has, each after the flag
+// to change ("--max-size: Set a size limit..."): the user gave flags, and saved no profile.
+func flagProblems(err error) error {
+	var v *app.ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	parts := make([]string, len(v.Problems))
+	for i, p := range v.Problems {
+		parts[i] = fieldFlag(p.Field) + ": " + p.Message
+	}
+	return errors.New(strings.Join(parts, " "))
+}
+
 // fileOutcome is one line of upload output.
 type fileOutcome struct {
 	ID        int64  `json:"id"`
@@ -305,16 +320,20 @@ func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []strin
 	defer sub.Close()
 	s, err := core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: f.force})
 	for _, note := range s.Folders {
-		fmt.Fprintln(env.stderr, note)
+		fmt.Fprintln(env.stderr, visible.Line(note.String()))
 	}
 	if err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader:", err)
+		printError(env, err.Error())
 	}
 	code := exitOK
 	if err != nil || len(s.IDs) == 0 {
 		code = exitFailed
 	}
 	final := map[int64]app.Record{}
+	ours := map[int64]bool{}
+	for _, id := range s.IDs {
+		ours[id] = true
+	}
 	next := 0
 	printReady := func() {
 		for ; next < len(s.IDs); next++ {
@@ -332,7 +351,10 @@ func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []strin
 	for next < len(s.IDs) {
 		select {
 		case e := <-sub.C:
-			if e.Final() {
+			switch {
+			case e.Kind == app.EventRetrying && ours[e.Record.ID]:
+				printRetry(e, shown(e.Record.Path), env)
+			case e.Final():
 				final[e.Record.ID] = e.Record
 				printReady()
 			}
@@ -347,24 +369,52 @@ func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []strin
 	return code
 }
 
-// printOutcome prints one row and reports whether it counts as success.
+// printOutcome prints one row and reports whether it counts as success. Names and messages
+// are shown through package visible; JSON keeps the true values, with the same characters
+// as JSON escapes.
 func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
 	ok := r.Status == app.StatusDone || r.Status == app.StatusDuplicate
+	path := visible.Name(r.Path)
 	if r.Status == app.StatusDuplicate {
 		fmt.Fprintf(env.stderr, "%s: already uploaded to this source (row %d); this is that upload's URI. Use --force to send it again.\n",
-			oneLine(r.Path), r.DuplicateOf)
+			path, r.DuplicateOf)
 	}
 	if !ok {
-		fmt.Fprintf(env.stderr, "%s: %s\n    (%s)\n", oneLine(r.Path), r.ErrorMessage, r.ErrorDetail)
+		fmt.Fprintf(env.stderr, "%s: %s\n", path, visible.Line(r.ErrorMessage))
+		if d := r.ErrorDetail; d != "" && d != r.ErrorMessage {
+			fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(d))
+		}
 	}
 	switch {
 	case asJSON:
 		line, _ := json.Marshal(outcomeOf(r))
-		fmt.Fprintf(env.stdout, "%s\n", line)
+		fmt.Fprintf(env.stdout, "%s\n", visible.JSON(line))
 	case ok:
-		fmt.Fprintf(env.stdout, "%s\t%s\n", oneLine(r.Path), r.URI)
+		fmt.Fprintf(env.stdout, "%s\t%s\n", path, visible.Name(r.URI))
 	}
 	return ok
+}
+
+// printRetry says on standard error that an upload failed for a passing reason and is tried
+// again, when and why: "scan.pdf: Redox did not answer in time. Trying again in 4 s (attempt
+// 2 of 4)." Only the first sentence of the reason is kept: its advice ("try again") is what
+// is being done.
+func printRetry(e app.Event, path string, env cliEnv) {
+	why, _, _ := strings.Cut(e.Message, ". ")
+	why = strings.TrimSuffix(strings.TrimSpace(why), ".")
+	if why == "" {
+		why = "The upload failed for a reason that usually passes"
+	}
+	fmt.Fprintf(env.stderr, "%s: %s. Trying again in %s (attempt %d of %d).\n",
+		visible.Name(path), visible.Line(why), waitText(e.Wait), e.Attempt, e.MaxAttempts)
+}
+
+// waitText is a wait for people: whole seconds (at least 1) up to 90 s, then minutes.
+func waitText(d time.Duration) string {
+	if d > 90*time.Second {
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d s", max(1, int(d.Round(time.Second)/time.Second)))
 }
 
 // asGiven maps the absolute paths the queue records back to the spelling the user gave, for

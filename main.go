@@ -15,12 +15,16 @@ import (
 // appID is the reverse-DNS identity Fyne keys preferences and storage on; never change it.
 const appID = "com.redoxuploader.desktop"
 
+// main runs the command the command line names (Ctrl+C cancels it cleanly) or opens the
+// window; runCLI decides which (see parseCommandLine).
 func main() {
-	if len(os.Args) > 1 && isSubcommand(os.Args[1]) {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := runCLI(ctx, os.Args[1:], cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
-		stop()
-		os.Exit(code)
-	}
-	os.Exit(runWindow(os.Args[1:]))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	env := cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		window: func(args []string) int {
+			stop() // the window has its own way to close; Ctrl+C in a terminal ends it as before
+			return runWindow(args)
+		}}
+	code := runCLI(ctx, os.Args[1:], env)
+	stop()
+	os.Exit(code)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // diagnosticFailures is how many of the newest failed rows Diagnostics lists.
@@ -17,12 +18,13 @@ const diagnosticFailures = 5
 
 // Diagnostics returns a plain-text report for a support ticket: version, system, folders,
 // history counts, the profiles and network settings without any secret, and the last failed
-// uploads by base name (never a full path). It reads the keychain (to say whether each
+// uploads by base name (never a full path). Names and messages are shown with their invisible
+// and direction-changing characters escaped (package visible). It reads the keychain (to say whether each
 // profile's secret is stored), which may show an unlock prompt: call it off the GUI thread.
 func (c *Core) Diagnostics(version string) string {
 	ctx := context.Background()
 	var b strings.Builder
-	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	line := func(format string, args ...any) { b.WriteString(visible.Line(fmt.Sprintf(format, args...)) + "\n") }
 
 	line("Redox Uploader diagnostics (no secrets, tokens or file paths)")
 	line("Version: %s", orNone(version, "unknown"))
@@ -77,9 +79,9 @@ func (c *Core) historySummary(ctx context.Context, line func(string, ...any)) {
 }
 
 func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
-	line("Profiles: %d saved; selected: %s", len(st.Profiles), orNone(st.Active, "none"))
+	line("Profiles: %d saved; selected: %s", len(st.Profiles), orNone(visible.Name(st.Active), "none"))
 	for _, p := range st.Profiles {
-		line("- %s", p.Name)
+		line("- %s", visible.Name(p.Name))
 		line("    environment %s, sign-in %s, upload host %s, API host %s", orNone(string(p.Environment), "?"),
 			orNone(string(p.Auth), "?"), hostOf(p.UploadURL), hostOf(p.APIBase))
 		line("    size limit %s, %d at once, %s: %s", client.HumanSize(p.MaxSize), p.Parallel,
@@ -142,8 +144,8 @@ func (c *Core) failureSummary(ctx context.Context, line func(string, ...any)) {
 	}
 	line("Last failed uploads (newest first):")
 	for _, r := range rows {
-		line("- %s  #%d  %s  [%s]  profile %s", r.Created.UTC().Format(time.RFC3339), r.ID, r.Name,
-			orNone(r.ErrorKind, "?"), r.Profile)
+		line("- %s  #%d  %s  [%s]  profile %s", r.Created.UTC().Format(time.RFC3339), r.ID, visible.Name(r.Name),
+			orNone(r.ErrorKind, "?"), visible.Name(r.Profile))
 		line("    %s", redactString(withoutPath(r.ErrorMessage, r.Path)))
 		if r.ErrorDetail != "" {
 			line("    detail: %s", redactString(withoutPath(r.ErrorDetail, r.Path)))

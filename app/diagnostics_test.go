@@ -1,12 +1,16 @@
 package app
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"redoxuploader/internal/visible"
 )
 
 func TestDiagnosticsSafeToShare(t *testing.T) {
@@ -61,5 +65,37 @@ func TestDiagnosticsKeychainUnavailable(t *testing.T) {
 	if !strings.Contains(d, "API secret: keychain unavailable") || !strings.Contains(d, "Version: unknown") ||
 		!strings.Contains(d, "Last failed uploads: none") {
 		t.Errorf("diagnostics:\n%s", d)
+	}
+}
+
+// TestDiagnosticsShowsHiddenCharacters: a failed file and a saved source whose names hold a
+// right-to-left override or a zero-width space are listed with those characters escaped.
+func TestDiagnosticsShowsHiddenCharacters(t *testing.T) {
+	r := newCoreRig(t)
+	dir := t.TempDir()
+	r.upload(t, filepath.Join(dir, "rtl\u202efdp.exe"))
+	st, err := r.core.LoadSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := NewProfile("Cardio\u200blogy")
+	hidden.APIKey = "key"
+	st.Profiles = append(st.Profiles, hidden) // as a hand-edited file may hold it: Validate refuses the name
+	data, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(r.core.Paths.SettingsFile(), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	d := r.core.Diagnostics("")
+	for _, want := range []string{"rtl<U+202E>fdp.exe", "- Cardio<U+200B>logy", "problem: "} {
+		if !strings.Contains(d, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, d)
+		}
+	}
+	if i := strings.IndexFunc(d, func(r rune) bool { return r != '\n' && visible.Hidden(r) }); i >= 0 {
+		t.Errorf("diagnostics hold a hidden character at byte %d:\n%s", i, d)
 	}
 }

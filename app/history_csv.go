@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"redoxuploader/internal/visible"
 )
 
 // CSVColumns are the columns ExportCSV knows, in their usual order. Read-only.
@@ -26,8 +28,11 @@ var DefaultCSVColumns = []string{"id", "created", "profile", "source", "environm
 // names, then one row per record. Every matching row is written (q.Limit does not apply;
 // q.BeforeID does), streamed from the database. columns picks and orders the columns from
 // CSVColumns; none means DefaultCSVColumns. Times are RFC 3339 in UTC, empty when unset; a
-// cell that a spreadsheet would run as a formula gets a leading apostrophe. It returns the
-// number of records written.
+// cell that a spreadsheet would run as a formula gets a leading apostrophe. Names, paths,
+// URIs and other text are shown as visible.Name shows them (invisible and direction-changing
+// characters as <U+202E>), messages as visible.Text does (keeping their line breaks); the
+// history keeps the true text. It
+// returns the number of records written.
 func (h *History) ExportCSV(ctx context.Context, w io.Writer, q Query, columns []string) (int, error) {
 	const op = "exporting the upload history"
 	if len(columns) == 0 {
@@ -63,7 +68,7 @@ func (h *History) ExportCSV(ctx context.Context, w io.Writer, q Query, columns [
 			return n, h.dbError(op, err)
 		}
 		for i, c := range columns {
-			cells[i] = csvSafe(csvCell(&r, c))
+			cells[i] = csvSafe(csvText(c, csvCell(&r, c)))
 		}
 		if err := cw.Write(cells); err != nil {
 			return n, fmt.Errorf("%s: %w", op, err)
@@ -129,6 +134,15 @@ func csvCell(r *Record, column string) string {
 		return optionalInt(r.DuplicateOf)
 	}
 	panic("app: csvCell: unchecked column " + column)
+}
+
+// csvText shows a cell's text for export: messages (error, detail) with their line breaks,
+// everything else as a name.
+func csvText(column, cell string) string {
+	if column == "error" || column == "detail" {
+		return visible.Text(cell)
+	}
+	return visible.Name(cell)
 }
 
 // csvTime is t in RFC 3339, UTC, to the second; "" when unset.

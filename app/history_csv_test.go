@@ -103,6 +103,25 @@ func TestHistoryExportCSV(t *testing.T) {
 	})
 }
 
+// TestHistoryExportCSVShowsHiddenCharacters: a name that hides its true form (a right-to-left
+// override makes "rtl\u202efdp.exe" read "rtlexe.pdf") is exported escaped; the history keeps
+// it as it is.
+func TestHistoryExportCSVShowsHiddenCharacters(t *testing.T) {
+	h := openTestHistory(t)
+	rec := insertRecord(t, h, Record{Profile: "Radiology\u200b", Source: "legacy:K\u2066@h", Path: "/scans/rtl\u202efdp.exe",
+		Name: "rtl\u202efdp.exe", URI: "https://blob.redoxengine.com/x\u200dy", Status: StatusFailed,
+		ErrorMessage: "rtl\u202efdp.exe could not be read.\nSecond line", ErrorDetail: "open rtl\u202efdp.exe\tdenied", Created: time.Now()})
+	_, table := exportCSV(t, h, Query{}, []string{"file", "path", "profile", "source", "uri", "error", "detail"})
+	want := []string{"rtl<U+202E>fdp.exe", "/scans/rtl<U+202E>fdp.exe", "Radiology<U+200B>", "legacy:K<U+2066>@h",
+		"https://blob.redoxengine.com/x<U+200D>y", "rtl<U+202E>fdp.exe could not be read.\nSecond line", "open rtl<U+202E>fdp.exe<U+0009>denied"}
+	if len(table) != 2 || !slices.Equal(table[1], want) {
+		t.Errorf("export = %q, want the row %q", table, want)
+	}
+	if got, err := h.Get(t.Context(), rec.ID); err != nil || got.Name != "rtl\u202efdp.exe" {
+		t.Errorf("the history holds %q (%v), want the true name", got.Name, err)
+	}
+}
+
 func TestCSVSafe(t *testing.T) {
 	for in, want := range map[string]string{
 		"":            "",

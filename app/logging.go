@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"redoxuploader/internal/visible"
 )
 
 // The log file: JSON lines in Data/logs, rotated by size. Redox Uploader logs what IT needs to
@@ -142,13 +144,26 @@ func (r *RotatingFile) Close() error {
 }
 
 // NewLogger returns a logger writing JSON lines to w through a RedactingHandler: Info and
-// above, or Debug and above when verbose.
+// above, or Debug and above when verbose. Invisible and direction-changing characters in
+// names and messages are written as JSON escapes ("rtl\u202efdp.exe"), so a person reading
+// the file sees them and a JSON reader still gets the true text (see visible.JSON).
 func NewLogger(w io.Writer, verbose bool) *slog.Logger {
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug
 	}
-	return slog.New(NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})))
+	return slog.New(NewRedactingHandler(slog.NewJSONHandler(visibleJSONWriter{w}, &slog.HandlerOptions{Level: level})))
+}
+
+// visibleJSONWriter passes each JSON line to w with visible.JSON's escapes. slog's JSON
+// handler writes a whole line at a time, so no character is split between two writes.
+type visibleJSONWriter struct{ w io.Writer }
+
+func (v visibleJSONWriter) Write(p []byte) (int, error) {
+	if _, err := v.w.Write(visible.JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // DiscardLogger returns a logger that writes nothing.

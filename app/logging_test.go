@@ -19,6 +19,7 @@ import (
 
 	"redoxuploader/client"
 	"redoxuploader/client/redoxtest"
+	"redoxuploader/internal/visible"
 )
 
 func TestRotatingFileRotatesBySize(t *testing.T) {
@@ -156,6 +157,28 @@ func TestRedactingHandlerMasksSecretKeys(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}
+	}
+}
+
+// TestLoggerShowsHiddenCharacters: a name whose right-to-left override makes it read as
+// another ("rtl\u202efdp.exe" shows as "rtlexe.pdf") is written with the character escaped,
+// and the line still decodes to the true name.
+func TestLoggerShowsHiddenCharacters(t *testing.T) {
+	var buf bytes.Buffer
+	NewLogger(&buf, false).Info("upload finished \u2066", "file", "rtl\u202efdp.exe", "profile", "Main\u200b",
+		"err", errors.New("rtl\u202efdp.exe: gone"), "tag", "x\U000E0041")
+	out := buf.String()
+	if i := strings.IndexFunc(out, func(r rune) bool { return r != '\n' && visible.Hidden(r) }); i >= 0 {
+		t.Errorf("the log holds a hidden character at byte %d:\n%s", i, out)
+	}
+	for _, want := range []string{`"file":"rtl\u202efdp.exe"`, `"profile":"Main\u200b"`, `"msg":"upload finished \u2066"`, `"tag":"x\udb40\udc41"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line["file"] != "rtl\u202efdp.exe" {
+		t.Errorf("the line decodes to %v (%v), want the true name", line, err)
 	}
 }
 

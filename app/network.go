@@ -3,13 +3,18 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"strings"
 
 	"redoxuploader/client"
+	"redoxuploader/internal/smallfile"
 )
+
+// MaxCertificatesSize caps a file (or pasted text) of extra trusted certificates: a few
+// certificate authorities take a few KB, and the whole Mozilla bundle about 220 KB, so 4 MB
+// is any real bundle with room to spare while a wrong file (a disk image, /dev/zero) is
+// refused at once instead of read into memory.
+const MaxCertificatesSize = 4 << 20
 
 // NetworkSettings are how this computer reaches Redox: the proxy and the extra certificates to
 // trust (for firewalls that inspect TLS). They apply to every saved profile, not the Sandbox.
@@ -100,14 +105,17 @@ func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error
 	}
 	opts := []client.Option{client.WithProxy(pc)}
 	if ns.ExtraCAFile != "" {
-		data, err := os.ReadFile(ns.ExtraCAFile)
+		data, err := smallfile.Read(ns.ExtraCAFile, "the extra trusted certificates file", MaxCertificatesSize)
 		if err != nil {
-			return nil, &NetworkError{Field: "extraCaFile", Err: fmt.Errorf("the extra trusted certificates file %s cannot be read: %v", ns.ExtraCAFile, pathErrText(err))}
+			return nil, &NetworkError{Field: "extraCaFile", Err: err}
 		}
 		if _, err := client.ParseCertificates(data); err != nil {
 			return nil, &NetworkError{Field: "extraCaFile", Err: fmt.Errorf("the extra trusted certificates file %s cannot be used: %v", ns.ExtraCAFile, err)}
 		}
 		opts = append(opts, client.WithExtraRootCAs(data))
+	}
+	if len(ns.ExtraCAPEM) > MaxCertificatesSize {
+		return nil, &NetworkError{Field: "extraCaPem", Err: fmt.Errorf("the pasted extra trusted certificates are longer than %s, far more than certificates take; paste only the certificates IT gave you", client.HumanSize(MaxCertificatesSize))}
 	}
 	if strings.TrimSpace(ns.ExtraCAPEM) != "" {
 		if _, err := client.ParseCertificates([]byte(ns.ExtraCAPEM)); err != nil {
@@ -193,13 +201,4 @@ func (s Secrets) SetProxyPassword(password string) error {
 // ProxyPassword returns the manual proxy's password, or ErrSecretNotFound.
 func (s Secrets) ProxyPassword() (string, error) {
 	return s.Keychain.Get(proxyPasswordKey)
-}
-
-// pathErrText is err without the path a *fs.PathError repeats.
-func pathErrText(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

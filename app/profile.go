@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // AuthMethod is how a profile signs in to Redox.
@@ -208,6 +209,11 @@ func nameProblem(name string, builtIn bool) string {
 		return "The name contains characters that are not text; type it again."
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return "Remove line breaks, tabs and other control characters from the name."
+	case strings.IndexFunc(name, visible.Hidden) >= 0:
+		i := strings.IndexFunc(name, visible.Hidden)
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return fmt.Sprintf("Remove the invisible character %s from the name (type the name again): characters like it "+
+			"can change how a name reads, and make one source look like another.", visible.Name(string(r)))
 	case strings.TrimSpace(name) != name:
 		return "Remove the spaces at the start or end of the name."
 	case utf8.RuneCountInString(name) > maxProfileNameLen:
@@ -223,7 +229,7 @@ func idProblem(id, what string) string {
 	switch {
 	case id == "":
 		return "Enter " + what + "."
-	case !utf8.ValidString(id) || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+	case !utf8.ValidString(id) || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || visible.Hidden(r) }) >= 0:
 		return "Remove spaces, line breaks and other invisible characters; paste " + what + " exactly."
 	}
 	return ""

@@ -9,7 +9,20 @@ import (
 	"unicode"
 
 	"redoxuploader/client"
+	"redoxuploader/internal/smallfile"
 )
+
+// MaxSecretSize caps a secret read from a person: an API secret or token is under 1 KB and a
+// PEM private key a few KB (an RSA 16384-bit key about 13 KB), so 64 KB is any real one with
+// room to spare, and a wrong file or endless input is refused instead of read into memory.
+const MaxSecretSize = 64 << 10
+
+// ReadPrivateKeyFile reads the PEM private key file a person named (--private-key, the file
+// chosen in Settings), refusing a file larger than MaxSecretSize or one that is not a regular
+// file (a folder, /dev/zero, a pipe) in plain words. It does not check the key.
+func ReadPrivateKeyFile(path string) ([]byte, error) {
+	return smallfile.Read(path, "the private key file", MaxSecretSize)
+}
 
 // Secrets keeps each profile's secret (legacy API secret, OAuth private key PEM or bearer
 // token) and its token cache in the OS keychain, and builds clients from them. Nothing it holds
@@ -44,6 +57,10 @@ func (s Secrets) SetSecret(p Profile, secret string) error {
 // normalizeSecret trims what pasting adds and refuses what cannot work, without ever quoting
 // the secret.
 func normalizeSecret(m AuthMethod, secret string) (string, error) {
+	if len(secret) > MaxSecretSize {
+		return "", fmt.Errorf("The %s is longer than %s, more than any %s holds; paste only the %s.",
+			m.SecretName(), client.HumanSize(MaxSecretSize), m.SecretName(), m.SecretName())
+	}
 	secret = strings.TrimSpace(secret)
 	oneWord := func(what string) error {
 		if secret == "" {

@@ -9,11 +9,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"redoxuploader/internal/smallfile"
 )
 
 // Settings are the user's saved choices: the profiles (Redox sources) and a few preferences.
@@ -71,18 +74,26 @@ func NewSettingsStore(path string) *SettingsStore {
 // Path is the settings file.
 func (s *SettingsStore) Path() string { return s.path }
 
-// Load reads the settings. A missing file gives DefaultSettings. A file that is not valid JSON
-// is an error naming the file, and the file is left as it is (Update refuses to replace it too).
+// MaxSettingsFileSize caps the settings file. Settings with a hundred sources take some 50 KB
+// and pasted certificates at most MaxCertificatesSize, so 8 MB holds any real one; a bigger
+// file is not one Redox Uploader wrote, and is refused instead of read into memory.
+const MaxSettingsFileSize = 8 << 20
+
+// Load reads the settings. A missing file gives DefaultSettings. A file that is not valid JSON,
+// not of the settings' form, not a regular file or larger than MaxSettingsFileSize is an error
+// naming the file, and the file is left as it is (Update refuses to replace it too).
 // Load takes no lock: the file is only ever replaced whole, so it always reads a whole one.
 // Profiles that fail validation are all returned, with an error joining one
 // *InvalidProfileError for each.
 func (s *SettingsStore) Load() (Settings, error) {
-	data, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := smallfile.Read(s.path, "the settings file", MaxSettingsFileSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return DefaultSettings(), nil
-	}
-	if err != nil {
-		return DefaultSettings(), fmt.Errorf("cannot read the settings file %s: %w", s.path, err)
+	case errors.Is(err, smallfile.ErrTooLarge), errors.Is(err, smallfile.ErrNotRegular):
+		return DefaultSettings(), fmt.Errorf("%w. %s", err, keepAdvice)
+	case err != nil:
+		return DefaultSettings(), err
 	}
 	st, err := s.decode(data)
 	if err != nil {
@@ -91,16 +102,24 @@ func (s *SettingsStore) Load() (Settings, error) {
 	return st, s.check(st)
 }
 
+// keepAdvice ends the message of a settings file that cannot be used.
+const keepAdvice = "Fix it or move it away (Redox Uploader then starts without saved sources); Redox Uploader will not overwrite it"
+
 func (s *SettingsStore) decode(data []byte) (Settings, error) {
 	st := DefaultSettings()
 	if err := json.Unmarshal(data, &st); err != nil {
-		where := ""
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
-			where = fmt.Sprintf(" (line %d)", line)
+		var (
+			syn   *json.SyntaxError
+			shape *json.UnmarshalTypeError
+		)
+		switch {
+		case errors.As(err, &shape):
+			return DefaultSettings(), fmt.Errorf("the settings file %s is not in the form Redox Uploader expects: %s (line %d). %s",
+				s.path, shapeProblem(shape), lineAt(data, shape.Offset), keepAdvice)
+		case errors.As(err, &syn):
+			return DefaultSettings(), fmt.Errorf("the settings file %s is damaged (line %d): %v. %s", s.path, lineAt(data, syn.Offset), err, keepAdvice)
 		}
-		return DefaultSettings(), fmt.Errorf("the settings file %s is damaged%s: %v. Fix it or move it away; Redox Uploader will not overwrite it", s.path, where, err)
+		return DefaultSettings(), fmt.Errorf("the settings file %s is damaged: %v. %s", s.path, err, keepAdvice)
 	}
 	if st.Profiles == nil {
 		st.Profiles = []Profile{}
@@ -109,6 +128,64 @@ func (s *SettingsStore) decode(data []byte) (Settings, error) {
 		st.Profiles[i].BuiltIn = false // never from a file
 	}
 	return st, nil
+}
+
+// lineAt is the line number of byte offset in data.
+func lineAt(data []byte, offset int64) int {
+	return 1 + bytes.Count(data[:min(max(int(offset), 0), len(data))], []byte("\n"))
+}
+
+// shapeProblem says where the settings file holds the wrong kind of value, in JSON's words,
+// never Go's type names: "retentionDays" holds text where a whole number belongs.
+func shapeProblem(e *json.UnmarshalTypeError) string {
+	found := jsonValueWords(e.Value)
+	if e.Field == "" {
+		return "the file holds " + found + " where the settings, an object in braces {…}, belong"
+	}
+	want := "another kind of value"
+	if e.Type != nil {
+		want = jsonKindWords(e.Type.Kind())
+	}
+	return fmt.Sprintf("%q holds %s where %s belongs", e.Field, found, want)
+}
+
+// jsonValueWords names a JSON value as encoding/json reports it ("array", "number 1.5").
+func jsonValueWords(v string) string {
+	switch {
+	case v == "array":
+		return "a list [ … ]"
+	case v == "object":
+		return "an object { … }"
+	case v == "string":
+		return "text"
+	case v == "bool":
+		return "true or false"
+	case v == "number":
+		return "a number"
+	case strings.HasPrefix(v, "number "):
+		return "the number " + strings.TrimPrefix(v, "number ")
+	}
+	return "a value of the wrong kind"
+}
+
+// jsonKindWords names what a field of kind k holds, in JSON's terms.
+func jsonKindWords(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return "an object { … }"
+	case reflect.Slice, reflect.Array:
+		return "a list [ … ]"
+	case reflect.String:
+		return "text in quotes"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another kind of value"
 }
 
 // check validates every profile and that names differ, ignoring case.

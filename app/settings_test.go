@@ -151,6 +151,52 @@ func TestSettingsInvalidJSONIsReportedAndKept(t *testing.T) {
 	}
 }
 
+func TestSettingsWrongShapeIsReportedPlainly(t *testing.T) {
+	tests := []struct {
+		name, file, want string
+	}{
+		{"a list", "[]", "the file holds a list [ … ] where the settings, an object in braces {…}, belong (line 1)"},
+		{"text", `"settings"`, "the file holds text where the settings"},
+		{"profiles an object", "{\n  \"profiles\": {}\n}", `"profiles" holds an object { … } where a list [ … ] belongs (line 2)`},
+		{"a name that is a number", `{"profiles": [{"name": 3}]}`, `"profiles.name" holds a number where text in quotes belongs`},
+		{"retention in words", `{"retentionDays": "ninety"}`, `"retentionDays" holds text where a whole number belongs`},
+		{"retention a fraction", `{"retentionDays": 1.5}`, `"retentionDays" holds the number 1.5 where a whole number belongs`},
+		{"proxy mode a list", `{"network": {"proxyMode": ["none"]}}`, `"network.proxyMode" holds a list [ … ] where text in quotes belongs`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := settingsTestStore(t)
+			if err := os.MkdirAll(filepath.Dir(s.Path()), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(s.Path(), []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.Load()
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			msg := err.Error()
+			for _, want := range []string{"the settings file " + s.Path() + " is not in the form Redox Uploader expects: ", tt.want, "move it away"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message lacks %q:\n%s", want, msg)
+				}
+			}
+			for _, goWords := range []string{"Go ", "app.", "unmarshal", "int", "[]"} {
+				if strings.Contains(msg, goWords) {
+					t.Errorf("message shows Go's words %q:\n%s", goWords, msg)
+				}
+			}
+			if err := s.Update(func(*Settings) error { return nil }); err == nil {
+				t.Error("Update replaced a file of the wrong form")
+			}
+			if got, _ := os.ReadFile(s.Path()); string(got) != tt.file {
+				t.Errorf("the file changed: %q", got)
+			}
+		})
+	}
+}
+
 func TestSettingsInvalidProfilesAreReportedNotDropped(t *testing.T) {
 	s := settingsTestStore(t)
 	good := validLegacyProfile()

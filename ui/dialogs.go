@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	native "github.com/sqweek/dialog"
+
+	"redoxuploader/internal/visible"
 )
 
 // Dialogs are the operating system's file dialogs. They block, so the UI calls them from their
@@ -36,7 +38,8 @@ func NativeDialogs() Dialogs {
 }
 
 // showError shows err's plain message, with the technical detail behind "Details"; safe from
-// any goroutine.
+// any goroutine. Like every dialog and the status line, it shows the names the text quotes
+// through package visible, so none hides its true form.
 func (u *UI) showError(title string, err error) {
 	detail := ""
 	var d interface{ Detail() string } // *client.Error, or a journaled row's error
@@ -44,16 +47,16 @@ func (u *UI) showError(title string, err error) {
 		detail = d.Detail()
 	}
 	fyne.Do(func() {
-		msg := widget.NewLabel(err.Error())
+		msg := widget.NewLabel(visible.Text(err.Error()))
 		msg.Wrapping = fyne.TextWrapWord
 		content := container.NewVBox(msg)
 		if detail != "" && detail != err.Error() {
-			d := widget.NewLabel(detail)
+			d := widget.NewLabel(visible.Text(detail))
 			d.Wrapping = fyne.TextWrapWord
 			d.TextStyle = fyne.TextStyle{Monospace: true}
 			content.Add(widget.NewAccordion(widget.NewAccordionItem("Details for IT", d)))
 		}
-		dlg := dialog.NewCustom(title, "Close", content, u.win)
+		dlg := dialog.NewCustom(visible.Line(title), "Close", content, u.win)
 		dlg.Resize(fyne.NewSize(520, 0))
 		dlg.Show()
 	})
@@ -62,9 +65,9 @@ func (u *UI) showError(title string, err error) {
 // showMessage shows a plain note; safe from any goroutine.
 func (u *UI) showMessage(title, text string) {
 	fyne.Do(func() {
-		msg := widget.NewLabel(text)
+		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustom(title, "OK", msg, u.win)
+		dlg := dialog.NewCustom(visible.Line(title), "OK", msg, u.win)
 		dlg.Resize(fyne.NewSize(460, 0))
 		dlg.Show()
 	})
@@ -79,9 +82,9 @@ func (u *UI) confirm(title, text, yes string, then func(bool)) {
 // confirmWith is confirm with its own label for the "no" button.
 func (u *UI) confirmWith(title, text, yes, no string, then func(bool)) {
 	fyne.Do(func() {
-		msg := widget.NewLabel(text)
+		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustomConfirm(title, yes, no, msg, then, u.win)
+		dlg := dialog.NewCustomConfirm(visible.Line(title), yes, no, msg, then, u.win)
 		dlg.Resize(fyne.NewSize(460, 0))
 		dlg.Show()
 	})
@@ -90,5 +93,5 @@ func (u *UI) confirmWith(title, text, yes, no string, then func(bool)) {
 // copyText puts text on the clipboard and says so in the status line.
 func (u *UI) copyText(text, what string) {
 	u.app.Clipboard().SetContent(text)
-	u.status.SetText(what + " copied.")
+	u.status.SetText(visible.Line(what + " copied."))
 }

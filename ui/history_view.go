@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 const (
@@ -187,7 +188,7 @@ func (v *historyView) copySelectedURI() {
 	if !ok {
 		return
 	}
-	v.u.copyText(r.URI, "URI of "+r.Name)
+	v.u.copyText(r.URI, "URI of "+visible.Name(r.Name))
 }
 
 func (v *historyView) onCopyMedia() {
@@ -277,7 +278,7 @@ func (v *historyView) showDetails(r app.Record) {
 		form.Append(f[0], &widget.Label{Text: f[1], Selectable: true, Wrapping: fyne.TextWrapBreak})
 	}
 	copyAll := &widget.Button{Text: "Copy all details", Icon: theme.ContentCopyIcon(),
-		OnTapped: func() { v.u.copyText(detailsText(r), "Details of "+r.Name) }}
+		OnTapped: func() { v.u.copyText(detailsText(r), "Details of "+visible.Name(r.Name)) }}
 	body := container.NewBorder(nil, container.NewHBox(copyAll), nil, nil, container.NewVScroll(form))
 	dlg := dialog.NewCustom("Upload details", "Close", body, v.u.win)
 	dlg.Resize(fyne.NewSize(720, 600))
@@ -295,19 +296,19 @@ func detailFields(r app.Record) [][2]string {
 		httpStatus = strings.TrimSpace(fmt.Sprintf("%d %s", r.HTTPStatus, http.StatusText(r.HTTPStatus)))
 	}
 	fields := [][2]string{
-		{"File", r.Name},
-		{"Path", r.Path},
+		{"File", visible.Name(r.Name)},
+		{"Path", visible.Name(r.Path)},
 		{"Size", fmt.Sprintf("%s (%s bytes)", sizeText(r.Size), groupDigits(r.Size))},
 		{"SHA-256", r.SHA256},
-		{"Content type", r.MIME},
-		{"Source", r.Profile},
-		{"Source identity", r.Source},
+		{"Content type", visible.Name(r.MIME)},
+		{"Source", visible.Name(r.Profile)},
+		{"Source identity", visible.Name(r.Source)},
 		{"Environment", env},
 		{"Status", fmt.Sprintf("%s (%s)", shortStatus(r), r.Status)},
-		{"URI", r.URI},
+		{"URI", visible.Name(r.URI)},
 		{"Error kind", r.ErrorKind},
-		{"Error", r.ErrorMessage},
-		{"Detail for IT", r.ErrorDetail},
+		{"Error", visible.Text(r.ErrorMessage)},
+		{"Detail for IT", visible.Text(r.ErrorDetail)},
 		{"HTTP status", httpStatus},
 		{"Attempts", strconv.Itoa(r.Attempts)},
 		{"Created", preciseTime(r.Created)},
@@ -421,10 +422,23 @@ func (v *historyView) showSources(names []string) {
 		return
 	}
 	v.sourceNames = names
-	v.source.SetOptions(append([]string{allSources}, names...))
-	if v.source.Selected != allSources && !slices.Contains(names, v.source.Selected) {
+	options := []string{allSources}
+	for _, n := range names {
+		options = append(options, visible.Name(n))
+	}
+	v.source.SetOptions(options)
+	if v.source.Selected != allSources && !slices.Contains(options, v.source.Selected) {
 		v.source.SetSelected(allSources) // runs the query again
 	}
+}
+
+// selectedSource is the true name of the source the filter has chosen (its option shows the
+// name through visible.Name), or "" for all sources.
+func (v *historyView) selectedSource() string {
+	if i := slices.Index(v.source.Options, v.source.Selected); i > 0 && i <= len(v.sourceNames) {
+		return v.sourceNames[i-1]
+	}
+	return ""
 }
 
 func (v *historyView) onSearchChanged(string) {
@@ -441,10 +455,7 @@ func (v *historyView) onFilterChanged(string) { v.runQuery() }
 
 // currentQuery is what the search box and the filters select, one page of it.
 func (v *historyView) currentQuery() app.Query {
-	q := app.Query{Text: strings.TrimSpace(v.search.Text), Profile: v.source.Selected, Limit: historyPage}
-	if q.Profile == allSources {
-		q.Profile = ""
-	}
+	q := app.Query{Text: strings.TrimSpace(v.search.Text), Profile: v.selectedSource(), Limit: historyPage}
 	for _, f := range statusFilters {
 		if f.label == v.status.Selected {
 			q.Statuses = f.statuses
@@ -742,7 +753,7 @@ func (v *historyView) showEmpty() {
 }
 
 // note says something in the status line; call it on the Fyne goroutine.
-func (v *historyView) note(text string) { v.u.status.SetText(text) }
+func (v *historyView) note(text string) { v.u.status.SetText(visible.Line(text)) }
 
 func (v *historyView) length() int { return len(v.rows) }
 
@@ -778,9 +789,9 @@ func (v *historyView) updateRow(id widget.ListItemID, item fyne.CanvasObject) {
 	r := v.rows[id]
 	cells := item.(*fyne.Container).Objects
 	cells[colTime].(*widget.Label).SetText(when(r.Created))
-	cells[colName].(*widget.Label).SetText(r.Name)
+	cells[colName].(*widget.Label).SetText(visible.Name(r.Name))
 	cells[colSize].(*widget.Label).SetText(sizeText(r.Size))
-	cells[colSource].(*widget.Label).SetText(r.Profile)
+	cells[colSource].(*widget.Label).SetText(visible.Name(r.Profile))
 	cells[colIcon].(*widget.Icon).SetResource(v.icons[r.Status])
 
 	attention := needsAttention(r.Status)
@@ -793,16 +804,16 @@ func (v *historyView) updateRow(id widget.ListItemID, item fyne.CanvasObject) {
 	switch {
 	case r.URI != "":
 		uri.Importance = widget.MediumImportance
-		uri.SetText(r.URI)
+		uri.SetText(visible.Name(r.URI))
 	case attention:
 		uri.Importance = widget.WarningImportance
-		uri.SetText(r.ErrorMessage)
+		uri.SetText(visible.Line(r.ErrorMessage))
 	default:
 		uri.Importance = widget.DangerImportance
 		if r.Status == app.StatusCancelled {
 			uri.Importance = widget.MediumImportance
 		}
-		uri.SetText(r.ErrorMessage)
+		uri.SetText(visible.Line(r.ErrorMessage))
 	}
 }
 

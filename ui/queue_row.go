@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // queueRow shows one queueItem: name and size, what is happening to it, the URI with Copy
@@ -55,7 +56,7 @@ func (r *queueRow) CreateRenderer() fyne.WidgetRenderer {
 
 func (r *queueRow) onCopy() {
 	if r.item != nil && r.item.rec.URI != "" {
-		r.view.u.copyText(r.item.rec.URI, "The URI of "+r.item.rec.Name)
+		r.view.u.copyText(r.item.rec.URI, "The URI of "+visible.Name(r.item.rec.Name))
 	}
 }
 
@@ -63,7 +64,7 @@ func (r *queueRow) onCopy() {
 func (r *queueRow) show(it *queueItem) {
 	r.item = it
 	rec := it.rec
-	r.name.SetText(rec.Name)
+	r.name.SetText(visible.Name(rec.Name))
 	size := sizeText(rec.Size)
 	if rec.Size > 0 && rec.Size < inlineHint {
 		size += " · fits inline" // Redox's breakpoint: under 200 KB it may go in the message itself, as base64
@@ -96,10 +97,10 @@ func (r *queueRow) show(it *queueItem) {
 	r.line.Importance = widget.MediumImportance
 	switch {
 	case rec.URI != "":
-		r.line.SetText(rec.URI)
+		r.line.SetText(visible.Name(rec.URI))
 	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled:
 		r.line.Importance = widget.DangerImportance
-		r.line.SetText(rec.ErrorMessage)
+		r.line.SetText(visible.Line(rec.ErrorMessage))
 	default:
 		r.line.SetText(" ")
 	}

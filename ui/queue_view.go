@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // queueItem is one file of this session as the Upload tab shows it.
@@ -85,7 +86,7 @@ func (v *queueView) onEvent(e app.Event) {
 			v.updateSummary()
 		}
 		if autoCopy && e.Record.URI != "" {
-			v.u.copyText(e.Record.URI, "The URI of "+e.Record.Name)
+			v.u.copyText(e.Record.URI, "The URI of "+visible.Name(e.Record.Name))
 		}
 	})
 }
@@ -167,7 +168,7 @@ func (v *queueView) onDetails(it *queueItem) {
 	if detail == "" {
 		detail = fmt.Sprintf("status %s; %d attempt(s)", r.Status, r.Attempts)
 	}
-	v.u.showError(r.Name, &recordError{msg: r.ErrorMessage, detail: detail})
+	v.u.showError(visible.Name(r.Name), &recordError{msg: r.ErrorMessage, detail: detail})
 }
 
 // recordError carries a journaled row's message and detail into showError.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -22,12 +21,12 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 const (
-	testTimeout    = time.Minute // how long "Test connection" waits for Redox to answer
-	maxKeyFileSize = 64 << 10    // a PEM private key is a few KB; a bigger file is not one
-	megabyte       = 1 << 20     // the size limit is shown in MB of 1024 × 1024 bytes, as sizes are
+	testTimeout = time.Minute // how long "Test connection" waits for Redox to answer
+	megabyte    = 1 << 20     // the size limit is shown in MB of 1024 × 1024 bytes, as sizes are
 
 	stopUploadsWait = 5 * time.Second // how long removing a source waits for its uploads under way to stop
 )
@@ -206,7 +205,7 @@ func (v *settingsView) showProfiles(profiles []app.Profile) {
 // sourceRow is one saved source: its name and environment (Production unmistakable), how it
 // signs in and where it uploads, and its Edit and Remove buttons.
 func (v *settingsView) sourceRow(p app.Profile) fyne.CanvasObject {
-	name := &widget.Label{Text: p.Name, TextStyle: fyne.TextStyle{Bold: true}}
+	name := &widget.Label{Text: visible.Name(p.Name), TextStyle: fyne.TextStyle{Bold: true}}
 	env := &widget.Label{Text: string(p.Environment)}
 	if p.Environment == app.EnvProduction {
 		env.Text, env.Importance, env.TextStyle = "PRODUCTION · real patient data", widget.DangerImportance, fyne.TextStyle{Bold: true}
@@ -278,7 +277,7 @@ func (v *settingsView) onEdit(p app.Profile) { v.openForm(&p) }
 // onRemove asks first, saying how many files are still waiting or being sent to the source,
 // then removes it (removeSource).
 func (v *settingsView) onRemove(p app.Profile) {
-	text, yes, no := removeQuestion(p.Name, v.u.core.Queue.PendingFor(p.Name))
+	text, yes, no := removeQuestion(visible.Name(p.Name), v.u.core.Queue.PendingFor(p.Name))
 	v.u.confirmWith("Remove this source?", text, yes, no, func(ok bool) {
 		if ok {
 			v.run(func() { v.removeSource(p) })
@@ -602,7 +601,7 @@ func (f *profileForm) content() fyne.CanvasObject {
 	if f.original == nil {
 		row("name", "Name", f.name, "A name people will recognise; it is shown above every upload.")
 	} else {
-		row("", "Name", &widget.Label{Text: f.original.Name, TextStyle: fyne.TextStyle{Bold: true}},
+		row("", "Name", &widget.Label{Text: visible.Name(f.original.Name), TextStyle: fyne.TextStyle{Bold: true}},
 			"The name cannot change: the upload history refers to it. To rename, add a new source and remove this one.")
 	}
 	row("environment", "Environment", container.NewVBox(f.environment, f.production), "")
@@ -644,7 +643,7 @@ func (f *profileForm) content() fyne.CanvasObject {
 	if !f.v.direct {
 		heading := "New Redox source"
 		if f.original != nil {
-			heading = "Edit “" + f.original.Name + "”"
+			heading = "Edit “" + visible.Name(f.original.Name) + "”"
 		}
 		top = &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	}
@@ -987,22 +986,13 @@ func (f *profileForm) onChooseKeyFile() {
 
 // readKeyFile returns the PEM text of a private key file, or what is wrong with the file.
 func readKeyFile(path string) (pem, problem string) {
-	name := filepath.Base(path)
-	info, err := os.Stat(path)
-	switch {
-	case err != nil:
-		return "", "The key file could not be read: " + err.Error()
-	case !info.Mode().IsRegular():
-		return "", name + " is not a file; choose the .pem file of the private key."
-	case info.Size() > maxKeyFileSize:
-		return "", fmt.Sprintf("%s is too large to be a private key (%s); choose the .pem file of the private key.", name, client.HumanSize(info.Size()))
-	}
-	data, err := os.ReadFile(path)
+	data, err := app.ReadPrivateKeyFile(path)
 	if err != nil {
-		return "", "The key file could not be read: " + err.Error()
+		msg := err.Error()
+		return "", strings.ToUpper(msg[:1]) + msg[1:] + ". Choose the .pem file of the private key."
 	}
 	if _, err := client.ParsePrivateKey(data); err != nil {
-		return "", fmt.Sprintf("%s is not a private key Redox Uploader can use (%v). Choose the PEM file of an RSA or P-384 key.", name, err)
+		return "", fmt.Sprintf("%s is not a private key Redox Uploader can use (%v). Choose the PEM file of an RSA or P-384 key.", filepath.Base(path), err)
 	}
 	return string(data), ""
 }

@@ -511,6 +511,12 @@ func TestSettingsKeyFile(t *testing.T) {
 		t.Errorf("beside the key: %q", got)
 	}
 
+	tu.openPath = os.DevNull // a device, never read (/dev/zero would never end)
+	v.do(f.onChooseKeyFile)
+	if got, want := errorBeside(f, "secret/oauth"), "The private key file "+os.DevNull+" is a device, not a file."; !strings.HasPrefix(got, want) {
+		t.Errorf("beside the key: %q, want it to start %q", got, want)
+	}
+
 	tu.openPath = filepath.Join(t.TempDir(), "imaging.pem")
 	if err := os.WriteFile(tu.openPath, sb.Demo.PrivateKeyPEM, 0o600); err != nil {
 		t.Fatal(err)

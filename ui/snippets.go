@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // mediaSnippet is the part of a Redox Media message that carries an uploaded file (see the
@@ -42,7 +43,8 @@ func resultsSnippet(r app.Record) string {
 }
 
 // snippetJSON is v as indented JSON, ready to paste into a message. encoding/json escapes
-// whatever a file name holds (quotes, backslashes, control characters).
+// whatever a file name holds (quotes, backslashes, control characters), and visible.JSON the
+// invisible and direction-changing characters, which still decode to the true name.
 func snippetJSON(v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -52,7 +54,7 @@ func snippetJSON(v any) string {
 		// Only strings and structs of strings are encoded here; this cannot happen.
 		panic("ui: encoding a snippet: " + err.Error())
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return strings.TrimSuffix(string(visible.JSON(b.Bytes())), "\n")
 }
 
 // fileTypes are the upper-case Redox FileType of the extensions whose type is not simply the

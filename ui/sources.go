@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // sourcePicker is the "Source" selector at the top of the window, with a badge that makes a
@@ -38,15 +39,16 @@ func (sp *sourcePicker) content() fyne.CanvasObject {
 	return container.NewHBox(widget.NewLabel("Source:"), container.NewGridWrap(fyne.NewSize(260, sp.selector.MinSize().Height), sp.selector), container.NewCenter(badge))
 }
 
-// label is how a profile reads in the selector.
+// label is how a profile reads in the selector, its name shown by visible.Name.
 func label(p app.Profile) string {
+	name := visible.Name(p.Name)
 	if p.BuiltIn {
-		return p.Name + " (practice)"
+		return name + " (practice)"
 	}
 	if p.Environment == app.EnvProduction {
-		return p.Name + " — PRODUCTION"
+		return name + " — PRODUCTION"
 	}
-	return fmt.Sprintf("%s — %s", p.Name, p.Environment)
+	return fmt.Sprintf("%s — %s", name, visible.Name(string(p.Environment)))
 }
 
 // reload lists the saved sources (and the sandbox when it runs or is asked for) off the Fyne

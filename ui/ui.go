@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // Options say how the window starts.
@@ -140,5 +141,5 @@ func (u *UI) submit(p app.Profile, paths []string, force bool) {
 
 // setStatus shows one line at the bottom of the window; safe from any goroutine.
 func (u *UI) setStatus(text string) {
-	fyne.Do(func() { u.status.SetText(text) })
+	fyne.Do(func() { u.status.SetText(visible.Line(text)) })
 }
