@@ -11,6 +11,7 @@ import (
 
 	fyneapp "fyne.io/fyne/v2/app"
 
+	_ "redoxuploader/internal/sessionbus/noautolaunch" // no D-Bus auto-launch, even by GTK's initialiser
 	"redoxuploader/ui"
 )
 
