@@ -28,6 +28,10 @@ func runWindow(args []string) int {
 		}
 		return exitUsage
 	}
+	if problem := checkDisplay(os.Getenv); problem != nil {
+		reportDisplayProblem(*problem)
+		return exitFailed
+	}
 	core, err := openCore(dataDir, env)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
