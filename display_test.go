@@ -62,8 +62,13 @@ func TestDisplayMessages(t *testing.T) {
 			t.Errorf("%q is not one plain paragraph", msg)
 		}
 	}
-	if !strings.Contains(noOpenGLMessage, `"Remote desktops and VDI"`) {
-		t.Error("the OpenGL message does not point at the README section")
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const section = "Remote desktops and VDI"
+	if !strings.Contains(noOpenGLMessage, `"`+section+`"`) || !strings.Contains(string(readme), "\n## "+section+"\n") {
+		t.Errorf("the OpenGL message does not point at the README's section %q", section)
 	}
 	p := displayProblem{Message: "It failed.", Detail: "APIUnavailable: GLX: GLX extension not found"}
 	if got, want := p.String(), "It failed.\n\nDetail for IT: APIUnavailable: GLX: GLX extension not found"; got != want {
