@@ -12,6 +12,11 @@ DATE    ?= $(shell date -u +%Y-%m-%d)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 
+# The stages of `make test` that start processes run under the leak check: it fails, naming
+# them, if any process they started (dbus-daemon, gnome-keyring-daemon, Xvfb, wineserver...)
+# is still running after they end.
+LEAKCHECK := bash scripts/leak-check.sh
+
 .PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release wine screenshots bench clean windows package
 
 deps:
@@ -50,24 +55,26 @@ lint:
 # unit: every package under the race detector; the ui tests run Fyne's callbacks on one UI
 # goroutine, as the real driver does (ui/uiloop_test.go).
 unit:
-	$(GO) test -race -count=1 ./...
+	$(LEAKCHECK) $(GO) test -race -count=1 ./...
 
-# keychain: the keychain test against a real Secret Service (gnome-keyring on a private bus).
+# keychain: without a session bus, the keychain commands' plain refusal; then the keychain test
+# against a real Secret Service (gnome-keyring on a private bus).
 keychain:
-	bash scripts/keychain-test.sh
+	$(LEAKCHECK) bash scripts/keychain-test.sh
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client
 	$(GO) test -run='^$$' -fuzz='^FuzzParseUploadReply$$' -fuzztime=$(FUZZTIME) ./client
 
 # smoke: the real binary in a real X server (Xvfb): a file uploaded to the sandbox, its URI in
-# the history, a screenshot that is not blank.
+# the history, a screenshot that is not blank, no D-Bus session started; and without a display,
+# or on one without OpenGL, a plain refusal (exit status 1) instead of a crash.
 smoke: build
-	bash scripts/smoke.sh ./$(BINARY)
+	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY)
 
 # docs: every command and make target the README names exists.
 docs: build
-	bash scripts/doc-check.sh ./$(BINARY)
+	$(LEAKCHECK) bash scripts/doc-check.sh ./$(BINARY)
 
 # release: build the Windows program and the Linux archive and check what they hold.
 release: windows package
@@ -77,7 +84,7 @@ release: windows package
 # wine: the Windows program under Wine in a scratch prefix: a CLI session (Credential Manager,
 # Windows folders and proxy settings, extra certificates, a scan for secrets) and the smoke test.
 wine: windows
-	bash scripts/wine-test.sh $(BINARY).exe
+	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe
 
 # screenshots: the main states of the real window, for the README.
 screenshots: build

@@ -11,6 +11,7 @@ import (
 
 	fyneapp "fyne.io/fyne/v2/app"
 
+	_ "redoxuploader/internal/sessionbus/noautolaunch" // no D-Bus auto-launch, even by GTK's initialiser
 	"redoxuploader/ui"
 )
 
@@ -26,6 +27,10 @@ func runWindow(args []string) int {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if problem := checkDisplay(os.Getenv); problem != nil {
+		reportDisplayProblem(*problem)
+		return exitFailed
 	}
 	core, err := openCore(dataDir, env)
 	if err != nil {

@@ -54,17 +54,32 @@ func (e *KeychainTimeoutError) Error() string {
 }
 
 // KeychainUnavailableError means the OS keychain cannot be reached or refused to open. Err is
-// the underlying error (it never holds a secret).
+// the underlying error (it never holds a secret); ErrNoSessionBus when there is no desktop
+// session to reach it through.
 type KeychainUnavailableError struct {
 	Err error
 }
 
 func (e *KeychainUnavailableError) Error() string {
+	if errors.Is(e.Err, ErrNoSessionBus) {
+		return "The system keychain cannot be reached: Redox Uploader is not running in a desktop session (for example over SSH, from cron or from a service), so there is no keychain to ask. " +
+			"Run it from a desktop session, or give the command a session of its own, for example: " +
+			"dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets < PASSWORD-FILE; redox-uploader ...'. " +
+			"Redox Uploader never stores secrets anywhere else."
+	}
 	msg := "The system keychain is not available or is locked. On Linux, unlock the login keyring or install a Secret Service (for example GNOME Keyring); Redox Uploader never stores secrets anywhere else."
 	if e.Err != nil {
 		msg += " (" + e.Err.Error() + ")"
 	}
 	return msg
+}
+
+// Detail is the technical cause, for IT.
+func (e *KeychainUnavailableError) Detail() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
 }
 
 func (e *KeychainUnavailableError) Unwrap() error { return e.Err }
@@ -146,6 +161,9 @@ func (k Keychain) Delete(key string) error {
 func (k Keychain) do(op func(b keyringBackend, service string) error) error {
 	b, svc, timeout := k.backend, k.Service, k.Timeout
 	if b == nil {
+		if err := noSessionBus(); err != nil {
+			return err // go-keyring would start a dbus-daemon and a gnome-keyring-daemon that outlive us
+		}
 		b = goKeyring{}
 	}
 	if svc == "" {

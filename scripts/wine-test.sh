@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Windows build under Wine, in a fresh Wine prefix (a scratch Windows user) that is
 # removed afterwards: the CLI session of wine_test.go (Credential Manager, Windows folders,
-# Windows proxy settings, Windows' certificate verifier, a scan for secrets), then the window
-# smoke test (scripts/smoke.sh) with the .exe.
+# Windows proxy settings, Windows' certificate verifier, a scan for secrets), the window on a
+# display without OpenGL (a message box, exit status 1), then the window smoke test
+# (scripts/smoke.sh) with the .exe.
 #
 #   scripts/wine-test.sh redox-uploader.exe
 #
@@ -36,4 +37,30 @@ echo "wine-test: $(wine --version) prefix ready in $((SECONDS - start)) s"
 REDOX_UPLOADER_EXE="$exe" ${GO:-go} test -tags wine -count=1 -v -run '^TestWindowsBuildUnderWine$' . |
   grep -v '^=== RUN'
 wineserver -k 2>/dev/null || true # the window starts a Wine desktop of its own under Xvfb
+
+# A display without OpenGL, as a remote desktop without graphics acceleration: Xvfb without GLX
+# leaves Wine's opengl32 without a driver. The program must say so in a message box (Enter
+# closes it) and exit with status 1.
+export exe tmp
+xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
+  wine "$exe" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
+  app=$!
+  box=""
+  for _ in $(seq 150); do
+    box=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | head -n1)
+    [ -z "$box" ] && kill -0 $app 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -n "$box" ] && xdotool windowfocus --sync "$box" && xdotool key Return
+  for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+  kill $app 2>/dev/null
+  status=0; wait $app || status=$?
+  if [ -z "$box" ] || [ $status -ne 1 ] || ! grep -qF "(OpenGL 2.1)" "$tmp/no-opengl.log"; then
+    echo "wine-test: on a display without OpenGL: message box ${box:-not shown}, exit status $status (want 1); the program said:" >&2
+    cat "$tmp/no-opengl.log" >&2
+    exit 1
+  fi
+'
+wineserver -k 2>/dev/null || true
+echo "wine-test: a display without OpenGL: explained in a message box, exit status 1."
 RUNNER=wine bash scripts/smoke.sh "$exe"

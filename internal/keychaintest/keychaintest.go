@@ -1,7 +1,9 @@
 // Package keychaintest gives real-keychain tests a Secret Service of their own: a service name
 // used by one test run only, emptied when the test ends, and secret-tool for an independent
-// look at what reached the keyring. Only tests built with the keychain_integration tag use it,
-// under scripts/keychain-test.sh, never against a user's own keyring.
+// look at what reached the keyring; tests built with the keychain_integration tag use these,
+// under scripts/keychain-test.sh, never against a user's own keyring. It also counts the
+// processes a command left running (MarkedCommand, Leftovers), for the tests that prove the
+// keychain never starts a D-Bus session of its own.
 package keychaintest
 
 import (
