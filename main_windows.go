@@ -8,13 +8,13 @@ import (
 
 // The Windows build is a GUI-subsystem program (-ldflags -H=windowsgui), so Windows opens no
 // console window for it and gives it none: a subcommand run from cmd.exe or PowerShell would
-// print nowhere. Before main runs, a command line that does not open the window (a subcommand,
-// after global flags or not, and a command line with a mistake in it, whose usage message must
-// be read) attaches to the console of the shell that
-// started it and points each standard stream that has no handle at that console. Streams the
-// shell redirected (`redox-uploader version > v.txt`, a pipe) already have a valid handle and
-// are left alone. The shell does not wait for a GUI program, so its next prompt may appear
-// before the output; scripts that need the output redirect it or use `start /wait`.
+// print nowhere. Before main runs, every command line that does not open the window (a
+// subcommand, with global flags before it or not, or a mistake whose usage message must be
+// read) attaches to the console of the shell that started it and points each standard stream
+// that has no handle at that console. Streams the shell redirected (`redox-uploader version >
+// v.txt`, a pipe) already have a valid handle and are left alone. The shell does not wait for a
+// GUI program, so its next prompt may appear before the output; scripts that need the output
+// redirect it or use `start /wait`.
 func init() {
 	if len(os.Args) < 2 || opensWindow(os.Args[1:]) {
 		return
