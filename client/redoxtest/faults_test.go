@@ -153,6 +153,7 @@ func TestHeldRequestsReleased(t *testing.T) {
 	}{
 		{"Hang", Fault{Hang: true}},
 		{"Delay", Fault{Delay: time.Hour}},
+		{"NeverRead", Fault{NeverRead: true}},
 	}
 	for _, f := range faults {
 		t.Run(f.name+" until the client gives up", func(t *testing.T) {
