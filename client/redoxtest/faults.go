@@ -26,6 +26,9 @@ type Fault struct {
 	// RetryAfter sets the Retry-After header (seconds or HTTP date) on
 	// whatever reply is sent.
 	RetryAfter string
+	// Location sets the Location header on whatever reply is sent: with a
+	// 3xx Status, a redirect.
+	Location string
 	// Delay waits before answering, giving up (and dropping the connection)
 	// if Close is called or the request context ends.
 	Delay time.Duration
@@ -123,6 +126,9 @@ func (h *Handler) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bo
 	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Location != "" {
+		w.Header().Set("Location", f.Location)
 	}
 	if f.Delay > 0 && !h.wait(r.Context(), f.Delay) {
 		return true
