@@ -148,13 +148,14 @@ func TestSlowLinkIsNeverCutOff(t *testing.T) {
 			h := redoxtest.NewHandler(redoxtest.Config{MaxUploadSize: 32 << 20})
 			demo := h.AddDemoSources()
 			h.Script(tt.faults...)
-			srv := httptest.NewUnstartedServer(slowLink{next: h, step: 64 << 10, every: 5 * time.Millisecond})
+			srv := httptest.NewUnstartedServer(slowLink{next: h, step: 32 << 10, every: 5 * time.Millisecond})
 			srv.Listener = smallReceiveBuffers{srv.Listener}
 			srv.Start()
 			t.Cleanup(func() { h.Close(); srv.Close() })
-			// 16 MiB at 64 KiB per 5 ms takes over 1.3 s a try: more than three stall timeouts,
-			// and more than the whole retry budget. What the connection holds unseen (its send
-			// buffer, capped at 512 KiB) drains in a fraction of one.
+			// 16 MiB at 32 KiB per 5 ms takes over 2.6 s a try: more than six stall timeouts,
+			// and more than the whole retry budget. What the connection holds unseen once the
+			// last byte is handed over (its send buffer, capped at 512 KiB) drains in well
+			// under one; an autotuned buffer of megabytes would not.
 			c, err := client.New(client.WithUploadURL(srv.URL+"/upload"), client.WithAPIBase(srv.URL),
 				client.WithLegacyKey(demo.APIKey, demo.Secret), client.WithStallTimeout(400*time.Millisecond), client.WithMaxSize(32<<20),
 				client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: 400 * time.Millisecond}))
