@@ -96,13 +96,25 @@ func (w *stallWatch) sent() {
 	w.firstSent.CompareAndSwap(-1, now)
 	w.lastSent.Store(now)
 	w.last.Store(now)
-	w.phase.Store(int32(stallSending))
+	w.setPhase(stallSending)
 }
 
 // enter notes that the try moved on to phase, which is progress too.
 func (w *stallWatch) enter(p stallPhase) {
-	w.phase.Store(int32(p))
+	w.setPhase(p)
 	w.moved()
+}
+
+// setPhase records what the try is doing, unless it is already reading the reply: the
+// transport may read the request body's end after the reply has come, and that must not send
+// the phase back.
+func (w *stallWatch) setPhase(p stallPhase) {
+	for {
+		cur := w.phase.Load()
+		if stallPhase(cur) == stallReading || w.phase.CompareAndSwap(cur, int32(p)) {
+			return
+		}
+	}
 }
 
 // check runs when the timer fires: it ends the try if nothing moved for the limit, else sets
