@@ -149,3 +149,31 @@ func TestForever(t *testing.T) {
 		}
 	}
 }
+
+// TestServerCloseReleasesHeldHandlers: Close returns although every holding fault has a
+// request in hand; httptest waits for its handlers, so a handler that were not let go would
+// hold Close (and the test) for ever, and a test that closes its server leaks none.
+func TestServerCloseReleasesHeldHandlers(t *testing.T) {
+	for _, f := range []Fault{{Hang: true}, {NeverRead: true}, {StallReply: true, Body: "{"}, {Delay: time.Hour}} {
+		entered := make(chan struct{}, 1)
+		f.Entered = entered
+		s := NewServer(Config{})
+		s.AddStaticToken("clinic", "tok", time.Time{})
+		s.Script(f)
+		body, ct := multipartBody(t, filePart{"file", "f", "", []byte("data")})
+		errc := make(chan error, 1)
+		go func() {
+			resp, err := s.Client().Do(uploadRequest(t, s, "tok", bytes.NewReader(body), ct))
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			errc <- err
+		}()
+		<-entered
+		s.Close()
+		if err := <-errc; err == nil {
+			t.Errorf("%+v: the client got a whole reply, want the connection dropped", f)
+		}
+	}
+}
