@@ -53,6 +53,8 @@ type TokenStore interface {
 // Authenticator bound to its API base and HTTP client.
 type Credentials interface {
 	authenticator(ep endpoints) (Authenticator, error)
+	// secrets returns the texts to scrub from whatever a server says.
+	secrets() []string
 }
 
 // endpoints is what an authenticator needs from the client it belongs to.
@@ -60,10 +62,13 @@ type endpoints struct {
 	apiBase   *url.URL
 	http      *http.Client
 	userAgent string
+	timeout   time.Duration // for each sign-in request as a whole
+	secrets   *secretSet    // to scrub replies with, and to learn assertions into
 }
 
 func (c *Client) endpoints() endpoints {
-	return endpoints{apiBase: c.apiBase, http: c.http, userAgent: c.userAgent}
+	return endpoints{apiBase: c.apiBase, http: c.http, userAgent: c.userAgent,
+		timeout: min(maxSignInWait, c.stall), secrets: c.secrets}
 }
 
 func (ep endpoints) url(path string) string {
@@ -84,18 +89,25 @@ func WithCredentials(cr Credentials) Option {
 }
 
 // Authenticate fetches a fresh token now, whatever the cache holds, and keeps it for uploads:
-// the "Test connection" button. Show its expiry, never the token.
+// the "Test connection" button. Show its expiry, never the token. A failure is an *Error.
 func (c *Client) Authenticate(ctx context.Context) (Token, error) {
 	c.tokens.invalidateAll()
-	return c.tokens.token(ctx)
+	t, _, err := c.tokens.token(ctx)
+	if err != nil {
+		e := signInFailure(err)
+		c.secrets.scrubError(e)
+		return Token{}, e
+	}
+	return t, nil
 }
 
 // tokenCache hands out one token to every concurrent upload, renews it a safety margin before
 // it expires, and lets only one fetch run at a time.
 type tokenCache struct {
-	auth  Authenticator
-	store TokenStore
-	now   func() time.Time
+	auth    Authenticator
+	store   TokenStore
+	secrets *secretSet // learns every token the cache meets
+	now     func() time.Time
 
 	mu       sync.Mutex
 	loaded   bool
@@ -111,11 +123,12 @@ type tokenFetch struct {
 	err  error
 }
 
-// tokenFetchTimeout bounds a fetch that runs on after the caller that started it gave up.
+// tokenFetchTimeout bounds a whole fetch, which runs on after the caller that started it gave
+// up; each of its requests has a shorter bound of its own (endpoints.timeout).
 const tokenFetchTimeout = 2 * time.Minute
 
-func newTokenCache(auth Authenticator, store TokenStore) *tokenCache {
-	return &tokenCache{auth: auth, store: store, now: time.Now}
+func newTokenCache(auth Authenticator, store TokenStore, secrets *secretSet) *tokenCache {
+	return &tokenCache{auth: auth, store: store, secrets: secrets, now: time.Now}
 }
 
 // renewalMargin is how long before expiry a token stops being handed out: a minute, or a
@@ -130,6 +143,7 @@ func (tc *tokenCache) usable() bool {
 }
 
 func (tc *tokenCache) set(t Token) {
+	tc.secrets.remember(t.AccessToken, t.RefreshToken)
 	tc.cur = t
 	tc.stale = false
 	tc.margin = 0
@@ -138,9 +152,11 @@ func (tc *tokenCache) set(t Token) {
 	}
 }
 
-// token returns a usable token, fetching one if needed. Waiting callers return as soon as
-// their context ends; the fetch itself carries on for the others.
-func (tc *tokenCache) token(ctx context.Context) (Token, error) {
+// token returns a usable token, fetching one if needed; fetched reports whether it waited for
+// a fetch (its own or another caller's), which is when a sign-in request may have gone out.
+// Waiting callers return as soon as their context ends; the fetch itself carries on for the
+// others.
+func (tc *tokenCache) token(ctx context.Context) (t Token, fetched bool, err error) {
 	tc.mu.Lock()
 	if !tc.loaded {
 		tc.loaded = true
@@ -148,7 +164,7 @@ func (tc *tokenCache) token(ctx context.Context) (Token, error) {
 			t, err := tc.store.LoadToken()
 			if err != nil {
 				tc.mu.Unlock()
-				return Token{}, fmt.Errorf("loading the saved token: %w", err)
+				return Token{}, false, fmt.Errorf("loading the saved token: %w", err)
 			}
 			tc.set(t)
 		}
@@ -156,7 +172,7 @@ func (tc *tokenCache) token(ctx context.Context) (Token, error) {
 	if tc.usable() {
 		t := tc.cur
 		tc.mu.Unlock()
-		return t, nil
+		return t, false, nil
 	}
 	f := tc.inflight
 	if f == nil {
@@ -168,9 +184,9 @@ func (tc *tokenCache) token(ctx context.Context) (Token, error) {
 
 	select {
 	case <-f.done:
-		return f.tok, f.err
+		return f.tok, true, f.err
 	case <-ctx.Done():
-		return Token{}, ctx.Err()
+		return Token{}, true, ctx.Err()
 	}
 }
 
@@ -178,6 +194,7 @@ func (tc *tokenCache) fetch(ctx context.Context, f *tokenFetch, prev Token) {
 	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
 	defer cancel()
 	t, err := tc.auth.Authenticate(ctx, prev)
+	tc.secrets.remember(t.AccessToken, t.RefreshToken)
 	if err == nil && t.AccessToken == "" {
 		err = errors.New("authenticator returned an empty token")
 	}

@@ -21,6 +21,8 @@ func WithLegacyKey(apiKey, secret string) Option {
 	return WithCredentials(LegacyKey{APIKey: apiKey, Secret: secret})
 }
 
+func (k LegacyKey) secrets() []string { return []string{k.Secret} }
+
 func (k LegacyKey) authenticator(ep endpoints) (Authenticator, error) {
 	if k.APIKey == "" || k.Secret == "" {
 		return nil, errors.New("client: the legacy API key and secret are both required")
@@ -38,11 +40,13 @@ type legacyAuth struct {
 const legacyFallbackLifetime = time.Hour
 
 // Authenticate refreshes when it holds a refresh token and falls back to a full sign-in when
-// the refresh fails for any reason but cancellation.
+// Redox refused the refresh or failed at it. A refresh that got no answer at all (no
+// connection, no reply in time) is not followed by a sign-in to the same silent server: the
+// try fails at once and the retry policy decides what comes next.
 func (a *legacyAuth) Authenticate(ctx context.Context, prev Token) (Token, error) {
 	if prev.RefreshToken != "" {
 		t, err := a.post(ctx, "/auth/refreshToken", map[string]string{"apiKey": a.key.APIKey, "refreshToken": prev.RefreshToken})
-		if err == nil || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil || KindOf(err) == KindNetwork || KindOf(err) == KindCancelled {
 			return t, err
 		}
 	}
@@ -53,7 +57,7 @@ func (a *legacyAuth) post(ctx context.Context, path string, payload map[string]s
 	body, _ := json.Marshal(payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.ep.url(path), bytes.NewReader(body))
 	if err != nil {
-		return Token{}, err
+		return Token{}, prepareError(opSignIn, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	reply, err := a.ep.signIn(req)
@@ -66,7 +70,7 @@ func (a *legacyAuth) post(ctx context.Context, path string, payload map[string]s
 		RefreshToken string `json:"refreshToken"`
 	}
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" {
-		return Token{}, signInReplyError(reply, err)
+		return Token{}, signInReplyError(a.ep.secrets.excerpt(reply), err)
 	}
 	expires, err := time.Parse(time.RFC3339, r.Expires)
 	if err != nil {

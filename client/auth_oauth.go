@@ -27,6 +27,8 @@ type OAuthJWT struct {
 	ClientID string
 	KeyID    string
 	Key      crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey on P-384; see ParsePrivateKey
+
+	pemText string // the PEM WithOAuth parsed, scrubbed from server text like the key itself
 }
 
 // WithOAuth signs in with a client ID, the key ID registered with Redox, and a PEM private key.
@@ -36,12 +38,20 @@ func WithOAuth(clientID, keyID string, privateKeyPEM []byte) Option {
 		if err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
-		return WithCredentials(OAuthJWT{ClientID: clientID, KeyID: keyID, Key: key})(c)
+		return WithCredentials(OAuthJWT{ClientID: clientID, KeyID: keyID, Key: key, pemText: string(privateKeyPEM)})(c)
 	}
 }
 
 // assertionLifetime is how long a signed assertion is valid, as Redox requires.
 const assertionLifetime = 5 * time.Minute
+
+func (o OAuthJWT) secrets() []string {
+	out := []string{o.pemText}
+	if o.Key != nil {
+		out = append(out, keySecrets(o.Key)...)
+	}
+	return out
+}
 
 func (o OAuthJWT) authenticator(ep endpoints) (Authenticator, error) {
 	if o.ClientID == "" || o.KeyID == "" {
@@ -67,8 +77,10 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 	tokenURL := a.ep.url("/v2/auth/token")
 	assertion, err := a.assertion(tokenURL)
 	if err != nil {
-		return Token{}, err
+		return Token{}, &Error{Kind: KindCredentials, Op: opSignIn, Fix: FixCredentials, Err: err, noRequest: true,
+			Message: "The source's private key could not sign the sign-in request. Ask IT to check the private key."}
 	}
+	a.ep.secrets.remember(assertion)
 	form := url.Values{
 		"grant_type":            {"client_credentials"},
 		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
@@ -76,7 +88,7 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return Token{}, err
+		return Token{}, prepareError(opSignIn, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	issued := a.now()
@@ -90,7 +102,7 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 		TokenType   string `json:"token_type"`
 	}
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" || r.ExpiresIn <= 0 {
-		return Token{}, signInReplyError(reply, err)
+		return Token{}, signInReplyError(a.ep.secrets.excerpt(reply), err)
 	}
 	return Token{AccessToken: r.AccessToken, Expires: issued.Add(time.Duration(r.ExpiresIn) * time.Second)}, nil
 }

@@ -13,6 +13,8 @@ func WithStaticToken(token string) Option {
 	return WithCredentials(StaticToken(token))
 }
 
+func (s StaticToken) secrets() []string { return []string{string(s)} }
+
 func (s StaticToken) authenticator(endpoints) (Authenticator, error) {
 	if s == "" {
 		return nil, errors.New("client: the access token is empty")
@@ -21,11 +23,11 @@ func (s StaticToken) authenticator(endpoints) (Authenticator, error) {
 }
 
 // Authenticate hands out the token; asked again after Redox refused it, it reports the
-// refusal, since there is no way to get another.
+// refusal, since there is no way to get another. Neither sends a request.
 func (s StaticToken) Authenticate(_ context.Context, prev Token) (Token, error) {
 	if prev.AccessToken == string(s) {
-		return Token{}, &Error{Kind: KindCredentials, Op: "sign in", Status: 401,
-			Message: "Redox refused the access token for this source; it may have expired. Ask IT for a new token and enter it in Settings."}
+		return Token{}, &Error{Kind: KindCredentials, Op: opSignIn, Status: 401, Fix: FixCredentials, noRequest: true,
+			Message: "Redox refused the access token for this source; it may have expired. Ask IT for a new token."}
 	}
 	return Token{AccessToken: string(s)}, nil
 }

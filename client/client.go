@@ -7,6 +7,7 @@
 package client
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ type Client struct {
 	apiBase   *url.URL
 	maxSize   int64
 	retry     RetryPolicy
+	stall     time.Duration // WithStallTimeout
 	http      *http.Client
 	userAgent string
 
@@ -42,15 +44,17 @@ type Client struct {
 	credentials Credentials
 	store       TokenStore
 	tokens      *tokenCache
+	secrets     *secretSet // every secret and token the client knows, to scrub server text of
 }
 
 // Option configures a Client; New reports the first option that is invalid.
 type Option func(*Client) error
 
 // New returns a Client. Credentials are required (WithLegacyKey, WithOAuth, WithStaticToken or
-// ); everything else has a default.
+// WithCredentials); everything else has a default.
 func New(opts ...Option) (*Client, error) {
-	c := &Client{maxSize: DefaultMaxSize, retry: DefaultRetryPolicy(), userAgent: DefaultUserAgent}
+	c := &Client{maxSize: DefaultMaxSize, retry: DefaultRetryPolicy(), stall: DefaultStallTimeout,
+		userAgent: DefaultUserAgent}
 	for _, opt := range []Option{WithUploadURL(DefaultUploadURL), WithAPIBase(DefaultAPIBase)} {
 		if err := opt(c); err != nil {
 			return nil, err
@@ -73,14 +77,31 @@ func New(opts ...Option) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The stall watch bounds the wait for a reply; the transport's own bound must not be
+		// the shorter one.
+		t.ResponseHeaderTimeout = max(t.ResponseHeaderTimeout, c.stall)
 		c.http = &http.Client{Transport: t, CheckRedirect: refuseRedirects}
 	}
+	c.secrets = c.knownSecrets()
+	c.secrets.add(c.credentials.secrets()...)
 	auth, err := c.credentials.authenticator(c.endpoints())
 	if err != nil {
 		return nil, err
 	}
-	c.tokens = newTokenCache(auth, c.store)
+	c.tokens = newTokenCache(auth, c.store, c.secrets)
 	return c, nil
+}
+
+// knownSecrets starts the set of secrets to scrub server text of with the proxy's password.
+func (c *Client) knownSecrets() *secretSet {
+	s := newSecretSet()
+	switch {
+	case c.proxy != nil && c.proxy.Mode == ProxyManual:
+		s.add(proxySecrets(c.proxy.URL)...)
+	case c.proxy == nil || c.proxy.Mode != ProxyNone:
+		s.add(environmentProxySecrets()...)
+	}
+	return s
 }
 
 // WithUploadURL sets the upload endpoint (default DefaultUploadURL).
@@ -206,15 +227,30 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// maxSendBuffer caps the kernel's send buffer of each connection. What the kernel holds goes out
+// unseen: once the file's last byte is handed over, the stall watch waits for a reply while the
+// buffer drains, and an autotuned buffer of several megabytes draining over a slow link would
+// look like a silent server. Half a megabyte drains in seconds on slow links and still fills
+// 40 Mbit/s at 100 ms of round trip.
+const maxSendBuffer = 512 << 10
+
 // NewTransport returns the HTTP transport the client uses by default: proxy from the
 // environment (WithProxy changes it), a proxy's CONNECT refusal reported as a *ProxyError;
-// bounded dial, TLS-handshake and response-header waits; no limit on how long a body may take
-// to send, so large files on slow links finish.
+// bounded dial, TLS-handshake and response-header waits; a send buffer of at most 512 KiB a
+// connection; no limit on how long a body may take to send, so large files on slow links
+// finish (the client's stall watch ends transfers that stop moving).
 func NewTransport() *http.Transport {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dialer.DialContext(ctx, network, addr)
+		if tcp, ok := conn.(*net.TCPConn); ok {
+			_ = tcp.SetWriteBuffer(maxSendBuffer) // best effort: a refusal leaves the system's buffer
+		}
+		return conn, err
+	}
 	return &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            dialer.DialContext,
+		DialContext:            dial,
 		ForceAttemptHTTP2:      true,
 		TLSHandshakeTimeout:    20 * time.Second,
 		ResponseHeaderTimeout:  2 * time.Minute,

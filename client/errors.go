@@ -53,25 +53,43 @@ const (
 	FileEmpty                  // zero bytes
 	FileUnreadable             // permission denied or another read error
 	FileChanged                // the size changed while it was being sent
+	FileLinkLoop               // a symbolic link (shortcut) that leads back to itself
+)
+
+// The operations an *Error's Op names.
+const (
+	opUpload    = "upload"
+	opSignIn    = "sign in"
+	opFileCheck = "file check" // the checks before sending: nothing went out
 )
 
 // Error is every failure this package returns. Error() is a plain-words message for the person
-// at the screen: what happened and what to do. Detail() is the technical part for IT.
+// at the screen: what happened and what to do. Detail() is the technical part for IT. Every
+// text in it that came from a server (Excerpt, Location, the cause's text) has been scrubbed of
+// the secrets and tokens the client knows.
 type Error struct {
 	Kind       Kind
 	File       FileProblem   // with KindFile
 	Message    string        // plain words; what Error() returns
-	Op         string        // "upload", "sign in" or "connection check"
+	Op         string        // "upload", "sign in", "connection check", or "file check" (refused before sending)
 	Path       string        // the local file, when there is one
 	Status     int           // HTTP status, when Redox answered
 	Excerpt    string        // start of Redox's reply body, capped
 	RetryAfter time.Duration // with KindRateLimited or KindServer, when Redox said how long to wait
 	Size       int64         // with KindTooLarge and KindFile
 	Limit      int64         // with KindTooLarge, when the limit is known
-	Attempts   int           // how many requests were made before giving up
-	Err        error         // the underlying cause, if any
+	Location   string        // with a redirect reply: where it pointed, as scheme://host/path; it was not followed
+	// Fix names what the message asks IT to check (FixNone when nothing): the message itself
+	// names no place to look, so the window can add its settings page and the command line its
+	// flag.
+	Fix Fix
+	// Attempts is how many tries the upload made before giving up, as Result.Attempts counts
+	// them: a try that failed while signing in counts; a file refused before sending has 0.
+	Attempts int
+	Err      error // the underlying cause, if any
 
 	permanent bool // a network failure that retrying cannot mend (certificate refused)
+	noRequest bool // failed before any request went out, so the try does not count
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -82,11 +100,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // Detail returns the technical facts behind the message, one line, never a secret.
 func (e *Error) Detail() string {
 	var parts []string
-	if e.Op != "" {
+	switch e.Op {
+	case "":
+	case opFileCheck:
+		parts = append(parts, "refused before sending")
+	default:
 		parts = append(parts, "during "+e.Op)
 	}
 	if e.Status != 0 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", e.Status))
+	}
+	if e.Location != "" {
+		parts = append(parts, "redirect to "+e.Location+" not followed")
 	}
 	if e.RetryAfter > 0 {
 		parts = append(parts, "retry after "+e.RetryAfter.String())
@@ -99,6 +124,9 @@ func (e *Error) Detail() string {
 	}
 	if e.Limit > 0 {
 		parts = append(parts, fmt.Sprintf("limit %d bytes", e.Limit))
+	}
+	if e.Fix != FixNone {
+		parts = append(parts, "check "+e.Fix.String())
 	}
 	if e.Attempts > 0 {
 		parts = append(parts, fmt.Sprintf("%d attempt(s)", e.Attempts))
@@ -154,53 +182,107 @@ func HumanSize(n int64) string {
 	return s + " " + units[i]
 }
 
-func fileError(path string, problem FileProblem, size int64, cause error) *Error {
+// exactBytes writes a byte count in full with grouped digits: "10,485,761 bytes".
+func exactBytes(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 && digits[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String() + " bytes"
+}
+
+// distinctSizes formats two byte counts that one sentence compares: as HumanSize, or in exact
+// bytes when HumanSize would show two different counts as the same figure.
+func distinctSizes(a, b int64) (string, string) {
+	if x, y := HumanSize(a), HumanSize(b); x != y || a == b {
+		return x, y
+	}
+	return exactBytes(a), exactBytes(b)
+}
+
+// fileMessages are the plain words for each local-file problem.
+var fileMessages = map[FileProblem]string{
+	FileMissing:    "The file could not be found. It may have been moved, renamed or deleted; add it again from where it is now.",
+	FileNotRegular: "This is not a single file (it is a folder, a device or a pipe). Add the files themselves instead.",
+	FileEmpty:      "The file is empty (0 bytes), so there is nothing to upload. Check that it was saved completely.",
+	FileUnreadable: "The file could not be opened for reading. You may not have permission to read it; ask IT, or save a copy where you can open it.",
+	FileChanged:    "The file changed while it was being sent; it may still be being written. Wait until it is finished, then upload it again.",
+	FileLinkLoop: "This is a shortcut (a link) that leads back to itself, so there is no file behind it to send. " +
+		"Add the file itself instead, or ask IT to repair the shortcut.",
+}
+
+// fileError reports a problem with the local file, found by op: opFileCheck before anything
+// was sent, opUpload while sending.
+func fileError(op, path string, problem FileProblem, size int64, cause error) *Error {
 	var pe *fs.PathError
 	if errors.As(cause, &pe) { // the path is in Path; details and exports must not repeat it
 		cause = fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
-	msg := map[FileProblem]string{
-		FileMissing:    "The file could not be found. It may have been moved, renamed or deleted; add it again from where it is now.",
-		FileNotRegular: "This is not a single file (it is a folder, a device or a pipe). Add the files themselves instead.",
-		FileEmpty:      "The file is empty (0 bytes), so there is nothing to upload. Check that it was saved completely.",
-		FileUnreadable: "The file could not be opened for reading. You may not have permission to read it; ask IT, or save a copy where you can open it.",
-		FileChanged:    "The file changed while it was being sent; it may still be being written. Wait until it is finished, then upload it again.",
-	}[problem]
-	return &Error{Kind: KindFile, File: problem, Message: msg, Op: "upload", Path: path, Size: size, Err: cause}
+	return &Error{Kind: KindFile, File: problem, Message: fileMessages[problem], Op: op, Path: path, Size: size, Err: cause}
 }
 
 func tooLargeError(path string, size, limit int64) *Error {
-	return &Error{Kind: KindTooLarge, Op: "upload", Path: path, Size: size, Limit: limit,
+	shownSize, shownLimit := distinctSizes(size, limit)
+	return &Error{Kind: KindTooLarge, Op: opFileCheck, Path: path, Size: size, Limit: limit,
 		Message: fmt.Sprintf("Too large: %s. Redox accepts files up to %s on this source. "+
-			"Split or compress the file, or ask IT whether this source allows larger files.", HumanSize(size), HumanSize(limit))}
+			"Split or compress the file, or ask IT whether this source allows larger files.", shownSize, shownLimit)}
+}
+
+// replyFacts is what statusError needs to know of a reply that is not a success.
+type replyFacts struct {
+	status     int
+	excerpt    string        // start of the body, already scrubbed
+	retryAfter time.Duration // from Retry-After
+	location   string        // where a redirect pointed, as scheme://host/path
+	size       int64         // the file's size, for a 413
+	setLimit   int64         // the client's own size limit, for a 413
+}
+
+// isRedirect reports whether status asks the client to go elsewhere.
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
 }
 
 // statusError turns a Redox reply that is not a success into an *Error.
-func statusError(op string, status int, excerpt string, retryAfter time.Duration, size int64) *Error {
-	e := &Error{Op: op, Status: status, Excerpt: excerpt, RetryAfter: retryAfter}
+func statusError(op string, r replyFacts) *Error {
+	status := r.status
+	e := &Error{Op: op, Status: status, Excerpt: r.excerpt, RetryAfter: r.retryAfter}
 	switch {
 	case status == 401:
 		e.Kind = KindCredentials
-		e.Message = "Redox did not accept this source's sign-in details. Ask IT to check the source's key and secret in Settings."
+		e.Fix = FixCredentials
+		e.Message = "Redox did not accept this source's sign-in details. Ask IT to check them (the API key and secret, " +
+			"the private key, or the token)."
 	case status == 403:
 		e.Kind = KindForbidden
+		e.Fix = FixCredentials
 		e.Message = "Redox refused: this account is not allowed to upload files. Uploads need a Pre-Production or Production " +
 			"Redox account (development accounts cannot upload). Ask IT to check the source."
 	case status == 407:
 		e.Kind = KindNetwork
+		e.Fix = FixProxy
 		e.permanent = true
 		e.Message = proxyAuthMessage
 	case status == 413:
 		e.Kind = KindTooLarge
-		e.Size = size
-		e.Message = "Too large: Redox refused the file"
-		if size > 0 {
-			e.Message += " (" + HumanSize(size) + ")"
-		}
-		e.Message += " as bigger than it accepts on this source. Split or compress the file, or ask IT about the source's limit."
+		e.Size = r.size
+		e.Message = tooLargeReplyMessage(r.size, r.setLimit)
 	case status == 429:
 		e.Kind = KindRateLimited
 		e.Message = "Redox is receiving too many requests right now. Wait a few minutes, then try again."
+	case isRedirect(status):
+		e.Kind = KindBadRequest
+		e.Fix = FixSourceAddress
+		e.Location = r.location
+		e.Message = redirectMessage(op, r.location)
 	case status >= 500:
 		e.Kind = KindServer
 		e.Message = fmt.Sprintf("Redox had a problem on its side (error %d). This is usually temporary: try again in a few minutes.", status)
@@ -211,31 +293,69 @@ func statusError(op string, status int, excerpt string, retryAfter time.Duration
 	return e
 }
 
+// tooLargeReplyMessage words Redox's 413 for a file of size bytes (0: unknown) on a source
+// whose own limit is setLimit (0: unknown).
+func tooLargeReplyMessage(size, setLimit int64) string {
+	switch {
+	case size > 0 && setLimit > 0 && size <= setLimit:
+		shownSize, shownLimit := distinctSizes(size, setLimit)
+		return fmt.Sprintf("Too large: Redox refused the file (%s) as bigger than it accepts on this source, although "+
+			"the source is set to allow files up to %s. Split or compress the file, or ask IT to check the source's "+
+			"size limit.", shownSize, shownLimit)
+	case size > 0:
+		return "Too large: Redox refused the file (" + HumanSize(size) + ") as bigger than it accepts on this source. " +
+			"Split or compress the file, or ask IT about the source's limit."
+	}
+	return "Too large: Redox refused the file as bigger than it accepts on this source. Split or compress the file, " +
+		"or ask IT about the source's limit."
+}
+
+// redirectMessage words a redirect that was not followed.
+func redirectMessage(op, location string) string {
+	subject, unsent := "Redox's upload address", "the file was not sent there"
+	if op == opSignIn {
+		subject, unsent = "Redox's sign-in address", "no sign-in details were sent there"
+	}
+	where := "another address, without saying which"
+	if location != "" {
+		where = "another address (" + location + ")"
+	}
+	return subject + " sent the request on to " + where + ". Redox Uploader does not follow such redirects, so " +
+		unsent + ". Ask IT to check the source's address."
+}
+
+// prepareError reports a request that could not be built; nothing was sent.
+func prepareError(op string, err error) *Error {
+	return &Error{Kind: KindBadRequest, Op: op, Err: err, noRequest: true,
+		Message: "The request to Redox could not be prepared. Copy the details for IT."}
+}
+
 // badResponseError is a reply that claims success but carries no usable URI. The file may well
 // be on Redox, so the message warns against blind resending.
 func badResponseError(status int, excerpt string, cause error) *Error {
-	return &Error{Kind: KindBadResponse, Op: "upload", Status: status, Excerpt: excerpt, Err: cause,
+	return &Error{Kind: KindBadResponse, Op: opUpload, Status: status, Excerpt: excerpt, Err: cause,
 		Message: "Redox answered, but not with a file address that can be used. The file may or may not have arrived; " +
 			"check with IT before sending it again."}
 }
 
-// Plain-words messages for network failures that IT can fix in Settings → Network.
+// Plain-words messages for network failures that IT can fix. They name the thing to check, not
+// where it is: each surface adds that from the *Error's Fix.
 const (
 	proxyAuthMessage = "The network's proxy asked for a sign-in that Redox Uploader does not have. " +
-		"Ask IT to check the proxy settings (Settings → Network)."
+		"Ask IT to check the proxy settings."
 	proxyRefusedMessage = "The network's proxy refused the connection to Redox. Ask IT to check that the proxy " +
-		"lets Redox Uploader reach Redox, and the proxy settings (Settings → Network)."
+		"lets Redox Uploader reach Redox, and the proxy settings."
 	proxyUnreachableMessage = "Could not reach the network's proxy. Check the network connection, then try again; " +
-		"if it keeps happening, ask IT to check the proxy settings (Settings → Network)."
+		"if it keeps happening, ask IT to check the proxy settings."
 	unknownAuthorityMessage = "The secure connection to Redox could not be verified: the certificate was issued by " +
 		"an authority this computer does not trust. On hospital networks this is usually a TLS-inspecting firewall; " +
-		"ask IT for its certificate and add it under Settings → Network → Extra trusted certificates."
+		"ask IT for its certificate and add it to Redox Uploader's extra trusted certificates."
 	hostnameMessage = "The secure connection to Redox could not be verified: the certificate is for a different " +
 		"address. A network security device may be intercepting traffic, or the source's address may be wrong; ask IT " +
-		"to check the source's address and Settings → Network."
+		"to check the source's address."
 	certificateMessage = "The secure connection to Redox could not be verified (the certificate is not valid, for " +
 		"example expired). Check this computer's date and time; if it is right, a network security device may be " +
-		"inspecting traffic: ask IT to check Settings → Network."
+		"inspecting traffic: ask IT to check the extra trusted certificates."
 )
 
 // transportError classifies a failure to get any HTTP reply.
@@ -259,23 +379,30 @@ func transportError(op string, err error) *Error {
 		}
 	case errors.As(err, &unknownCA):
 		e.permanent = true
+		e.Fix = FixCertificates
 		e.Message = unknownAuthorityMessage
 	case errors.As(err, &hostErr):
 		e.permanent = true
+		e.Fix = FixSourceAddress
 		e.Message = hostnameMessage
 	case errors.As(err, &certErr):
 		e.permanent = true
+		e.Fix = FixCertificates
 		e.Message = certificateMessage
 	case errors.As(err, &proxyErr) && proxyErr.Status == 407:
 		e.permanent = true
+		e.Fix = FixProxy
 		e.Message = proxyAuthMessage
 	case errors.As(err, &proxyErr):
 		// A proxy's 502, 503 or 504 may pass (it could not reach Redox just then); its 403 will not.
 		e.permanent = proxyErr.Status < 500
+		e.Fix = FixProxy
 		e.Message = proxyRefusedMessage
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		e.Fix = FixProxy
 		e.Message = proxyUnreachableMessage
 	case errors.As(err, &dnsErr):
+		e.Fix = FixSourceAddress
 		e.Message = "Could not find the Redox server by name. Check the network connection, then try again; " +
 			"if it keeps happening, ask IT to check the source's address."
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netTimeout) && netTimeout.Timeout():

@@ -9,39 +9,59 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"syscall"
 )
 
 // CheckFile looks at the file at path before anything is sent: it must exist (symlinks are
 // followed), be a regular file, be readable, hold at least one byte and be within the limit.
-// It returns the size.
+// It returns the size. Its errors have Op "file check": nothing was sent.
 func CheckFile(path string, limit int64) (int64, error) {
+	return checkFile(path, limit, os.Open)
+}
+
+// checkFile is CheckFile with the function that opens the file given, so that a test can make
+// the open fail the way it fails for a user without permission, even when it runs as root.
+func checkFile(path string, limit int64, open func(string) (*os.File, error)) (int64, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return 0, openError(path, err)
+		return 0, openError(opFileCheck, path, err)
 	}
 	if !info.Mode().IsRegular() {
-		return 0, fileError(path, FileNotRegular, 0, nil)
+		return 0, fileError(opFileCheck, path, FileNotRegular, 0, nil)
 	}
 	size := info.Size()
 	if size == 0 {
-		return 0, fileError(path, FileEmpty, 0, nil)
+		return 0, fileError(opFileCheck, path, FileEmpty, 0, nil)
 	}
 	if limit > 0 && size > limit {
 		return size, tooLargeError(path, size, limit)
 	}
-	f, err := os.Open(path)
+	f, err := open(path)
 	if err != nil {
-		return size, openError(path, err)
+		return size, openError(opFileCheck, path, err)
 	}
 	f.Close()
 	return size, nil
 }
 
-func openError(path string, err error) *Error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fileError(path, FileMissing, 0, err)
+// openError classifies a failure to find or open the file.
+func openError(op, path string, err error) *Error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileError(op, path, FileMissing, 0, err)
+	case isLinkLoop(err):
+		return fileError(op, path, FileLinkLoop, 0, err)
 	}
-	return fileError(path, FileUnreadable, 0, err)
+	return fileError(op, path, FileUnreadable, 0, err)
+}
+
+// errCantResolveFilename is ERROR_CANT_RESOLVE_FILENAME, Windows' answer for a link that leads
+// back to itself; no other system uses the number.
+const errCantResolveFilename = syscall.Errno(1921)
+
+// isLinkLoop reports whether err says that following symbolic links went round in a circle.
+func isLinkLoop(err error) bool {
+	return errors.Is(err, syscall.ELOOP) || errors.Is(err, errCantResolveFilename)
 }
 
 // fileBody reads exactly size bytes of an open file into the request, reports progress,
@@ -63,7 +83,7 @@ type fileBody struct {
 func openFileBody(path string, size int64, progress func(sent, total int64)) (*fileBody, *Error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, openError(opUpload, path, err)
 	}
 	return &fileBody{f: f, path: path, size: size, sum: sha256.New(), progress: progress}, nil
 }
@@ -100,7 +120,7 @@ func (b *fileBody) Read(p []byte) (int, error) {
 func (b *fileBody) fail(problem FileProblem, cause error) *Error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.bad = fileError(b.path, problem, b.size, cause)
+	b.bad = fileError(opUpload, b.path, problem, b.size, cause)
 	return b.bad
 }
 

@@ -94,7 +94,7 @@ func TestProxyFailures(t *testing.T) {
 			opts := []client.Option{client.WithProxy(client.ProxyConfig{Mode: client.ProxyManual, URL: proxy.URLWith("u", "wrong-pw")}),
 				client.WithExtraRootCAs(standCAOrNil(s, tt.tls))}
 			_, err := s.legacyClient(t, opts...).Upload(t.Context(), writeFile(t, "a.pdf", 1024), client.UploadOptions{})
-			e := wantNetworkError(t, err, tt.want, "wrong-pw")
+			e := wantNetworkError(t, err, tt.want, client.FixProxy, "wrong-pw")
 			if n := len(proxy.Seen()); n != tt.requests {
 				t.Errorf("the proxy was asked %d times (%q), want %d", n, proxy.Seen(), tt.requests)
 			}
@@ -104,7 +104,7 @@ func TestProxyFailures(t *testing.T) {
 
 			// A connection check through the same proxy asks once and says the same.
 			_, err = client.Probe(t.Context(), s.UploadURL(), opts...)
-			if p := wantNetworkError(t, err, tt.want, "wrong-pw"); p.Message != e.Message {
+			if p := wantNetworkError(t, err, tt.want, client.FixProxy, "wrong-pw"); p.Message != e.Message {
 				t.Errorf("Probe says %q, Upload %q", p.Message, e.Message)
 			}
 			if n := len(proxy.Seen()); n != tt.requests+1 {
@@ -114,16 +114,20 @@ func TestProxyFailures(t *testing.T) {
 	}
 }
 
-// wantNetworkError asserts that err is a network *client.Error whose message says want and
-// names Settings → Network, and that neither message nor detail shows secret.
-func wantNetworkError(t *testing.T, err error, want, secret string) *client.Error {
+// wantNetworkError asserts that err is a network *client.Error whose message says want, names
+// no place in the window (the command line has none), and whose Fix is fix; and that neither
+// message nor detail shows secret.
+func wantNetworkError(t *testing.T, err error, want string, fix client.Fix, secret string) *client.Error {
 	t.Helper()
 	var e *client.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error = %v, want a *client.Error", err)
 	}
-	if e.Kind != client.KindNetwork || !strings.Contains(e.Message, want) || !strings.Contains(e.Message, "Settings → Network") {
-		t.Errorf("error = %s %q, want network and %q naming Settings → Network", e.Kind, e.Message, want)
+	if e.Kind != client.KindNetwork || !strings.Contains(e.Message, want) || e.Fix != fix {
+		t.Errorf("error = %s %q fix %v, want network, %q and fix %v", e.Kind, e.Message, e.Fix, want, fix)
+	}
+	if strings.Contains(e.Message, "Settings") {
+		t.Errorf("message %q names a place in the window", e.Message)
 	}
 	if text := e.Message + e.Detail(); secret != "" && strings.Contains(text, secret) {
 		t.Errorf("the proxy password leaked into %q", text)
@@ -152,17 +156,14 @@ func TestUnknownAuthorityThenExtraCA(t *testing.T) {
 	path := writeFile(t, "scan.pdf", 4096)
 
 	_, err := s.legacyClient(t).Upload(t.Context(), path, client.UploadOptions{})
-	var e *client.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("Upload to an untrusted stand-in: %v, want a *client.Error", err)
-	}
-	for _, want := range []string{"could not be verified", "TLS-inspecting firewall", "Settings → Network → Extra trusted certificates"} {
+	e := wantNetworkError(t, err, "could not be verified", client.FixCertificates, "")
+	for _, want := range []string{"TLS-inspecting firewall", "extra trusted certificates"} {
 		if !strings.Contains(e.Message, want) {
 			t.Errorf("message %q lacks %q", e.Message, want)
 		}
 	}
-	if e.Kind != client.KindNetwork || len(s.Uploads()) != 0 {
-		t.Errorf("kind %s, %d uploads; want network and none", e.Kind, len(s.Uploads()))
+	if len(s.Uploads()) != 0 {
+		t.Errorf("%d uploads; want none", len(s.Uploads()))
 	}
 
 	c := s.legacyClient(t, client.WithExtraRootCAs(standCA(s)))

@@ -67,12 +67,14 @@ func Probe(ctx context.Context, rawURL string, opts ...Option) (Reached, error) 
 	resp, err := (&http.Client{Transport: t, CheckRedirect: refuseRedirects}).Do(req)
 	r := Reached{URL: u, Proxy: proxy.Load(), Elapsed: time.Since(start)}
 	if err != nil {
-		return r, transportError(probeOp, err)
+		e := transportError(probeOp, err)
+		c.knownSecrets().scrubError(e)
+		return r, e
 	}
 	resp.Body.Close()
 	r.Status = resp.StatusCode
 	if resp.StatusCode == http.StatusProxyAuthRequired { // a plain-http request's proxy answered, not the server
-		return r, statusError(probeOp, resp.StatusCode, "", 0, 0)
+		return r, statusError(probeOp, replyFacts{status: resp.StatusCode})
 	}
 	return r, nil
 }

@@ -112,7 +112,7 @@ func TestProbeUnknownAuthorityThenExtraCA(t *testing.T) {
 	s := newTLSStand(t)
 	none := client.WithProxy(client.ProxyConfig{Mode: client.ProxyNone})
 	_, err := client.Probe(t.Context(), s.APIBase(), none)
-	wantNetworkError(t, err, "Extra trusted certificates", "")
+	wantNetworkError(t, err, "extra trusted certificates", client.FixCertificates, "")
 	if _, err := client.Probe(t.Context(), s.APIBase(), none, client.WithExtraRootCAs(standCA(s))); err != nil {
 		t.Errorf("Probe with the extra CA: %v (%s)", err, client.Detail(err))
 	}

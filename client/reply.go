@@ -3,6 +3,7 @@ package client
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,11 +16,16 @@ const (
 	excerptRunes  = 200
 )
 
-// readReply reads at most maxReplyBytes of a reply body and closes it. What lies past the cap
-// is dropped: the connection is not reused then, which is the right price for a runaway reply.
-func readReply(resp *http.Response) ([]byte, error) {
+// readReply reads at most maxReplyBytes of a reply body and closes it, calling moved (when not
+// nil) as bytes arrive. What lies past the cap is dropped: the connection is not reused then,
+// which is the right price for a runaway reply.
+func readReply(resp *http.Response, moved func()) ([]byte, error) {
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
+	var r io.Reader = io.LimitReader(resp.Body, maxReplyBytes)
+	if moved != nil {
+		r = progressReader{r: r, moved: moved}
+	}
+	return io.ReadAll(r)
 }
 
 // Excerpt returns the start of a reply body as one printable line of at most 200 characters,
@@ -63,7 +69,36 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 	return 0
 }
 
-// replyError is statusError for a reply already read.
-func replyError(op string, resp *http.Response, body []byte, size int64) *Error {
-	return statusError(op, resp.StatusCode, Excerpt(body), parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), size)
+// replyError is statusError for a reply already read: excerpt is its scrubbed body's start,
+// size the file's size and setLimit the client's own limit (both 0 for a sign-in).
+func replyError(op string, resp *http.Response, excerpt string, size, setLimit int64) *Error {
+	return statusError(op, replyFacts{
+		status:     resp.StatusCode,
+		excerpt:    excerpt,
+		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		location:   redirectTarget(resp),
+		size:       size,
+		setLimit:   setLimit,
+	})
+}
+
+// maxLocationBytes caps the redirect address shown.
+const maxLocationBytes = 200
+
+// redirectTarget returns where a redirect reply pointed as scheme://host/path, without the
+// query, fragment or user information that might carry a secret; "" when it is not a redirect
+// or names no address.
+func redirectTarget(resp *http.Response) string {
+	if !isRedirect(resp.StatusCode) {
+		return ""
+	}
+	u, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if len(shown) > maxLocationBytes {
+		shown = strings.ToValidUTF8(shown[:maxLocationBytes], "") + "…"
+	}
+	return shown
 }

@@ -7,18 +7,26 @@ import (
 	"time"
 )
 
-// RetryPolicy bounds how transient failures are retried: connection errors and HTTP 408,
-// 429, 500, 502, 503 and 504. Waits grow exponentially with jitter; a Retry-After from Redox
-// is honoured when it is longer. A 401 is handled apart (one fresh token, one retry); 400,
-// 403, 413 and a success without a URI are never retried.
+// RetryPolicy bounds how transient failures are retried: connection errors, no reply or no
+// progress in time, and HTTP 408, 429, 500, 502, 503 and 504, from the sign-in service as from
+// the upload endpoint. Waits grow exponentially with jitter; a Retry-After from Redox is
+// honoured when it is longer. A 401 is handled apart (one fresh token, one retry); 400, 403,
+// 413, redirects and a success without a URI are never retried.
 type RetryPolicy struct {
-	MaxAttempts  int           // requests per upload for transient failures, at least 1
-	BaseDelay    time.Duration // wait before the second attempt; doubles after that
-	MaxDelay     time.Duration // longest single backoff wait (Retry-After may exceed it)
-	MaxTotalWait time.Duration // all waits of one upload together; past it the upload fails
+	MaxAttempts int           // tries per upload for transient failures, at least 1
+	BaseDelay   time.Duration // wait before the second try; doubles after that
+	MaxDelay    time.Duration // longest single backoff wait (Retry-After may exceed it)
+	// MaxTotalWait bounds the time one upload may spend failing: its backoff waits, and for
+	// each failed try the time it took less the time the file was moving (signing in, waiting
+	// for Redox to take the file or to answer). A retry whose wait would pass it is not made.
+	// Time spent sending the file does not count, so a large file on a slow link is never
+	// refused a retry for being large; and no try is cut off by this bound while it moves.
+	MaxTotalWait time.Duration
 }
 
-// DefaultRetryPolicy: four attempts, waits of about 1, 2 and 4 seconds, two minutes in all.
+// DefaultRetryPolicy: four tries, waits of about 1, 2 and 4 seconds, two minutes of failing in
+// all. With the default stall timeout (60 s) and sign-in bound (30 s), an upload to a Redox
+// that never answers gives up after about two minutes.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 4, BaseDelay: time.Second, MaxDelay: 30 * time.Second, MaxTotalWait: 2 * time.Minute}
 }

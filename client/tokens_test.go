@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -110,8 +111,8 @@ func TestWrongSecretIsACredentialsError(t *testing.T) {
 	c := s.client(t, client.WithLegacyKey(s.demo.APIKey, "wrong-secret"))
 	res, err := c.Upload(t.Context(), writeFile(t, "a.pdf", 10), client.UploadOptions{})
 	e := asError(t, err)
-	if e.Kind != client.KindCredentials || e.Op != "sign in" || res.Attempts != 0 {
-		t.Errorf("kind %v op %q attempts %d", e.Kind, e.Op, res.Attempts)
+	if e.Kind != client.KindCredentials || e.Op != "sign in" || e.Fix != client.FixCredentials || res.Attempts != 1 || e.Attempts != 1 {
+		t.Errorf("kind %v op %q fix %v attempts %d/%d; want credentials, sign in, 1 try", e.Kind, e.Op, e.Fix, res.Attempts, e.Attempts)
 	}
 	if !strings.Contains(e.Error(), "did not accept") || strings.Contains(e.Error()+e.Detail(), "wrong-secret") {
 		t.Errorf("message %q / detail %q", e.Error(), e.Detail())
@@ -148,16 +149,25 @@ func TestSecond401IsCredentialsError(t *testing.T) {
 	}
 }
 
-// TestSignInTroubleIsRetried: a 503 from the sign-in endpoint is transient like any other.
+// TestSignInTroubleIsRetried: a 503 from the sign-in endpoint is transient like any other; the
+// failed sign-in is a try of its own, and OnRetry says so with its cause.
 func TestSignInTroubleIsRetried(t *testing.T) {
 	s := newStand(t, redoxtest.Config{})
 	s.ScriptAuth(redoxtest.Fault{Status: 503})
-	res, err := s.legacyClient(t).Upload(t.Context(), writeFile(t, "a.pdf", 10), client.UploadOptions{})
-	if err != nil || res.Attempts != 1 {
-		t.Errorf("err %v, %d upload requests; want success with 1", err, res.Attempts)
+	var retries []string
+	res, err := s.legacyClient(t).Upload(t.Context(), writeFile(t, "a.pdf", 10), client.UploadOptions{
+		OnRetry: func(next int, _ time.Duration, cause *client.Error) {
+			retries = append(retries, fmt.Sprintf("%d %s %d", next, cause.Op, cause.Status))
+		},
+	})
+	if err != nil || res.Attempts != 2 {
+		t.Errorf("err %v, %d tries; want success on the second", err, res.Attempts)
 	}
-	if st := s.Stats(); st.Authenticate != 2 {
-		t.Errorf("%d sign-in requests, want 2 (a 503, then success)", st.Authenticate)
+	if want := []string{"2 sign in 503"}; !slices.Equal(retries, want) {
+		t.Errorf("OnRetry calls %q, want %q", retries, want)
+	}
+	if st := s.Stats(); st.Authenticate != 2 || st.UploadRequests != 1 {
+		t.Errorf("stats %+v: want 2 sign-in requests (a 503, then success) and 1 upload", st)
 	}
 }
 

@@ -95,9 +95,9 @@ func TestRetryWaitBounds(t *testing.T) {
 }
 
 func TestRetryableStatuses(t *testing.T) {
-	for status, want := range map[int]bool{400: false, 401: false, 403: false, 404: false, 408: true, 413: false,
-		429: true, 500: true, 501: false, 502: true, 503: true, 504: true} {
-		if got := retryable(statusError("upload", status, "", 0, 0)); got != want {
+	for status, want := range map[int]bool{301: false, 302: false, 307: false, 308: false, 400: false, 401: false,
+		403: false, 404: false, 408: true, 413: false, 429: true, 500: true, 501: false, 502: true, 503: true, 504: true} {
+		if got := retryable(statusError("upload", replyFacts{status: status})); got != want {
 			t.Errorf("status %d retryable = %v, want %v", status, got, want)
 		}
 	}
@@ -131,10 +131,10 @@ func TestRenewalMargin(t *testing.T) {
 		start := clock
 		now := func() time.Time { return clock }
 		auth := &fakeAuth{lifetime: tt.lifetime, now: now}
-		tc := newTokenCache(auth, nil)
+		tc := newTokenCache(auth, nil, nil)
 		tc.now = now
 		get := func() {
-			if _, err := tc.token(t.Context()); err != nil {
+			if _, _, err := tc.token(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -19,18 +19,30 @@ type UploadOptions struct {
 	// Progress is called from the sending goroutine as file bytes go out; a retry starts
 	// again from zero. Keep it quick.
 	Progress func(sent, total int64)
-	// OnRetry is called before waiting to make attempt number next, with the failure that
-	// caused it.
+	// OnRetry is called from the uploading goroutine each time a failed try is to be followed
+	// by another after a wait: next is the number the coming try will have (as
+	// Result.Attempts counts them), wait how long until it starts, and cause why the last try
+	// failed, already scrubbed of secrets. It is called for a try that failed while signing in
+	// (cause.Op "sign in") as for one whose upload request failed (cause.Op "upload"), so a
+	// caller can say "retrying in 4 s because …". It is not called before the one immediate
+	// retry with a renewed token that follows a 401.
 	OnRetry func(next int, wait time.Duration, cause *Error)
 }
 
-// Result is what an upload achieved. Attempts counts the upload requests made, also on
-// failure; sign-in requests are not counted.
+// Result is what an upload achieved.
 type Result struct {
 	URI      string // the Redox file URI, set on success
 	FileName string // the name sent in the part header
 	Size     int64  // bytes of the file sent
-	Status   int    // HTTP status of the last reply, 0 when none came
+	Status   int    // HTTP status of the last upload reply, 0 when none came
+	// Attempts counts the tries the upload made, also on failure; Error.Attempts is the same
+	// count. A try gets a token (signing in when the client holds none it can use) and then
+	// sends the file once. It counts as soon as a request went out for it, to the sign-in
+	// service or the upload endpoint, whatever came of it: a file refused before sending has 0
+	// tries; a wrong secret, 1; a 503 and then success, 2; a 401, a renewed token and success,
+	// 2; a sign-in service that never answers, as many as the retry policy allows. A try that
+	// ended before any request (a pasted token Redox had already refused, a file that could no
+	// longer be opened) does not count.
 	Attempts int
 	// SentSHA256 is the hex SHA-256 of the file bytes the successful request carried, hashed
 	// as they went out; set with URI. When it differs from a hash taken before the upload,
@@ -40,12 +52,22 @@ type Result struct {
 }
 
 // Upload sends the file at path to Redox and returns its URI. The file is checked first (see
-// CheckFile) and nothing is sent if it fails. Transient failures are retried per the policy;
-// a 401 gets one fresh token and one more try. Every failure is an *Error.
+// CheckFile) and nothing is sent if it fails. Transient failures, of the sign-in as of the
+// upload, are retried per the policy; a 401 gets one fresh token and one more try; a try that
+// stops making progress fails after the stall timeout (WithStallTimeout). Every failure is an
+// *Error, scrubbed of every secret and token the client knows.
 func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (Result, error) {
+	res, e := c.upload(ctx, path, opts)
+	if e != nil {
+		return res, e
+	}
+	return res, nil
+}
+
+func (c *Client) upload(ctx context.Context, path string, opts UploadOptions) (Result, *Error) {
 	size, err := CheckFile(path, c.maxSize)
 	if err != nil {
-		return Result{}, err
+		return Result{}, err.(*Error)
 	}
 	name := PartFileName(path)
 	if opts.Name != "" {
@@ -54,12 +76,14 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 	res := Result{FileName: name, Size: size}
 	frame := newMultipartFrame(name)
 
-	var waited time.Duration
+	var failing time.Duration // backoff waits and the time failed tries went without moving the file
 	reauthorized := false
 	for transient := 1; ; {
 		out := c.attempt(ctx, path, size, frame, opts.Progress)
-		if out.sent {
+		if out.counts {
 			res.Attempts++
+		}
+		if out.sent {
 			res.Status = out.status
 		}
 		e := out.err
@@ -67,6 +91,7 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 			res.URI, res.SentSHA256 = out.uri, out.sentSHA256
 			return res, nil
 		}
+		c.secrets.scrubError(e)
 		e.Path, e.Attempts = path, res.Attempts
 		switch {
 		case ctx.Err() != nil:
@@ -78,8 +103,9 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 		case !retryable(e) || transient >= c.retry.MaxAttempts:
 			return res, e
 		}
+		failing += out.idle
 		wait := c.retry.wait(transient, e.RetryAfter)
-		if waited+wait > c.retry.MaxTotalWait {
+		if failing+wait > c.retry.MaxTotalWait {
 			return res, e
 		}
 		transient++
@@ -89,40 +115,52 @@ func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (R
 		if sleep(ctx, wait) != nil {
 			return res, cancelledError(ctx, path, res.Attempts)
 		}
-		waited += wait
+		failing += wait
 	}
 }
 
 func cancelledError(ctx context.Context, path string, attempts int) *Error {
-	return &Error{Kind: KindCancelled, Op: "upload", Path: path, Attempts: attempts, Err: context.Cause(ctx),
+	return &Error{Kind: KindCancelled, Op: opUpload, Path: path, Attempts: attempts, Err: context.Cause(ctx),
 		Message: "The upload was cancelled."}
 }
 
-// attemptOutcome is what one attempt came to.
+// attemptOutcome is what one try came to.
 type attemptOutcome struct {
 	uri        string
-	sentSHA256 string // of the file bytes the request carried, when all were sent
-	sent       bool   // a request went out (false when signing in or opening the file failed)
-	status     int    // HTTP status of the reply, 0 when none came
-	refused    string // the token a 401 refused, for the caller to invalidate
+	sentSHA256 string        // of the file bytes the request carried, when all were sent
+	counts     bool          // a request went out for this try, sign-in or upload
+	sent       bool          // the upload request went out (false when signing in or opening the file failed)
+	status     int           // HTTP status of the reply, 0 when none came
+	refused    string        // the token a 401 refused, for the caller to invalidate
+	idle       time.Duration // how long the try took, less the time the file was moving
 	err        *Error
 }
 
-// attempt signs in if needed and makes one upload request.
+// attempt signs in if needed and makes one upload request, watched for stalls.
 func (c *Client) attempt(ctx context.Context, path string, size int64, frame multipartFrame,
-	progress func(sent, total int64)) attemptOutcome {
-	tok, err := c.tokens.token(ctx)
+	progress func(sent, total int64)) (out attemptOutcome) {
+	start := time.Now()
+	tok, fetched, err := c.tokens.token(ctx)
 	if err != nil {
-		return attemptOutcome{err: signInFailure(err)}
+		e := signInFailure(err)
+		return attemptOutcome{counts: fetched && !e.noRequest, idle: time.Since(start), err: e}
 	}
+	out.counts = fetched
 	file, ferr := openFileBody(path, size, progress)
 	if ferr != nil {
-		return attemptOutcome{err: ferr}
+		out.err, out.idle = ferr, time.Since(start)
+		return out
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.uploadURL.String(), readCloser{frame.body(file), file})
+	tryCtx, watch := watchStalls(ctx, c.stall)
+	defer watch.stop()
+	defer func() { out.idle = time.Since(start) - watch.sendingTime() }()
+
+	req, err := http.NewRequestWithContext(tryCtx, http.MethodPost, c.uploadURL.String(),
+		readCloser{watchedBody{frame.body(file), watch}, file})
 	if err != nil {
 		file.Close()
-		return attemptOutcome{err: &Error{Kind: KindBadRequest, Op: "upload", Err: err, Message: "The upload could not be prepared."}}
+		out.err = prepareError(opUpload, err)
+		return out
 	}
 	req.ContentLength = frame.length(size)
 	var latest atomic.Pointer[fileBody] // the body the transport read last: it may ask for another
@@ -133,7 +171,7 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 			return nil, err
 		}
 		latest.Store(again)
-		return readCloser{frame.body(again), again}, nil
+		return readCloser{watchedBody{frame.body(again), watch}, again}, nil
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Content-Type", frame.contentType)
@@ -141,7 +179,7 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	req.Header.Set("User-Agent", c.userAgent)
 
 	resp, err := c.http.Do(req)
-	out := attemptOutcome{sent: true}
+	out.sent, out.counts = true, true
 	file = latest.Load()
 	if bad := file.failure(); bad != nil {
 		if err == nil {
@@ -151,27 +189,42 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		return out
 	}
 	if err != nil {
-		out.err = transportError("upload", err)
+		out.err = c.uploadTransportError(ctx, tryCtx, err)
 		return out
 	}
+	watch.enter(stallReading)
 	out.status = resp.StatusCode
-	body, readErr := readReply(resp)
+	body, readErr := readReply(resp, watch.moved)
+	if se := stalled(tryCtx); readErr != nil && se != nil && ctx.Err() == nil {
+		out.err = stallFailure(se)
+		return out
+	}
+	excerpt := c.secrets.excerpt(body)
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		out.refused = tok.AccessToken
-		out.err = replyError("upload", resp, body, size)
+		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
 	case resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK:
-		out.err = replyError("upload", resp, body, size)
+		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
 	case readErr != nil:
-		out.err = badResponseError(resp.StatusCode, Excerpt(body), readErr)
+		out.err = badResponseError(resp.StatusCode, excerpt, readErr)
 	default:
 		out.uri, err = ParseUploadReply(body)
 		if err != nil {
-			out.err = badResponseError(resp.StatusCode, Excerpt(body), err)
+			out.err = badResponseError(resp.StatusCode, excerpt, err)
 		}
 		out.sentSHA256 = file.sentSHA256()
 	}
 	return out
+}
+
+// uploadTransportError classifies an upload request that got no reply: the stall watch's
+// doing, or the network's.
+func (c *Client) uploadTransportError(ctx, tryCtx context.Context, err error) *Error {
+	if se := stalled(tryCtx); se != nil && ctx.Err() == nil {
+		return stallFailure(se)
+	}
+	return transportError(opUpload, err)
 }
 
 // ParseUploadReply reads Redox's success body, {"URI": "https://blob.redoxengine.com/<id>"},
@@ -202,9 +255,9 @@ func signInFailure(err error) *Error {
 		return &own
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return transportError("sign in", err)
+		return transportError(opSignIn, err)
 	}
-	return &Error{Kind: KindCredentials, Op: "sign in", Err: err, Message: err.Error()}
+	return &Error{Kind: KindCredentials, Op: opSignIn, Err: err, Message: err.Error()}
 }
 
 type readCloser struct {

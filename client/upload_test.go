@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -105,14 +106,23 @@ func TestSentHashIsWhatRedoxReceived(t *testing.T) {
 	}
 }
 
-// TestLocalChecksSendNothing: problems with the file are reported before any request.
+// TestLocalChecksSendNothing: problems with the file are reported before any request, in
+// plain words, with a detail that says nothing was sent.
 func TestLocalChecksSendNothing(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.pdf")
-	os.WriteFile(empty, nil, 0o600)
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	link := filepath.Join(dir, "link-to-missing.pdf")
-	os.Symlink(filepath.Join(dir, "gone.pdf"), link)
-	big := writeFile(t, "scan.tiff", 14_889_779) // 14.2 MB
+	loopA, loopB := filepath.Join(dir, "loop-a.pdf"), filepath.Join(dir, "loop-b.pdf")
+	for _, l := range [][2]string{{filepath.Join(dir, "gone.pdf"), link}, {loopB, loopA}, {loopA, loopB}} {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := writeFile(t, "scan.tiff", 14_889_779)   // 14.2 MB
+	justOver := writeFile(t, "scan.pdf", 10<<20+1) // HumanSize says "10 MB" for it and for the limit
 
 	tests := []struct {
 		name    string
@@ -123,15 +133,18 @@ func TestLocalChecksSendNothing(t *testing.T) {
 	}{
 		{"missing", filepath.Join(dir, "nope.pdf"), client.KindFile, client.FileMissing, []string{"could not be found"}},
 		{"dangling symlink", link, client.KindFile, client.FileMissing, []string{"could not be found"}},
+		{"symlink loop", loopA, client.KindFile, client.FileLinkLoop, []string{"leads back to itself"}},
 		{"folder", dir, client.KindFile, client.FileNotRegular, []string{"not a single file"}},
 		{"empty", empty, client.KindFile, client.FileEmpty, []string{"empty"}},
 		{"too large", big, client.KindTooLarge, client.FileOK, []string{"Too large: 14.2 MB", "up to 10 MB"}},
+		{"one byte too large", justOver, client.KindTooLarge, client.FileOK,
+			[]string{"Too large: 10,485,761 bytes", "up to 10,485,760 bytes"}},
 	}
 	s := newStand(t, redoxtest.Config{})
 	c := s.legacyClient(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := c.Upload(t.Context(), tt.path, client.UploadOptions{})
+			res, err := c.Upload(t.Context(), tt.path, client.UploadOptions{})
 			e := asError(t, err)
 			if e.Kind != tt.kind || e.File != tt.problem {
 				t.Errorf("kind %v/%v, want %v/%v", e.Kind, e.File, tt.kind, tt.problem)
@@ -141,8 +154,14 @@ func TestLocalChecksSendNothing(t *testing.T) {
 					t.Errorf("message %q lacks %q", e.Error(), w)
 				}
 			}
+			if d := e.Detail(); !strings.Contains(d, "refused before sending") || strings.Contains(d, "during") {
+				t.Errorf("detail %q: want it to say the file was refused before sending", d)
+			}
 			if strings.Contains(e.Error()+e.Detail(), dir) {
 				t.Errorf("the message or detail repeats the path (paths can name patients): %q", e.Detail())
+			}
+			if res.Attempts != 0 || e.Attempts != 0 {
+				t.Errorf("attempts %d/%d, want 0: nothing was tried", res.Attempts, e.Attempts)
 			}
 		})
 	}
@@ -151,18 +170,6 @@ func TestLocalChecksSendNothing(t *testing.T) {
 	}
 	if st := s.Stats(); st.UploadRequests != 0 || st.Authenticate != 0 {
 		t.Errorf("server saw %+v; want nothing", st)
-	}
-}
-
-func TestUnreadableFile(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads every file; permissions cannot make one unreadable")
-	}
-	path := writeFile(t, "locked.pdf", 10)
-	os.Chmod(path, 0)
-	_, err := client.CheckFile(path, 100)
-	if e := asError(t, err); e.File != client.FileUnreadable {
-		t.Errorf("problem %v, want FileUnreadable", e.File)
 	}
 }
 
@@ -283,34 +290,137 @@ func TestUnreachableHost(t *testing.T) {
 
 // TestCancel: a cancelled context ends a hung request and a backoff wait at once.
 func TestCancel(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		fault redoxtest.Fault
-		retry client.RetryPolicy
-	}{
-		{"hung reply", redoxtest.Fault{Hang: true}, fastRetry},
-		{"backoff wait", redoxtest.Fault{Status: 503}, client.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour, MaxDelay: time.Hour, MaxTotalWait: 4 * time.Hour}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newStand(t, redoxtest.Config{})
-			s.Script(tt.fault)
-			c := s.legacyClient(t, client.WithRetryPolicy(tt.retry))
-			ctx, cancel := context.WithCancel(t.Context())
-			started := make(chan struct{})
-			var once sync.Once
-			go func() {
-				<-started
-				cancel()
-			}()
+	t.Run("hung reply", func(t *testing.T) {
+		s := newStand(t, redoxtest.Config{})
+		s.Script(redoxtest.Fault{Hang: true})
+		ctx, cancel := context.WithCancel(t.Context())
+		var once sync.Once
+		_, err := s.legacyClient(t).Upload(ctx, writeFile(t, "a.pdf", 100<<10), client.UploadOptions{
+			Progress: func(sent, total int64) {
+				if sent == total {
+					once.Do(cancel) // the body is sent; the reply will never come
+				}
+			},
+		})
+		wantCancelled(t, err)
+	})
+
+	// The policy would wait an hour before the second try; OnRetry runs just before that wait
+	// and cancels. A wait that ignored the context would hold the upload for that hour.
+	t.Run("backoff wait", func(t *testing.T) {
+		s := newStand(t, redoxtest.Config{})
+		s.Script(redoxtest.Fault{Status: 503})
+		c := s.legacyClient(t, client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Hour,
+			MaxDelay: time.Hour, MaxTotalWait: 4 * time.Hour}))
+		ctx, cancel := context.WithCancel(t.Context())
+		var retryWait time.Duration
+		done := make(chan error, 1)
+		go func() {
 			_, err := c.Upload(ctx, writeFile(t, "a.pdf", 100<<10), client.UploadOptions{
-				Progress: func(sent, total int64) {
-					if sent == total {
-						once.Do(func() { close(started) })
-					}
+				OnRetry: func(_ int, wait time.Duration, _ *client.Error) {
+					retryWait = wait
+					cancel()
 				},
 			})
-			if e := asError(t, err); e.Kind != client.KindCancelled || !errors.Is(err, context.Canceled) {
-				t.Errorf("kind %v (%s), want cancelled", e.Kind, e.Detail())
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			wantCancelled(t, err)
+		case <-time.After(time.Minute):
+			t.Fatal("the upload was still waiting a minute after it was cancelled in its backoff wait")
+		}
+		if retryWait < 30*time.Minute {
+			t.Errorf("OnRetry announced a wait of %v; the test needs the policy's hour-long one", retryWait)
+		}
+		if st := s.Stats(); st.UploadRequests != 1 {
+			t.Errorf("%d upload requests, want 1: cancelled before the retry", st.UploadRequests)
+		}
+	})
+}
+
+// wantCancelled asserts that err is a cancelled upload.
+func wantCancelled(t *testing.T, err error) {
+	t.Helper()
+	if e := asError(t, err); e.Kind != client.KindCancelled || !errors.Is(err, context.Canceled) {
+		t.Errorf("kind %v (%s), want cancelled", e.Kind, e.Detail())
+	}
+}
+
+// TestRedirectNamesWhereAndIsNotFollowed: a redirect from the upload or sign-in address is
+// reported with where it pointed (without its query), as not followed, pointing IT at the
+// source's address; it is not retried.
+func TestRedirectNamesWhereAndIsNotFollowed(t *testing.T) {
+	const target = "https://elsewhere.example/upload/next?token=QUERY-SECRET#part"
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		for _, signIn := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%d sign-in %v", status, signIn), func(t *testing.T) {
+				s := newStand(t, redoxtest.Config{})
+				fault := redoxtest.Fault{Status: status, Location: target}
+				words := []string{"upload address", "https://elsewhere.example/upload/next", "not sent there"}
+				if signIn {
+					s.ScriptAuth(fault)
+					words = []string{"sign-in address", "https://elsewhere.example/upload/next", "no sign-in details were sent there"}
+				} else {
+					s.Script(fault)
+				}
+				res, err := s.legacyClient(t).Upload(t.Context(), writeFile(t, "a.pdf", 10), client.UploadOptions{})
+				e := asError(t, err)
+				for _, w := range append(words, "does not follow", "check the source's address") {
+					if !strings.Contains(e.Message, w) {
+						t.Errorf("message %q lacks %q", e.Message, w)
+					}
+				}
+				if e.Location != "https://elsewhere.example/upload/next" || e.Fix != client.FixSourceAddress || e.Status != status {
+					t.Errorf("location %q fix %v status %d", e.Location, e.Fix, e.Status)
+				}
+				if text := e.Message + e.Detail(); strings.Contains(text, "QUERY-SECRET") || strings.Contains(text, "#part") {
+					t.Errorf("the query or fragment of the redirect is shown: %q", text)
+				}
+				want := redoxtest.Stats{Authenticate: 1, UploadRequests: 1}
+				if signIn {
+					want.UploadRequests = 0
+				}
+				if st := s.Stats(); res.Attempts != 1 || st != want {
+					t.Errorf("%d tries, stats %+v: want one try, %+v, not retried", res.Attempts, st, want)
+				}
+			})
+		}
+	}
+
+	s := newStand(t, redoxtest.Config{})
+	s.Script(redoxtest.Fault{Status: 307, Location: "/moved/here?x=1"})
+	_, err := s.legacyClient(t).Upload(t.Context(), writeFile(t, "a.pdf", 10), client.UploadOptions{})
+	if e := asError(t, err); e.Location != s.URL+"/moved/here" {
+		t.Errorf("a relative redirect is shown as %q, want %q", e.Location, s.URL+"/moved/here")
+	}
+}
+
+// TestServerTooLargeNamesTheSourceLimit: Redox's 413 for a file within the source's own limit
+// says both figures, precisely enough to tell them apart.
+func TestServerTooLargeNamesTheSourceLimit(t *testing.T) {
+	tests := []struct {
+		name        string
+		serverLimit int64
+		clientLimit int64
+		size        int
+		words       []string
+	}{
+		{"figures apart", 1 << 20, 10 << 20, 3 << 20, []string{"(3 MB)", "allow files up to 10 MB"}},
+		{"figures alike", 5 << 20, 10 << 20, 10<<20 - 1000, []string{"(10,484,760 bytes)", "allow files up to 10,485,760 bytes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStand(t, redoxtest.Config{MaxUploadSize: tt.serverLimit})
+			_, err := s.legacyClient(t, client.WithMaxSize(tt.clientLimit)).Upload(t.Context(), writeFile(t, "scan.tiff", tt.size), client.UploadOptions{})
+			e := asError(t, err)
+			if e.Kind != client.KindTooLarge || e.Status != 413 {
+				t.Errorf("kind %v status %d", e.Kind, e.Status)
+			}
+			for _, w := range tt.words {
+				if !strings.Contains(e.Message, w) {
+					t.Errorf("message %q lacks %q", e.Message, w)
+				}
 			}
 		})
 	}

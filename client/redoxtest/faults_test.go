@@ -24,6 +24,7 @@ func TestFaultReplies(t *testing.T) {
 		contentType string
 		body        string // exact, or "" to skip
 		retryAfter  string
+		location    string
 		uploaded    bool
 	}{
 		{name: "503 HTML", fault: Fault{Status: 503, Body: "<html>Service Unavailable</html>"},
@@ -36,6 +37,8 @@ func TestFaultReplies(t *testing.T) {
 			status: 201, contentType: "application/json", body: `{"URI":"http`},
 		{name: "429 Retry-After", fault: Fault{Status: 429, RetryAfter: "7"},
 			status: 429, retryAfter: "7"},
+		{name: "redirect", fault: Fault{Status: 307, Location: "https://elsewhere.example/upload"},
+			status: 307, location: "https://elsewhere.example/upload"},
 		{name: "Retry-After on a normal reply", fault: Fault{RetryAfter: "Wed, 21 Oct 2015 07:28:00 GMT"},
 			status: 201, contentType: "application/json", retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT", uploaded: true},
 		{name: "Delay then normal", fault: Fault{Delay: 20 * time.Millisecond},
@@ -52,6 +55,9 @@ func TestFaultReplies(t *testing.T) {
 			got := uploadFile(t, s, "tok", content)
 			if elapsed := time.Since(start); elapsed < tt.fault.Delay {
 				t.Errorf("answered after %v, want at least %v", elapsed, tt.fault.Delay)
+			}
+			if got.header.Get("Location") != tt.location {
+				t.Errorf("Location %q, want %q", got.header.Get("Location"), tt.location)
 			}
 			if got.status != tt.status || got.header.Get("Content-Type") != tt.contentType ||
 				got.header.Get("Retry-After") != tt.retryAfter || (tt.body != "" && got.body != tt.body) {
@@ -153,6 +159,7 @@ func TestHeldRequestsReleased(t *testing.T) {
 	}{
 		{"Hang", Fault{Hang: true}},
 		{"Delay", Fault{Delay: time.Hour}},
+		{"NeverRead", Fault{NeverRead: true}},
 	}
 	for _, f := range faults {
 		t.Run(f.name+" until the client gives up", func(t *testing.T) {

@@ -72,6 +72,7 @@ type Handler struct {
 	stats       Stats
 	uploadFault []Fault
 	authFault   []Fault
+	echoes      []string // replies sent by Echo faults
 }
 
 // legacySource is an API key registered with AddLegacySource.
@@ -165,7 +166,7 @@ func (h *Handler) Stats() Stats {
 	return h.stats
 }
 
-// Close releases handlers held by Hang or Delay faults, now and later:
+// Close releases handlers held by Delay, NeverRead, Hang or StallReply faults, now and later:
 // they panic with http.ErrAbortHandler, which net/http turns into a
 // dropped connection without a reply. It is idempotent.
 func (h *Handler) Close() {

@@ -27,10 +27,13 @@ type reply struct {
 	close  bool // the server asked to close the connection
 }
 
-// do sends req with client and reads the whole reply.
+// do sends req with client and reads the whole reply. Redirects are not
+// followed: a reply is what the handler sent.
 func do(t *testing.T, client *http.Client, req *http.Request) reply {
 	t.Helper()
-	resp, err := client.Do(req)
+	own := *client
+	own.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := own.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}

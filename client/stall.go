@@ -1,0 +1,223 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultStallTimeout is how long an upload try may go without progress before it fails.
+const DefaultStallTimeout = 60 * time.Second
+
+// maxSignInWait bounds each sign-in request as a whole: its body is tiny, so a sign-in that
+// takes longer is not coming.
+const maxSignInWait = 30 * time.Second
+
+// WithStallTimeout sets how long an upload try may go without any progress before it fails
+// (default DefaultStallTimeout): no byte of the file taken by the server, no reply once the
+// whole file was sent, or no byte of the reply's body. The failure is a KindNetwork *Error,
+// retried per the retry policy. A transfer that keeps moving, however slowly, is never cut off;
+// raise the limit for links that pause for long, not for slow ones. Each sign-in request, whose
+// body is tiny, is bounded as a whole by the shorter of d and 30 seconds. d must be positive.
+func WithStallTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("client: stall timeout must be positive, got %v", d)
+		}
+		c.stall = d
+		return nil
+	}
+}
+
+// stallPhase is what an upload try was doing when it stopped moving.
+type stallPhase int32
+
+const (
+	stallSending stallPhase = iota // the server was taking the file
+	stallWaiting                   // the file was sent; no reply yet
+	stallReading                   // the reply's body was arriving
+)
+
+// stallError is the cause of a try that the watch ended.
+type stallError struct {
+	phase stallPhase
+	limit time.Duration
+}
+
+func (e *stallError) Error() string {
+	doing := [...]string{"while sending the file", "waiting for the reply after the file was sent",
+		"while reading the reply"}[e.phase]
+	return "no progress for " + e.limit.String() + " " + doing
+}
+
+// Timeout marks a stall as a timeout for code that asks.
+func (e *stallError) Timeout() bool { return true }
+
+// stallWatch ends an upload try that stops moving: it cancels the try's context, with a
+// *stallError as the cause, once nothing has been sent or received for limit. It also measures
+// how long the file was moving, for the retry budget.
+type stallWatch struct {
+	limit  time.Duration
+	start  time.Time
+	cancel context.CancelCauseFunc
+
+	last      atomic.Int64 // time since start of the last progress, either way
+	firstSent atomic.Int64 // time since start of the first and last reads of the body; -1: none
+	lastSent  atomic.Int64
+	phase     atomic.Int32
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	stopped bool
+}
+
+// watchStalls returns a context for one try and the watch that cancels it.
+func watchStalls(ctx context.Context, limit time.Duration) (context.Context, *stallWatch) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	w := &stallWatch{limit: limit, start: time.Now(), cancel: cancel}
+	w.firstSent.Store(-1)
+	w.timer = time.AfterFunc(limit, w.check)
+	return ctx, w
+}
+
+func (w *stallWatch) now() int64 { return int64(time.Since(w.start)) }
+
+// moved notes progress.
+func (w *stallWatch) moved() { w.last.Store(w.now()) }
+
+// sent notes that the transport took bytes of the request body.
+func (w *stallWatch) sent() {
+	now := w.now()
+	w.firstSent.CompareAndSwap(-1, now)
+	w.lastSent.Store(now)
+	w.last.Store(now)
+	w.setPhase(stallSending)
+}
+
+// enter notes that the try moved on to phase, which is progress too.
+func (w *stallWatch) enter(p stallPhase) {
+	w.setPhase(p)
+	w.moved()
+}
+
+// setPhase records what the try is doing, unless it is already reading the reply: the
+// transport may read the request body's end after the reply has come, and that must not send
+// the phase back.
+func (w *stallWatch) setPhase(p stallPhase) {
+	for {
+		cur := w.phase.Load()
+		if stallPhase(cur) == stallReading || w.phase.CompareAndSwap(cur, int32(p)) {
+			return
+		}
+	}
+}
+
+// check runs when the timer fires: it ends the try if nothing moved for the limit, else sets
+// the timer for when that would be.
+func (w *stallWatch) check() {
+	idle := time.Duration(w.now() - w.last.Load())
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		return
+	}
+	if idle >= w.limit {
+		w.stopped = true
+		w.cancel(&stallError{phase: stallPhase(w.phase.Load()), limit: w.limit})
+		return
+	}
+	w.timer.Reset(w.limit - idle)
+}
+
+// stop ends the watch and releases the try's context.
+func (w *stallWatch) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	w.timer.Stop()
+	w.mu.Unlock()
+	w.cancel(nil)
+}
+
+// sendingTime is how long the file was moving: from the first to the last read of the body.
+func (w *stallWatch) sendingTime() time.Duration {
+	first := w.firstSent.Load()
+	if first < 0 {
+		return 0
+	}
+	return time.Duration(w.lastSent.Load() - first)
+}
+
+// stalled returns the stall that ended the try whose context is ctx, or nil.
+func stalled(ctx context.Context) *stallError {
+	var se *stallError
+	if errors.As(context.Cause(ctx), &se) {
+		return se
+	}
+	return nil
+}
+
+// stallFailure is the *Error of a try the watch ended.
+func stallFailure(se *stallError) *Error {
+	wait := plainDuration(se.limit)
+	var msg string
+	switch se.phase {
+	case stallSending:
+		msg = "The upload stopped moving: Redox took nothing more of the file for " + wait + "."
+	case stallWaiting:
+		msg = "The file was sent, but Redox did not answer for " + wait + "."
+	default:
+		msg = "Redox's answer stopped arriving: nothing came for " + wait + "."
+	}
+	return &Error{Kind: KindNetwork, Op: opUpload, Err: se, Message: msg + " Check the network connection, then try again."}
+}
+
+// plainDuration says a duration in words: "60 seconds", "2 minutes", "0.2 seconds".
+func plainDuration(d time.Duration) string {
+	switch {
+	case d >= 2*time.Minute && d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + " minutes"
+	case d >= time.Second:
+		n := int(d.Round(time.Second) / time.Second)
+		if n == 1 {
+			return "1 second"
+		}
+		return strconv.Itoa(n) + " seconds"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " seconds"
+}
+
+// watchedBody passes a request body through, telling the watch of every read and of its end.
+type watchedBody struct {
+	r io.Reader
+	w *stallWatch
+}
+
+func (b watchedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if n > 0 {
+		b.w.sent()
+	}
+	if err == io.EOF {
+		b.w.enter(stallWaiting)
+	}
+	return n, err
+}
+
+// progressReader calls moved after every read that brought bytes.
+type progressReader struct {
+	r     io.Reader
+	moved func()
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.moved()
+	}
+	return n, err
+}
