@@ -30,7 +30,7 @@ func TestCheckCommand(t *testing.T) {
 	}
 	s.env["REDOX_PROXY_PASSWORD"] = password
 	r = s.run("check", "--proxy", via)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "Extra trusted certificates") {
+	if r.code != exitFailed || !strings.Contains(r.stderr, "extra trusted certificates") || !strings.Contains(r.stderr, "--ca-file FILE trusts") {
 		t.Errorf("an unknown certificate authority: exit %d\n%s", r.code, r.stderr)
 	}
 	r = s.must("check", "--proxy", via, "--ca-file", caFile)

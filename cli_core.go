@@ -59,6 +59,6 @@ func closeCore(core *app.Core, env cliEnv) {
 
 // coreError prints a failure to open or use the core and returns exitFailed.
 func coreError(env cliEnv, err error) int {
-	printError(env, err.Error())
+	printError(env, app.SurfaceCommandLine.Explain(err))
 	return exitFailed
 }

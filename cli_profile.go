@@ -455,7 +455,7 @@ func runProfileTest(ctx context.Context, args []string, env cliEnv) int {
 // plainError prints err's plain message and, when it adds something, its technical detail for
 // IT (never a secret), and returns exitFailed.
 func plainError(env cliEnv, err error) int {
-	printError(env, err.Error())
+	printError(env, app.SurfaceCommandLine.Explain(err))
 	if d := client.Detail(err); d != "" && d != err.Error() {
 		fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(d))
 	}

@@ -60,7 +60,9 @@ func TestCheckNetworkExtraCA(t *testing.T) {
 	}
 
 	_, err := core.CheckNetwork(t.Context(), NetworkSettings{ProxyMode: ProxyNone}, "")
-	if client.KindOf(err) != client.KindNetwork || !strings.Contains(err.Error(), "Settings → Network → Extra trusted certificates") {
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Kind != client.KindNetwork || ce.Fix != client.FixCertificates ||
+		!strings.Contains(SurfaceWindow.Explain(err), "Extra trusted certificates are added in Settings → Network") {
 		t.Fatalf("check against an unknown authority = %v, want the unknown-authority message", err)
 	}
 	host := strings.TrimPrefix(s.URL, "https://")

@@ -115,7 +115,8 @@ func TestCoreTrustsExtraCA(t *testing.T) {
 		return err
 	}
 
-	if err := upload(); err == nil || !strings.Contains(err.Error(), "Extra trusted certificates") {
+	var ce *client.Error
+	if err := upload(); !errors.As(err, &ce) || ce.Fix != client.FixCertificates || !strings.Contains(err.Error(), "extra trusted certificates") {
 		t.Fatalf("upload without the extra CA = %v, want the unknown-authority message", err)
 	}
 	for _, ns := range []NetworkSettings{{ExtraCAPEM: caPEM}, {ExtraCAFile: caFile}} {

@@ -7,7 +7,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
 	native "github.com/sqweek/dialog"
+	"redoxuploader/app"
 
 	"redoxuploader/internal/visible"
 )
@@ -47,7 +49,7 @@ func (u *UI) showError(title string, err error) {
 		detail = d.Detail()
 	}
 	fyne.Do(func() {
-		msg := widget.NewLabel(visible.Text(err.Error()))
+		msg := widget.NewLabel(visible.Text(app.SurfaceWindow.Explain(err)))
 		msg.Wrapping = fyne.TextWrapWord
 		content := container.NewVBox(msg)
 		if detail != "" && detail != err.Error() {
