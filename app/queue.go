@@ -34,6 +34,9 @@ type Queue struct {
 	events    broadcaster
 	now       func() time.Time
 	hashFile  func(path string, expectSize int64) (sum string, size int64, err error) // hashFile; tests count calls
+	// sending, when set, is called as each chunk of a file goes out, on the uploading
+	// goroutine, before the progress event; tests change the file there.
+	sending func(rec Record, sent, total int64)
 
 	ctx  context.Context // parent of every upload; stop cancels them all
 	stop context.CancelFunc
@@ -343,6 +346,9 @@ func (q *Queue) run(j *job) {
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
 	switch {
+	case err == nil && res.SentSHA256 != "" && res.SentSHA256 != sum:
+		changedWhileSending(&rec, res)
+		q.finish(&rec, EventFailed)
 	case err == nil:
 		rec.Status, rec.URI = StatusDone, res.URI
 		q.finish(&rec, EventDone)
@@ -395,6 +401,9 @@ func (q *Queue) claimContent(ctx context.Context, key string) (release func(), o
 func (q *Queue) progressReporter(rec Record) func(sent, total int64) {
 	var last time.Time
 	return func(sent, total int64) {
+		if q.sending != nil {
+			q.sending(rec, sent, total)
+		}
 		now := time.Now()
 		if sent < total && now.Sub(last) < progressInterval {
 			return
