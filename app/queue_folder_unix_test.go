@@ -44,8 +44,9 @@ func TestFolderCountsOnlyFiles(t *testing.T) {
 	if s := note.String(); !strings.Contains(s, "2 files found") || !strings.Contains(s, "3 other items left out") {
 		t.Errorf("note says %q", s)
 	}
+	events := r.waitFinal(t, sub.IDs...)
 	for _, id := range sub.IDs {
-		if e := lastEvent(r.waitFinal(t, id)[id]); e.Kind != EventDone {
+		if e := lastEvent(events[id]); e.Kind != EventDone {
 			t.Errorf("%s ended %s: %s", e.Record.Name, e.Kind, e.Record.ErrorMessage)
 		}
 	}
