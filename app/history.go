@@ -44,11 +44,13 @@ const (
 type History struct {
 	db        *sql.DB
 	path      string
-	lock      *instanceLock
+	lock      *instanceLock // nil when read-only
 	shared    bool
 	recovered Recovery
 	stmts     sync.Map      // query text → *sql.Stmt; see stmt
 	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
+	readOnly  error         // nil, or why this History can only be read; see ReadOnly
+	keepOpen  *sql.Conn     // holds an empty read-only history's in-memory database open
 }
 
 // lockWrites waits until no other write of this History is running; unlockWrites ends this
@@ -57,7 +59,12 @@ type History struct {
 // sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
 // and starting as soon as the write before them commits. Another process's writes are still
 // waited for by the busy timeout.
+//
+// A read-only History refuses every write here, with the error ReadOnly returns.
 func (h *History) lockWrites(ctx context.Context) error {
+	if h.readOnly != nil {
+		return h.readOnly
+	}
 	select {
 	case h.writer <- struct{}{}:
 		return nil
@@ -185,6 +192,11 @@ var historyMigrations = []string{
 // sending; see Shared. Rows a crashed shared process left behind are recovered by the next
 // primary.
 //
+// When the history cannot be written because the disk is full or the folder is read-only (or
+// the app may not write there), OpenHistory opens it for reading only: Search, Get, Count and
+// ExportCSV work, every write is refused in plain words, and ReadOnly says why. A folder that
+// does not exist and cannot be created is an error.
+//
 // Errors about the file itself are in plain words and match ErrHistoryBusy (another instance
 // holds it too long), ErrHistoryDamaged (not a SQLite database, or corrupt; the file is left as
 // it is) or ErrHistoryTooNew (written by a newer version; left as it is).
@@ -196,14 +208,28 @@ func OpenHistory(path string) (*History, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
 	}
-	if err := ensurePrivateDir(filepath.Dir(abs)); err != nil {
-		return nil, fmt.Errorf("opening the upload history: %w", err)
+	dir := filepath.Dir(abs)
+	if err := ensurePrivateDir(dir); err != nil {
+		return nil, err
 	}
-	lock, primary, err := lockInstance(abs + ".lock")
+	h, err := openWritable(abs)
+	if err == nil {
+		return h, nil
+	}
+	problem := writeProblemOf(dir, err)
+	if problem == nil {
+		return nil, err
+	}
+	return openReadOnly(abs, problem, err)
+}
+
+// openWritable opens the history for reading and writing, as OpenHistory.
+func openWritable(path string) (*History, error) {
+	lock, primary, err := lockInstance(path + ".lock")
 	if err != nil {
 		return nil, err
 	}
-	h, err := openLocked(abs, lock, primary)
+	h, err := openLocked(path, lock, primary)
 	if err != nil {
 		return nil, errors.Join(err, lock.release())
 	}
@@ -249,6 +275,11 @@ func historyDSN(path string) string {
 	// files spend longer journaling than uploading.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate") // transactions take the write lock up front: no upgrade deadlocks
+	return fileURL(path, q)
+}
+
+// fileURL is the file: URI of the database at path with the query q.
+func fileURL(path string, q url.Values) string {
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // Windows: file:///C:/...
@@ -302,7 +333,7 @@ func (h *History) checkVersion(version int) error {
 	if version <= len(historyMigrations) {
 		return nil
 	}
-	return &historyError{kind: ErrHistoryTooNew, msg: fmt.Sprintf("The upload history %s was written by a newer "+
+	return &historyError{kinds: []error{ErrHistoryTooNew}, msg: fmt.Sprintf("The upload history %s was written by a newer "+
 		"version of Redox Uploader (history format %d; this version reads up to %d). Install the newer version, "+
 		"or move the file aside to start a new history.", h.path, version, len(historyMigrations))}
 }
@@ -406,11 +437,17 @@ func (h *History) Close() error {
 		s.(*sql.Stmt).Close()
 		return true
 	})
-	err := h.db.Close()
-	if err != nil {
-		err = fmt.Errorf("closing the upload history: %w", err)
+	var err error
+	if h.keepOpen != nil {
+		err = h.keepOpen.Close()
 	}
-	return errors.Join(err, h.lock.release())
+	if cerr := h.db.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("closing the upload history: %w", cerr))
+	}
+	if h.lock != nil {
+		err = errors.Join(err, h.lock.release())
+	}
+	return err
 }
 
 // recordColumns are the uploads columns in Record field order, as scanRecord reads them.
@@ -669,50 +706,65 @@ func idToDB(id int64) any {
 }
 
 // historyError is a plain-words error about the history file: what happened and what to do.
-// It matches its kind (ErrHistoryBusy, ErrHistoryDamaged, ErrHistoryTooNew) and its cause with
-// errors.Is and errors.As.
+// It matches its kinds (ErrHistoryBusy, ErrHistoryDamaged, ErrHistoryTooNew,
+// ErrHistoryReadOnly, ErrDiskFull...) and its cause with errors.Is and errors.As; the cause
+// (SQLite's error) is in Detail only, never in the message.
 type historyError struct {
-	kind error
-	msg  string
-	err  error // the SQLite error, for IT; may be nil
+	kinds []error
+	msg   string
+	err   error // the SQLite or system error, for IT; may be nil
 }
 
-func (e *historyError) Error() string {
+func (e *historyError) Error() string { return e.msg }
+
+// Detail is the technical cause, for IT.
+func (e *historyError) Detail() string {
 	if e.err == nil {
-		return e.msg
+		return ""
 	}
-	return e.msg + " (" + e.err.Error() + ")"
+	return e.err.Error()
 }
 
 func (e *historyError) Unwrap() []error {
 	if e.err == nil {
-		return []error{e.kind}
+		return e.kinds
 	}
-	return []error{e.kind, e.err}
+	return append(e.kinds[:len(e.kinds):len(e.kinds)], e.err)
 }
 
 // dbError wraps an error from the database for op (a phrase like "reading upload 3"): a lock
-// that outlived the busy timeout becomes ErrHistoryBusy and a damaged file ErrHistoryDamaged,
-// both in plain words; anything else gets op as context. A nil err stays nil.
+// that outlived the busy timeout becomes ErrHistoryBusy, a damaged file ErrHistoryDamaged, and
+// a full disk or a folder that cannot be written a *storageError (ErrDiskFull,
+// ErrFolderReadOnly), all in plain words; anything else gets op as context. An error that is
+// already in plain words, and nil, are returned as they are.
 func (h *History) dbError(op string, err error) error {
-	if err == nil {
-		return nil
+	var plain interface{ Detail() string }
+	if err == nil || errors.As(err, &plain) {
+		return err
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
+		dir := filepath.Dir(h.path)
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &historyError{kind: ErrHistoryBusy, err: err, msg: fmt.Sprintf("The upload history is busy "+
+			return &historyError{kinds: []error{ErrHistoryBusy}, err: err, msg: fmt.Sprintf("The upload history is busy "+
 				"(%s): another Redox Uploader may be using it. Wait a moment and try again.", op)}
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			return damagedHistoryError(h.path, err)
+		case sqlite3.SQLITE_FULL:
+			return &storageError{op: op, problem: diskFull(dir), err: err}
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
+			// SQLite does not pass on the system's reason: a write of our own finds it.
+			if p := probeFolder(dir); p != nil {
+				return &storageError{op: op, problem: p, err: err}
+			}
 		}
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
 func damagedHistoryError(path string, err error) error {
-	return &historyError{kind: ErrHistoryDamaged, err: err, msg: fmt.Sprintf("The upload history file %s is "+
+	return &historyError{kinds: []error{ErrHistoryDamaged}, err: err, msg: fmt.Sprintf("The upload history file %s is "+
 		"damaged or is not a Redox Uploader history. Quit Redox Uploader, move the file aside (rename it; do not "+
 		"delete it, IT may be able to recover it) and start the app again to begin a new history.", path)}
 }

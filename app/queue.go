@@ -139,7 +139,12 @@ type Submission struct {
 // a row: a file that fails its checks (missing, empty, over the limit...) gets a failed row with
 // the reason, the others are queued. It returns once the rows are journaled; the uploads run
 // on the queue's workers.
+//
+// A read-only history (see History.ReadOnly) refuses every file with its plain-words reason.
 func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts SubmitOptions) (Submission, error) {
+	if err := q.history.ReadOnly(); err != nil {
+		return Submission{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return Submission{}, err
 	}

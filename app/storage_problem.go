@@ -30,8 +30,7 @@ func storageProblemOf(dir string, err error) *storageProblem {
 	case err == nil:
 		return nil
 	case isDiskFull(err):
-		return &storageProblem{kind: ErrDiskFull, reason: "the disk is full",
-			fix: fmt.Sprintf("Free some space on the disk that holds %s.", dir)}
+		return diskFull(dir)
 	case isReadOnlyDisk(err):
 		return &storageProblem{kind: ErrFolderReadOnly, reason: fmt.Sprintf("the folder %s is on a read-only disk", dir),
 			fix: "Make the disk writable, or use another data folder."}
@@ -40,6 +39,22 @@ func storageProblemOf(dir string, err error) *storageProblem {
 			fix: "Ask IT to give you write access to it, or use another data folder."}
 	}
 	return nil
+}
+
+// diskFull is the problem of a full disk holding dir.
+func diskFull(dir string) *storageProblem {
+	return &storageProblem{kind: ErrDiskFull, reason: "the disk is full",
+		fix: fmt.Sprintf("Free some space on the disk that holds %s.", dir)}
+}
+
+// writeProblemOf is why err says writing in dir failed, as storageProblemOf, also for an
+// error already turned into a *storageError.
+func writeProblemOf(dir string, err error) *storageProblem {
+	var se *storageError
+	if errors.As(err, &se) {
+		return se.problem
+	}
+	return storageProblemOf(dir, err)
 }
 
 // probeSize is how much the probe writes: what SQLite needs at least to open a history (its
