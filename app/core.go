@@ -75,8 +75,9 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	c.History = h
 	c.Queue = NewQueue(h, c.clientFor)
 	c.Queue.Log = c.Log
-	if rec := h.Recovered(); rec.Interrupted > 0 || rec.Unknown > 0 {
-		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown)
+	if rec := h.Recovered(); rec != (Recovery{}) {
+		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown,
+			"saved_late", rec.Saved)
 	}
 	if st, err := c.LoadSettings(); err == nil && st.RetentionDays > 0 && h.ReadOnly() == nil {
 		cutoff := time.Now().AddDate(0, 0, -st.RetentionDays)

@@ -18,6 +18,7 @@ var helperProcesses = map[string]func() error{
 	"history-writer":          historyWriterHelper,
 	"history-journal-forever": historyJournalForeverHelper,
 	"crash-child":             crashChildHelper,
+	"upload-folder":           uploadFolderHelper,
 }
 
 // TestMain runs a helper process when the test binary was re-executed as one, else the tests.

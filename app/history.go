@@ -51,6 +51,13 @@ type History struct {
 	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
 	readOnly  error         // nil, or why this History can only be read; see ReadOnly
 	keepOpen  *sql.Conn     // holds an empty read-only history's in-memory database open
+
+	owner      *owner          // this History in the rows it has in flight; nil when read-only
+	unsaved    unsavedOutcomes // outcomes Finish could not write yet
+	closing    chan struct{}   // closed by Close: background work stops
+	background sync.WaitGroup  // background work (retrying unsaved outcomes)
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // lockWrites waits until no other write of this History is running; unlockWrites ends this
@@ -60,8 +67,21 @@ type History struct {
 // and starting as soon as the write before them commits. Another process's writes are still
 // waited for by the busy timeout.
 //
-// A read-only History refuses every write here, with the error ReadOnly returns.
+// A read-only History refuses every write here, with the error ReadOnly returns. Outcomes
+// kept because they could not be written (see unsavedOutcomes) are written first.
 func (h *History) lockWrites(ctx context.Context) error {
+	if err := h.takeWriteToken(ctx); err != nil {
+		return err
+	}
+	if h.hasUnsaved() {
+		// A failure here is met again, and reported, by the write that follows.
+		h.saveUnsavedLocked(ctx) //nolint:errcheck
+	}
+	return nil
+}
+
+// takeWriteToken is lockWrites without writing the kept outcomes.
+func (h *History) takeWriteToken(ctx context.Context) error {
 	if h.readOnly != nil {
 		return h.readOnly
 	}
@@ -114,11 +134,18 @@ func (h *History) queryRow(ctx context.Context, query string, args ...any) *sql.
 	return s.QueryRowContext(ctx, args...)
 }
 
-// Recovery counts the rows OpenHistory changed because the previous session ended with them
-// in flight.
+// Recovery counts the rows OpenHistory changed because the session that journaled them ended
+// with them in flight.
 type Recovery struct {
 	Interrupted int // were queued: never sent
 	Unknown     int // were uploading: Redox may have them
+	Saved       int // had an outcome the ended session could not write (a full disk): written now
+}
+
+func (r *Recovery) add(o Recovery) {
+	r.Interrupted += o.Interrupted
+	r.Unknown += o.Unknown
+	r.Saved += o.Saved
 }
 
 // The plain words recovery writes into rows a previous session left in flight.
@@ -182,15 +209,21 @@ var historyMigrations = []string{
 			VALUES ('delete', old.id, old.name, old.uri, old.sha256);
 		INSERT INTO uploads_fts (rowid, name, uri, sha256) VALUES (new.id, new.name, new.uri, new.sha256);
 	END;`,
+
+	// 3: owners. The History (one open instance, in any process) that queued a row and will
+	// send it, set while the row is queued or uploading, '' once it is final: another process
+	// can then tell a row whose sender has ended from one still being sent (history_owner.go).
+	`ALTER TABLE uploads ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	CREATE INDEX uploads_owner ON uploads (owner) WHERE owner <> '';`,
 }
 
 // OpenHistory opens the history database at path, creating it (folder 0700, file 0600) and
 // bringing its schema up to date. An opener that finds no other History using the file is the
 // primary: it marks rows a previous session left in flight as interrupted (were queued) or
 // unknown (were uploading); see Recovered. An opener while another History (in any process)
-// has the file open shares it and recovers nothing, so it never touches rows a live process is
-// sending; see Shared. Rows a crashed shared process left behind are recovered by the next
-// primary.
+// has the file open shares it and recovers only the rows of Histories it finds gone (see
+// owner), so it never touches rows a live process is sending; see Shared. Any opener first
+// writes the outcomes a History that is gone could not (see unsavedOutcomes).
 //
 // When the history cannot be written because the disk is full or the folder is read-only (or
 // the app may not write there), OpenHistory opens it for reading only: Search, Get, Count and
@@ -246,13 +279,17 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(historyMaxConns)
-	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1)}
+	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1),
+		closing: make(chan struct{})}
 	if err := h.prepare(context.Background(), primary); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
+	if h.owner, err = newOwner(path); err != nil {
+		return nil, errors.Join(folderError("opening the upload history", filepath.Dir(path), err), db.Close())
+	}
 	if primary {
 		if err := lock.share(); err != nil {
-			return nil, errors.Join(err, db.Close())
+			return nil, errors.Join(err, h.owner.close(false), db.Close())
 		}
 	}
 	for _, f := range []string{path + "-wal", path + "-shm"} {
@@ -309,10 +346,18 @@ func (h *History) prepare(ctx context.Context, primary bool) error {
 			return err
 		}
 	}
+	// Any opener recovers the rows of Histories that are gone (and journals what they could
+	// not); the primary, alone, then recovers every row still in flight, including those of
+	// versions that did not record owners.
+	if h.recovered, err = h.reapDeadOwners(ctx); err != nil {
+		return err
+	}
 	if primary {
-		if h.recovered, err = h.recoverInFlight(ctx); err != nil {
+		rec, err := h.recoverInFlight(ctx)
+		if err != nil {
 			return err
 		}
+		h.recovered.add(rec)
 	}
 	return nil
 }
@@ -399,7 +444,7 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	now := timeToDB(time.Now())
 	mark := func(from, to Status, message string) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
-			error_message = ?, error_detail = ? WHERE status = ?`,
+			error_message = ?, error_detail = ?, owner = '' WHERE status = ?`,
 			to, now, recoveredKind, message, fmt.Sprintf(recoveredDetail, from), from)
 		if err != nil {
 			return 0, err
@@ -420,8 +465,8 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	return rec, nil
 }
 
-// Recovered reports how many rows OpenHistory recovered; zero unless this History is the
-// primary.
+// Recovered reports how many rows OpenHistory recovered: those of Histories (in any process)
+// found gone, and, for the primary, every other row left in flight.
 func (h *History) Recovered() Recovery { return h.recovered }
 
 // Shared reports whether another History (in this or another process) had the file open when
@@ -431,8 +476,17 @@ func (h *History) Shared() bool { return h.shared }
 // Path returns the absolute path of the database file.
 func (h *History) Path() string { return h.path }
 
-// Close closes the database and releases the instance lock.
+// Close writes the outcomes kept because they could not be written, if it now can, closes
+// the database and releases its locks. Outcomes it still cannot write stay in the History's
+// reserved file for the next opener, and the error (matching ErrNotSaved) lists them with
+// their URIs. Closing again does nothing.
 func (h *History) Close() error {
+	h.closeOnce.Do(func() { h.closeErr = h.close() })
+	return h.closeErr
+}
+
+func (h *History) close() error {
+	notSaved := h.closeUnsaved(context.Background())
 	h.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
@@ -444,10 +498,24 @@ func (h *History) Close() error {
 	if cerr := h.db.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("closing the upload history: %w", cerr))
 	}
+	if h.owner != nil {
+		err = errors.Join(err, h.owner.close(notSaved != nil))
+	}
 	if h.lock != nil {
 		err = errors.Join(err, h.lock.release())
 	}
-	return err
+	return errors.Join(notSaved, err)
+}
+
+// dir is the folder of the database file.
+func (h *History) dir() string { return filepath.Dir(h.path) }
+
+// ownerID is what this History writes in the owner column of the rows it has in flight.
+func (h *History) ownerID() string {
+	if h.owner == nil {
+		return ""
+	}
+	return h.owner.id
 }
 
 // recordColumns are the uploads columns in Record field order, as scanRecord reads them.
@@ -486,8 +554,8 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO uploads (profile, source, environment, sandbox,
 		path, name, size, sha256, mime, status, uri, error_kind, error_message, error_detail,
-		http_status, attempts, created, started, finished, resent_from, duplicate_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		http_status, attempts, created, started, finished, resent_from, duplicate_of, owner)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return h.dbError(op, err)
 	}
@@ -498,9 +566,14 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 		if created[i].IsZero() {
 			created[i] = time.Now()
 		}
+		owner := h.ownerID()
+		if r.Status.Final() {
+			owner = ""
+		}
 		res, err := stmt.ExecContext(ctx, r.Profile, r.Source, r.Environment, r.Sandbox, r.Path, r.Name, r.Size,
 			r.SHA256, r.MIME, r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-			timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf))
+			timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf),
+			owner)
 		if err != nil {
 			return h.dbError(op, err)
 		}
@@ -524,8 +597,8 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0
-		WHERE id = ? AND status = 'queued'`, timeToDB(started), id)
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, owner = ?
+		WHERE id = ? AND status = 'queued'`, timeToDB(started), h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
@@ -540,8 +613,8 @@ func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started tim
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?
-		WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, id)
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
+		owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
@@ -574,6 +647,11 @@ func checkHash(op, sha256 string, size int64) error {
 // to now if zero) and DuplicateOf, and SHA256 unless it is "" (then the row keeps its own), so
 // a file hashed but never sent (a duplicate, a sign-in failure) needs no write of its own for
 // the hash. A row that is already final is never overwritten.
+//
+// When the write fails (a full disk, a folder that became read-only, another process holding
+// the history too long), the outcome is not lost: it is kept and written as soon as the
+// history can be written (see unsavedOutcomes), and the error matches ErrNotSaved and says
+// why in plain words.
 func (h *History) Finish(ctx context.Context, r *Record) error {
 	op := fmt.Sprintf("recording the result of upload %d", r.ID)
 	if !r.Status.Final() {
@@ -587,10 +665,13 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	}
 	res, err := h.exec(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256)
+		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
 		WHERE id = ? AND status IN ('queued', 'uploading')`,
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
 		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
+	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
+		return h.keepUnsaved(*r, h.dbError(op, err))
+	}
 	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
 }
 

@@ -63,7 +63,12 @@ func newQueueRigWith(t *testing.T, parallel int, h *History) *queueRig {
 	r.sub = r.queue.Subscribe()
 	t.Cleanup(func() {
 		r.sub.Close()
-		r.queue.Close(context.Background())
+		// Bounded: a row that never ends fails the test instead of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.queue.Close(ctx); err != nil {
+			t.Errorf("closing the queue: %v", err)
+		}
 		h.Close()
 	})
 	return r
