@@ -101,6 +101,8 @@ func TestOutcomeKeptWhenTheDiskFills(t *testing.T) {
 			if rec := r.row(t, id); rec.Status != StatusUploading {
 				t.Errorf("while the disk is full the row is %s, want still uploading", rec.Status)
 			}
+			_, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, t.TempDir(), "more.pdf", 1000)}, SubmitOptions{})
+			checkPlainStorageError(t, "Submit while the disk is full", err, ErrDiskFull, "the disk is full")
 			r.disk.free()
 			var saved Event
 			if tc.nextWrite {
