@@ -64,13 +64,13 @@ func (o *owner) close(keepUnsaved bool) error {
 	if o.unsaved != nil {
 		err = o.unsaved.close(!keepUnsaved)
 	}
-	if !keepUnsaved {
-		// Removed before it is unlocked: an opener that finds the file still there after that
-		// takes the lock, finds nothing to do and removes nothing.
-		os.Remove(o.lock.Path())
-	}
 	if cerr := o.lock.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("unlocking the upload history (%s): %w", o.lock.Path(), cerr))
+	}
+	if !keepUnsaved {
+		// After unlocking (Windows removes no open file). Another opener may take the lock in
+		// between: it finds this owner gone, which it is, and nothing of it in flight.
+		os.Remove(o.lock.Path())
 	}
 	return err
 }
