@@ -62,12 +62,11 @@ func (e *notSavedError) Unwrap() []error { return []error{ErrNotSaved, e.err} }
 
 // newNotSavedError describes err, from a write of the history in folder dir, in plain words.
 func newNotSavedError(dir string, err error) *notSavedError {
-	var he *historyError
 	switch p := writeProblemOf(dir, err); {
 	case p != nil:
 		return &notSavedError{reason: p.reason, fix: p.fix, err: err}
-	case errors.Is(err, ErrHistoryBusy) && errors.As(err, &he):
-		return &notSavedError{reason: "another Redox Uploader held the history too long", fix: "", err: err}
+	case errors.Is(err, ErrHistoryBusy):
+		return &notSavedError{reason: "another Redox Uploader held the history too long", err: err}
 	}
 	return &notSavedError{reason: "the history file could not be written", fix: "Check the disk that holds " + dir + ".", err: err}
 }
@@ -308,9 +307,9 @@ func (h *History) closeUnsaved(ctx context.Context) error {
 	u.mu.Unlock()
 	var list []string
 	for _, r := range left {
-		item := fmt.Sprintf("row %d (%s)", r.ID, r.Status)
+		item := fmt.Sprintf("%s (row %d, %s)", r.Name, r.ID, r.Status)
 		if r.URI != "" {
-			item += " " + r.URI
+			item += ": " + r.URI
 		}
 		list = append(list, item)
 	}
