@@ -23,10 +23,11 @@ type Core struct {
 	// otherwise a logger that writes nothing. Never nil.
 	Log *slog.Logger
 
-	logFile *RotatingFile // nil when not logging
-	mu      sync.Mutex
-	sandbox *Sandbox
-	direct  map[string]directClient // by profile name: clients a caller built itself
+	logFile    *RotatingFile // nil when not logging
+	logProblem error         // why the log file could not be opened; see LogProblem
+	mu         sync.Mutex
+	sandbox    *Sandbox
+	direct     map[string]directClient // by profile name: clients a caller built itself
 }
 
 type directClient struct {
@@ -43,6 +44,11 @@ type Options struct {
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
 // and applies the retention setting.
+//
+// A log file that cannot be written does not stop it: the core then logs nothing and
+// LogProblem says why. A history that cannot be written (a full disk, a read-only folder) is
+// opened for reading only: ReadOnly says why, and uploads are refused until the app is started
+// again with the problem fixed.
 func Open(paths Paths, opts Options) (*Core, error) {
 	if err := paths.Ensure(); err != nil {
 		return nil, err
@@ -56,9 +62,10 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	if opts.Logging {
 		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
 		if err != nil {
-			return nil, fmt.Errorf("cannot write the log in %s: %w", paths.LogDir(), err)
+			c.logProblem = folderError("opening the log in "+paths.LogDir(), paths.Data, err)
+		} else {
+			c.logFile, c.Log = lf, NewLogger(lf, opts.Verbose)
 		}
-		c.logFile, c.Log = lf, NewLogger(lf, opts.Verbose)
 	}
 	h, err := OpenHistory(paths.HistoryFile())
 	if err != nil {
@@ -68,10 +75,11 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	c.History = h
 	c.Queue = NewQueue(h, c.clientFor)
 	c.Queue.Log = c.Log
-	if rec := h.Recovered(); rec.Interrupted > 0 || rec.Unknown > 0 {
-		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown)
+	if rec := h.Recovered(); rec != (Recovery{}) {
+		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown,
+			"saved_late", rec.Saved)
 	}
-	if st, err := c.LoadSettings(); err == nil && st.RetentionDays > 0 {
+	if st, err := c.LoadSettings(); err == nil && st.RetentionDays > 0 && h.ReadOnly() == nil {
 		cutoff := time.Now().AddDate(0, 0, -st.RetentionDays)
 		if _, err := h.Purge(context.Background(), cutoff); err != nil {
 			h.Close()
@@ -95,6 +103,17 @@ func (c *Core) Close(ctx context.Context) error {
 	}
 	return errors.Join(err, c.closeLog())
 }
+
+// ReadOnly returns nil when uploads can be recorded, or why the history could only be opened
+// for reading (see History.ReadOnly): the error matches ErrHistoryReadOnly and ErrDiskFull or
+// ErrFolderReadOnly, says what to do in plain words, and is what Submit and Resend refuse with.
+// The CLI and the window show it; the History tab and 'history' work as usual.
+func (c *Core) ReadOnly() error { return c.History.ReadOnly() }
+
+// LogProblem returns nil when the log file is being written (or was not asked for), or why it
+// could not be opened, in plain words (a full disk, a read-only folder...): the core works
+// without it and logs nothing.
+func (c *Core) LogProblem() error { return c.logProblem }
 
 // LogDir is the folder of the log files (Paths.LogDir), for "Open log folder"; it exists
 // once the app has logged.

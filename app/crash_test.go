@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,9 +21,6 @@ import (
 // each row that was being sent (now unknown) has the SHA-256 of its file, journaled in the
 // same write as "uploading", so a resend can tell whether the file changed.
 func TestCrashMidBatch(t *testing.T) {
-	if os.Getenv("REDOX_CRASH_CHILD") != "" {
-		t.Skip("running as the child")
-	}
 	s := redoxtest.NewServer(redoxtest.Config{})
 	defer s.Close()
 	demo := s.AddDemoSources()
@@ -38,8 +34,7 @@ func TestCrashMidBatch(t *testing.T) {
 		writeRandom(t, files, fmt.Sprintf("scan-%02d.pdf", i), 50<<10)
 	}
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "REDOX_CRASH_CHILD=1", "CRASH_DB="+filepath.Join(dir, "history.db"), "CRASH_FILES="+files,
+	cmd := helperCommand(t, "crash-child", "CRASH_DB="+filepath.Join(dir, "history.db"), "CRASH_FILES="+files,
 		"CRASH_UPLOAD="+s.UploadURL(), "CRASH_API="+s.APIBase(), "CRASH_KEY="+demo.APIKey, "CRASH_SECRET="+demo.Secret)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -109,15 +104,12 @@ func TestCrashMidBatch(t *testing.T) {
 	t.Logf("after SIGKILL: %v", count)
 }
 
-// TestCrashChild is the child of TestCrashMidBatch: it uploads and reports on stdout until it
-// is killed.
-func TestCrashChild(t *testing.T) {
-	if os.Getenv("REDOX_CRASH_CHILD") == "" {
-		t.Skip("only runs as the child of TestCrashMidBatch")
-	}
+// crashChildHelper is the process TestCrashMidBatch kills: it uploads a folder and reports
+// on stdout until it is killed.
+func crashChildHelper() error {
 	h, err := OpenHistory(os.Getenv("CRASH_DB"))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	p := NewProfile("Crash")
 	p.UploadURL, p.APIBase, p.APIKey, p.Parallel = os.Getenv("CRASH_UPLOAD"), os.Getenv("CRASH_API"), os.Getenv("CRASH_KEY"), 2
@@ -128,7 +120,7 @@ func TestCrashChild(t *testing.T) {
 	sub := q.Subscribe()
 	res, err := q.Submit(context.Background(), p, []string{os.Getenv("CRASH_FILES")}, SubmitOptions{})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	fmt.Printf("submitted %s\n", strings.Trim(fmt.Sprint(res.IDs), "[]"))
 	for e := range sub.C {
@@ -137,6 +129,7 @@ func TestCrashChild(t *testing.T) {
 			fmt.Printf("%s %d\n", e.Kind, e.Record.ID)
 		}
 	}
+	return nil
 }
 
 // fileSHA256 is the lower-case hex SHA-256 of the file at path.

@@ -19,6 +19,9 @@ const (
 	EventDuplicate EventKind = "duplicate" // already uploaded to this source; Record.URI is the earlier URI
 	EventFailed    EventKind = "failed"    // Record.ErrorMessage says why in plain words
 	EventCancelled EventKind = "cancelled"
+	// EventSaved: a row whose final event said the history could not save it (Record.NotSaved)
+	// is now recorded; Record is the row as stored (NotSaved empty). It follows that final event.
+	EventSaved EventKind = "saved"
 )
 
 // Event is one change to one row. Record is the row as journaled after the change.

@@ -3,8 +3,10 @@ package app
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,9 +19,10 @@ import (
 // queued, and what was left out and why.
 type FolderNote struct {
 	Path       string
-	Files      int // regular files queued from it
+	Files      int // regular files queued from it (symbolic links followed)
 	Subfolders int // folders inside it, not entered
 	Skipped    int // hidden and system files (.DS_Store, Thumbs.db, desktop.ini)
+	Others     int // items that are neither files nor folders (pipes, devices, sockets, broken links), left out
 }
 
 // String is the plain-words summary shown to the user.
@@ -30,6 +33,9 @@ func (n FolderNote) String() string {
 	}
 	if n.Skipped > 0 {
 		s += fmt.Sprintf(", %d hidden or system file%s left out", n.Skipped, plural(n.Skipped))
+	}
+	if n.Others > 0 {
+		s += fmt.Sprintf(", %d other item%s left out (not ordinary files: a pipe, a device or a broken link)", n.Others, plural(n.Others))
 	}
 	return s + "."
 }
@@ -43,7 +49,8 @@ func plural(n int) string {
 
 // expandPaths turns what the user dropped into the list of files to queue: files stay as
 // they are (even missing ones, which then get a row saying so), folders are replaced by the
-// files directly inside them, in name order.
+// regular files directly inside them (symbolic links followed), in name order. Anything else
+// inside a folder (a pipe, a device, a socket, a broken link) is counted and left out.
 func expandPaths(paths []string) (files []string, notes []FolderNote) {
 	for _, p := range paths {
 		if abs, err := filepath.Abs(p); err == nil {
@@ -68,11 +75,15 @@ func expandPaths(paths []string) (files []string, notes []FolderNote) {
 				continue
 			}
 			st, err := os.Stat(full) // follows symlinks
-			if err == nil && st.IsDir() {
+			switch {
+			case err == nil && st.IsDir():
 				note.Subfolders++
 				continue
+			case err == nil && !st.Mode().IsRegular(), errors.Is(err, fs.ErrNotExist):
+				note.Others++
+				continue
 			}
-			inside = append(inside, full)
+			inside = append(inside, full) // a file, or one the upload check will say it cannot read
 		}
 		sort.Strings(inside)
 		note.Files = len(inside)

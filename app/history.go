@@ -44,11 +44,20 @@ const (
 type History struct {
 	db        *sql.DB
 	path      string
-	lock      *instanceLock
+	lock      *instanceLock // nil when read-only
 	shared    bool
 	recovered Recovery
 	stmts     sync.Map      // query text → *sql.Stmt; see stmt
 	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
+	readOnly  error         // nil, or why this History can only be read; see ReadOnly
+	keepOpen  *sql.Conn     // holds an empty read-only history's in-memory database open
+
+	owner      *owner          // this History in the rows it has in flight; nil when read-only
+	unsaved    unsavedOutcomes // outcomes Finish could not write yet
+	closing    chan struct{}   // closed by Close: background work stops
+	background sync.WaitGroup  // background work (retrying unsaved outcomes)
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // lockWrites waits until no other write of this History is running; unlockWrites ends this
@@ -57,7 +66,25 @@ type History struct {
 // sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
 // and starting as soon as the write before them commits. Another process's writes are still
 // waited for by the busy timeout.
+//
+// A read-only History refuses every write here, with the error ReadOnly returns. Outcomes
+// kept because they could not be written (see unsavedOutcomes) are written first.
 func (h *History) lockWrites(ctx context.Context) error {
+	if err := h.takeWriteToken(ctx); err != nil {
+		return err
+	}
+	if h.hasUnsaved() {
+		// A failure here is met again, and reported, by the write that follows.
+		h.saveUnsavedLocked(ctx) //nolint:errcheck
+	}
+	return nil
+}
+
+// takeWriteToken is lockWrites without writing the kept outcomes.
+func (h *History) takeWriteToken(ctx context.Context) error {
+	if h.readOnly != nil {
+		return h.readOnly
+	}
 	select {
 	case h.writer <- struct{}{}:
 		return nil
@@ -107,11 +134,18 @@ func (h *History) queryRow(ctx context.Context, query string, args ...any) *sql.
 	return s.QueryRowContext(ctx, args...)
 }
 
-// Recovery counts the rows OpenHistory changed because the previous session ended with them
-// in flight.
+// Recovery counts the rows OpenHistory changed because the session that journaled them ended
+// with them in flight.
 type Recovery struct {
 	Interrupted int // were queued: never sent
 	Unknown     int // were uploading: Redox may have them
+	Saved       int // had an outcome the ended session could not write (a full disk): written now
+}
+
+func (r *Recovery) add(o Recovery) {
+	r.Interrupted += o.Interrupted
+	r.Unknown += o.Unknown
+	r.Saved += o.Saved
 }
 
 // The plain words recovery writes into rows a previous session left in flight.
@@ -175,15 +209,26 @@ var historyMigrations = []string{
 			VALUES ('delete', old.id, old.name, old.uri, old.sha256);
 		INSERT INTO uploads_fts (rowid, name, uri, sha256) VALUES (new.id, new.name, new.uri, new.sha256);
 	END;`,
+
+	// 3: owners. The History (one open instance, in any process) that queued a row and will
+	// send it, set while the row is queued or uploading, '' once it is final: another process
+	// can then tell a row whose sender has ended from one still being sent (history_owner.go).
+	`ALTER TABLE uploads ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+	CREATE INDEX uploads_owner ON uploads (owner) WHERE owner <> '';`,
 }
 
 // OpenHistory opens the history database at path, creating it (folder 0700, file 0600) and
 // bringing its schema up to date. An opener that finds no other History using the file is the
 // primary: it marks rows a previous session left in flight as interrupted (were queued) or
 // unknown (were uploading); see Recovered. An opener while another History (in any process)
-// has the file open shares it and recovers nothing, so it never touches rows a live process is
-// sending; see Shared. Rows a crashed shared process left behind are recovered by the next
-// primary.
+// has the file open shares it and recovers only the rows of Histories it finds gone (see
+// owner), so it never touches rows a live process is sending; see Shared. Any opener first
+// writes the outcomes a History that is gone could not (see unsavedOutcomes).
+//
+// When the history cannot be written because the disk is full or the folder is read-only (or
+// the app may not write there), OpenHistory opens it for reading only: Search, Get, Count and
+// ExportCSV work, every write is refused in plain words, and ReadOnly says why. A folder that
+// does not exist and cannot be created is an error.
 //
 // Errors about the file itself are in plain words and match ErrHistoryBusy (another instance
 // holds it too long), ErrHistoryDamaged (not a SQLite database, or corrupt; the file is left as
@@ -196,14 +241,28 @@ func OpenHistory(path string) (*History, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
 	}
-	if err := ensurePrivateDir(filepath.Dir(abs)); err != nil {
-		return nil, fmt.Errorf("opening the upload history: %w", err)
+	dir := filepath.Dir(abs)
+	if err := ensurePrivateDir(dir); err != nil {
+		return nil, err
 	}
-	lock, primary, err := lockInstance(abs + ".lock")
+	h, err := openWritable(abs)
+	if err == nil {
+		return h, nil
+	}
+	problem := writeProblemOf(dir, err)
+	if problem == nil {
+		return nil, err
+	}
+	return openReadOnly(abs, problem, err)
+}
+
+// openWritable opens the history for reading and writing, as OpenHistory.
+func openWritable(path string) (*History, error) {
+	lock, primary, err := lockInstance(path + ".lock")
 	if err != nil {
 		return nil, err
 	}
-	h, err := openLocked(abs, lock, primary)
+	h, err := openLocked(path, lock, primary)
 	if err != nil {
 		return nil, errors.Join(err, lock.release())
 	}
@@ -220,13 +279,17 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(historyMaxConns)
-	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1)}
+	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1),
+		closing: make(chan struct{})}
 	if err := h.prepare(context.Background(), primary); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
+	if h.owner, err = newOwner(path); err != nil {
+		return nil, errors.Join(folderError("opening the upload history", filepath.Dir(path), err), db.Close())
+	}
 	if primary {
 		if err := lock.share(); err != nil {
-			return nil, errors.Join(err, db.Close())
+			return nil, errors.Join(err, h.owner.close(false), db.Close())
 		}
 	}
 	for _, f := range []string{path + "-wal", path + "-shm"} {
@@ -249,6 +312,11 @@ func historyDSN(path string) string {
 	// files spend longer journaling than uploading.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate") // transactions take the write lock up front: no upgrade deadlocks
+	return fileURL(path, q)
+}
+
+// fileURL is the file: URI of the database at path with the query q.
+func fileURL(path string, q url.Values) string {
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // Windows: file:///C:/...
@@ -278,10 +346,18 @@ func (h *History) prepare(ctx context.Context, primary bool) error {
 			return err
 		}
 	}
+	// Any opener recovers the rows of Histories that are gone (and journals what they could
+	// not); the primary, alone, then recovers every row still in flight, including those of
+	// versions that did not record owners.
+	if h.recovered, err = h.reapDeadOwners(ctx); err != nil {
+		return err
+	}
 	if primary {
-		if h.recovered, err = h.recoverInFlight(ctx); err != nil {
+		rec, err := h.recoverInFlight(ctx)
+		if err != nil {
 			return err
 		}
+		h.recovered.add(rec)
 	}
 	return nil
 }
@@ -302,7 +378,7 @@ func (h *History) checkVersion(version int) error {
 	if version <= len(historyMigrations) {
 		return nil
 	}
-	return &historyError{kind: ErrHistoryTooNew, msg: fmt.Sprintf("The upload history %s was written by a newer "+
+	return &historyError{kinds: []error{ErrHistoryTooNew}, msg: fmt.Sprintf("The upload history %s was written by a newer "+
 		"version of Redox Uploader (history format %d; this version reads up to %d). Install the newer version, "+
 		"or move the file aside to start a new history.", h.path, version, len(historyMigrations))}
 }
@@ -368,7 +444,7 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	now := timeToDB(time.Now())
 	mark := func(from, to Status, message string) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
-			error_message = ?, error_detail = ? WHERE status = ?`,
+			error_message = ?, error_detail = ?, owner = '' WHERE status = ?`,
 			to, now, recoveredKind, message, fmt.Sprintf(recoveredDetail, from), from)
 		if err != nil {
 			return 0, err
@@ -389,8 +465,8 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	return rec, nil
 }
 
-// Recovered reports how many rows OpenHistory recovered; zero unless this History is the
-// primary.
+// Recovered reports how many rows OpenHistory recovered: those of Histories (in any process)
+// found gone, and, for the primary, every other row left in flight.
 func (h *History) Recovered() Recovery { return h.recovered }
 
 // Shared reports whether another History (in this or another process) had the file open when
@@ -400,17 +476,46 @@ func (h *History) Shared() bool { return h.shared }
 // Path returns the absolute path of the database file.
 func (h *History) Path() string { return h.path }
 
-// Close closes the database and releases the instance lock.
+// Close writes the outcomes kept because they could not be written, if it now can, closes
+// the database and releases its locks. Outcomes it still cannot write stay in the History's
+// reserved file for the next opener, and the error (matching ErrNotSaved) lists them with
+// their URIs. Closing again does nothing.
 func (h *History) Close() error {
+	h.closeOnce.Do(func() { h.closeErr = h.close() })
+	return h.closeErr
+}
+
+func (h *History) close() error {
+	notSaved := h.closeUnsaved(context.Background())
 	h.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
 	})
-	err := h.db.Close()
-	if err != nil {
-		err = fmt.Errorf("closing the upload history: %w", err)
+	var err error
+	if h.keepOpen != nil {
+		err = h.keepOpen.Close()
 	}
-	return errors.Join(err, h.lock.release())
+	if cerr := h.db.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("closing the upload history: %w", cerr))
+	}
+	if h.owner != nil {
+		err = errors.Join(err, h.owner.close(notSaved != nil))
+	}
+	if h.lock != nil {
+		err = errors.Join(err, h.lock.release())
+	}
+	return errors.Join(notSaved, err)
+}
+
+// dir is the folder of the database file.
+func (h *History) dir() string { return filepath.Dir(h.path) }
+
+// ownerID is what this History writes in the owner column of the rows it has in flight.
+func (h *History) ownerID() string {
+	if h.owner == nil {
+		return ""
+	}
+	return h.owner.id
 }
 
 // recordColumns are the uploads columns in Record field order, as scanRecord reads them.
@@ -449,8 +554,8 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 	defer tx.Rollback()
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO uploads (profile, source, environment, sandbox,
 		path, name, size, sha256, mime, status, uri, error_kind, error_message, error_detail,
-		http_status, attempts, created, started, finished, resent_from, duplicate_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		http_status, attempts, created, started, finished, resent_from, duplicate_of, owner)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return h.dbError(op, err)
 	}
@@ -461,9 +566,14 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 		if created[i].IsZero() {
 			created[i] = time.Now()
 		}
+		owner := h.ownerID()
+		if r.Status.Final() {
+			owner = ""
+		}
 		res, err := stmt.ExecContext(ctx, r.Profile, r.Source, r.Environment, r.Sandbox, r.Path, r.Name, r.Size,
 			r.SHA256, r.MIME, r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-			timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf))
+			timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf),
+			owner)
 		if err != nil {
 			return h.dbError(op, err)
 		}
@@ -487,8 +597,8 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0
-		WHERE id = ? AND status = 'queued'`, timeToDB(started), id)
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, owner = ?
+		WHERE id = ? AND status = 'queued'`, timeToDB(started), h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
@@ -503,8 +613,8 @@ func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started tim
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?
-		WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, id)
+	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
+		owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
@@ -537,6 +647,11 @@ func checkHash(op, sha256 string, size int64) error {
 // to now if zero) and DuplicateOf, and SHA256 unless it is "" (then the row keeps its own), so
 // a file hashed but never sent (a duplicate, a sign-in failure) needs no write of its own for
 // the hash. A row that is already final is never overwritten.
+//
+// When the write fails (a full disk, a folder that became read-only, another process holding
+// the history too long), the outcome is not lost: it is kept and written as soon as the
+// history can be written (see unsavedOutcomes), and the error matches ErrNotSaved and says
+// why in plain words.
 func (h *History) Finish(ctx context.Context, r *Record) error {
 	op := fmt.Sprintf("recording the result of upload %d", r.ID)
 	if !r.Status.Final() {
@@ -550,10 +665,13 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	}
 	res, err := h.exec(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256)
+		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
 		WHERE id = ? AND status IN ('queued', 'uploading')`,
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
 		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
+	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
+		return h.keepUnsaved(*r, h.dbError(op, err))
+	}
 	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
 }
 
@@ -669,50 +787,65 @@ func idToDB(id int64) any {
 }
 
 // historyError is a plain-words error about the history file: what happened and what to do.
-// It matches its kind (ErrHistoryBusy, ErrHistoryDamaged, ErrHistoryTooNew) and its cause with
-// errors.Is and errors.As.
+// It matches its kinds (ErrHistoryBusy, ErrHistoryDamaged, ErrHistoryTooNew,
+// ErrHistoryReadOnly, ErrDiskFull...) and its cause with errors.Is and errors.As; the cause
+// (SQLite's error) is in Detail only, never in the message.
 type historyError struct {
-	kind error
-	msg  string
-	err  error // the SQLite error, for IT; may be nil
+	kinds []error
+	msg   string
+	err   error // the SQLite or system error, for IT; may be nil
 }
 
-func (e *historyError) Error() string {
+func (e *historyError) Error() string { return e.msg }
+
+// Detail is the technical cause, for IT.
+func (e *historyError) Detail() string {
 	if e.err == nil {
-		return e.msg
+		return ""
 	}
-	return e.msg + " (" + e.err.Error() + ")"
+	return e.err.Error()
 }
 
 func (e *historyError) Unwrap() []error {
 	if e.err == nil {
-		return []error{e.kind}
+		return e.kinds
 	}
-	return []error{e.kind, e.err}
+	return append(e.kinds[:len(e.kinds):len(e.kinds)], e.err)
 }
 
 // dbError wraps an error from the database for op (a phrase like "reading upload 3"): a lock
-// that outlived the busy timeout becomes ErrHistoryBusy and a damaged file ErrHistoryDamaged,
-// both in plain words; anything else gets op as context. A nil err stays nil.
+// that outlived the busy timeout becomes ErrHistoryBusy, a damaged file ErrHistoryDamaged, and
+// a full disk or a folder that cannot be written a *storageError (ErrDiskFull,
+// ErrFolderReadOnly), all in plain words; anything else gets op as context. An error that is
+// already in plain words, and nil, are returned as they are.
 func (h *History) dbError(op string, err error) error {
-	if err == nil {
-		return nil
+	var plain interface{ Detail() string }
+	if err == nil || errors.As(err, &plain) {
+		return err
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
+		dir := filepath.Dir(h.path)
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &historyError{kind: ErrHistoryBusy, err: err, msg: fmt.Sprintf("The upload history is busy "+
+			return &historyError{kinds: []error{ErrHistoryBusy}, err: err, msg: fmt.Sprintf("The upload history is busy "+
 				"(%s): another Redox Uploader may be using it. Wait a moment and try again.", op)}
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			return damagedHistoryError(h.path, err)
+		case sqlite3.SQLITE_FULL:
+			return &storageError{op: op, problem: diskFull(dir), err: err}
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
+			// SQLite does not pass on the system's reason: a write of our own finds it.
+			if p := probeFolder(dir); p != nil {
+				return &storageError{op: op, problem: p, err: err}
+			}
 		}
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
 func damagedHistoryError(path string, err error) error {
-	return &historyError{kind: ErrHistoryDamaged, err: err, msg: fmt.Sprintf("The upload history file %s is "+
+	return &historyError{kinds: []error{ErrHistoryDamaged}, err: err, msg: fmt.Sprintf("The upload history file %s is "+
 		"damaged or is not a Redox Uploader history. Quit Redox Uploader, move the file aside (rename it; do not "+
 		"delete it, IT may be able to recover it) and start the app again to begin a new history.", path)}
 }

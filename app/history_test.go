@@ -324,6 +324,8 @@ func TestHistoryPermissions(t *testing.T) {
 		{path + "-wal", 0o600},
 		{path + "-shm", 0o600},
 		{path + ".lock", 0o600},
+		{ownerLockPath(path, h.owner.id), 0o600},
+		{ownerUnsavedPath(path, h.owner.id), 0o600},
 	} {
 		fi, err := os.Stat(tc.path)
 		if err != nil {
@@ -731,5 +733,84 @@ func TestHistoryBusyErrorIsPlain(t *testing.T) {
 	if !errors.Is(err, ErrHistoryBusy) || !strings.Contains(err.Error(), "another Redox Uploader") ||
 		!strings.Contains(err.Error(), "try again") {
 		t.Errorf("busy error = %q; want ErrHistoryBusy in plain words", err)
+	}
+}
+
+// TestHistoryClaimSend: the claim that takes a row to uploading finds a done row of the same
+// source and content (a duplicate), waits on another History's row sending it, and goes ahead
+// otherwise: with force, for another source or content, past rows of versions that recorded no
+// owner, and once the other row has ended. It never takes a row that is not queued.
+func TestHistoryClaimSend(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	h, err := OpenHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	other, err := OpenHistory(path) // another History sharing the file, as another process would
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := t.Context()
+	doneHash, busyHash, oldHash, freeHash := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64), strings.Repeat("d", 64)
+	done := insertRecord(t, h, Record{Source: "s", SHA256: doneHash, Status: StatusDone, URI: "https://blob.redoxengine.com/done"})
+	busy := insertRecord(t, other, Record{Source: "s", Status: StatusQueued})
+	if c, err := other.claimSend(ctx, busy.ID, time.Now(), "s", busyHash, 1, false); err != nil || !c.claimed {
+		t.Fatalf("the other History's claim: %+v, %v", c, err)
+	}
+	old := insertRecord(t, h, Record{Source: "s", SHA256: oldHash, Status: StatusQueued})
+	execSQL(t, h.db, "UPDATE uploads SET status = 'uploading', owner = '' WHERE id = ?", old.ID) // as an older version left it
+
+	for _, tc := range []struct {
+		name         string
+		source, hash string
+		force        bool
+		want         sendClaim
+	}{
+		{"done already", "s", doneHash, false, sendClaim{found: true}},
+		{"being sent by another", "s", busyHash, false, sendClaim{busyID: busy.ID, busyOwner: other.owner.id}},
+		{"done, forced", "s", doneHash, true, sendClaim{claimed: true}},
+		{"being sent, forced", "s", busyHash, true, sendClaim{claimed: true}},
+		{"another source", "t", doneHash, false, sendClaim{claimed: true}},
+		{"new content", "s", freeHash, false, sendClaim{claimed: true}},
+		{"sent by a version without owners", "s", oldHash, false, sendClaim{claimed: true}},
+	} {
+		r := insertRecord(t, h, Record{Source: tc.source, Status: StatusQueued})
+		c, err := h.claimSend(ctx, r.ID, time.Now(), tc.source, tc.hash, 1, tc.force)
+		if err != nil || c.claimed != tc.want.claimed || c.found != tc.want.found || c.busyID != tc.want.busyID ||
+			c.busyOwner != tc.want.busyOwner || c.found && c.earlier.ID != done.ID {
+			t.Errorf("%s: %+v, %v; want %+v", tc.name, c, err, tc.want)
+		}
+		want := StatusQueued
+		if tc.want.claimed {
+			want = StatusUploading
+		}
+		if got := getRecord(t, h, r.ID); got.Status != want || tc.want.claimed && got.SHA256 != tc.hash {
+			t.Errorf("%s: row %s %.8s, want %s", tc.name, got.Status, got.SHA256, want)
+		}
+	}
+	if _, err := h.claimSend(ctx, done.ID, time.Now(), "s", freeHash, 1, true); err == nil || !strings.Contains(err.Error(), "already done") {
+		t.Errorf("claiming a done row: %v", err)
+	}
+
+	waiter := insertRecord(t, h, Record{Source: "s", Status: StatusQueued})
+	ended := make(chan error)
+	go func() { ended <- h.waitForSender(ctx, busy.ID, other.owner.id, time.Millisecond) }()
+	select {
+	case err := <-ended:
+		t.Fatalf("stopped waiting while the other row was sending: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	busyDone := getRecord(t, other, busy.ID)
+	busyDone.Status, busyDone.URI = StatusDone, "https://blob.redoxengine.com/busy"
+	if err := other.Finish(ctx, &busyDone); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
+	if c, err := h.claimSend(ctx, waiter.ID, time.Now(), "s", busyHash, 1, false); err != nil || !c.found || c.earlier.ID != busy.ID {
+		t.Errorf("claim once the other row is done: %+v, %v; want the duplicate of row %d", c, err, busy.ID)
 	}
 }

@@ -54,7 +54,7 @@ func (l *instanceLock) waitShared() error {
 	case ok:
 		return nil
 	case errors.Is(err, context.DeadlineExceeded):
-		return &historyError{kind: ErrHistoryBusy, err: err, msg: fmt.Sprintf("The upload history is busy: "+
+		return &historyError{kinds: []error{ErrHistoryBusy}, err: err, msg: fmt.Sprintf("The upload history is busy: "+
 			"another Redox Uploader has held it for more than %s while starting. Wait a moment and try again.",
 			instanceLockWait)}
 	default:

@@ -13,73 +13,61 @@ import (
 	"time"
 )
 
-// The re-executed test binary runs as a second process when these are set.
+// The history helpers' settings, in their environment.
 const (
-	historyHelperMode = "REDOX_HISTORY_HELPER"    // "writer" or "journal-forever"
-	historyHelperDB   = "REDOX_HISTORY_HELPER_DB" // the database path
-	helperRows        = 100                       // rows each side writes in the two-process test
+	historyHelperDB = "REDOX_HISTORY_HELPER_DB" // the database path
+	helperRows      = 100                       // rows each side writes in the two-process test
 )
 
-// TestHelperProcess is not a test: the two-process tests re-execute the test binary to run it
-// as a separate process holding its own lock.
-func TestHelperProcess(t *testing.T) {
-	mode := os.Getenv(historyHelperMode)
-	if mode == "" {
-		return
-	}
-	if err := runHistoryHelper(mode, os.Getenv(historyHelperDB), os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "helper:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
-// runHistoryHelper is the second process. writer: open, say how it opened, wait for "go",
-// write helperRows rows, say so and close. journal-forever: journal rows queued then uploading,
-// printing each after it is committed, until killed.
-func runHistoryHelper(mode, path string, in io.Reader, out io.Writer) error {
-	ctx := context.Background()
-	h, err := OpenHistory(path)
+// historyWriterHelper is the second process of TestHistoryTwoProcesses: open, say how it
+// opened, wait for "go", write helperRows rows, say so and close.
+func historyWriterHelper() error {
+	h, err := OpenHistory(os.Getenv(historyHelperDB))
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	switch mode {
-	case "writer":
-		rec := h.Recovered()
-		fmt.Fprintf(out, "opened shared=%t interrupted=%d unknown=%d\n", h.Shared(), rec.Interrupted, rec.Unknown)
-		if line, err := bufio.NewReader(in).ReadString('\n'); err != nil || line != "go\n" {
-			return fmt.Errorf("waiting for go: %q, %v", line, err)
-		}
-		for i := range helperRows {
-			r := Record{Profile: "child", Name: fmt.Sprintf("child-%03d.pdf", i), Status: StatusDone}
-			if err := h.Insert(ctx, &r); err != nil {
-				return err
-			}
-		}
-		fmt.Fprintln(out, "wrote", helperRows)
-		return nil
-	case "journal-forever":
-		for i := 0; ; i++ {
-			r := Record{Name: fmt.Sprintf("batch-%05d.pdf", i), Status: StatusQueued}
-			if err := h.Insert(ctx, &r); err != nil {
-				return err
-			}
-			fmt.Fprintln(out, "queued", r.ID)
-			if err := h.MarkUploading(ctx, r.ID, time.Now()); err != nil {
-				return err
-			}
-			fmt.Fprintln(out, "uploading", r.ID)
+	rec := h.Recovered()
+	fmt.Printf("opened shared=%t interrupted=%d unknown=%d\n", h.Shared(), rec.Interrupted, rec.Unknown)
+	if line, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil || line != "go\n" {
+		return fmt.Errorf("waiting for go: %q, %v", line, err)
+	}
+	for i := range helperRows {
+		r := Record{Profile: "child", Name: fmt.Sprintf("child-%03d.pdf", i), Status: StatusDone}
+		if err := h.Insert(context.Background(), &r); err != nil {
+			return err
 		}
 	}
-	return fmt.Errorf("unknown helper mode %q", mode)
+	fmt.Println("wrote", helperRows)
+	return nil
 }
 
-// historyHelper returns the command that runs runHistoryHelper in a child process.
-func historyHelper(t *testing.T, mode, path string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
+// historyJournalForeverHelper is the process TestHistoryKillMidWrite kills: it journals rows
+// queued then uploading, printing each after it is committed, until killed.
+func historyJournalForeverHelper() error {
+	ctx := context.Background()
+	h, err := OpenHistory(os.Getenv(historyHelperDB))
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	for i := 0; ; i++ {
+		r := Record{Name: fmt.Sprintf("batch-%05d.pdf", i), Status: StatusQueued}
+		if err := h.Insert(ctx, &r); err != nil {
+			return err
+		}
+		fmt.Println("queued", r.ID)
+		if err := h.MarkUploading(ctx, r.ID, time.Now()); err != nil {
+			return err
+		}
+		fmt.Println("uploading", r.ID)
+	}
+}
+
+// historyHelper starts a history helper process on the database at path.
+func historyHelper(t *testing.T, name, path string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
 	t.Helper()
-	cmd = exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), historyHelperMode+"="+mode, historyHelperDB+"="+path)
+	cmd = helperCommand(t, name, historyHelperDB+"="+path)
 	stderr = &strings.Builder{}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
@@ -106,7 +94,7 @@ func TestHistoryTwoProcesses(t *testing.T) {
 	ctx := t.Context()
 	ours := insertRecord(t, h, Record{Profile: "parent", Name: "in-flight.pdf", Status: StatusQueued})
 
-	cmd, stdin, stdout, stderr := historyHelper(t, "writer", path)
+	cmd, stdin, stdout, stderr := historyHelper(t, "history-writer", path)
 	if !stdout.Scan() {
 		t.Fatalf("the child did not open the history: %v %s", cmd.Wait(), stderr)
 	}
@@ -143,7 +131,7 @@ func TestHistoryTwoProcesses(t *testing.T) {
 // as written is there after reopening, recovered, and the file is sound.
 func TestHistoryKillMidWrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	cmd, _, stdout, stderr := historyHelper(t, "journal-forever", path)
+	cmd, _, stdout, stderr := historyHelper(t, "history-journal-forever", path)
 	reported := map[int64]string{}
 	for len(reported) < 40 && stdout.Scan() {
 		var state string

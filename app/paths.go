@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,7 +17,7 @@ const appDirName = "redox-uploader"
 const homeEnv = "REDOX_UPLOADER_HOME"
 
 // Paths are the folders the app writes to: Config holds settings.json; Data holds history.db
-// and logs. Both are readable by the user only (0700).
+// and logs. The app creates them readable by the user only (0700); see Ensure.
 type Paths struct {
 	Config, Data string
 }
@@ -96,8 +97,9 @@ func PathsIn(dir string) Paths {
 	return Paths{Config: dir, Data: dir}
 }
 
-// Ensure creates both folders (and their parents) readable by the user only, and takes away
-// group and other access from a folder that already exists with it.
+// Ensure makes both folders exist: those it creates (and their missing parents) readable by
+// the user only (0700); one that already exists is left as it is, and refused, with
+// ErrFolderShared, if other users can write to it.
 func (p Paths) Ensure() error {
 	for _, dir := range []string{p.Config, p.Data} {
 		if dir == "" {
@@ -110,25 +112,83 @@ func (p Paths) Ensure() error {
 	return nil
 }
 
-// ensurePrivateDir makes dir exist with mode 0700.
+// ErrFolderShared matches the error for a data or settings folder that other users can write
+// to.
+var ErrFolderShared = errors.New("the folder can be changed by other users")
+
+// ensurePrivateDir makes dir exist. The folders it creates (dir and its missing parents) get
+// mode 0700 whatever the umask. A folder that already exists is never changed: it is refused
+// if its group or other users may write to it, as they could then replace the history or the
+// settings. Windows: no mode checks (its folders inherit their access lists).
 func ensurePrivateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating the folder %s: %w", dir, err)
-	}
 	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("checking the folder %s: %w", dir, err)
+	switch {
+	case err == nil:
+		return checkExistingDir(dir, fi)
+	case !errors.Is(err, fs.ErrNotExist):
+		return folderError("checking the folder "+dir, dir, err)
 	}
+	var missing []string // dir, then its missing parents up to the first that exists
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := missing[i]
+		err := os.Mkdir(d, 0o700)
+		if errors.Is(err, fs.ErrExist) { // made meanwhile by another process: not ours
+			continue
+		}
+		if err != nil {
+			return folderError("creating the folder "+d, filepath.Dir(d), err)
+		}
+		if runtime.GOOS != "windows" {
+			if err := os.Chmod(d, 0o700); err != nil { // past the umask; ours, we just made it
+				return folderError("creating the folder "+d, d, err)
+			}
+		}
+	}
+	fi, err = os.Stat(dir)
+	if err != nil {
+		return folderError("checking the folder "+dir, dir, err)
+	}
+	return checkExistingDir(dir, fi)
+}
+
+// checkExistingDir refuses a folder that is a file, or that others may write to.
+func checkExistingDir(dir string, fi fs.FileInfo) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is a file, not a folder", dir)
 	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("making the folder %s private: %w", dir, err)
-		}
+	if runtime.GOOS == "windows" || fi.Mode().Perm()&0o022 == 0 {
+		return nil
 	}
-	return nil
+	return &sharedFolderError{dir: dir, mode: fi.Mode()}
 }
+
+// sharedFolderError refuses a folder that other users can write to, in plain words.
+type sharedFolderError struct {
+	dir  string
+	mode fs.FileMode
+}
+
+func (e *sharedFolderError) Error() string {
+	return fmt.Sprintf("Redox Uploader will not keep its history and settings in %s: other users of this computer can "+
+		"change what is in that folder. Use a folder only you can write to (Redox Uploader creates a new one for "+
+		"itself if you name a folder that does not exist yet).", e.dir)
+}
+
+// Detail gives the folder's permissions, for IT.
+func (e *sharedFolderError) Detail() string {
+	return fmt.Sprintf("folder mode %v: group or other users have write permission", e.mode)
+}
+
+func (e *sharedFolderError) Unwrap() error { return ErrFolderShared }
 
 // SettingsFile is the settings file: Config/settings.json.
 func (p Paths) SettingsFile() string { return filepath.Join(p.Config, "settings.json") }

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -92,27 +94,11 @@ func TestPathsInAndEnsure(t *testing.T) {
 	if err := p.Ensure(); err != nil {
 		t.Fatalf("second Ensure: %v", err)
 	}
-
-	loose := Paths{Config: filepath.Join(base, "conf"), Data: filepath.Join(base, "data")}
-	if err := os.Mkdir(loose.Config, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(loose.Config, 0o755); err != nil { // past the umask
-		t.Fatal(err)
-	}
-	if err := loose.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	if runtime.GOOS == "windows" {
-		return
-	}
-	for _, dir := range []string{p.Config, loose.Config, loose.Data} {
-		fi, err := os.Stat(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi.Mode().Perm() != 0o700 {
-			t.Errorf("%s: mode %v, want 0700", dir, fi.Mode().Perm())
+	if runtime.GOOS != "windows" {
+		for _, dir := range []string{p.Config, filepath.Dir(p.Config)} { // the folder and the parent it created
+			if mode := dirMode(t, dir); mode != 0o700 {
+				t.Errorf("%s: mode %v, want 0700", dir, mode)
+			}
 		}
 	}
 
@@ -124,4 +110,69 @@ func TestPathsInAndEnsure(t *testing.T) {
 	if err := (Paths{}).Ensure(); err == nil {
 		t.Error("Ensure accepted empty paths")
 	}
+}
+
+// TestEnsureNeverChangesAnExistingFolder: a folder the app did not create keeps its mode; one
+// that other users can write to (a shared folder, 1777) is refused in plain words, for the
+// settings and for the history alike.
+func TestEnsureNeverChangesAnExistingFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix permissions")
+	}
+	for _, tc := range []struct {
+		mode    os.FileMode
+		refused bool
+	}{
+		{0o700, false},
+		{0o755, false},
+		{0o750, false},
+		{0o775, true},
+		{0o777, true},
+		{0o777 | os.ModeSticky, true}, // a shared folder like /tmp
+		{0o733 | os.ModeSticky, true},
+	} {
+		t.Run(tc.mode.String(), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "existing")
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			want := dirModeFull(t, dir)
+			for name, open := range map[string]func() error{
+				"Paths.Ensure": PathsIn(dir).Ensure,
+				"OpenHistory": func() error {
+					h, err := OpenHistory(filepath.Join(dir, "history.db"))
+					if err == nil {
+						h.Close()
+					}
+					return err
+				},
+			} {
+				err := open()
+				if tc.refused && (!errors.Is(err, ErrFolderShared) || !strings.Contains(err.Error(), "other users")) {
+					t.Errorf("%s of a folder with mode %v = %v; want it refused in plain words", name, tc.mode, err)
+				}
+				if !tc.refused && err != nil {
+					t.Errorf("%s of a folder with mode %v: %v", name, tc.mode, err)
+				}
+				if got := dirModeFull(t, dir); got != want {
+					t.Errorf("%s changed the folder's mode from %v to %v", name, want, got)
+				}
+			}
+		})
+	}
+}
+
+func dirMode(t *testing.T, dir string) os.FileMode { return dirModeFull(t, dir).Perm() }
+
+// dirModeFull is dir's permission and sticky bits.
+func dirModeFull(t *testing.T, dir string) os.FileMode {
+	t.Helper()
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode() & (os.ModePerm | os.ModeSticky)
 }

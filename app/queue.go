@@ -34,6 +34,12 @@ type Queue struct {
 	events    broadcaster
 	now       func() time.Time
 	hashFile  func(path string, expectSize int64) (sum string, size int64, err error) // hashFile; tests count calls
+	// sending, when set, is called as each chunk of a file goes out, on the uploading
+	// goroutine, before the progress event; tests change the file there.
+	sending func(rec Record, sent, total int64)
+	// claimPoll is how often a row waits to see whether another process has finished sending
+	// the same content; see History.waitForSender.
+	claimPoll time.Duration
 
 	ctx  context.Context // parent of every upload; stop cancels them all
 	stop context.CancelFunc
@@ -48,6 +54,10 @@ type Queue struct {
 	clients map[string]cachedClient
 	content map[string]chan struct{} // source+hash being checked or sent, closed when final
 	held    map[string]int           // profiles whose source is being removed: new rows end cancelled; see Hold
+	// Rows whose outcome the history could not write (Record.NotSaved): told holds those whose
+	// final event has gone out, savedFirst those the history wrote before it had; see lateSaved.
+	told       map[int64]bool
+	savedFirst map[int64]Record
 }
 
 // lane holds the waiting jobs of one profile and counts its workers.
@@ -109,12 +119,19 @@ type cachedClient struct {
 	client  *client.Client
 }
 
+// claimPollInterval is how often a row checks on another process sending the same content.
+const claimPollInterval = 250 * time.Millisecond
+
 // NewQueue returns a queue that journals into h and gets clients from newClient.
 func NewQueue(h *History, newClient ClientSource) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
-	return &Queue{history: h, newClient: newClient, now: time.Now, hashFile: hashFile, ctx: ctx, stop: stop,
-		lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
-		content: map[string]chan struct{}{}, held: map[string]int{}}
+	q := &Queue{history: h, newClient: newClient, now: time.Now, hashFile: hashFile, ctx: ctx, stop: stop,
+		claimPoll: claimPollInterval, lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
+		content: map[string]chan struct{}{}, held: map[string]int{}, told: map[int64]bool{}, savedFirst: map[int64]Record{}}
+	if h != nil {
+		h.OnLateSave(q.lateSaved)
+	}
+	return q
 }
 
 // Subscribe returns a subscription to every event from now on.
@@ -136,7 +153,12 @@ type Submission struct {
 // a row: a file that fails its checks (missing, empty, over the limit...) gets a failed row with
 // the reason, the others are queued. It returns once the rows are journaled; the uploads run
 // on the queue's workers.
+//
+// A read-only history (see History.ReadOnly) refuses every file with its plain-words reason.
 func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts SubmitOptions) (Submission, error) {
+	if err := q.history.ReadOnly(); err != nil {
+		return Submission{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return Submission{}, err
 	}
@@ -300,11 +322,8 @@ func (q *Queue) run(j *job) {
 			}
 			return
 		}
-		if found {
-			rec.Status, rec.URI, rec.DuplicateOf = StatusDuplicate, earlier.URI, earlier.ID
-			rec.ErrorMessage = "Already uploaded to this source on " + earlier.Finished.Local().Format("2 Jan 2006 15:04") +
-				". The earlier URI is shown; upload it again only if Redox needs a second copy."
-			q.finish(&rec, EventDuplicate)
+		if found { // found without signing in; claim checks again, with the write
+			q.finishDuplicate(&rec, earlier)
 			return
 		}
 	}
@@ -317,12 +336,7 @@ func (q *Queue) run(j *job) {
 		q.finish(&rec, EventFailed)
 		return
 	}
-	if q.stopped(j, &rec) {
-		return
-	}
-	rec.Started = q.now()
-	if err := q.history.MarkUploadingHashed(context.WithoutCancel(j.ctx), rec.ID, rec.Started, sum, size); err != nil {
-		q.journalFailure(&rec, err) // journal first: what could not be journaled is not sent
+	if !q.claim(j, &rec, sum, size) {
 		return
 	}
 	rec.Status = StatusUploading
@@ -343,6 +357,9 @@ func (q *Queue) run(j *job) {
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
 	switch {
+	case err == nil && res.SentSHA256 != "" && res.SentSHA256 != sum:
+		changedWhileSending(&rec, res)
+		q.finish(&rec, EventFailed)
 	case err == nil:
 		rec.Status, rec.URI = StatusDone, res.URI
 		q.finish(&rec, EventDone)
@@ -352,6 +369,48 @@ func (q *Queue) run(j *job) {
 		setFailure(&rec, err, res.Attempts)
 		q.finish(&rec, EventFailed)
 	}
+}
+
+// claim journals rec as uploading, with its hash, if its content may be sent now, and reports
+// whether it may. The check and the write are one transaction of the history (claimSend), so
+// that two processes sharing it never both send the same content to a source: a row waits
+// while another process sends it, and then ends as a duplicate of that upload. A row that
+// cannot be claimed is ended here (duplicate, cancelled or failed).
+func (q *Queue) claim(j *job, rec *Record, sum string, size int64) bool {
+	for {
+		if q.stopped(j, rec) {
+			return false
+		}
+		rec.Started = q.now()
+		c, err := q.history.claimSend(context.WithoutCancel(j.ctx), rec.ID, rec.Started, rec.Source, sum, size, j.force)
+		switch {
+		case err != nil:
+			rec.Started = time.Time{}
+			q.journalFailure(rec, err) // journal first: what could not be journaled is not sent
+			return false
+		case c.claimed:
+			return true
+		case c.found:
+			rec.Started = time.Time{}
+			q.finishDuplicate(rec, c.earlier)
+			return false
+		}
+		rec.Started = time.Time{}
+		q.logger().Debug("waiting for another Redox Uploader sending the same content", "row", rec.ID,
+			"file", rec.Name, "other_row", c.busyID)
+		if err := q.history.waitForSender(j.ctx, c.busyID, c.busyOwner, q.claimPoll); err != nil && j.ctx.Err() == nil {
+			q.journalFailure(rec, err)
+			return false
+		}
+	}
+}
+
+// finishDuplicate ends rec as a duplicate of earlier, a done row of the same source and content.
+func (q *Queue) finishDuplicate(rec *Record, earlier Record) {
+	rec.Status, rec.URI, rec.DuplicateOf = StatusDuplicate, earlier.URI, earlier.ID
+	rec.ErrorMessage = "Already uploaded to this source on " + earlier.Finished.Local().Format("2 Jan 2006 15:04") +
+		". The earlier URI is shown; upload it again only if Redox needs a second copy."
+	q.finish(rec, EventDuplicate)
 }
 
 // stopped journals rec as cancelled and reports true if j was cancelled.
@@ -365,7 +424,8 @@ func (q *Queue) stopped(j *job, rec *Record) bool {
 
 // claimContent waits until no other job of this queue is checking or sending the same content
 // to the same source, so two copies of a file in one batch upload once and the second becomes
-// a duplicate. It reports false if ctx ends first.
+// a duplicate, without asking the history in turn. It reports false if ctx ends first. Other
+// processes are kept apart by claim.
 func (q *Queue) claimContent(ctx context.Context, key string) (release func(), ok bool) {
 	for {
 		q.mu.Lock()
@@ -395,6 +455,9 @@ func (q *Queue) claimContent(ctx context.Context, key string) (release func(), o
 func (q *Queue) progressReporter(rec Record) func(sent, total int64) {
 	var last time.Time
 	return func(sent, total int64) {
+		if q.sending != nil {
+			q.sending(rec, sent, total)
+		}
 		now := time.Now()
 		if sent < total && now.Sub(last) < progressInterval {
 			return
@@ -422,14 +485,68 @@ func (q *Queue) finish(rec *Record, kind EventKind) {
 		rec.Status = StatusFailed
 	}
 	rec.Finished = q.now()
-	if err := q.history.Finish(context.Background(), rec); err != nil {
+	err := q.history.Finish(context.Background(), rec)
+	var ns *notSavedError
+	switch {
+	case errors.As(err, &ns):
+		rec.NotSaved = notSavedMessage(rec, ns)
+		rec.ErrorDetail = joinDetail(rec.ErrorDetail, "the history could not record this: "+errorDetail(err))
+	case err != nil:
 		rec.ErrorDetail = joinDetail(rec.ErrorDetail, "the history could not record this: "+err.Error())
 	}
 	q.mu.Lock()
 	delete(q.active, rec.ID) // ended: no longer pending or cancellable by the time anyone hears so
+	saved, savedFirst := q.savedFirst[rec.ID]
+	delete(q.savedFirst, rec.ID)
+	if rec.NotSaved != "" && !savedFirst {
+		q.told[rec.ID] = true
+	}
 	q.mu.Unlock()
 	q.events.publish(Event{Kind: kind, Record: *rec})
 	q.logOutcome(rec)
+	if savedFirst {
+		q.announceSaved(saved)
+	}
+}
+
+// lateSaved hears from the history that rec's outcome, which it could not write when the row
+// ended, is written now, and announces it with EventSaved once the row's final event has gone
+// out.
+func (q *Queue) lateSaved(rec Record) {
+	q.mu.Lock()
+	if !q.told[rec.ID] {
+		q.savedFirst[rec.ID] = rec // finish has not announced the row yet: it announces this after
+		q.mu.Unlock()
+		return
+	}
+	delete(q.told, rec.ID)
+	q.mu.Unlock()
+	q.announceSaved(rec)
+}
+
+func (q *Queue) announceSaved(rec Record) {
+	q.events.publish(Event{Kind: EventSaved, Record: rec})
+	q.logger().Info("upload result recorded late", "row", rec.ID, "file", rec.Name, "status", string(rec.Status))
+}
+
+// notSavedMessage is Record.NotSaved for rec, whose outcome the history could not write.
+func notSavedMessage(rec *Record, ns *notSavedError) string {
+	reason := ns.reason
+	if ns.fix != "" {
+		reason += ". " + ns.fix
+	} else {
+		reason += "."
+	}
+	switch {
+	case rec.Status == StatusDone:
+		return "The file reached Redox but the history could not be saved: " + reason + " Its URI is " + rec.URI +
+			" — keep it until the history has recorded it (it will as soon as it can be written again)."
+	case rec.URI != "":
+		return "The history could not save this result: " + reason + " The URI shown is " + rec.URI +
+			" — keep it until the history has recorded it (it will as soon as it can be written again)."
+	}
+	return "The history could not save this result: " + reason + " It will be recorded as soon as the history can " +
+		"be written again."
 }
 
 // logOutcome writes rec's final state to the log: base name only, never the path.
@@ -469,7 +586,11 @@ func (q *Queue) journalFailure(rec *Record, err error) {
 	rec.ErrorKind = "history"
 	rec.ErrorMessage = "The upload history could not be written, so this file was not sent. Check that the disk is " +
 		"not full, then add the file again."
-	rec.ErrorDetail = err.Error()
+	if p := writeProblemOf(q.history.dir(), err); p != nil {
+		rec.ErrorMessage = "The upload history could not be written (" + p.reason + "), so this file was not sent. " +
+			p.fix + " Then add the file again."
+	}
+	rec.ErrorDetail = errorDetail(err)
 	q.finish(rec, EventFailed)
 }
 

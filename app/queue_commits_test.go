@@ -165,7 +165,7 @@ func TestResendHashesOnce(t *testing.T) {
 	// gets new content of the same size.
 	r.server.Script(redoxtest.Fault{Hang: true})
 	blocker, _ := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "other.pdf", 100)}, SubmitOptions{})
-	r.waitSent(t, blocker.IDs[0])
+	r.waitAtServer(t, 3) // the first upload, the resend, then the blocker, which hangs there
 	hashes.Store(0)
 	id, err = r.queue.Resend(t.Context(), orig, r.profile, false)
 	if err != nil {

@@ -23,12 +23,12 @@ func TestStopProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.waitSent(t, gone.IDs[0]) // hanging at the stand-in; b and c wait behind it
+	r.waitAtServer(t, 1) // a.pdf hangs at the stand-in; b and c wait behind it
 	kept, err := r.queue.Submit(t.Context(), other, []string{writeRandom(t, dir, "d.pdf", 100)}, SubmitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.waitSent(t, kept.IDs[0]) // at the stand-in too, answered after the delay
+	r.waitAtServer(t, 2) // d.pdf is at the stand-in too, past its delay
 	if n := r.queue.PendingFor(r.profile.Name); n != 3 {
 		t.Fatalf("PendingFor counts %d rows of the source, want 3", n)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,12 +21,19 @@ import (
 
 // queueRig is a queue journaling into a real history file and uploading to a real stand-in.
 type queueRig struct {
-	server  *redoxtest.Server
-	demo    redoxtest.Demo
-	history *History
-	queue   *Queue
-	profile Profile
-	sub     *Subscription
+	server *redoxtest.Server
+	// atServer receives one value for each upload request the stand-in has counted and begun
+	// to read (after any scripted delay); see waitAtServer. seen counts those received.
+	atServer chan struct{}
+	seen     int
+	// beforeUpload, when set, runs on the stand-in's side as each upload request arrives,
+	// before the stand-in handles it.
+	beforeUpload atomic.Pointer[func()]
+	demo         redoxtest.Demo
+	history      *History
+	queue        *Queue
+	profile      Profile
+	sub          *Subscription
 	// inflight and peak count concurrent upload requests, seen from the client side.
 	inflight, peak atomic.Int32
 }
@@ -41,7 +50,9 @@ func newQueueRig(t *testing.T, parallel int) *queueRig {
 // newQueueRigWith is newQueueRig journaling into h, which it closes at the end of the test.
 func newQueueRigWith(t *testing.T, parallel int, h *History) *queueRig {
 	t.Helper()
-	r := &queueRig{server: redoxtest.NewServer(redoxtest.Config{})}
+	r := &queueRig{atServer: make(chan struct{}, 1000)}
+	stand := redoxtest.NewHandler(redoxtest.Config{})
+	r.server = &redoxtest.Server{Server: httptest.NewServer(r.watch(stand)), Handler: stand}
 	t.Cleanup(r.server.Close)
 	r.demo = r.server.AddDemoSources()
 	r.history = h
@@ -52,7 +63,12 @@ func newQueueRigWith(t *testing.T, parallel int, h *History) *queueRig {
 	r.sub = r.queue.Subscribe()
 	t.Cleanup(func() {
 		r.sub.Close()
-		r.queue.Close(context.Background())
+		// Bounded: a row that never ends fails the test instead of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.queue.Close(ctx); err != nil {
+			t.Errorf("closing the queue: %v", err)
+		}
 		h.Close()
 	})
 	return r
@@ -104,14 +120,50 @@ func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
 	return got
 }
 
-// waitSent reads events until all of row id's bytes have gone out: its request is at the
-// server then (and has taken the server's next scripted fault).
-func (r *queueRig) waitSent(t *testing.T, id int64) {
-	t.Helper()
-	for {
-		if e := r.waitKind(t, id, EventProgress); e.Sent == e.Total {
-			return
+// watch wraps the stand-in: each upload request runs beforeUpload, and signals atServer when
+// the stand-in first reads its body, which it does only after counting the request and
+// taking its scripted fault (and waiting out a scripted delay).
+func (r *queueRig) watch(stand http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if strings.HasSuffix(req.URL.Path, "/upload") {
+			if f := r.beforeUpload.Load(); f != nil {
+				(*f)()
+			}
+			req.Body = &firstRead{ReadCloser: req.Body, signal: r.atServer}
 		}
+		stand.ServeHTTP(w, req)
+	})
+}
+
+// firstRead sends on signal when its body is first read.
+type firstRead struct {
+	io.ReadCloser
+	signal chan<- struct{}
+	once   sync.Once
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	f.once.Do(func() { f.signal <- struct{}{} })
+	return f.ReadCloser.Read(p)
+}
+
+// waitAtServer waits until the stand-in has counted n upload requests since the rig started
+// and begun to read each: a request that hangs is hanging there then, and each has taken its
+// scripted fault. (The client's progress reaching the total says less: the bytes may still
+// be in the network buffers, the request not yet counted.)
+func (r *queueRig) waitAtServer(t *testing.T, n int) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for r.seen < n {
+		select {
+		case <-r.atServer:
+			r.seen++
+		case <-timeout:
+			t.Fatalf("the stand-in saw %d upload requests, want %d", r.seen, n)
+		}
+	}
+	if got := r.server.Stats().UploadRequests; got < n {
+		t.Fatalf("the stand-in counts %d upload requests after reading %d", got, n)
 	}
 }
 
@@ -311,7 +363,7 @@ func TestCancelRunningAndWaiting(t *testing.T) {
 	dir := t.TempDir()
 	sub, _ := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100), writeRandom(t, dir, "b.pdf", 100),
 		writeRandom(t, dir, "c.pdf", 100)}, SubmitOptions{})
-	r.waitSent(t, sub.IDs[0])
+	r.waitAtServer(t, 1) // a.pdf hangs there
 	if !r.queue.Cancel(sub.IDs[1]) || !r.queue.Cancel(sub.IDs[0]) {
 		t.Fatal("Cancel found nothing to cancel")
 	}
@@ -338,7 +390,7 @@ func TestCloseJournalsEverything(t *testing.T) {
 	r.server.Script(redoxtest.Fault{Hang: true})
 	dir := t.TempDir()
 	sub, _ := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, "a.pdf", 100), writeRandom(t, dir, "b.pdf", 100)}, SubmitOptions{})
-	r.waitSent(t, sub.IDs[0])
+	r.waitAtServer(t, 1) // a.pdf hangs there
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	if err := r.queue.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {

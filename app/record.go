@@ -62,4 +62,14 @@ type Record struct {
 	Finished     time.Time // zero until final
 	ResentFrom   int64     // 0, or the id of the row this one resends
 	DuplicateOf  int64     // 0, or the id of the earlier done row (with StatusDuplicate)
+
+	// NotSaved is never stored: in the final event of a row whose outcome the history could not
+	// write (the disk is full, its folder became read-only...), plain words saying so, why, what
+	// to do and, with a URI, the URI: "The file reached Redox but the history could not be
+	// saved: the disk is full. ... Its URI is https://...". The outcome (Status, URI...) is
+	// right; the database still has the row as uploading until the history writes it, which it
+	// does as soon as it can (the next write, a retry every few seconds, Close, or the next
+	// start), announced by EventSaved. The CLI treats a row with NotSaved as a failure (non-zero
+	// exit) and prints it; the window shows it in the row until EventSaved.
+	NotSaved string
 }

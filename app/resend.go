@@ -38,6 +38,9 @@ func (e *SourceChangedError) Error() string {
 // original; it is uploaded even if the content is already done for the source. The upload uses
 // this hash unless the file's size or modification time changes before it starts.
 func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmChanged bool) (int64, error) {
+	if err := q.history.ReadOnly(); err != nil {
+		return 0, err
+	}
 	if p.SourceID() != original.Source {
 		return 0, &SourceChangedError{Original: original, Now: p.SourceID()}
 	}

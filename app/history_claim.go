@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// sendClaim is what claimSend found: the row may be sent (claimed), the content is already
+// done for the source (earlier, found), or another row is sending it (busyID, of busyOwner).
+type sendClaim struct {
+	claimed   bool
+	found     bool
+	earlier   Record
+	busyID    int64
+	busyOwner string
+}
+
+// claimSend is the duplicate check and MarkUploadingHashed as one write transaction, so that
+// it holds across processes sharing the history: row id (queued) becomes uploading, with its
+// hash, size and this History as owner, only if no row of the same source and content is done
+// (then found, with the newest such row) or uploading (then busyID and busyOwner; the caller
+// waits for that row to end and claims again). With force, neither is looked for. The
+// transaction takes SQLite's write lock first (BEGIN IMMEDIATE), so two processes claiming the
+// same content take turns and the second sees the first's row.
+//
+// Rows journaled by versions that recorded no owner are not waited for: they cannot be told
+// from rows whose sender is gone.
+func (h *History) claimSend(ctx context.Context, id int64, started time.Time, source, sha256 string, size int64,
+	force bool) (sendClaim, error) {
+	op := fmt.Sprintf("marking upload %d as sending", id)
+	if err := checkHash(op, sha256, size); err != nil {
+		return sendClaim{}, err
+	}
+	if started.IsZero() {
+		started = time.Now()
+	}
+	if err := h.lockWrites(ctx); err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
+	defer h.unlockWrites()
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if !force {
+		c, err := h.claimBlocked(ctx, tx, id, source, sha256)
+		if err != nil || c.found || c.busyID != 0 {
+			return c, h.dbError(op, err)
+		}
+	}
+	mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
+		owner = ? WHERE id = ? AND status = 'queued'`)
+	if err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
+	res, err := tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), sha256, size, h.ownerID(), id)
+	if err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		tx.Rollback() //nolint:errcheck // checkChanged reads the row's status outside it
+		return sendClaim{}, h.checkChanged(ctx, op, id, res, err, StatusQueued)
+	}
+	if err := tx.Commit(); err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
+	return sendClaim{claimed: true}, nil
+}
+
+// claimBlocked looks, in tx, for what stops row id from being sent: a done row of the same
+// source and content, else another row of it uploading.
+func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string) (sendClaim, error) {
+	done, err := h.stmt(ctx, "SELECT "+recordColumns+` FROM uploads AS u
+		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`)
+	if err != nil {
+		return sendClaim{}, err
+	}
+	earlier, err := scanRecord(tx.StmtContext(ctx, done).QueryRowContext(ctx, source, sha256))
+	switch {
+	case err == nil:
+		return sendClaim{found: true, earlier: earlier}, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return sendClaim{}, err
+	}
+	sending, err := h.stmt(ctx, `SELECT id, owner FROM uploads
+		WHERE source = ? AND sha256 = ? AND status = 'uploading' AND id <> ? AND owner <> '' LIMIT 1`)
+	if err != nil {
+		return sendClaim{}, err
+	}
+	var c sendClaim
+	err = tx.StmtContext(ctx, sending).QueryRowContext(ctx, source, sha256, id).Scan(&c.busyID, &c.busyOwner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sendClaim{}, nil
+	}
+	return c, err
+}
+
+// waitForSender waits until row busyID, which another History (owner) is sending, is no longer
+// uploading, or ctx ends, checking every poll. A sender found gone is recovered at once (its
+// row becomes unknown, or takes the outcome it kept; see reapOwner), so a crashed process
+// never holds the content for ever.
+func (h *History) waitForSender(ctx context.Context, busyID int64, owner string, poll time.Duration) error {
+	for {
+		if _, err := h.reapOwner(ctx, owner); err != nil {
+			return err
+		}
+		var status Status
+		err := h.queryRow(ctx, "SELECT status FROM uploads WHERE id = ?", busyID).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && status != StatusUploading {
+			return nil
+		}
+		if err != nil {
+			return h.dbError("waiting for another Redox Uploader sending the same file", err)
+		}
+		t := time.NewTimer(poll)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// owner is one open, writable History as the rows it journals know it: a random id, written
+// into the owner column of every row it has queued or uploading, and a lock file
+// ("<database>.owner-<id>.lock") it holds for as long as it is open.
+//
+// That is how any process tells whether a row's sender is alive: it tries the owner's lock.
+// The operating system releases the lock of a process that ends, however it ends (quit, crash,
+// kill), so a lock it can take belongs to a History that is gone; its rows will never be
+// finished by it, and the process that found it out recovers them (reapOwner). This lets the
+// duplicate check wait for another process sending the same content without waiting for ever
+// on one that died. (The instance lock in instancelock.go only says whether any History is
+// open at all.)
+//
+// Beside the lock, the owner keeps space reserved for the outcomes it could not journal
+// ("<database>.owner-<id>.unsaved"; see unsavedFile), which whoever reaps it replays.
+type owner struct {
+	id      string
+	lock    *flock.Flock
+	unsaved *unsavedFile // nil until one could be made
+}
+
+// ownerFilePrefix starts the names of owners' files, after the database's own name.
+const ownerFilePrefix = ".owner-"
+
+func ownerLockPath(db, id string) string    { return db + ownerFilePrefix + id + ".lock" }
+func ownerUnsavedPath(db, id string) string { return db + ownerFilePrefix + id + ".unsaved" }
+
+// newOwner makes a new owner for the History of the database at db: a fresh id and its lock,
+// taken, and (if there is room) its reserved file for unsaved outcomes.
+func newOwner(db string) (*owner, error) {
+	id := strings.ToLower(rand.Text()[:16])
+	lock := flock.New(ownerLockPath(db, id), flock.SetPermissions(0o600))
+	ok, err := lock.TryLock()
+	if err == nil && !ok {
+		err = errors.New("the new lock file is locked already")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("locking the upload history (%s): %w", lock.Path(), err)
+	}
+	o := &owner{id: id, lock: lock}
+	o.unsaved, _ = createUnsavedFile(ownerUnsavedPath(db, id)) // best effort: a full disk has no room
+	return o, nil
+}
+
+// close releases the owner. With keepUnsaved (outcomes are still not journaled) its files stay
+// for the next opener to replay; otherwise they are removed.
+func (o *owner) close(keepUnsaved bool) error {
+	var err error
+	if o.unsaved != nil {
+		err = o.unsaved.close(!keepUnsaved)
+	}
+	if cerr := o.lock.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("unlocking the upload history (%s): %w", o.lock.Path(), cerr))
+	}
+	if !keepUnsaved {
+		// After unlocking (Windows removes no open file). Another opener may take the lock in
+		// between: it finds this owner gone, which it is, and nothing of it in flight.
+		os.Remove(o.lock.Path())
+	}
+	return err
+}
+
+// reapOwner recovers the rows of owner id if that History is gone (see owner): the outcomes it
+// could not journal are journaled from its unsaved file, then its rows still queued become
+// interrupted and those still uploading unknown, as at start-up. Its files are removed. It
+// reports what it recovered, and nothing when the owner is alive.
+func (h *History) reapOwner(ctx context.Context, id string) (Recovery, error) {
+	if id == "" || (h.owner != nil && id == h.owner.id) {
+		return Recovery{}, nil
+	}
+	lockPath := ownerLockPath(h.path, id)
+	lock := flock.New(lockPath, flock.SetPermissions(0o600))
+	ok, err := lock.TryLock()
+	if err != nil {
+		return Recovery{}, fmt.Errorf("checking the upload history's lock (%s): %w", lockPath, err)
+	}
+	if !ok {
+		return Recovery{}, nil // alive
+	}
+	unsavedPath := ownerUnsavedPath(h.path, id)
+	outcomes, readErr := readUnsavedFile(unsavedPath)
+	rec, err := h.recoverOwner(ctx, id, outcomes)
+	lock.Close() // before removing: Windows removes no open file
+	if err != nil {
+		return Recovery{}, err // files kept: the next one tries again
+	}
+	if readErr == nil || errors.Is(readErr, fs.ErrNotExist) {
+		os.Remove(unsavedPath)
+	}
+	os.Remove(lockPath)
+	return rec, nil
+}
+
+// recoverOwner journals, in one transaction, the outcomes owner id left unsaved and ends its
+// rows still in flight as a start-up recovery does.
+func (h *History) recoverOwner(ctx context.Context, id string, outcomes []Record) (Recovery, error) {
+	const op = "recovering the uploads of a Redox Uploader that has stopped"
+	if err := h.lockWrites(ctx); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	defer h.unlockWrites()
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	var rec Recovery
+	for i := range outcomes {
+		saved, err := finishLate(ctx, tx, &outcomes[i])
+		if err != nil {
+			return Recovery{}, h.dbError(op, err)
+		}
+		if saved {
+			rec.Saved++
+		}
+	}
+	now := timeToDB(time.Now())
+	for _, m := range []struct {
+		from, to Status
+		message  string
+		count    *int
+	}{
+		{StatusQueued, StatusInterrupted, interruptedMessage, &rec.Interrupted},
+		{StatusUploading, StatusUnknown, unknownMessage, &rec.Unknown},
+	} {
+		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
+			error_message = ?, error_detail = ?, owner = '' WHERE owner = ? AND status = ?`,
+			m.to, now, recoveredKind, m.message, fmt.Sprintf(recoveredOwnerDetail, m.from), id, m.from)
+		if err != nil {
+			return Recovery{}, h.dbError(op, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return Recovery{}, h.dbError(op, err)
+		}
+		*m.count = int(n)
+	}
+	if err := tx.Commit(); err != nil {
+		return Recovery{}, h.dbError(op, err)
+	}
+	return rec, nil
+}
+
+// recoveredOwnerDetail is the technical detail of a row recovered from an owner found gone.
+const recoveredOwnerDetail = "set by another Redox Uploader sharing the history: the row was still %s when the " +
+	"process sending it ended (quit, crash or power loss)"
+
+// reapDeadOwners recovers the rows of every owner whose files are in the database's folder and
+// whose History is gone; see reapOwner.
+func (h *History) reapDeadOwners(ctx context.Context) (Recovery, error) {
+	dir, base := filepath.Split(h.path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return Recovery{}, fmt.Errorf("looking for unfinished uploads of stopped Redox Uploaders: %w", err)
+	}
+	var total Recovery
+	seen := map[string]bool{}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), base+ownerFilePrefix)
+		if !ok {
+			continue
+		}
+		id := strings.TrimSuffix(strings.TrimSuffix(rest, ".lock"), ".unsaved")
+		if id == rest || seen[id] {
+			continue
+		}
+		seen[id] = true
+		rec, err := h.reapOwner(ctx, id)
+		if err != nil {
+			return total, err
+		}
+		total.add(rec)
+	}
+	return total, nil
+}
