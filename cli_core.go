@@ -34,9 +34,15 @@ func (cf *coreFlags) resolve(env cliEnv) coreFlags {
 	return r
 }
 
-// openCore opens the app core in --data-dir (the command's, else the global one),
+// openCore opens the app core for a command in --data-dir (the command's, else the global one),
 // $REDOX_UPLOADER_HOME or the user's folders, with its log file.
 func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
+	return openCoreFor(app.SurfaceCommandLine, cf, env)
+}
+
+// openCoreFor is openCore for the surface whose messages the core words: the window's advice
+// names Settings, a command's names flags and commands.
+func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv) (*app.Core, error) {
 	flags := cf.resolve(env)
 	paths, err := app.DefaultPaths(env.getenv)
 	if flags.dir != "" {
@@ -45,7 +51,8 @@ func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: flags.verbose})
+	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: flags.verbose,
+		Surface: surface})
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.

@@ -14,7 +14,7 @@ func TestUploadCAFileFlag(t *testing.T) {
 	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": t.TempDir()}
 
 	r := runCmd(t, env, serverArgs(s, "--auth", "token", file)...)
-	if r.code != exitFailed || !strings.Contains(r.stderr, "Extra trusted certificates") {
+	if r.code != exitFailed || !strings.Contains(r.stderr, "--ca-file FILE trusts") || strings.Contains(r.stderr, "Settings") {
 		t.Errorf("untrusted: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	r = runCmd(t, env, serverArgs(s, "--auth", "token", "--proxy", "none", "--ca-file", ca, file)...)

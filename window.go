@@ -11,6 +11,7 @@ import (
 
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"redoxuploader/app"
 	_ "redoxuploader/internal/sessionbus/noautolaunch" // no D-Bus auto-launch, even by GTK's initialiser
 	"redoxuploader/ui"
 )
@@ -32,7 +33,7 @@ func runWindow(args []string) int {
 		reportDisplayProblem(*problem)
 		return exitFailed
 	}
-	core, err := openCore(dataDir, env)
+	core, err := openCoreFor(app.SurfaceWindow, dataDir, env)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
 		return exitFailed

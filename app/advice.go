@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 
 	"redoxuploader/client"
 )
@@ -49,6 +50,22 @@ func (s Surface) Advice(fix client.Fix) string {
 		return "Extra trusted certificates are added in Settings → Network."
 	}
 	return ""
+}
+
+// storeSecretAdvice says how IT stores the secret of the saved source p on this surface.
+func (s Surface) storeSecretAdvice(p Profile) string {
+	if s == SurfaceCommandLine {
+		return fmt.Sprintf("IT can store it with: redox-uploader profile set-secret %s < FILE", shellQuote(p.Name))
+	}
+	return fmt.Sprintf("IT can enter the %s of the source %q in Settings → Sources.", p.Auth.SecretName(), p.Name)
+}
+
+// addSourceAdvice says how IT adds a saved source on this surface.
+func (s Surface) addSourceAdvice() string {
+	if s == SurfaceCommandLine {
+		return "Add it with 'redox-uploader profile add', or see the saved ones with 'redox-uploader profile list'."
+	}
+	return "Add it in Settings → Sources."
 }
 
 // Explain returns err's plain-words message followed by the advice on where to mend it, when

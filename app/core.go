@@ -40,6 +40,9 @@ type Options struct {
 	KeychainService string // default KeychainService; tests use their own
 	Logging         bool   // write the log file in Paths.LogDir (the GUI and CLI do; tests mostly not)
 	Verbose         bool   // log at Debug level instead of Info
+	// Surface is where this process's messages are read: the window (the zero value) or a
+	// command line. Advice on where to change a setting names what that surface has.
+	Surface Surface
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -57,7 +60,7 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		opts.KeychainService = KeychainService
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
-		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}}}
+		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface}}
 	c.Log = DiscardLogger()
 	if opts.Logging {
 		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
@@ -75,6 +78,7 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	c.History = h
 	c.Queue = NewQueue(h, c.clientFor)
 	c.Queue.Log = c.Log
+	c.Queue.Surface = opts.Surface
 	if rec := h.Recovered(); rec != (Recovery{}) {
 		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown,
 			"saved_late", rec.Saved)
@@ -216,7 +220,7 @@ func (c *Core) Profile(name string) (Profile, error) {
 	}
 	p, ok := st.Profile(name)
 	if !ok {
-		return Profile{}, fmt.Errorf("there is no source named %q. Add it in Settings, or with 'redox-uploader profile add'.", name)
+		return Profile{}, fmt.Errorf("there is no source named %q. %s", name, c.Queue.Surface.addSourceAdvice())
 	}
 	return p, nil
 }

@@ -150,12 +150,19 @@ func (c *Core) proxyPassword(ns NetworkSettings) (string, error) {
 	return pw, nil
 }
 
+// networkClientError makes a network settings problem a *client.Error whose Fix names the
+// setting at fault (the certificates or the proxy), so each surface can say where it is mended.
 func networkClientError(opts []client.Option, err error) ([]client.Option, error) {
-	if err != nil {
-		return nil, &client.Error{Kind: client.KindNetwork, Op: "upload", Err: err,
-			Message: "The network settings cannot be used: " + err.Error() + ". Ask IT to fix them in Settings → Network."}
+	if err == nil {
+		return opts, nil
 	}
-	return opts, nil
+	fix := client.FixProxy
+	var ne *NetworkError
+	if errors.As(err, &ne) && strings.HasPrefix(ne.Field, "extraCa") {
+		fix = client.FixCertificates
+	}
+	return nil, &client.Error{Kind: client.KindNetwork, Op: "upload", Err: err, Fix: fix,
+		Message: "The network settings cannot be used: " + err.Error() + ". Ask IT to fix them."}
 }
 
 // SaveNetwork validates ns, saves it in the settings and makes the next uploads of every

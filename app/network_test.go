@@ -134,7 +134,9 @@ func TestCoreTrustsExtraCA(t *testing.T) {
 	// A certificate file removed after saving stops uploads with a message naming the setting.
 	os.Remove(caFile)
 	_, err = core.Client(p)
-	if client.KindOf(err) != client.KindNetwork || !strings.Contains(err.Error(), "Settings → Network") {
+	ce = nil
+	if !errors.As(err, &ce) || ce.Kind != client.KindNetwork || ce.Fix != client.FixCertificates ||
+		!strings.Contains(SurfaceWindow.Explain(err), "Settings → Network") {
 		t.Errorf("client with a missing certificate file: %v", err)
 	}
 }

@@ -28,6 +28,9 @@ type Queue struct {
 	// Log receives one line when an upload starts, for each retry and for each final outcome.
 	// Set it before the first Submit; nil logs nothing.
 	Log *slog.Logger
+	// Surface is where the rows' messages are read; a failure's message ends with where IT
+	// mends it there (Surface.Explain). Set it before the first Submit.
+	Surface Surface
 
 	history   *History
 	newClient ClientSource
@@ -169,7 +172,7 @@ func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts Subm
 		size, err := client.CheckFile(path, p.MaxSize)
 		j.rec.Size = size
 		if err != nil {
-			setFailure(&j.rec, err, 0)
+			q.setFailure(&j.rec, err, 0)
 			j.rec.Finished = j.rec.Created
 		}
 		jobs[i] = j
@@ -298,7 +301,7 @@ func (q *Queue) run(j *job) {
 	}
 	sum, size, err := q.hash(j)
 	if err != nil {
-		setFailure(&rec, err, 0)
+		q.setFailure(&rec, err, 0)
 		q.finish(&rec, EventFailed)
 		return
 	}
@@ -329,7 +332,7 @@ func (q *Queue) run(j *job) {
 	}
 	c, err := q.clientFor(j.profile)
 	if err != nil {
-		setFailure(&rec, err, 0)
+		q.setFailure(&rec, err, 0)
 		if rec.ErrorKind == "" {
 			rec.ErrorKind = client.KindCredentials.String()
 		}
@@ -366,7 +369,7 @@ func (q *Queue) run(j *job) {
 	case client.KindOf(err) == client.KindCancelled:
 		q.finish(&rec, EventCancelled)
 	default:
-		setFailure(&rec, err, res.Attempts)
+		q.setFailure(&rec, err, res.Attempts)
 		q.finish(&rec, EventFailed)
 	}
 }
@@ -594,9 +597,10 @@ func (q *Queue) journalFailure(rec *Record, err error) {
 	q.finish(rec, EventFailed)
 }
 
-// setFailure copies an upload error into the row: plain message, kind, detail, status.
-func setFailure(rec *Record, err error, attempts int) {
-	rec.ErrorMessage = err.Error()
+// setFailure copies an upload error into the row: plain message (with where to mend it, on
+// the queue's surface), kind, detail, status.
+func (q *Queue) setFailure(rec *Record, err error, attempts int) {
+	rec.ErrorMessage = q.Surface.Explain(err)
 	rec.ErrorDetail = client.Detail(err)
 	rec.Attempts = attempts
 	var e *client.Error

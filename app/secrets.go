@@ -29,6 +29,8 @@ func ReadPrivateKeyFile(path string) ([]byte, error) {
 // is ever logged, printed, saved elsewhere or put in an error message.
 type Secrets struct {
 	Keychain Keychain
+	// Surface is where a missing secret is reported; its message says how IT stores one there.
+	Surface Surface
 }
 
 func secretKey(p Profile) string { return "profile/" + p.Name + "/secret" }
@@ -98,8 +100,7 @@ func normalizeSecret(m AuthMethod, secret string) (string, error) {
 func (s Secrets) Secret(p Profile) (string, error) {
 	v, err := s.Keychain.Get(secretKey(p))
 	if errors.Is(err, ErrSecretNotFound) {
-		return "", fmt.Errorf("%w IT can enter the %s for profile %q in Settings, or run: redox-uploader profile set-secret %s",
-			err, p.Auth.SecretName(), p.Name, shellQuote(p.Name))
+		return "", fmt.Errorf("%w %s", err, s.Surface.storeSecretAdvice(p))
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the %s of profile %q: %w", p.Auth.SecretName(), p.Name, err)

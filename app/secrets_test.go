@@ -214,10 +214,16 @@ func TestSecretsMissingSecretSaysWhatToDo(t *testing.T) {
 	if !errors.Is(err, ErrSecretNotFound) {
 		t.Fatalf("Secret: %v, want ErrSecretNotFound", err)
 	}
-	for _, want := range []string{"Settings", `redox-uploader profile set-secret 'St. Mary'\''s'`, "API secret"} {
+	for _, want := range []string{"Settings → Sources", "API secret", "St. Mary's"} {
 		if !strings.Contains(err.Error(), want) {
-			t.Errorf("message %q lacks %q", err, want)
+			t.Errorf("window message %q lacks %q", err, want)
 		}
+	}
+	sec.Surface = SurfaceCommandLine
+	_, err = sec.Secret(p)
+	want := `redox-uploader profile set-secret 'St. Mary'\''s' < FILE`
+	if !errors.Is(err, ErrSecretNotFound) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Settings") {
+		t.Errorf("command-line message %q: want %q and no Settings", err, want)
 	}
 	if _, err := sec.ClientOptions(p); !errors.Is(err, ErrSecretNotFound) {
 		t.Fatalf("ClientOptions: %v, want ErrSecretNotFound", err)
