@@ -115,6 +115,7 @@ func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (
 // networkFlags override the saved network settings (Settings → Network) for one run.
 type networkFlags struct {
 	proxy, caFile string
+	stallSeconds  int // --stall-timeout; 0: the saved setting
 }
 
 func (n *networkFlags) register(fs *flag.FlagSet) {
@@ -123,7 +124,13 @@ func (n *networkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.caFile, "ca-file", "", "PEM `FILE` of extra certificates to trust (a TLS-inspecting firewall's); default: the saved network settings")
 }
 
-func (n networkFlags) given() bool { return n.proxy != "" || n.caFile != "" }
+// registerStall adds --stall-timeout, for the commands that send files.
+func (n *networkFlags) registerStall(fs *flag.FlagSet) {
+	fs.IntVar(&n.stallSeconds, "stall-timeout", 0, fmt.Sprintf("give up a try whose transfer makes no progress for `SECONDS` (%d to %d; "+
+		"default: the saved network settings, else %d)", app.MinStallSeconds, app.MaxStallSeconds, int(client.DefaultStallTimeout.Seconds())))
+}
+
+func (n networkFlags) given() bool { return n.proxy != "" || n.caFile != "" || n.stallSeconds != 0 }
 
 // apply returns ns with the flags given put over it, checked.
 func (n networkFlags) apply(ns app.NetworkSettings) (app.NetworkSettings, error) {
@@ -137,11 +144,17 @@ func (n networkFlags) apply(ns app.NetworkSettings) (app.NetworkSettings, error)
 	if n.caFile != "" {
 		ns.ExtraCAFile, ns.ExtraCAPEM = n.caFile, ""
 	}
+	if n.stallSeconds != 0 {
+		ns.StallSeconds = n.stallSeconds
+	}
 	if err := ns.Validate(); err != nil {
 		flag := "--proxy"
 		var ne *app.NetworkError
-		if errors.As(err, &ne) && strings.HasPrefix(ne.Field, "extraCa") {
+		switch {
+		case errors.As(err, &ne) && strings.HasPrefix(ne.Field, "extraCa"):
 			flag = "--ca-file"
+		case errors.As(err, &ne) && ne.Field == "stallSeconds":
+			flag = "--stall-timeout"
 		}
 		return ns, fmt.Errorf("%s: %w", flag, err)
 	}
@@ -209,6 +222,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	fs.BoolVar(&f.sandbox, "sandbox", false, "upload to the built-in local Redox stand-in (nothing leaves this computer)")
 	fs.BoolVar(&f.force, "force", false, "upload files even if the same content was already uploaded to this source")
 	f.network.register(fs)
+	f.network.registerStall(fs)
 	dataDir := dataDirFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -222,7 +236,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	case f.profile != "" && f.sandbox:
 		return usageError(env, "upload: use either --profile or --sandbox")
 	case f.sandbox && f.network.given():
-		return usageError(env, "upload: --proxy and --ca-file do not apply to --sandbox, which never leaves this computer")
+		return usageError(env, "upload: --proxy, --ca-file and --stall-timeout do not apply to --sandbox, which never leaves this computer")
 	}
 	var (
 		p   app.Profile

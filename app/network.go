@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"redoxuploader/client"
 	"redoxuploader/internal/smallfile"
@@ -24,6 +25,25 @@ type NetworkSettings struct {
 	ProxyURL    string `json:"proxyUrl,omitempty"`    // with "manual": http(s)://[user@]host:port
 	ExtraCAFile string `json:"extraCaFile,omitempty"` // a PEM (or DER) file of certificates to trust as well
 	ExtraCAPEM  string `json:"extraCaPem,omitempty"`  // pasted PEM certificates to trust as well
+	// StallSeconds is how long a transfer may make no progress (nothing sent, no reply) before
+	// the try is given up and retried; 0 means client.DefaultStallTimeout (60 s). Slow or
+	// congested links may need more.
+	StallSeconds int `json:"stallSeconds,omitempty"`
+}
+
+// The range StallSeconds may take when it is set: under 15 s a busy but working link would be
+// cut off; over 30 minutes a dead connection would keep a nurse waiting for nothing.
+const (
+	MinStallSeconds = 15
+	MaxStallSeconds = 30 * 60
+)
+
+// StallTimeout is how long a transfer may make no progress under these settings.
+func (ns NetworkSettings) StallTimeout() time.Duration {
+	if ns.StallSeconds == 0 {
+		return client.DefaultStallTimeout
+	}
+	return time.Duration(ns.StallSeconds) * time.Second
 }
 
 // The proxy modes as the settings file spells them.
@@ -50,7 +70,7 @@ func (ns NetworkSettings) Mode() string {
 }
 
 // NetworkError is a network setting that cannot be used. Field is "proxyMode", "proxyUrl",
-// "extraCaFile" or "extraCaPem", for a settings form to mark; Error is plain words.
+// "extraCaFile", "extraCaPem" or "stallSeconds", for a settings form to mark; Error is plain words.
 type NetworkError struct {
 	Field string
 	Err   error
@@ -103,7 +123,11 @@ func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error
 			pc.URL = u.String()
 		}
 	}
-	opts := []client.Option{client.WithProxy(pc)}
+	if s := ns.StallSeconds; s != 0 && (s < MinStallSeconds || s > MaxStallSeconds) {
+		return nil, &NetworkError{Field: "stallSeconds", Err: fmt.Errorf("the time to wait for a transfer that stopped moving "+
+			"must be between %d seconds and %d minutes, not %d seconds", MinStallSeconds, MaxStallSeconds/60, s)}
+	}
+	opts := []client.Option{client.WithProxy(pc), client.WithStallTimeout(ns.StallTimeout())}
 	if ns.ExtraCAFile != "" {
 		data, err := smallfile.Read(ns.ExtraCAFile, "the extra trusted certificates file", MaxCertificatesSize)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -42,6 +43,11 @@ func TestNetworkSettingsValidate(t *testing.T) {
 		{"CA file without a certificate", NetworkSettings{ExtraCAFile: bad}, "extraCaFile"},
 		{"pasted PEM", NetworkSettings{ExtraCAPEM: caPEM}, ""},
 		{"pasted garbage", NetworkSettings{ExtraCAPEM: "-----BEGIN CERTIFICATE-----\nxx\n"}, "extraCaPem"},
+		{"stall at its least", NetworkSettings{StallSeconds: MinStallSeconds}, ""},
+		{"stall at its most", NetworkSettings{StallSeconds: MaxStallSeconds}, ""},
+		{"stall too short", NetworkSettings{StallSeconds: MinStallSeconds - 1}, "stallSeconds"},
+		{"stall too long", NetworkSettings{StallSeconds: MaxStallSeconds + 1}, "stallSeconds"},
+		{"stall negative", NetworkSettings{StallSeconds: -60}, "stallSeconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +77,34 @@ func TestNetworkSettingsValidate(t *testing.T) {
 	}
 	if back, err := store.Load(); err != nil || back.Network != st.Network {
 		t.Errorf("Load = %+v, %v; want the network settings saved", back.Network, err)
+	}
+}
+
+// TestStallSettingReachesTheClient: the saved time a transfer may stall is the one the
+// clients of saved sources use; unset, it is the client's default.
+func TestStallSettingReachesTheClient(t *testing.T) {
+	core := checkCore(t, addressProfile("Radiology", "https://blob.example.org/upload", "https://api.example.org"))
+	if err := core.Secrets.SetSecret(addressProfile("Radiology", "", ""), "secret"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		seconds int
+		want    time.Duration
+	}{{0, client.DefaultStallTimeout}, {300, 5 * time.Minute}} {
+		if err := core.SaveNetwork(NetworkSettings{StallSeconds: tt.seconds}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := core.Profile("Radiology")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := core.Client(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.StallTimeout(); got != tt.want {
+			t.Errorf("saved %d s: the client gives up after %v, want %v", tt.seconds, got, tt.want)
+		}
 	}
 }
 

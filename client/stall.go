@@ -34,6 +34,9 @@ func WithStallTimeout(d time.Duration) Option {
 	}
 }
 
+// StallTimeout reports how long an upload try may go without progress (WithStallTimeout).
+func (c *Client) StallTimeout() time.Duration { return c.stall }
+
 // stallPhase is what an upload try was doing when it stopped moving.
 type stallPhase int32
 
