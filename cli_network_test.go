@@ -4,6 +4,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"redoxuploader/app"
+	"redoxuploader/client"
 )
 
 // TestUploadCAFileFlag: a TLS stand-in signed by a test CA is refused until --ca-file trusts it.
@@ -30,10 +34,32 @@ func TestUploadCAFileFlag(t *testing.T) {
 		{serverArgs(s, "--auth", "token", "--proxy", "http://u:pw@proxy:8080", file), "password"},
 		{serverArgs(s, "--auth", "token", "--ca-file", filepath.Join(dir, "gone.pem"), file), "--ca-file"},
 		{[]string{"upload", "--sandbox", "--proxy", "none", file}, "--sandbox"},
+		{serverArgs(s, "--auth", "token", "--stall-timeout", "5", file), "--stall-timeout"},
+		{[]string{"upload", "--sandbox", "--stall-timeout", "120", file}, "--sandbox"},
 	} {
 		r := runCmd(t, env, tt.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || strings.Contains(r.stderr, ":pw@") {
 			t.Errorf("%q: exit %d, want %d and %q; stderr:\n%s", tt.args, r.code, exitUsage, tt.want, r.stderr)
 		}
+	}
+}
+
+// TestStallTimeoutFlag: --stall-timeout puts its seconds over the saved setting for one run,
+// and the client built from the result waits that long for a stalled transfer.
+func TestStallTimeoutFlag(t *testing.T) {
+	ns, err := networkFlags{stallSeconds: 120}.apply(app.NetworkSettings{StallSeconds: 30})
+	if err != nil || ns.StallSeconds != 120 {
+		t.Fatalf("apply = %+v, %v; want 120 s", ns, err)
+	}
+	opts, err := ns.ClientOptions("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(append(opts, client.WithStaticToken("t"))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StallTimeout() != 2*time.Minute {
+		t.Errorf("the client waits %v for a stalled transfer, want 2m0s", c.StallTimeout())
 	}
 }
