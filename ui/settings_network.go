@@ -3,7 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +16,7 @@ import (
 
 	"redoxuploader/app"
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // networkPage is Settings → Network: how this computer reaches Redox (the proxy) and which
@@ -24,6 +28,8 @@ type networkPage struct {
 	password *widget.Entry
 	caFile   *widget.Entry
 	caPEM    *widget.Entry
+	stall    *widget.Select
+	custom   int // a stall time from the settings file that is none of stallChoices; 0: none
 	problems map[string]*widget.Label // by NetworkError.Field
 	note     *widget.Label
 	save     *widget.Button
@@ -35,6 +41,33 @@ type networkPage struct {
 	checkDetail *widget.Accordion
 	checkRun    int                // counts checks and changes to the page, so a stale answer is dropped
 	cancelCheck context.CancelFunc // stops the check under way; nil when none runs
+}
+
+// stallChoices pairs the words shown for how long a transfer may stall with the seconds saved;
+// 0 is the default's (client.DefaultStallTimeout).
+var stallChoices = []struct {
+	label   string
+	seconds int
+}{
+	{"30 seconds", 30},
+	{"1 minute (recommended)", 0},
+	{"2 minutes", 120},
+	{"5 minutes", 300},
+	{"10 minutes", 600},
+}
+
+// stallLabel is the choice shown for seconds saved; a value IT wrote into the settings file
+// that is not a choice is shown as it is, and kept when the page is saved.
+func stallLabel(seconds int) string {
+	if time.Duration(seconds)*time.Second == client.DefaultStallTimeout {
+		seconds = 0
+	}
+	for _, c := range stallChoices {
+		if c.seconds == seconds {
+			return c.label
+		}
+	}
+	return fmt.Sprintf("%d seconds", seconds)
 }
 
 // proxyChoices pairs the words shown with the mode saved; the first is the default's.
@@ -57,7 +90,8 @@ func newNetworkPage(v *settingsView) *networkPage {
 	n.caFile = &widget.Entry{PlaceHolder: "A certificate file (.pem, .crt or .cer)"}
 	n.caPEM = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "…or paste certificates: -----BEGIN CERTIFICATE-----"}
 	n.caPEM.SetMinRowsVisible(4)
-	for _, f := range []string{"proxyMode", "proxyUrl", "extraCaFile", "extraCaPem"} {
+	n.stall = &widget.Select{}
+	for _, f := range []string{"proxyMode", "proxyUrl", "extraCaFile", "extraCaPem", "stallSeconds"} {
 		n.problems[f] = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 		n.problems[f].Hide()
 	}
@@ -83,6 +117,8 @@ func (n *networkPage) content() fyne.CanvasObject {
 		formLabel("Extra trusted certificates"), container.NewVBox(container.NewBorder(nil, nil, nil, choose, n.caFile),
 			n.problems["extraCaFile"], n.caPEM, n.problems["extraCaPem"],
 			hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust.")),
+		formLabel("Slow links"), container.NewVBox(container.NewHBox(n.stall), n.problems["stallSeconds"],
+			hintLabel("How long an upload may go without any progress before it is tried again. Raise it only if uploads stop with \"the upload stopped moving\" on a slow or busy link.")),
 		formLabel("Check"), container.NewVBox(container.NewHBox(n.check), n.checkResult, n.checkDetail,
 			hintLabel("Tries to reach Redox with the settings on this page, before they are saved. No sign-in details and no files are sent.")),
 	)
@@ -97,7 +133,32 @@ func (n *networkPage) show(st app.Settings) {
 	n.proxyURL.SetText(ns.ProxyURL)
 	n.caFile.SetText(ns.ExtraCAFile)
 	n.caPEM.SetText(ns.ExtraCAPEM)
+	n.showStall(ns.StallSeconds)
 	n.onMode(n.mode.Selected)
+}
+
+// showStall selects the choice for seconds, adding it first when it is none of the usual ones.
+func (n *networkPage) showStall(seconds int) {
+	n.stall.Options, n.custom = nil, 0
+	for _, c := range stallChoices {
+		n.stall.Options = append(n.stall.Options, c.label)
+	}
+	label := stallLabel(seconds)
+	if !slices.Contains(n.stall.Options, label) {
+		n.stall.Options = append(n.stall.Options, label)
+		n.custom = seconds
+	}
+	n.stall.SetSelected(label)
+}
+
+// stallSeconds is the seconds of the choice shown.
+func (n *networkPage) stallSeconds() int {
+	for _, c := range stallChoices {
+		if c.label == n.stall.Selected {
+			return c.seconds
+		}
+	}
+	return n.custom
 }
 
 func proxyLabel(mode string) string {
@@ -122,7 +183,8 @@ func (n *networkPage) onMode(label string) {
 }
 
 func (n *networkPage) settings() app.NetworkSettings {
-	ns := app.NetworkSettings{ProxyURL: n.proxyURL.Text, ExtraCAFile: n.caFile.Text, ExtraCAPEM: n.caPEM.Text}
+	ns := app.NetworkSettings{ProxyURL: n.proxyURL.Text, ExtraCAFile: n.caFile.Text, ExtraCAPEM: n.caPEM.Text,
+		StallSeconds: n.stallSeconds()}
 	for _, c := range proxyChoices {
 		if c.label == n.mode.Selected {
 			ns.ProxyMode = c.mode
@@ -232,7 +294,7 @@ func (n *networkPage) checked(run int, check app.NetworkCheck, err error) {
 	case n.markProblem(err):
 		n.checkResult.SetText("Not checked: first fix the setting marked in red.")
 	default:
-		n.checkResult.SetText(err.Error())
+		n.checkResult.SetText(visible.Text(app.SurfaceWindow.Explain(err)))
 		if detail := client.Detail(err); detail != err.Error() {
 			n.checkInfo.SetText(detail)
 			n.checkDetail.Show()

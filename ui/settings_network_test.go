@@ -177,3 +177,36 @@ func TestClosingSettingsStopsTheCheck(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkStallChoice: the time a transfer may stall is chosen from plain durations and
+// saved in seconds; a value IT wrote into the settings file is shown as it is and kept.
+func TestNetworkStallChoice(t *testing.T) {
+	tu := newTestUI(t, false)
+	st, err := tu.core.LoadSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Network.StallSeconds = 45
+	if err := tu.core.Settings.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	v := openSettingsForTest(t, tu, false)
+	n := v.network
+	fyne.DoAndWait(func() {
+		if n.stall.Selected != "45 seconds" {
+			t.Errorf("a saved 45 s shows as %q", n.stall.Selected)
+		}
+	})
+	for _, tt := range []struct {
+		choice string
+		want   int
+	}{{"45 seconds", 45}, {"5 minutes", 300}, {"1 minute (recommended)", 0}} {
+		v.do(func() {
+			n.stall.SetSelected(tt.choice)
+			n.onSave()
+		})
+		if st, err := tu.core.LoadSettings(); err != nil || st.Network.StallSeconds != tt.want {
+			t.Errorf("%q saved %d s (%v), want %d", tt.choice, st.Network.StallSeconds, err, tt.want)
+		}
+	}
+}
