@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"time"
 
@@ -59,7 +60,10 @@ func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv) (*app.Core, err
 func closeCore(core *app.Core, env cliEnv) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := core.Close(ctx); err != nil {
+	switch err := core.Close(ctx); {
+	case errors.Is(err, app.ErrNotSaved): // says itself which results, and their URIs
+		printError(env, err.Error())
+	case err != nil:
 		printError(env, "while closing: "+err.Error())
 	}
 }

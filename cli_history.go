@@ -81,6 +81,9 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 		return coreError(env, err)
 	}
 	defer closeCore(core, env)
+	if err := core.ReadOnly(); err != nil {
+		printError(env, "note: the history can be read but not written right now: "+err.Error())
+	}
 	if q.Profile != "" { // profile names ignore case; the history keeps them as saved
 		if st, err := core.LoadSettings(); err == nil {
 			if p, ok := st.Profile(q.Profile); ok {

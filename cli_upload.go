@@ -314,11 +314,12 @@ type fileOutcome struct {
 	Error     string `json:"error,omitempty"`
 	ErrorKind string `json:"error_kind,omitempty"`
 	Detail    string `json:"detail,omitempty"`
+	NotSaved  string `json:"not_saved,omitempty"` // the history could not record this outcome (yet)
 }
 
 func outcomeOf(r app.Record) fileOutcome {
 	o := fileOutcome{ID: r.ID, Path: r.Path, Status: string(r.Status), URI: r.URI, Size: r.Size, SHA256: r.SHA256,
-		Attempts: r.Attempts, Error: r.ErrorMessage, ErrorKind: r.ErrorKind, Detail: r.ErrorDetail}
+		Attempts: r.Attempts, Error: r.ErrorMessage, ErrorKind: r.ErrorKind, Detail: r.ErrorDetail, NotSaved: r.NotSaved}
 	if r.Status == app.StatusDuplicate {
 		o.Note, o.Error = r.ErrorMessage, ""
 	}
@@ -385,15 +386,20 @@ func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []strin
 
 // printOutcome prints one row and reports whether it counts as success. Names and messages
 // are shown through package visible; JSON keeps the true values, with the same characters
-// as JSON escapes.
+// as JSON escapes. A file that reached Redox but whose result the history could not save
+// still prints its URI, and counts as a failure: the record of it is not yet safe.
 func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
-	ok := r.Status == app.StatusDone || r.Status == app.StatusDuplicate
+	uploaded := r.Status == app.StatusDone || r.Status == app.StatusDuplicate
+	ok := uploaded && r.NotSaved == ""
 	path := visible.Name(r.Path)
+	if r.NotSaved != "" {
+		fmt.Fprintf(env.stderr, "%s: %s\n", path, visible.Line(r.NotSaved))
+	}
 	if r.Status == app.StatusDuplicate {
 		fmt.Fprintf(env.stderr, "%s: already uploaded to this source (row %d); this is that upload's URI. Use --force to send it again.\n",
 			path, r.DuplicateOf)
 	}
-	if !ok {
+	if !uploaded {
 		fmt.Fprintf(env.stderr, "%s: %s\n", path, visible.Line(r.ErrorMessage))
 		if d := r.ErrorDetail; d != "" && d != r.ErrorMessage {
 			fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(d))
@@ -403,7 +409,7 @@ func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
 	case asJSON:
 		line, _ := json.Marshal(outcomeOf(r))
 		fmt.Fprintf(env.stdout, "%s\n", visible.JSON(line))
-	case ok:
+	case uploaded:
 		fmt.Fprintf(env.stdout, "%s\t%s\n", path, visible.Name(r.URI))
 	}
 	return ok

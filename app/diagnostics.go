@@ -34,6 +34,12 @@ func (c *Core) Diagnostics(version string) string {
 	line("Settings file: %s", c.Paths.SettingsFile())
 	line("History file: %s", c.Paths.HistoryFile())
 	line("Log folder: %s (logging %s)", c.LogDir(), onOff(c.logFile != nil))
+	if err := c.LogProblem(); err != nil {
+		line("Log problem: %v", err)
+	}
+	if err := c.ReadOnly(); err != nil {
+		line("History open for reading only: %v", err)
+	}
 
 	line("")
 	c.historySummary(ctx, line)

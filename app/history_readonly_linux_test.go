@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"redoxuploader/internal/smalldisk"
 )
 
 // TestHistoryReadsWhenItCannotWrite: on a full disk and on a read-only one, the history (and
@@ -17,17 +19,17 @@ import (
 func TestHistoryReadsWhenItCannotWrite(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		breakIt  func(*smallDisk)
+		breakIt  func(*smalldisk.Disk)
 		kind     error
 		reason   string
 		noLogToo bool // the log cannot be opened either
 	}{
-		{"disk full", (*smallDisk).fill, ErrDiskFull, "the disk is full", false},
-		{"read-only disk", (*smallDisk).readOnly, ErrFolderReadOnly, "read-only", true},
+		{"disk full", (*smalldisk.Disk).Fill, ErrDiskFull, "the disk is full", false},
+		{"read-only disk", (*smalldisk.Disk).ReadOnly, ErrFolderReadOnly, "read-only", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := mountSmallDisk(t, "2m")
-			path := filepath.Join(d.dir, "history.db")
+			d := smalldisk.Mount(t, "2m")
+			path := filepath.Join(d.Dir, "history.db")
 			seed, err := OpenHistory(path)
 			if err != nil {
 				t.Fatal(err)
@@ -60,7 +62,7 @@ func TestHistoryReadsWhenItCannotWrite(t *testing.T) {
 			_, err = NewQueue(h, nil).Submit(t.Context(), NewProfile("Radiology"), []string{path}, SubmitOptions{})
 			checkPlainStorageError(t, "Submit", err, tc.kind, tc.reason)
 
-			core, err := Open(PathsIn(d.dir), Options{Logging: true})
+			core, err := Open(PathsIn(d.Dir), Options{Logging: true})
 			if err != nil {
 				t.Fatalf("Open of the core: %v", err)
 			}
@@ -77,9 +79,9 @@ func TestHistoryReadsWhenItCannotWrite(t *testing.T) {
 // TestHistoryReadOnlyWithoutAFile: a read-only data folder that holds no history yet opens as
 // an empty history that can only be read.
 func TestHistoryReadOnlyWithoutAFile(t *testing.T) {
-	d := mountSmallDisk(t, "1m")
-	d.readOnly()
-	h, err := OpenHistory(filepath.Join(d.dir, "history.db"))
+	d := smalldisk.Mount(t, "1m")
+	d.ReadOnly()
+	h, err := OpenHistory(filepath.Join(d.Dir, "history.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +99,7 @@ func TestHistoryReadOnlyWithoutAFile(t *testing.T) {
 // (its rows still in the -wal file, beside its -shm) on a disk that is now read-only opens for
 // reading with every row.
 func TestHistoryReadOnlyAfterACrash(t *testing.T) {
-	d := mountSmallDisk(t, "4m")
+	d := smalldisk.Mount(t, "4m")
 	live := filepath.Join(t.TempDir(), "history.db")
 	h, err := OpenHistory(live)
 	if err != nil {
@@ -114,12 +116,12 @@ func TestHistoryReadOnlyAfterACrash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(d.dir, "history.db"+suffix), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(d.Dir, "history.db"+suffix), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d.readOnly()
-	ro, err := OpenHistory(filepath.Join(d.dir, "history.db"))
+	d.ReadOnly()
+	ro, err := OpenHistory(filepath.Join(d.Dir, "history.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

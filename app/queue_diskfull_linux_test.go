@@ -9,20 +9,22 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"redoxuploader/internal/smalldisk"
 )
 
 // diskFullRig is a queue whose history lives on a small disk that fills up as soon as the
 // stand-in receives the first upload: the file reaches Redox, and the history cannot record it.
 type diskFullRig struct {
 	*queueRig
-	disk *smallDisk
+	disk *smalldisk.Disk
 	path string
 }
 
 func newDiskFullRig(t *testing.T, retryEvery time.Duration) *diskFullRig {
 	t.Helper()
-	d := mountSmallDisk(t, "2m")
-	path := filepath.Join(d.dir, "history.db")
+	d := smalldisk.Mount(t, "2m")
+	path := filepath.Join(d.Dir, "history.db")
 	h, err := OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +32,7 @@ func newDiskFullRig(t *testing.T, retryEvery time.Duration) *diskFullRig {
 	h.unsaved.retryEvery = retryEvery
 	r := &diskFullRig{queueRig: newQueueRigWith(t, 1, h), disk: d, path: path}
 	var once sync.Once
-	fill := func() { once.Do(d.fill) }
+	fill := func() { once.Do(d.Fill) }
 	r.beforeUpload.Store(&fill)
 	return r
 }
@@ -103,7 +105,7 @@ func TestOutcomeKeptWhenTheDiskFills(t *testing.T) {
 			}
 			_, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, t.TempDir(), "more.pdf", 1000)}, SubmitOptions{})
 			checkPlainStorageError(t, "Submit while the disk is full", err, ErrDiskFull, "the disk is full")
-			r.disk.free()
+			r.disk.Free()
 			var saved Event
 			if tc.nextWrite {
 				next := writeRandom(t, t.TempDir(), "next.pdf", 1000)
@@ -139,7 +141,7 @@ func TestOutcomeKeptAcrossAClose(t *testing.T) {
 	if !errors.Is(err, ErrNotSaved) || !strings.Contains(err.Error(), uri) || !strings.Contains(err.Error(), "kept beside it") {
 		t.Errorf("Close = %v; want ErrNotSaved naming the URI and saying it is kept", err)
 	}
-	r.disk.free()
+	r.disk.Free()
 	h, err := OpenHistory(r.path)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +178,7 @@ func TestOutcomeKeptAcrossAKill(t *testing.T) {
 	if len(uploads) != 1 {
 		t.Fatalf("the stand-in received %d uploads", len(uploads))
 	}
-	r.disk.free()
+	r.disk.Free()
 	// The rig's own History, open all along, finds the helper gone when it next looks (as
 	// another process's claim or opening would); a new opening does the same.
 	h, err := OpenHistory(r.path)

@@ -1,4 +1,7 @@
-package app
+// Package smalldisk gives tests a real, small file system (tmpfs) to fill up or make
+// read-only, for the disk-full and read-only cases of the history and the commands. Mounting
+// needs root, which CI has; elsewhere the test is skipped. Only tests import it.
+package smalldisk
 
 import (
 	"errors"
@@ -8,16 +11,15 @@ import (
 	"testing"
 )
 
-// smallDisk is a real, small file system (tmpfs) mounted for one test, to fill up or make
-// read-only. It needs root (CI runs as root); elsewhere the test is skipped.
-type smallDisk struct {
+// Disk is a tmpfs mounted on Dir for one test.
+type Disk struct {
+	Dir string
 	t   testing.TB
-	dir string
 }
 
-// mountSmallDisk mounts a tmpfs of size (like "2m") on a new folder, unmounted when the test
-// ends (after the cleanups registered later, which close what the test opened on it).
-func mountSmallDisk(t testing.TB, size string) *smallDisk {
+// Mount mounts a tmpfs of size (like "2m") on a new folder, unmounted when the test ends
+// (after the cleanups registered later, which close what the test opened on it).
+func Mount(t testing.TB, size string) *Disk {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a small file system needs root (CI runs as root)")
@@ -32,13 +34,13 @@ func mountSmallDisk(t testing.TB, size string) *smallDisk {
 			syscall.Unmount(dir, syscall.MNT_DETACH)
 		}
 	})
-	return &smallDisk{t: t, dir: dir}
+	return &Disk{Dir: dir, t: t}
 }
 
-// fill writes a file until the disk is full.
-func (d *smallDisk) fill() {
+// Fill writes a file until the disk is full.
+func (d *Disk) Fill() {
 	d.t.Helper()
-	f, err := os.Create(filepath.Join(d.dir, "filler"))
+	f, err := os.Create(filepath.Join(d.Dir, "filler"))
 	if err != nil && !errors.Is(err, syscall.ENOSPC) {
 		d.t.Fatal(err)
 	}
@@ -61,18 +63,18 @@ func (d *smallDisk) fill() {
 	}
 }
 
-// free removes what fill wrote.
-func (d *smallDisk) free() {
+// Free removes what Fill wrote.
+func (d *Disk) Free() {
 	d.t.Helper()
-	if err := os.Remove(filepath.Join(d.dir, "filler")); err != nil {
+	if err := os.Remove(filepath.Join(d.Dir, "filler")); err != nil {
 		d.t.Fatal(err)
 	}
 }
 
-// readOnly remounts the disk read-only; nothing may be open for writing on it.
-func (d *smallDisk) readOnly() {
+// ReadOnly remounts the disk read-only; nothing may be open for writing on it.
+func (d *Disk) ReadOnly() {
 	d.t.Helper()
-	if err := syscall.Mount("", d.dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+	if err := syscall.Mount("", d.Dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
 		d.t.Fatalf("remounting read-only: %v", err)
 	}
 }
