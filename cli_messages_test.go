@@ -36,16 +36,6 @@ func TestUploadSaysARetryIsComing(t *testing.T) {
 	checkTabLines(t, s, r.stdout, []string{"scan.pdf"})
 }
 
-// TestWaitText: waits read as whole seconds, never "0 s", and minutes past a minute and a half.
-func TestWaitText(t *testing.T) {
-	for d, want := range map[time.Duration]string{time.Millisecond: "1 s", 1400 * time.Millisecond: "1 s",
-		4 * time.Second: "4 s", 90 * time.Second: "90 s", 2 * time.Minute: "2 min"} {
-		if got := waitText(d); got != want {
-			t.Errorf("waitText(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 // TestUploadCancelledPrintsNoEmptyDetail: Ctrl+C during an upload prints the file and that it
 // was cancelled, and no detail line "()".
 func TestUploadCancelledPrintsNoEmptyDetail(t *testing.T) {

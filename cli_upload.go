@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
@@ -417,24 +416,9 @@ func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
 
 // printRetry says on standard error that an upload failed for a passing reason and is tried
 // again, when and why: "scan.pdf: Redox did not answer in time. Trying again in 4 s (attempt
-// 2 of 4)." Only the first sentence of the reason is kept: its advice ("try again") is what
-// is being done.
+// 2 of 4)."
 func printRetry(e app.Event, path string, env cliEnv) {
-	why, _, _ := strings.Cut(e.Message, ". ")
-	why = strings.TrimSuffix(strings.TrimSpace(why), ".")
-	if why == "" {
-		why = "The upload failed for a reason that usually passes"
-	}
-	fmt.Fprintf(env.stderr, "%s: %s. Trying again in %s (attempt %d of %d).\n",
-		visible.Name(path), visible.Line(why), waitText(e.Wait), e.Attempt, e.MaxAttempts)
-}
-
-// waitText is a wait for people: whole seconds (at least 1) up to 90 s, then minutes.
-func waitText(d time.Duration) string {
-	if d > 90*time.Second {
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
-	}
-	return fmt.Sprintf("%d s", max(1, int(d.Round(time.Second)/time.Second)))
+	fmt.Fprintf(env.stderr, "%s: %s. %s.\n", visible.Name(path), visible.Line(e.RetryReason()), e.RetryPlan())
 }
 
 // asGiven maps the absolute paths the queue records back to the spelling the user gave, for

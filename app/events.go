@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,6 +35,32 @@ type Event struct {
 	MaxAttempts int           // with EventRetrying
 	Wait        time.Duration // with EventRetrying
 	Message     string        // with EventRetrying: why, in plain words
+}
+
+// RetryReason words why an EventRetrying's upload is tried again, for people: the first
+// sentence of Message without its full stop ("Redox did not answer in time"). The rest of the
+// message advises trying again, which is what is being done.
+func (e Event) RetryReason() string {
+	why, _, _ := strings.Cut(e.Message, ". ")
+	why = strings.TrimSuffix(strings.TrimSpace(why), ".")
+	if why == "" {
+		return "The upload failed for a reason that usually passes"
+	}
+	return why
+}
+
+// RetryPlan words when an EventRetrying's upload is tried again: "Trying again in 4 s
+// (attempt 2 of 4)".
+func (e Event) RetryPlan() string {
+	return fmt.Sprintf("Trying again in %s (attempt %d of %d)", WaitText(e.Wait), e.Attempt, e.MaxAttempts)
+}
+
+// WaitText words a wait for people: whole seconds (at least 1) up to 90 s, then minutes.
+func WaitText(d time.Duration) string {
+	if d > 90*time.Second {
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d s", max(1, int(d.Round(time.Second)/time.Second)))
 }
 
 // Final reports whether the row will not change again.

@@ -20,6 +20,9 @@ func statusText(r app.Record) string {
 	case app.StatusUploading:
 		return "Sending"
 	case app.StatusDone:
+		if r.NotSaved != "" {
+			return "Reached Redox · not in the history yet"
+		}
 		return "Done"
 	case app.StatusDuplicate:
 		first, _, _ := strings.Cut(r.ErrorMessage, ". ") // "Already uploaded to this source on 26 Nov 2026 14:05"
@@ -31,6 +34,9 @@ func statusText(r app.Record) string {
 	case app.StatusUnknown:
 		return "Unknown: app closed mid-send"
 	default:
+		if r.ErrorKind == app.ErrorKindChangedWhileSending {
+			return "Changed while sent"
+		}
 		return "Failed" // the reason is shown on its own line
 	}
 }
@@ -41,12 +47,6 @@ func sendingText(sent, total int64) string {
 		return "Sending"
 	}
 	return fmt.Sprintf("Sending %d%%", sent*100/total)
-}
-
-// retryText is the status of a row waiting to try again.
-func retryText(wait time.Duration, attempt, of int) string {
-	secs := int(wait.Round(time.Second) / time.Second)
-	return fmt.Sprintf("Retrying in %d s (attempt %d of %d)", max(secs, 1), attempt, of)
 }
 
 // when formats a time for people: "26 Nov 2026 14:05".

@@ -30,7 +30,8 @@ func goldenQueue(tu *testUI) {
 		tu.queue.onEvent(app.Event{Kind: app.EventQueued, Record: r})
 	}
 	tu.queue.onEvent(app.Event{Kind: app.EventProgress, Record: sending, Sent: 903 << 10, Total: 2 << 20})
-	tu.queue.onEvent(app.Event{Kind: app.EventRetrying, Record: retrying, Attempt: 2, MaxAttempts: 4, Wait: 4 * time.Second})
+	tu.queue.onEvent(app.Event{Kind: app.EventRetrying, Record: retrying, Attempt: 2, MaxAttempts: 4, Wait: 4 * time.Second,
+		Message: "Redox did not answer in time. Check the network connection, then try again."})
 }
 
 // TestGoldenStates compares the main states with their recorded markup. A change to the

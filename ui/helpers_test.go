@@ -27,9 +27,15 @@ type testUI struct {
 // the window. With sandbox it starts on the built-in sandbox.
 func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
 	t.Helper()
+	return newTestUIIn(t, t.TempDir(), sandbox, profiles...)
+}
+
+// newTestUIIn is newTestUI with the core's files in dir.
+func newTestUIIn(t testing.TB, dir string, sandbox bool, profiles ...app.Profile) *testUI {
+	t.Helper()
 	keyring.MockInit()
 	a := newTestApp(t)
-	core, err := app.Open(app.PathsIn(t.TempDir()), app.Options{KeychainService: "redox-uploader-ui-test"})
+	core, err := app.Open(app.PathsIn(dir), app.Options{KeychainService: "redox-uploader-ui-test"})
 	if err != nil {
 		t.Fatal(err)
 	}

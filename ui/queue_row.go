@@ -74,9 +74,14 @@ func (r *queueRow) show(it *queueItem) {
 	if it.live != "" {
 		state = it.live
 	}
+	if it.why != "" || rec.NotSaved != "" {
+		importance, icon = widget.WarningImportance, theme.WarningIcon()
+	}
 	switch rec.Status {
 	case app.StatusDone:
-		importance, icon = widget.SuccessImportance, theme.ConfirmIcon()
+		if rec.NotSaved == "" {
+			importance, icon = widget.SuccessImportance, theme.ConfirmIcon()
+		}
 	case app.StatusDuplicate:
 		importance, icon = widget.SuccessImportance, theme.InfoIcon()
 	case app.StatusFailed, app.StatusUnknown, app.StatusInterrupted:
@@ -88,15 +93,22 @@ func (r *queueRow) show(it *queueItem) {
 	r.state.SetText(state)
 	r.icon.SetResource(icon)
 
-	sending := rec.Status == app.StatusUploading
+	sending := rec.Status == app.StatusUploading && it.why == ""
 	r.progress.Hidden = !sending
 	if sending && it.total > 0 {
 		r.progress.SetValue(float64(it.sent) / float64(it.total))
 	}
+	changed := rec.ErrorKind == app.ErrorKindChangedWhileSending // its URI is kept, not offered
 	r.line.Hidden = sending
 	r.line.Importance = widget.MediumImportance
 	switch {
-	case rec.URI != "":
+	case it.why != "":
+		r.line.Importance = widget.WarningImportance
+		r.line.SetText(visible.Line(it.why))
+	case rec.NotSaved != "":
+		r.line.Importance = widget.WarningImportance
+		r.line.SetText(visible.Line(rec.NotSaved))
+	case rec.URI != "" && !changed:
 		r.line.SetText(visible.Name(rec.URI))
 	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled:
 		r.line.Importance = widget.DangerImportance
@@ -104,9 +116,9 @@ func (r *queueRow) show(it *queueItem) {
 	default:
 		r.line.SetText(" ")
 	}
-	show(r.copy, rec.URI != "")
+	show(r.copy, rec.URI != "" && !changed)
 	show(r.cancel, !rec.Status.Final())
-	show(r.details, rec.Status == app.StatusFailed || rec.Status == app.StatusUnknown || rec.Status == app.StatusInterrupted)
+	show(r.details, rec.NotSaved != "" || rec.Status == app.StatusFailed || rec.Status == app.StatusUnknown || rec.Status == app.StatusInterrupted)
 	show(r.again, rec.Status == app.StatusDuplicate)
 	r.Refresh()
 }

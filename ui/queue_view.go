@@ -16,7 +16,8 @@ import (
 type queueItem struct {
 	rec         app.Record
 	sent, total int64
-	live        string // a passing state: "Sending 43%", "Retrying in 4 s (attempt 2 of 4)"
+	live        string // a passing state: "Sending 43%", "Trying again in 4 s (attempt 2 of 4)"
+	why         string // while waiting to try again: why the last try failed
 }
 
 // queueView is the Upload tab: one row per file added in this session, newest last, live.
@@ -67,11 +68,11 @@ func (v *queueView) onEvent(e app.Event) {
 		switch e.Kind {
 		case app.EventProgress:
 			it.sent, it.total = e.Sent, e.Total
-			it.live = sendingText(e.Sent, e.Total)
+			it.live, it.why = sendingText(e.Sent, e.Total), ""
 		case app.EventRetrying:
-			it.live = retryText(e.Wait, e.Attempt, e.MaxAttempts)
+			it.live, it.why = e.RetryPlan(), e.RetryReason()+"."
 		default:
-			it.rec, it.live = e.Record, ""
+			it.rec, it.live, it.why = e.Record, "", ""
 			if e.Kind == app.EventStarted {
 				it.sent, it.total, it.live = 0, e.Record.Size, sendingText(0, e.Record.Size)
 			}
@@ -164,6 +165,10 @@ func (v *queueView) onUploadAgain(it *queueItem) {
 
 func (v *queueView) onDetails(it *queueItem) {
 	r := it.rec
+	if r.NotSaved != "" {
+		v.u.showError(r.Name, &recordError{msg: r.NotSaved, detail: fmt.Sprintf("status %s; URI %s", r.Status, r.URI)})
+		return
+	}
 	detail := r.ErrorDetail
 	if detail == "" {
 		detail = fmt.Sprintf("status %s; %d attempt(s)", r.Status, r.Attempts)

@@ -106,7 +106,9 @@ func (u *UI) followQueue() {
 		u.queue.onEvent(e)
 		if e.Final() {
 			u.history.recordChanged(e.Record)
-			u.batchFinished(e.Record)
+			if e.Kind != app.EventSaved { // a late save of a row already counted
+				u.batchFinished(e.Record)
+			}
 		}
 	}
 }

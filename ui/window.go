@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/internal/visible"
 )
 
 // build lays out the window: the source picker and actions on top, the Upload and History
@@ -22,7 +24,10 @@ func (u *UI) build() {
 
 	add := &widget.Button{Text: "Add files…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
 	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), OnTapped: u.showSettings}
-	top := container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings))
+	top := fyne.CanvasObject(container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings)))
+	if err := u.core.ReadOnly(); err != nil { // a full disk or a read-only folder: say so before anyone drops a file
+		top = container.NewVBox(top, readOnlyBanner(err))
+	}
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Upload", theme.UploadIcon(), u.queue.content()),
@@ -40,6 +45,14 @@ func (u *UI) build() {
 		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About Redox Uploader", u.showAbout))))
+}
+
+// readOnlyBanner says, above everything, that the history can only be read, so files cannot be
+// sent, why, and what to do.
+func readOnlyBanner(err error) fyne.CanvasObject {
+	text := &widget.Label{Text: visible.Text(err.Error()), Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance,
+		TextStyle: fyne.TextStyle{Bold: true}}
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, text)
 }
 
 // showBody shows the tabs once there is a source to upload to, and the welcome screen before.

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+)
+
+// TestQueueRowSaysWhatHappened: the row of a file shows why it is being tried again, that it
+// reached Redox but the history could not save it (until the late save), and that it changed
+// while it was sent, with its URI kept out of reach of Copy URI.
+func TestQueueRowSaysWhatHappened(t *testing.T) {
+	tu := newTestUI(t, true)
+	v := tu.queue
+	const uri = "https://blob.redoxengine.com/8d2c1f3e"
+	rec := app.Record{ID: 7, Name: "scan.pdf", Size: 2 << 20, Status: app.StatusUploading, Profile: "Sandbox"}
+	done := rec
+	done.Status, done.URI = app.StatusDone, uri
+	notSaved := done
+	notSaved.NotSaved = "The file reached Redox but the history could not be saved: the disk is full. Its URI is " + uri
+	changed := rec
+	changed.Status, changed.URI, changed.ErrorKind = app.StatusFailed, uri, app.ErrorKindChangedWhileSending
+	changed.ErrorMessage = "The file changed while it was being sent, so Redox received a mix of old and new content."
+
+	steps := []struct {
+		name  string
+		event app.Event
+		check func(t *testing.T, r *queueRow)
+	}{
+		{"retrying", app.Event{Kind: app.EventRetrying, Record: rec, Attempt: 2, MaxAttempts: 4, Wait: 4 * time.Second,
+			Message: "Redox did not answer in time. Check the network connection, then try again."},
+			func(t *testing.T, r *queueRow) {
+				if r.state.Text != "Trying again in 4 s (attempt 2 of 4)" || r.line.Hidden ||
+					r.line.Text != "Redox did not answer in time." || r.line.Importance != widget.WarningImportance || !r.progress.Hidden {
+					t.Errorf("state %q, line %q (hidden %v), progress hidden %v", r.state.Text, r.line.Text, r.line.Hidden, r.progress.Hidden)
+				}
+			}},
+		{"sending again", app.Event{Kind: app.EventProgress, Record: rec, Sent: 1 << 20, Total: 2 << 20},
+			func(t *testing.T, r *queueRow) {
+				if r.state.Text != "Sending 50%" || !r.line.Hidden || r.progress.Hidden {
+					t.Errorf("state %q, line hidden %v, progress hidden %v", r.state.Text, r.line.Hidden, r.progress.Hidden)
+				}
+			}},
+		{"not saved", app.Event{Kind: app.EventDone, Record: notSaved},
+			func(t *testing.T, r *queueRow) {
+				if !strings.Contains(r.state.Text, "not in the history") || r.line.Text != notSaved.NotSaved ||
+					r.line.Importance != widget.WarningImportance || r.copy.Hidden || r.details.Hidden {
+					t.Errorf("state %q, line %q, copy hidden %v, details hidden %v", r.state.Text, r.line.Text, r.copy.Hidden, r.details.Hidden)
+				}
+			}},
+		{"saved late", app.Event{Kind: app.EventSaved, Record: done},
+			func(t *testing.T, r *queueRow) {
+				if r.state.Text != "Done" || r.line.Text != uri || r.state.Importance != widget.SuccessImportance || r.copy.Hidden {
+					t.Errorf("state %q (%v), line %q, copy hidden %v", r.state.Text, r.state.Importance, r.line.Text, r.copy.Hidden)
+				}
+			}},
+		{"changed while sent", app.Event{Kind: app.EventFailed, Record: changed},
+			func(t *testing.T, r *queueRow) {
+				if r.state.Text != "Changed while sent" || r.line.Text != changed.ErrorMessage || !r.copy.Hidden || r.details.Hidden {
+					t.Errorf("state %q, line %q, copy hidden %v, details hidden %v", r.state.Text, r.line.Text, r.copy.Hidden, r.details.Hidden)
+				}
+			}},
+	}
+	queued := rec
+	queued.Status = app.StatusQueued
+	v.onEvent(app.Event{Kind: app.EventQueued, Record: queued})
+	v.onEvent(app.Event{Kind: app.EventStarted, Record: rec})
+	for _, step := range steps {
+		if step.name == "changed while sent" {
+			step.event.Record.ID = 8 // a row of its own
+		}
+		v.onEvent(step.event)
+		fyne.DoAndWait(func() {
+			r := newQueueRow(v)
+			r.show(v.items[v.index[step.event.Record.ID]])
+			t.Run(step.name, func(t *testing.T) { step.check(t, r) })
+		})
+	}
+}
