@@ -29,7 +29,7 @@ type networkPage struct {
 	caFile   *widget.Entry
 	caPEM    *widget.Entry
 	stall    *widget.Select
-	custom   int // a stall time from the settings file that is none of stallChoices; 0: none
+	custom   int                      // a stall time from the settings file that is none of stallChoices; 0: none
 	problems map[string]*widget.Label // by NetworkError.Field
 	note     *widget.Label
 	save     *widget.Button
