@@ -216,8 +216,8 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 		s.must("profile", "add", "Inspected", "--auth", "token", "--upload-url", tlsSrv.UploadURL(), "--api-base", tlsSrv.APIBase())
 		s.mustStdin(tlsDemo.Token+"\n", "profile", "set-secret", "Inspected")
 		r := s.run("upload", "--profile", "Inspected", "--proxy", "none", files[3])
-		if r.code == exitOK || !strings.Contains(r.stderr, "Extra trusted certificates") {
-			t.Errorf("an unknown certificate authority: exit %d, stderr:\n%s\nwant a failure naming the Extra trusted certificates setting", r.code, r.stderr)
+		if r.code == exitOK || !strings.Contains(r.stderr, "extra trusted certificates") || !strings.Contains(r.stderr, "--ca-file FILE") {
+			t.Errorf("an unknown certificate authority: exit %d, stderr:\n%s\nwant a failure naming the extra trusted certificates and --ca-file", r.code, r.stderr)
 		}
 		checkTabLines(t, tlsSrv, s.must("upload", "--profile", "Inspected", "--proxy", "none", "--ca-file", caFile, files[3]).stdout, files[3:4])
 	})
