@@ -109,7 +109,25 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 	if r := s.run("upload", "--verbose", "--profile", "Token", writeFile(t, dir, "refused.pdf", 4200)); r.code == exitOK {
 		t.Errorf("an upload Redox refused exited 0:\n%s", r.stdout)
 	}
+	// A misconfigured gateway that echoes each request back in its error reply, Authorization,
+	// secret and signed assertion included: for an upload, for a legacy sign-in and for an OAuth
+	// one. What the commands print, the history, the log and the diagnostics must hold none of it.
+	h.Script(redoxtest.Fault{Echo: true, Status: 400})
+	if r := s.run("upload", "--verbose", "--profile", "Token", writeFile(t, dir, "echoed.pdf", 4300)); r.code == exitOK ||
+		!strings.Contains(r.stderr, "echoed.pdf") {
+		t.Errorf("an upload answered with an echo: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, name := range []string{"Legacy", "OAuth"} {
+		h.ScriptAuth(redoxtest.Fault{Echo: true, Status: 401, ContentType: "application/json"})
+		if r := s.run("profile", "test", name); r.code == exitOK {
+			t.Errorf("profile test %s answered with an echo exited 0", name)
+		}
+	}
+	if echoes := h.Echoes(); len(echoes) != 3 || !strings.Contains(strings.Join(echoes, ""), canaryToken) {
+		t.Errorf("the gateway echoed %d requests; want 3, the upload's carrying the token", len(echoes))
+	}
 	s.must("history", "--csv")
+	s.must("diagnostics")
 
 	// Every token Redox issued, and the ones the keychain holds now.
 	issued := tee.issued()
@@ -144,7 +162,8 @@ func TestCLISessionLeaksNoSecret(t *testing.T) {
 
 	// Not secret, so the scan must find them: the API key in the settings, a file's base name
 	// in the history and the log, the log's words for a retry.
-	scanned := scanForNeedles(t, []string{s.home()}, needles, "canary-api-key", "scan-5.pdf", "upload retry scheduled", "refused.pdf")
+	scanned := scanForNeedles(t, []string{s.home()}, needles, "canary-api-key", "scan-5.pdf", "upload retry scheduled", "refused.pdf",
+		"echoed.pdf", "[redacted]")
 	for _, name := range []string{"settings.json", "history.db", "history.db-wal", app.LogFileName} {
 		if !slices.Contains(scanned, name) {
 			t.Errorf("scanned %q; %s was expected among them", scanned, name)
