@@ -36,6 +36,8 @@ type queueRig struct {
 	sub          *Subscription
 	// inflight and peak count concurrent upload requests, seen from the client side.
 	inflight, peak atomic.Int32
+	// clientOptions are added to every client the rig builds (set before the first Submit).
+	clientOptions []client.Option
 }
 
 func newQueueRig(t *testing.T, parallel int) *queueRig {
@@ -76,9 +78,10 @@ func newQueueRigWith(t *testing.T, parallel int, h *History) *queueRig {
 
 func (r *queueRig) newClient(p Profile) (*client.Client, error) {
 	hc := &http.Client{Transport: countingTransport{next: client.NewTransport(), inflight: &r.inflight, peak: &r.peak}}
-	return client.New(client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize),
+	opts := []client.Option{client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize),
 		client.WithLegacyKey(r.demo.APIKey, r.demo.Secret), client.WithHTTPClient(hc),
-		client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Second}))
+		client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Second})}
+	return client.New(append(opts, r.clientOptions...)...)
 }
 
 // countingTransport records the most upload requests in flight at once.
