@@ -56,3 +56,30 @@ func TestUploadOnAFullDiskKeepsTheURI(t *testing.T) {
 		t.Errorf("history after space returned: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestHistoryOnAReadOnlyDisk: the data folder's disk turns read-only. history still lists the
+// uploads, with a note saying the history cannot be written; an upload is refused in plain
+// words before anything is sent.
+func TestHistoryOnAReadOnlyDisk(t *testing.T) {
+	disk := smalldisk.Mount(t, "2m")
+	s, demo := newTestServer(t)
+	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": disk.Dir}
+	dir := t.TempDir()
+	runCmd(t, env, serverArgs(s, "--auth", "token", writeFile(t, dir, "scan.pdf", 2000))...)
+	disk.ReadOnly()
+
+	r := runCmd(t, env, "history")
+	if r.code != exitOK || !strings.Contains(r.stdout, "scan.pdf") || !strings.Contains(r.stderr, "note: The upload history can only be read") ||
+		!strings.Contains(r.stderr, "read-only") {
+		t.Errorf("history on a read-only disk: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCmd(t, env, serverArgs(s, "--auth", "token", writeFile(t, dir, "more.pdf", 2000))...)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "read-only") || len(s.Uploads()) != 1 {
+		t.Errorf("upload on a read-only disk: exit %d, %d uploads\n%s", r.code, len(s.Uploads()), r.stderr)
+	}
+	for _, code := range []string{"SQLITE", "(8)", "readonly database"} {
+		if strings.Contains(r.stderr, code) {
+			t.Errorf("the refusal shows SQLite's %q:\n%s", code, r.stderr)
+		}
+	}
+}

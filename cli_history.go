@@ -82,7 +82,7 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 	}
 	defer closeCore(core, env)
 	if err := core.ReadOnly(); err != nil {
-		printError(env, "note: the history can be read but not written right now: "+err.Error())
+		printError(env, "note: "+err.Error())
 	}
 	if q.Profile != "" { // profile names ignore case; the history keeps them as saved
 		if st, err := core.LoadSettings(); err == nil {
