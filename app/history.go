@@ -125,6 +125,25 @@ func (h *History) exec(ctx context.Context, query string, args ...any) (sql.Resu
 	return s.ExecContext(ctx, args...)
 }
 
+// inWriteTx runs fn in one transaction, queued behind this History's other writes (see
+// lockWrites), and commits it when fn returns nil. fn returns its errors as it wants them
+// seen; the lock, begin and commit errors become dbError(op, ...).
+func (h *History) inWriteTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := h.lockWrites(ctx); err != nil {
+		return h.dbError(op, err)
+	}
+	defer h.unlockWrites()
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return h.dbError(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return h.dbError(op, tx.Commit())
+}
+
 // queryRow runs a prepared query expected to return one row.
 func (h *History) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	s, err := h.stmt(ctx, query)
@@ -387,35 +406,28 @@ func (h *History) checkVersion(version int) error {
 // returns the new version. Another process may have migrated first; then it does nothing.
 func (h *History) migrateOnce(ctx context.Context) (int, error) {
 	const op = "updating the upload history to this version"
-	if err := h.lockWrites(ctx); err != nil {
-		return 0, h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, h.dbError(op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	version, err := userVersion(ctx, tx)
-	if err != nil {
-		return 0, h.dbError(op, err)
-	}
-	if err := h.checkVersion(version); err != nil {
-		return 0, err
-	}
-	if version == len(historyMigrations) {
-		return version, nil // another process got here first
-	}
-	if _, err := tx.ExecContext(ctx, historyMigrations[version]); err != nil {
-		return 0, h.dbError(fmt.Sprintf("%s (step %d)", op, version+1), err)
-	}
-	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version+1)); err != nil {
-		return 0, h.dbError(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, h.dbError(op, err)
-	}
-	return version + 1, nil
+	var version int
+	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		var err error
+		if version, err = userVersion(ctx, tx); err != nil {
+			return h.dbError(op, err)
+		}
+		if err := h.checkVersion(version); err != nil {
+			return err
+		}
+		if version == len(historyMigrations) {
+			return nil // another process got here first
+		}
+		if _, err := tx.ExecContext(ctx, historyMigrations[version]); err != nil {
+			return h.dbError(fmt.Sprintf("%s (step %d)", op, version+1), err)
+		}
+		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version+1)); err != nil {
+			return h.dbError(op, err)
+		}
+		version++
+		return nil
+	})
+	return version, err
 }
 
 // recoverInFlight marks rows the previous session left queued as interrupted and rows it left
@@ -432,35 +444,41 @@ func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	if !inFlight {
 		return Recovery{}, nil
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	var rec Recovery
+	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		var err error
+		rec, err = markInFlight(ctx, tx, "", recoveredDetail)
+		return h.dbError(op, err)
+	})
+	return rec, err
+}
+
+// markInFlight ends, in tx, the rows left in flight by the session that is gone: queued ones
+// become interrupted (never sent) and uploading ones unknown (Redox may have them). With owner
+// "" every such row; otherwise only that owner's. detailFormat words the technical detail,
+// with %s the status the row had.
+func markInFlight(ctx context.Context, tx *sql.Tx, owner, detailFormat string) (Recovery, error) {
 	now := timeToDB(time.Now())
-	mark := func(from, to Status, message string) (int, error) {
+	var rec Recovery
+	for _, m := range []struct {
+		from, to Status
+		message  string
+		count    *int
+	}{
+		{StatusQueued, StatusInterrupted, interruptedMessage, &rec.Interrupted},
+		{StatusUploading, StatusUnknown, unknownMessage, &rec.Unknown},
+	} {
 		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
-			error_message = ?, error_detail = ?, owner = '' WHERE status = ?`,
-			to, now, recoveredKind, message, fmt.Sprintf(recoveredDetail, from), from)
+			error_message = ?, error_detail = ?, owner = '' WHERE status = ? AND (? = '' OR owner = ?)`,
+			m.to, now, recoveredKind, m.message, fmt.Sprintf(detailFormat, m.from), m.from, owner, owner)
 		if err != nil {
-			return 0, err
+			return Recovery{}, err
 		}
 		n, err := res.RowsAffected()
-		return int(n), err
-	}
-	var rec Recovery
-	if rec.Interrupted, err = mark(StatusQueued, StatusInterrupted, interruptedMessage); err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	if rec.Unknown, err = mark(StatusUploading, StatusUnknown, unknownMessage); err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Recovery{}, h.dbError(op, err)
+		if err != nil {
+			return Recovery{}, err
+		}
+		*m.count = int(n)
 	}
 	return rec, nil
 }
@@ -543,46 +561,40 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 			return fmt.Errorf("%s: unknown status %q", op, r.Status)
 		}
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return h.dbError(op, err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO uploads (profile, source, environment, sandbox,
-		path, name, size, sha256, mime, status, uri, error_kind, error_message, error_detail,
-		http_status, attempts, created, started, finished, resent_from, duplicate_of, owner)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return h.dbError(op, err)
-	}
-	defer stmt.Close()
 	ids, created := make([]int64, len(recs)), make([]time.Time, len(recs))
-	for i, r := range recs {
-		created[i] = r.Created
-		if created[i].IsZero() {
-			created[i] = time.Now()
-		}
-		owner := h.ownerID()
-		if r.Status.Final() {
-			owner = ""
-		}
-		res, err := stmt.ExecContext(ctx, r.Profile, r.Source, r.Environment, r.Sandbox, r.Path, r.Name, r.Size,
-			r.SHA256, r.MIME, r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-			timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf),
-			owner)
+	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO uploads (profile, source, environment, sandbox,
+			path, name, size, sha256, mime, status, uri, error_kind, error_message, error_detail,
+			http_status, attempts, created, started, finished, resent_from, duplicate_of, owner)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return h.dbError(op, err)
 		}
-		if ids[i], err = res.LastInsertId(); err != nil {
-			return h.dbError(op, err)
+		defer stmt.Close()
+		for i, r := range recs {
+			created[i] = r.Created
+			if created[i].IsZero() {
+				created[i] = time.Now()
+			}
+			owner := h.ownerID()
+			if r.Status.Final() {
+				owner = ""
+			}
+			res, err := stmt.ExecContext(ctx, r.Profile, r.Source, r.Environment, r.Sandbox, r.Path, r.Name, r.Size,
+				r.SHA256, r.MIME, r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
+				timeToDB(created[i]), timeToDB(r.Started), timeToDB(r.Finished), idToDB(r.ResentFrom), idToDB(r.DuplicateOf),
+				owner)
+			if err != nil {
+				return h.dbError(op, err)
+			}
+			if ids[i], err = res.LastInsertId(); err != nil {
+				return h.dbError(op, err)
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return h.dbError(op, err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for i, r := range recs { // only once committed: a failed batch leaves the records as they were
 		r.ID, r.Created = ids[i], created[i]

@@ -37,39 +37,37 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 	if started.IsZero() {
 		started = time.Now()
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return sendClaim{}, h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return sendClaim{}, h.dbError(op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if !force {
-		c, err := h.claimBlocked(ctx, tx, id, source, sha256)
-		if err != nil || c.found || c.busyID != 0 {
-			return c, h.dbError(op, err)
+	var c sendClaim
+	var res sql.Result
+	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		var err error
+		if !force {
+			if c, err = h.claimBlocked(ctx, tx, id, source, sha256); err != nil || c.found || c.busyID != 0 {
+				return h.dbError(op, err) // nil when blocked: the transaction commits nothing
+			}
 		}
+		mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
+			owner = ? WHERE id = ? AND status = 'queued'`)
+		if err != nil {
+			return h.dbError(op, err)
+		}
+		if res, err = tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), sha256, size, h.ownerID(), id); err != nil {
+			return h.dbError(op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errNotClaimed // checkChanged reads the row's status once the transaction is over
+		}
+		c.claimed = true
+		return nil
+	})
+	if errors.Is(err, errNotClaimed) {
+		return sendClaim{}, h.checkChanged(ctx, op, id, res, nil, StatusQueued)
 	}
-	mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
-		owner = ? WHERE id = ? AND status = 'queued'`)
-	if err != nil {
-		return sendClaim{}, h.dbError(op, err)
-	}
-	res, err := tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), sha256, size, h.ownerID(), id)
-	if err != nil {
-		return sendClaim{}, h.dbError(op, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		tx.Rollback() //nolint:errcheck // checkChanged reads the row's status outside it
-		return sendClaim{}, h.checkChanged(ctx, op, id, res, err, StatusQueued)
-	}
-	if err := tx.Commit(); err != nil {
-		return sendClaim{}, h.dbError(op, err)
-	}
-	return sendClaim{claimed: true}, nil
+	return c, err
 }
+
+// errNotClaimed ends claimSend's transaction when its row was not queued any more.
+var errNotClaimed = errors.New("the upload was not queued")
 
 // claimBlocked looks, in tx, for what stops row id from being sent: a done row of the same
 // source and content, else another row of it uploading.

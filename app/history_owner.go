@@ -3,13 +3,13 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/gofrs/flock"
 )
@@ -110,50 +110,24 @@ func (h *History) reapOwner(ctx context.Context, id string) (Recovery, error) {
 // rows still in flight as a start-up recovery does.
 func (h *History) recoverOwner(ctx context.Context, id string, outcomes []Record) (Recovery, error) {
 	const op = "recovering the uploads of a Redox Uploader that has stopped"
-	if err := h.lockWrites(ctx); err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	var rec Recovery
-	for i := range outcomes {
-		saved, err := finishLate(ctx, tx, &outcomes[i])
-		if err != nil {
-			return Recovery{}, h.dbError(op, err)
+	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		saved := 0
+		for i := range outcomes {
+			ok, err := finishLate(ctx, tx, &outcomes[i])
+			if err != nil {
+				return h.dbError(op, err)
+			}
+			if ok {
+				saved++
+			}
 		}
-		if saved {
-			rec.Saved++
-		}
-	}
-	now := timeToDB(time.Now())
-	for _, m := range []struct {
-		from, to Status
-		message  string
-		count    *int
-	}{
-		{StatusQueued, StatusInterrupted, interruptedMessage, &rec.Interrupted},
-		{StatusUploading, StatusUnknown, unknownMessage, &rec.Unknown},
-	} {
-		res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, finished = ?, error_kind = ?,
-			error_message = ?, error_detail = ?, owner = '' WHERE owner = ? AND status = ?`,
-			m.to, now, recoveredKind, m.message, fmt.Sprintf(recoveredOwnerDetail, m.from), id, m.from)
-		if err != nil {
-			return Recovery{}, h.dbError(op, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return Recovery{}, h.dbError(op, err)
-		}
-		*m.count = int(n)
-	}
-	if err := tx.Commit(); err != nil {
-		return Recovery{}, h.dbError(op, err)
-	}
-	return rec, nil
+		var err error
+		rec, err = markInFlight(ctx, tx, id, recoveredOwnerDetail)
+		rec.Saved = saved
+		return h.dbError(op, err)
+	})
+	return rec, err
 }
 
 // recoveredOwnerDetail is the technical detail of a row recovered from an owner found gone.

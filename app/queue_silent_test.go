@@ -78,6 +78,9 @@ func TestSilentSignInIsRetriedAndCounted(t *testing.T) {
 	if n := len(r.server.Uploads()); n != 0 {
 		t.Errorf("%d uploads reached the stand-in", n)
 	}
+	if err := r.queue.Close(t.Context()); err != nil { // the worker logs the outcome after its final event
+		t.Fatal(err)
+	}
 	var retryLines int
 	var finished map[string]any
 	for _, l := range log.lines() {
