@@ -36,6 +36,8 @@ func (s Surface) Advice(fix client.Fix) string {
 		case client.FixCertificates:
 			return "IT: --ca-file FILE trusts the firewall's certificate for one run; " +
 				"'redox-uploader check --ca-file FILE' tests it."
+		case client.FixStallTimeout:
+			return "On a slow or busy link, 'redox-uploader upload --stall-timeout SECONDS' gives transfers longer."
 		}
 		return ""
 	}
@@ -48,6 +50,8 @@ func (s Surface) Advice(fix client.Fix) string {
 		return "The proxy settings are in Settings → Network."
 	case client.FixCertificates:
 		return "Extra trusted certificates are added in Settings → Network."
+	case client.FixStallTimeout:
+		return "On a slow or busy link, IT can give transfers longer in Settings → Network → Slow links."
 	}
 	return ""
 }

@@ -13,7 +13,7 @@ import (
 // names its Settings page, a command line's names flags or commands and never Settings, which
 // the headless build does not have.
 func TestAdviceNamesWhatTheSurfaceHas(t *testing.T) {
-	fixes := []client.Fix{client.FixCredentials, client.FixSourceAddress, client.FixProxy, client.FixCertificates}
+	fixes := []client.Fix{client.FixCredentials, client.FixSourceAddress, client.FixProxy, client.FixCertificates, client.FixStallTimeout}
 	for _, fix := range fixes {
 		window, cli := SurfaceWindow.Advice(fix), SurfaceCommandLine.Advice(fix)
 		if !strings.Contains(window, "Settings →") {

@@ -25,12 +25,15 @@ const (
 	// FixCertificates: the extra trusted certificates, for a network whose firewall inspects
 	// secure connections with its own certificate authority.
 	FixCertificates
+	// FixStallTimeout: how long a transfer may make no progress (WithStallTimeout), for a
+	// link so slow or busy that a working upload pauses longer than that.
+	FixStallTimeout
 )
 
-var fixNames = [...]string{"none", "credentials", "source-address", "proxy", "certificates"}
+var fixNames = [...]string{"none", "credentials", "source-address", "proxy", "certificates", "stall-timeout"}
 
-// String returns a short stable name: "none", "credentials", "source-address", "proxy" or
-// "certificates".
+// String returns a short stable name: "none", "credentials", "source-address", "proxy",
+// "certificates" or "stall-timeout".
 func (f Fix) String() string {
 	if f < 0 || int(f) >= len(fixNames) {
 		return "fix(" + strconv.Itoa(int(f)) + ")"

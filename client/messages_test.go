@@ -34,7 +34,7 @@ func TestMessagesNameNoPlace(t *testing.T) {
 			_, err := StaticToken("tok").Authenticate(context.Background(), Token{AccessToken: "tok"})
 			return err.(*Error)
 		}(), FixCredentials},
-		{"stall", stallFailure(&stallError{phase: stallWaiting, limit: DefaultStallTimeout}), FixNone},
+		{"stall", stallFailure(&stallError{phase: stallWaiting, limit: DefaultStallTimeout}), FixStallTimeout},
 	}
 	for p, msg := range fileMessages {
 		tests = append(tests, struct {
@@ -54,7 +54,7 @@ func TestMessagesNameNoPlace(t *testing.T) {
 			t.Errorf("%s: message %q is not a finished sentence", tt.name, tt.e.Message)
 		}
 	}
-	for f := FixNone; f <= FixCertificates; f++ {
+	for f := FixNone; f <= FixStallTimeout; f++ {
 		if s := f.String(); strings.HasPrefix(s, "fix(") {
 			t.Errorf("Fix %d has no name", f)
 		}

@@ -176,7 +176,8 @@ func stallFailure(se *stallError) *Error {
 	default:
 		msg = "Redox's answer stopped arriving: nothing came for " + wait + "."
 	}
-	return &Error{Kind: KindNetwork, Op: opUpload, Err: se, Message: msg + " Check the network connection, then try again."}
+	return &Error{Kind: KindNetwork, Op: opUpload, Err: se, Fix: FixStallTimeout,
+		Message: msg + " Check the network connection, then try again."}
 }
 
 // plainDuration says a duration in words: "60 seconds", "2 minutes", "0.2 seconds".

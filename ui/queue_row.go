@@ -105,9 +105,9 @@ func (r *queueRow) show(it *queueItem) {
 	case it.why != "":
 		r.line.Importance = widget.WarningImportance
 		r.line.SetText(visible.Line(it.why))
-	case rec.NotSaved != "":
+	case rec.NotSaved != "": // the URI is what must not be lost; Details and the status line say why
 		r.line.Importance = widget.WarningImportance
-		r.line.SetText(visible.Line(rec.NotSaved))
+		r.line.SetText(visible.Name(rec.URI))
 	case rec.URI != "" && !changed:
 		r.line.SetText(visible.Name(rec.URI))
 	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled:

@@ -48,9 +48,12 @@ func TestQueueRowSaysWhatHappened(t *testing.T) {
 			}},
 		{"not saved", app.Event{Kind: app.EventDone, Record: notSaved},
 			func(t *testing.T, r *queueRow) {
-				if !strings.Contains(r.state.Text, "not in the history") || r.line.Text != notSaved.NotSaved ||
+				if !strings.Contains(r.state.Text, "not in the history") || r.line.Text != uri ||
 					r.line.Importance != widget.WarningImportance || r.copy.Hidden || r.details.Hidden {
 					t.Errorf("state %q, line %q, copy hidden %v, details hidden %v", r.state.Text, r.line.Text, r.copy.Hidden, r.details.Hidden)
+				}
+				if !strings.HasPrefix(tu.status.Text, "The file reached Redox but the history could not be saved") {
+					t.Errorf("the status line says %q, not at once that the history could not save it", tu.status.Text)
 				}
 			}},
 		{"saved late", app.Event{Kind: app.EventSaved, Record: done},

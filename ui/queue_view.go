@@ -86,6 +86,9 @@ func (v *queueView) onEvent(e app.Event) {
 		if e.Kind != app.EventProgress {
 			v.updateSummary()
 		}
+		if e.Record.NotSaved != "" {
+			v.u.status.SetText(visible.Line(e.Record.NotSaved))
+		}
 		if autoCopy && e.Record.URI != "" {
 			v.u.copyText(e.Record.URI, "The URI of "+visible.Name(e.Record.Name))
 		}

@@ -117,8 +117,8 @@ func (n *networkPage) content() fyne.CanvasObject {
 		formLabel("Extra trusted certificates"), container.NewVBox(container.NewBorder(nil, nil, nil, choose, n.caFile),
 			n.problems["extraCaFile"], n.caPEM, n.problems["extraCaPem"],
 			hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust.")),
-		formLabel("Slow links"), container.NewVBox(container.NewHBox(n.stall), n.problems["stallSeconds"],
-			hintLabel("How long an upload may go without any progress before it is tried again. Raise it only if uploads stop with \"the upload stopped moving\" on a slow or busy link.")),
+		formLabel("Slow links"), container.NewVBox(container.NewGridWrap(fyne.NewSize(260, n.stall.MinSize().Height), n.stall), n.problems["stallSeconds"],
+			hintLabel("How long an upload may go without any progress before it is tried again. Raise it only if uploads on a slow or busy link fail because they stopped moving.")),
 		formLabel("Check"), container.NewVBox(container.NewHBox(n.check), n.checkResult, n.checkDetail,
 			hintLabel("Tries to reach Redox with the settings on this page, before they are saved. No sign-in details and no files are sent.")),
 	)
