@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,16 +24,11 @@ type Core struct {
 	// otherwise a logger that writes nothing. Never nil.
 	Log *slog.Logger
 
-	logFile    *RotatingFile // nil when not logging
-	logProblem error         // why the log file could not be opened; see LogProblem
+	logFile    *RotatingFile  // nil when not logging
+	logProblem error          // why the log file could not be opened; see LogProblem
+	clientOpts []ClientOption // Options.ClientOptions
 	mu         sync.Mutex
 	sandbox    *Sandbox
-	direct     map[string]directClient // by profile name: clients a caller built itself
-}
-
-type directClient struct {
-	profile Profile
-	client  *client.Client
 }
 
 // Options adjust Open; the zero value is what the app uses.
@@ -43,6 +39,11 @@ type Options struct {
 	// Surface is where this process's messages are read: the window (the zero value) or a
 	// command line. Advice on where to change a setting names what that surface has.
 	Surface Surface
+	// ClientOptions apply to every client the core builds (Client, the queue's, TrySignIn's),
+	// over the saved settings and the keychain: one run's choices on the command line
+	// (WithNetworkOverride; WithSecret for a source given by flags, not saved) and tests'
+	// client options. The window gives none.
+	ClientOptions []ClientOption
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -60,7 +61,8 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		opts.KeychainService = KeychainService
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
-		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface}}
+		Secrets:    Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface},
+		clientOpts: slices.Clone(opts.ClientOptions)}
 	c.Log = DiscardLogger()
 	if opts.Logging {
 		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
@@ -76,7 +78,7 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		return nil, err
 	}
 	c.History = h
-	c.Queue = NewQueue(h, c.clientFor)
+	c.Queue = NewQueue(h, c.queueClient)
 	c.Queue.Log = c.Log
 	c.Queue.Surface = opts.Surface
 	if rec := h.Recovered(); rec != (Recovery{}) {
@@ -225,72 +227,15 @@ func (c *Core) Profile(name string) (Profile, error) {
 	return p, nil
 }
 
-// Client returns a Redox client for p: the sandbox's demo credentials for the Sandbox profile,
-// the keychain's secret and token cache for the others.
-func (c *Core) Client(p Profile) (*client.Client, error) { return c.clientFor(p) }
-
-// UseClient makes uploads through p use a client the caller built, for profiles that are
-// not saved and whose secret is not in the keychain (the command line's ad-hoc uploads).
-func (c *Core) UseClient(p Profile, cl *client.Client) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.direct == nil {
-		c.direct = map[string]directClient{}
-	}
-	c.direct[p.Name] = directClient{profile: p, client: cl}
-}
-
-func (c *Core) clientFor(p Profile) (*client.Client, error) {
-	c.mu.Lock()
-	d, ok := c.direct[p.Name]
-	c.mu.Unlock()
-	if ok && d.profile == p {
-		return d.client, nil
-	}
-	if p.BuiltIn {
-		sb, err := c.sandboxServer()
-		if err != nil {
-			return nil, err
-		}
-		return client.New(sb.ClientOptions(p)...)
-	}
-	opts, err := c.Secrets.ClientOptions(p)
-	if err != nil {
-		return nil, err
-	}
-	netOpts, err := c.savedNetworkOptions()
-	if err != nil {
-		return nil, err
-	}
-	return client.New(append(opts, netOpts...)...)
-}
-
 // TrySignIn asks Redox for a token as p with secret, as a settings form holds them before they
 // are saved, through the saved network settings (proxy, extra certificates), as an upload
 // would go. Nothing is stored or cached.
 func (c *Core) TrySignIn(ctx context.Context, p Profile, secret string) (client.Token, error) {
-	opts, err := CredentialOptions(p, secret)
-	if err != nil {
-		return client.Token{}, err
-	}
-	netOpts, err := c.savedNetworkOptions()
-	if err != nil {
-		return client.Token{}, err
-	}
-	cl, err := client.New(append(opts, netOpts...)...)
+	cl, err := c.Client(p, WithSecret(secret))
 	if err != nil {
 		return client.Token{}, err
 	}
 	return cl.Authenticate(ctx)
-}
-
-// savedNetworkOptions are the client options of the network settings in the settings file.
-func (c *Core) savedNetworkOptions() ([]client.Option, error) {
-	st, err := c.LoadSettings()
-	if err != nil {
-		return nil, err
-	}
-	return c.NetworkOptions(st.Network)
 }
 
 // Resend queues the file of row id again to the profile that first uploaded it.

@@ -38,9 +38,3 @@ func (s *Sandbox) Profile() Profile {
 	p.APIKey = s.Demo.APIKey
 	return p
 }
-
-// ClientOptions sign in with the demo API key; no keychain is involved.
-func (s *Sandbox) ClientOptions(p Profile) []client.Option {
-	return []client.Option{client.WithUploadURL(s.UploadURL()), client.WithAPIBase(s.APIBase()),
-		client.WithMaxSize(p.MaxSize), client.WithLegacyKey(s.Demo.APIKey, s.Demo.Secret)}
-}
