@@ -214,8 +214,8 @@ type SavedProfile struct {
 // When a step fails the settings are left as they were (and a secret stored for a new source
 // is deleted again): a profile or a secret that cannot be used is a *ValidationError (the
 // secret's problem, too large for the keychain included, under the field "secret"), a name
-// taken a *ProfileExistsError, a keychain that does not answer the keychain's error. The window's source form and 'profile add' both
-// save through it.
+// taken a *ProfileExistsError, a keychain that does not answer the keychain's error. The
+// window's source form and 'profile add' both save through it.
 func (c *Core) SaveProfile(p Profile, opts SaveProfileOptions) (SavedProfile, error) {
 	if err := p.Validate(); err != nil {
 		return SavedProfile{}, err
