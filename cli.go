@@ -23,8 +23,8 @@ type cliEnv struct {
 	// global are --data-dir and --verbose as given before the command; a command's own
 	// --data-dir wins over them (see coreFlags.resolve).
 	global coreFlags
-	// clientOptions are added to the client of an upload with connection flags (tests
-	// shorten the retry waits with them); none in the program.
+	// clientOptions are added to every client a command's core builds (tests shorten the
+	// retry waits with them); none in the program.
 	clientOptions []client.Option
 }
 

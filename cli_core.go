@@ -36,14 +36,15 @@ func (cf *coreFlags) resolve(env cliEnv) coreFlags {
 }
 
 // openCore opens the app core for a command in --data-dir (the command's, else the global one),
-// $REDOX_UPLOADER_HOME or the user's folders, with its log file.
-func openCore(cf *coreFlags, env cliEnv) (*app.Core, error) {
-	return openCoreFor(app.SurfaceCommandLine, cf, env)
+// $REDOX_UPLOADER_HOME or the user's folders, with its log file. run are the command's
+// choices for every client the core builds (see app.Options.ClientOptions).
+func openCore(cf *coreFlags, env cliEnv, run ...app.ClientOption) (*app.Core, error) {
+	return openCoreFor(app.SurfaceCommandLine, cf, env, run...)
 }
 
 // openCoreFor is openCore for the surface whose messages the core words: the window's advice
 // names Settings, a command's names flags and commands.
-func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv) (*app.Core, error) {
+func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv, run ...app.ClientOption) (*app.Core, error) {
 	flags := cf.resolve(env)
 	paths, err := app.DefaultPaths(env.getenv)
 	if flags.dir != "" {
@@ -52,8 +53,11 @@ func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv) (*app.Core, err
 	if err != nil {
 		return nil, err
 	}
+	if len(env.clientOptions) > 0 {
+		run = append(run, app.WithClientOptions(env.clientOptions...))
+	}
 	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: flags.verbose,
-		Surface: surface})
+		Surface: surface, ClientOptions: run})
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"redoxuploader/app"
-	"redoxuploader/client"
 )
 
 // TestUploadCAFileFlag: a TLS stand-in signed by a test CA is refused until --ca-file trusts it.
@@ -45,17 +44,17 @@ func TestUploadCAFileFlag(t *testing.T) {
 }
 
 // TestStallTimeoutFlag: --stall-timeout puts its seconds over the saved setting for one run,
-// and the client built from the result waits that long for a stalled transfer.
+// and the client built with the run's options waits that long for a stalled transfer.
 func TestStallTimeoutFlag(t *testing.T) {
-	ns, err := networkFlags{stallSeconds: 120}.apply(app.NetworkSettings{StallSeconds: 30})
+	flags := networkFlags{stallSeconds: 120}
+	ns, err := flags.apply(app.NetworkSettings{StallSeconds: 30})
 	if err != nil || ns.StallSeconds != 120 {
 		t.Fatalf("apply = %+v, %v; want 120 s", ns, err)
 	}
-	opts, err := ns.ClientOptions("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(append(opts, client.WithStaticToken("t"))...)
+	p := app.NewProfile("Radiology")
+	p.Auth = app.AuthToken
+	env := cliEnv{getenv: func(string) string { return "" }}
+	c, err := app.NewClient(p, app.WithSecret("t"), app.WithNetwork(app.NetworkSettings{StallSeconds: 30}), flags.clientOption(env))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,6 +135,7 @@ var flagOfField = map[string]string{
 	"uploadUrl":   "--upload-url",
 	"maxSize":     "--max-size",
 	"parallel":    "--parallel",
+	"secret":      "--private-key",
 }
 
 // fieldFlag is the flag for a profile field, or the field's own name if no flag sets it.
@@ -197,38 +198,22 @@ func runProfileAdd(ctx context.Context, args []string, env cliEnv) int {
 		return coreError(env, err)
 	}
 	defer closeCore(core, env)
-	var old app.Profile
-	var exists bool
-	err = core.Settings.Update(func(st *app.Settings) error {
-		if old, exists = st.Profile(name); exists && !*replace {
-			return fmt.Errorf("a profile named %q already exists. Run again with --replace to overwrite it, or choose another name.", old.Name)
-		}
-		return st.PutProfile(p)
-	})
-	if err != nil {
-		return coreError(env, err)
+	saved, err := core.SaveProfile(p, app.SaveProfileOptions{Secret: string(pemKey), Replace: *replace})
+	var taken *app.ProfileExistsError
+	switch {
+	case errors.As(err, &taken):
+		return coreError(env, fmt.Errorf("a profile named %q already exists. Run again with --replace to overwrite it, or choose another name.", taken.Name))
+	case err != nil:
+		return coreError(env, fmt.Errorf("the profile %q was not saved: %w", p.Name, flagProblems(err)))
 	}
 	fmt.Fprintf(env.stdout, "Saved profile %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), authLabel(p.Auth), hostOf(p.UploadURL))
-
-	// The secret stored for the old profile only still fits if the way to sign in is the same.
-	keepSecret := exists && old.Name == p.Name && old.Auth == p.Auth
-	if exists && !keepSecret {
-		if err := core.Secrets.DeleteProfile(old); err != nil {
-			fmt.Fprintf(env.stderr, "redox-uploader: the old secret of %q could not be removed from the keychain: %v\n", old.Name, err)
-			return exitFailed
-		}
-	}
-	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dataDirArg(dataDir.resolve(env).dir) + " < FILE"
-	switch {
-	case pemKey != nil:
-		if err := core.Secrets.SetSecret(p, string(pemKey)); err != nil {
-			fmt.Fprintf(env.stderr, "redox-uploader: the profile is saved, but its private key was not stored: %v\n", err)
-			fmt.Fprintf(env.stderr, "Store it later with: %s\n", next)
-			return exitFailed
-		}
+	dir := dataDirArg(dataDir.resolve(env).dir)
+	next := "redox-uploader profile set-secret " + quoteArg(p.Name) + dir + " < FILE"
+	switch saved.Secret {
+	case app.SecretStored:
 		fmt.Fprintln(env.stdout, "Stored its private key in the keychain.")
-		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dataDirArg(dataDir.resolve(env).dir))
-	case keepSecret:
+		fmt.Fprintf(env.stdout, "Next, check that it signs in: redox-uploader profile test %s%s\n", quoteArg(p.Name), dir)
+	case app.SecretKept:
 		fmt.Fprintln(env.stdout, "The secret already stored in the keychain for it is kept.")
 		fmt.Fprintf(env.stdout, "To replace it: %s\n", next)
 	default:

@@ -541,6 +541,19 @@ func TestProfileKeychainUnavailable(t *testing.T) {
 	if r := s.must("profile", "show", "Legacy"); !strings.Contains(r.stdout, "secret: unknown, keychain unavailable") {
 		t.Errorf("show with no keychain:\n%s", r.stdout)
 	}
+	// A source whose private key the keychain refuses is not saved without it.
+	keyFile := filepath.Join(t.TempDir(), "key.pem")
+	if err := os.WriteFile(keyFile, demo.PrivateKeyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = s.run("profile", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID, "--private-key", keyFile)
+	if r.code != exitFailed || !strings.Contains(r.stderr, `the profile "OAuth" was not saved`) ||
+		!strings.Contains(r.stderr, "keychain is not available") || strings.Contains(r.stdout, "Saved") {
+		t.Errorf("profile add with its key and no keychain: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if _, ok := s.savedProfile("OAuth"); ok {
+		t.Error("the source was saved without its private key")
+	}
 }
 
 func TestUploadWithProfile(t *testing.T) {

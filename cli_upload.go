@@ -81,34 +81,33 @@ func (c connection) profile(name string, env cliEnv) (app.Profile, error) {
 	return p, nil
 }
 
-// client builds a client for an ad-hoc upload, with the secret from the environment and the
-// network options given.
-func (c connection) client(p app.Profile, env cliEnv, network []client.Option) (*client.Client, error) {
-	opts := []client.Option{client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase), client.WithMaxSize(p.MaxSize)}
+// secret returns the secret of an ad-hoc upload, from the environment or the --private-key
+// file, and where it came from, to name in a message about it.
+func (c connection) secret(p app.Profile, env cliEnv) (secret, from string, err error) {
 	switch p.Auth {
 	case app.AuthLegacy:
 		secret := env.getenv("REDOX_API_SECRET")
 		if p.APIKey == "" || secret == "" {
-			return nil, errors.New("--auth legacy needs --api-key and the secret in $REDOX_API_SECRET")
+			return "", "", errors.New("--auth legacy needs --api-key and the secret in $REDOX_API_SECRET")
 		}
-		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
+		return secret, "$REDOX_API_SECRET", nil
 	case app.AuthOAuth:
 		if p.ClientID == "" || p.KeyID == "" || c.pkey == "" {
-			return nil, errors.New("--auth oauth needs --client-id, --key-id and --private-key")
+			return "", "", errors.New("--auth oauth needs --client-id, --key-id and --private-key")
 		}
 		pem, err := app.ReadPrivateKeyFile(c.pkey)
 		if err != nil {
-			return nil, fmt.Errorf("--private-key: %w", err)
+			return "", "", fmt.Errorf("--private-key: %w", err)
 		}
-		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, pem))
+		return string(pem), "--private-key", nil
 	case app.AuthToken:
 		token := env.getenv("REDOX_ACCESS_TOKEN")
 		if token == "" {
-			return nil, errors.New("--auth token needs the token in $REDOX_ACCESS_TOKEN")
+			return "", "", errors.New("--auth token needs the token in $REDOX_ACCESS_TOKEN")
 		}
-		opts = append(opts, client.WithStaticToken(token))
+		return token, "$REDOX_ACCESS_TOKEN", nil
 	}
-	return client.New(append(append(opts, network...), env.clientOptions...)...)
+	return "", "", fmt.Errorf("unknown sign-in method %q", p.Auth)
 }
 
 // networkFlags override the saved network settings (Settings → Network) for one run.
@@ -131,21 +130,14 @@ func (n *networkFlags) registerStall(fs *flag.FlagSet) {
 
 func (n networkFlags) given() bool { return n.proxy != "" || n.caFile != "" || n.stallSeconds != 0 }
 
+// override is what the flags put over the saved network settings.
+func (n networkFlags) override() app.NetworkOverride {
+	return app.NetworkOverride{Proxy: n.proxy, CAFile: n.caFile, StallSeconds: n.stallSeconds}
+}
+
 // apply returns ns with the flags given put over it, checked.
 func (n networkFlags) apply(ns app.NetworkSettings) (app.NetworkSettings, error) {
-	switch p := strings.TrimSpace(n.proxy); strings.ToLower(p) {
-	case "":
-	case app.ProxyNone, app.ProxySystem, app.ProxyEnvironment:
-		ns.ProxyMode, ns.ProxyURL = strings.ToLower(p), ""
-	default:
-		ns.ProxyMode, ns.ProxyURL = app.ProxyManual, p
-	}
-	if n.caFile != "" {
-		ns.ExtraCAFile, ns.ExtraCAPEM = n.caFile, ""
-	}
-	if n.stallSeconds != 0 {
-		ns.StallSeconds = n.stallSeconds
-	}
+	ns = n.override().Apply(ns)
 	if err := ns.Validate(); err != nil {
 		flag := "--proxy"
 		var ne *app.NetworkError
@@ -178,35 +170,12 @@ func (n networkFlags) settings(core *app.Core) (app.NetworkSettings, error) {
 	return n.apply(st.Network)
 }
 
-// options returns the client options of the saved network settings with the flags put over
-// them; the proxy password comes from $REDOX_PROXY_PASSWORD, else the keychain.
-func (n networkFlags) options(core *app.Core, env cliEnv) ([]client.Option, error) {
-	ns, err := n.settings(core)
-	if err != nil {
-		return nil, err
-	}
-	if pw := env.getenv("REDOX_PROXY_PASSWORD"); pw != "" {
-		return ns.ClientOptions(pw)
-	}
-	return core.NetworkOptions(ns)
-}
-
-// useNetworkFlags makes uploads through the saved profile p use the network flags of this run.
-func useNetworkFlags(core *app.Core, p app.Profile, n networkFlags, env cliEnv) error {
-	opts, err := core.Secrets.ClientOptions(p)
-	if err != nil {
-		return err
-	}
-	network, err := n.options(core, env)
-	if err != nil {
-		return err
-	}
-	c, err := client.New(append(opts, network...)...)
-	if err != nil {
-		return err
-	}
-	core.UseClient(p, c)
-	return nil
+// clientOption makes the clients of this run use the flags over the saved network settings,
+// with the proxy password from $REDOX_PROXY_PASSWORD (else the keychain's).
+func (n networkFlags) clientOption(env cliEnv) app.ClientOption {
+	o := n.override()
+	o.ProxyPassword = env.getenv("REDOX_PROXY_PASSWORD")
+	return app.WithNetworkOverride(o)
 }
 
 // adHocProfileName names uploads made with connection flags in the history.
@@ -237,26 +206,35 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	case f.sandbox && f.network.given():
 		return usageError(env, "upload: --proxy, --ca-file and --stall-timeout do not apply to --sandbox, which never leaves this computer")
 	}
+	if err := f.network.validate(); err != nil {
+		return usageError(env, "upload: %v", err)
+	}
 	var (
 		p   app.Profile
 		err error
 	)
-	if err := f.network.validate(); err != nil {
-		return usageError(env, "upload: %v", err)
-	}
-	if f.profile == "" && !f.sandbox {
+	adHoc := f.profile == "" && !f.sandbox
+	run := []app.ClientOption{f.network.clientOption(env)}
+	if adHoc {
+		var secret, from string
 		if p, err = f.connection.profile(adHocProfileName, env); err == nil {
-			_, err = f.connection.client(p, env, nil) // the sign-in flags and secrets, before opening anything
+			secret, from, err = f.connection.secret(p, env)
 		}
 		if err == nil {
 			err = flagProblems(p.Validate())
 		}
+		if err == nil {
+			if _, err = app.NewClient(p, app.WithSecret(secret)); err != nil { // the secret, before opening anything
+				err = fmt.Errorf("%s: %w", from, err)
+			}
+		}
 		if err != nil {
 			return usageError(env, "upload: %v", err)
 		}
+		run = append(run, app.WithSecret(secret))
 	}
 
-	core, err := openCore(dataDir, env)
+	core, err := openCore(dataDir, env, run...)
 	if err != nil {
 		return coreError(env, err)
 	}
@@ -265,20 +243,10 @@ func runUpload(ctx context.Context, args []string, env cliEnv) int {
 	case f.sandbox:
 		p, err = core.Sandbox()
 	case f.profile != "":
-		if p, err = core.Profile(f.profile); err == nil && f.network.given() {
-			err = useNetworkFlags(core, p, f.network, env)
-		}
-	default:
-		var (
-			network []client.Option
-			direct  *client.Client
-		)
-		if network, err = f.network.options(core, env); err == nil {
-			direct, err = f.connection.client(p, env, network)
-		}
-		if err == nil {
-			core.UseClient(p, direct)
-		}
+		p, err = core.Profile(f.profile)
+	}
+	if err == nil && (adHoc || f.network.given()) {
+		_, err = core.Client(p) // the connection this run brings, checked once before any file is queued
 	}
 	if err != nil {
 		return coreError(env, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,16 +24,11 @@ type Core struct {
 	// otherwise a logger that writes nothing. Never nil.
 	Log *slog.Logger
 
-	logFile    *RotatingFile // nil when not logging
-	logProblem error         // why the log file could not be opened; see LogProblem
+	logFile    *RotatingFile  // nil when not logging
+	logProblem error          // why the log file could not be opened; see LogProblem
+	clientOpts []ClientOption // Options.ClientOptions
 	mu         sync.Mutex
 	sandbox    *Sandbox
-	direct     map[string]directClient // by profile name: clients a caller built itself
-}
-
-type directClient struct {
-	profile Profile
-	client  *client.Client
 }
 
 // Options adjust Open; the zero value is what the app uses.
@@ -43,6 +39,11 @@ type Options struct {
 	// Surface is where this process's messages are read: the window (the zero value) or a
 	// command line. Advice on where to change a setting names what that surface has.
 	Surface Surface
+	// ClientOptions apply to every client the core builds (Client, the queue's, TrySignIn's),
+	// over the saved settings and the keychain: one run's choices on the command line
+	// (WithNetworkOverride; WithSecret for a source given by flags, not saved) and tests'
+	// client options. The window gives none.
+	ClientOptions []ClientOption
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -60,7 +61,8 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		opts.KeychainService = KeychainService
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
-		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface}}
+		Secrets:    Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface},
+		clientOpts: slices.Clone(opts.ClientOptions)}
 	c.Log = DiscardLogger()
 	if opts.Logging {
 		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
@@ -76,7 +78,7 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		return nil, err
 	}
 	c.History = h
-	c.Queue = NewQueue(h, c.clientFor)
+	c.Queue = NewQueue(h, c.queueClient)
 	c.Queue.Log = c.Log
 	c.Queue.Surface = opts.Surface
 	if rec := h.Recovered(); rec != (Recovery{}) {
@@ -168,6 +170,116 @@ func (c *Core) sandboxServer() (*Sandbox, error) {
 // ErrNoProfile means no saved source has the name asked for.
 var ErrNoProfile = errors.New("no saved source has that name")
 
+// ProfileExistsError means SaveProfile was asked to add a source under a name a saved source
+// already has (compared without case); Name is the saved one's.
+type ProfileExistsError struct{ Name string }
+
+func (e *ProfileExistsError) Error() string {
+	return fmt.Sprintf("a source named %q is saved already", e.Name)
+}
+
+// SaveProfileOptions say how SaveProfile saves a source.
+type SaveProfileOptions struct {
+	// Secret, when not "", is stored in the keychain for the source, checked and trimmed as
+	// Secrets.SetSecret does. When it is "", the secret stored for the source it replaces is
+	// kept if it still fits (same name and sign-in method) and deleted if not.
+	Secret string
+	// Replace lets the source replace a saved one of the same name (ignoring case); without it
+	// such a name is a *ProfileExistsError.
+	Replace bool
+}
+
+// SecretOutcome is what SaveProfile did about a source's secret.
+type SecretOutcome int
+
+const (
+	SecretNeeded SecretOutcome = iota // none was given and none kept: IT stores one next
+	SecretStored                      // the secret given is in the keychain
+	SecretKept                        // none was given; the one stored for the source still fits
+)
+
+// SavedProfile is what SaveProfile did.
+type SavedProfile struct {
+	Settings Settings      // as saved
+	Replaced bool          // a saved source of that name was replaced
+	Secret   SecretOutcome // what became of its secret
+}
+
+// SaveProfile saves the source p, new or edited, under the settings' lock: it validates p,
+// refuses a name taken unless opts.Replace, saves it, then (still under the lock) stores
+// opts.Secret in the keychain, or keeps or deletes the secret of the source it replaces as
+// the sign-in method requires (see SaveProfileOptions). Last, whatever came of it, the queue
+// forgets its client of the source, so the next upload signs in with what is saved now.
+//
+// When a step fails the settings are left as they were (and a secret stored for a new source
+// is deleted again): a profile or a secret that cannot be used is a *ValidationError (the
+// secret's problem, too large for the keychain included, under the field "secret"), a name
+// taken a *ProfileExistsError, a keychain that does not answer the keychain's error. The
+// window's source form and 'profile add' both save through it.
+func (c *Core) SaveProfile(p Profile, opts SaveProfileOptions) (SavedProfile, error) {
+	if err := p.Validate(); err != nil {
+		return SavedProfile{}, err
+	}
+	if opts.Secret != "" {
+		if _, err := normalizeSecret(p.Auth, opts.Secret); err != nil {
+			return SavedProfile{}, secretProblem(err)
+		}
+	}
+	var (
+		saved      SavedProfile
+		old        Profile
+		secretSent bool // opts.Secret went to the keychain
+	)
+	defer c.Queue.ForgetClient(p.Name)
+	err := c.Settings.Update(func(cur *Settings) error {
+		old, saved.Replaced = cur.Profile(p.Name)
+		if saved.Replaced && !opts.Replace {
+			return &ProfileExistsError{Name: old.Name}
+		}
+		if err := cur.PutProfile(p); err != nil {
+			return err
+		}
+		renamed := saved.Replaced && old.Name != p.Name // in case only: secrets are kept by exact name
+		fits := saved.Replaced && !renamed && old.Auth == p.Auth
+		// The old entries go before the new secret comes: a keychain may not tell names apart
+		// by case (Windows), and deleting after would delete the new one.
+		if renamed || saved.Replaced && !fits && opts.Secret == "" {
+			if err := c.Secrets.DeleteProfile(old); err != nil {
+				return err
+			}
+		}
+		switch {
+		case opts.Secret != "":
+			secretSent = true
+			if err := c.Secrets.SetSecret(p, opts.Secret); errors.Is(err, ErrSecretTooBig) {
+				return secretProblem(err)
+			} else if err != nil {
+				return err
+			}
+			saved.Secret = SecretStored
+		case fits:
+			saved.Secret = SecretKept
+		}
+		saved.Settings = *cur
+		return nil
+	})
+	if saved.Replaced && old.Name != p.Name {
+		c.Queue.ForgetClient(old.Name)
+	}
+	if err != nil {
+		if secretSent && !saved.Replaced {
+			_ = c.Secrets.DeleteProfile(p) // leave no secret behind for a source that was not saved
+		}
+		return SavedProfile{}, err
+	}
+	return saved, nil
+}
+
+// secretProblem is a secret that cannot be stored as the field problem of a source's form.
+func secretProblem(err error) *ValidationError {
+	return &ValidationError{Problems: []FieldError{{Field: "secret", Message: err.Error()}}}
+}
+
 // SecretsLeftError means a source was removed from the settings but its secret or cached
 // sign-in could not be deleted from the keychain.
 type SecretsLeftError struct {
@@ -225,72 +337,15 @@ func (c *Core) Profile(name string) (Profile, error) {
 	return p, nil
 }
 
-// Client returns a Redox client for p: the sandbox's demo credentials for the Sandbox profile,
-// the keychain's secret and token cache for the others.
-func (c *Core) Client(p Profile) (*client.Client, error) { return c.clientFor(p) }
-
-// UseClient makes uploads through p use a client the caller built, for profiles that are
-// not saved and whose secret is not in the keychain (the command line's ad-hoc uploads).
-func (c *Core) UseClient(p Profile, cl *client.Client) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.direct == nil {
-		c.direct = map[string]directClient{}
-	}
-	c.direct[p.Name] = directClient{profile: p, client: cl}
-}
-
-func (c *Core) clientFor(p Profile) (*client.Client, error) {
-	c.mu.Lock()
-	d, ok := c.direct[p.Name]
-	c.mu.Unlock()
-	if ok && d.profile == p {
-		return d.client, nil
-	}
-	if p.BuiltIn {
-		sb, err := c.sandboxServer()
-		if err != nil {
-			return nil, err
-		}
-		return client.New(sb.ClientOptions(p)...)
-	}
-	opts, err := c.Secrets.ClientOptions(p)
-	if err != nil {
-		return nil, err
-	}
-	netOpts, err := c.savedNetworkOptions()
-	if err != nil {
-		return nil, err
-	}
-	return client.New(append(opts, netOpts...)...)
-}
-
 // TrySignIn asks Redox for a token as p with secret, as a settings form holds them before they
 // are saved, through the saved network settings (proxy, extra certificates), as an upload
 // would go. Nothing is stored or cached.
 func (c *Core) TrySignIn(ctx context.Context, p Profile, secret string) (client.Token, error) {
-	opts, err := CredentialOptions(p, secret)
-	if err != nil {
-		return client.Token{}, err
-	}
-	netOpts, err := c.savedNetworkOptions()
-	if err != nil {
-		return client.Token{}, err
-	}
-	cl, err := client.New(append(opts, netOpts...)...)
+	cl, err := c.Client(p, WithSecret(secret))
 	if err != nil {
 		return client.Token{}, err
 	}
 	return cl.Authenticate(ctx)
-}
-
-// savedNetworkOptions are the client options of the network settings in the settings file.
-func (c *Core) savedNetworkOptions() ([]client.Option, error) {
-	st, err := c.LoadSettings()
-	if err != nil {
-		return nil, err
-	}
-	return c.NetworkOptions(st.Network)
 }
 
 // Resend queues the file of row id again to the profile that first uploaded it.

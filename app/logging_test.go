@@ -220,7 +220,11 @@ func newCoreRig(t *testing.T) *coreRig {
 	r := &coreRig{server: redoxtest.NewServer(redoxtest.Config{})}
 	t.Cleanup(r.server.Close)
 	r.demo = r.server.AddDemoSources()
-	core, err := Open(PathsIn(t.TempDir()), Options{KeychainService: "redox-uploader-logging-test", Logging: true, Verbose: true})
+	// The keychain's client, with quick retries so the test need not wait seconds.
+	quick := WithClientOptions(client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4,
+		BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Second}))
+	core, err := Open(PathsIn(t.TempDir()), Options{KeychainService: "redox-uploader-logging-test", Logging: true, Verbose: true,
+		ClientOptions: []ClientOption{quick}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,17 +242,6 @@ func newCoreRig(t *testing.T) *coreRig {
 	if err := core.Secrets.SetSecret(r.profile, r.demo.Secret); err != nil {
 		t.Fatal(err)
 	}
-	// The keychain's client, with quick retries so the test need not wait seconds.
-	opts, err := core.Secrets.ClientOptions(r.profile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(append(opts, client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 4,
-		BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Second}))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	core.UseClient(r.profile, cl)
 	return r
 }
 

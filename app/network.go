@@ -79,12 +79,45 @@ type NetworkError struct {
 func (e *NetworkError) Error() string { return e.Err.Error() }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// Validate checks the settings as NetworkOptions would use them: a known mode, a valid proxy
+// Validate checks the settings as ClientOptions would use them: a known mode, a valid proxy
 // address without a password when the mode is manual, a readable certificate file and
 // certificates that parse. It reads ExtraCAFile.
 func (ns NetworkSettings) Validate() error {
 	_, err := ns.ClientOptions("")
 	return err
+}
+
+// NetworkOverride is one run's choices put over the saved network settings: the command
+// line's --proxy, --ca-file and --stall-timeout, and $REDOX_PROXY_PASSWORD. Zero fields keep
+// what is saved.
+type NetworkOverride struct {
+	// Proxy is "none", "system" or "environment" (any case), or the address of a proxy to use
+	// (manual mode): http(s)://[user@]host:port.
+	Proxy string
+	// CAFile is a file of extra certificates to trust instead of the saved ones.
+	CAFile string
+	// StallSeconds is how long a transfer may make no progress (see NetworkSettings).
+	StallSeconds int
+	// ProxyPassword is the manual proxy user's password, instead of the keychain's.
+	ProxyPassword string
+}
+
+// Apply returns ns with o put over it. It checks nothing: Validate the result.
+func (o NetworkOverride) Apply(ns NetworkSettings) NetworkSettings {
+	switch p := strings.TrimSpace(o.Proxy); strings.ToLower(p) {
+	case "":
+	case ProxyNone, ProxySystem, ProxyEnvironment:
+		ns.ProxyMode, ns.ProxyURL = strings.ToLower(p), ""
+	default:
+		ns.ProxyMode, ns.ProxyURL = ProxyManual, p
+	}
+	if o.CAFile != "" {
+		ns.ExtraCAFile, ns.ExtraCAPEM = o.CAFile, ""
+	}
+	if o.StallSeconds != 0 {
+		ns.StallSeconds = o.StallSeconds
+	}
+	return ns
 }
 
 // Proxy returns the client's proxy configuration for these settings.
@@ -150,24 +183,14 @@ func (ns NetworkSettings) ClientOptions(password string) ([]client.Option, error
 	return opts, nil
 }
 
-// NetworkOptions is ns.ClientOptions with the keychain's proxy password (when the manual proxy
-// names a user), failing with a *client.Error that says where to fix a setting.
-func (c *Core) NetworkOptions(ns NetworkSettings) ([]client.Option, error) {
-	password, err := c.proxyPassword(ns)
-	if err != nil {
-		return nil, err
-	}
-	return networkClientError(ns.ClientOptions(password))
-}
-
-// proxyPassword is the keychain's proxy password when ns names a manual proxy with a user;
+// proxyPasswordFor is the keychain's proxy password when ns names a manual proxy with a user;
 // otherwise, or when none is stored, "".
-func (c *Core) proxyPassword(ns NetworkSettings) (string, error) {
+func (s Secrets) proxyPasswordFor(ns NetworkSettings) (string, error) {
 	pc, err := ns.Proxy()
 	if err != nil || pc.Mode != client.ProxyManual || !strings.Contains(pc.URL, "@") {
 		return "", nil
 	}
-	pw, err := c.Secrets.ProxyPassword()
+	pw, err := s.ProxyPassword()
 	if err != nil && !errors.Is(err, ErrSecretNotFound) {
 		return "", err
 	}

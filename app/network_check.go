@@ -27,7 +27,7 @@ type NetworkCheck struct {
 // *NetworkError; a server out of reach is the *client.Error an upload would get.
 func (c *Core) CheckNetwork(ctx context.Context, ns NetworkSettings, password string) (NetworkCheck, error) {
 	if password == "" {
-		pw, err := c.proxyPassword(ns)
+		pw, err := c.Secrets.proxyPasswordFor(ns)
 		if err != nil {
 			return NetworkCheck{}, err
 		}

@@ -128,6 +128,7 @@ var fieldLabels = map[string]string{
 	"uploadUrl":   "Upload address",
 	"maxSize":     "Size limit",
 	"parallel":    "Parallel uploads",
+	"secret":      "Secret",
 }
 
 func (e *ValidationError) Error() string {

@@ -25,7 +25,7 @@ func ReadPrivateKeyFile(path string) ([]byte, error) {
 }
 
 // Secrets keeps each profile's secret (legacy API secret, OAuth private key PEM or bearer
-// token) and its token cache in the OS keychain, and builds clients from them. Nothing it holds
+// token) and its token cache in the OS keychain, for NewClient (WithKeychain). Nothing it holds
 // is ever logged, printed, saved elsewhere or put in an error message.
 type Secrets struct {
 	Keychain Keychain
@@ -169,61 +169,6 @@ func (ts keychainTokenStore) SaveToken(t client.Token) error {
 		return fmt.Errorf("saving the sign-in: %w", err)
 	}
 	return nil
-}
-
-// ClientOptions returns what client.New needs to upload for p: its addresses and size limit,
-// its credentials from the keychain, and (for methods that sign in) its token cache. The queue
-// and the CLI build their clients with it.
-func (s Secrets) ClientOptions(p Profile) ([]client.Option, error) {
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
-	}
-	secret, err := s.Secret(p)
-	if err != nil {
-		return nil, err
-	}
-	opts, err := credentialOptions(p, secret)
-	if err != nil {
-		return nil, fmt.Errorf("the private key stored for profile %q cannot be used (%v); store it again", p.Name, err)
-	}
-	if p.Auth != AuthToken { // a token is the secret itself: caching it again would only make a second copy
-		opts = append(opts, client.WithTokenStore(s.TokenStore(p)))
-	}
-	return opts, nil
-}
-
-// CredentialOptions returns the client options that sign in as p with secret, taken as
-// SetSecret would store it (trimmed, checked): for trying what a settings form holds before
-// it is saved. Nothing is cached.
-func CredentialOptions(p Profile, secret string) ([]client.Option, error) {
-	value, err := normalizeSecret(p.Auth, secret)
-	if err != nil {
-		return nil, err
-	}
-	return credentialOptions(p, value)
-}
-
-// credentialOptions returns p's addresses, size limit and credentials; only a private key
-// that does not parse is an error.
-func credentialOptions(p Profile, secret string) ([]client.Option, error) {
-	opts := []client.Option{
-		client.WithUploadURL(p.UploadURL),
-		client.WithAPIBase(p.APIBase),
-		client.WithMaxSize(p.MaxSize),
-	}
-	switch p.Auth {
-	case AuthLegacy:
-		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
-	case AuthOAuth:
-		key, err := client.ParsePrivateKey([]byte(secret))
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, client.WithCredentials(client.OAuthJWT{ClientID: p.ClientID, KeyID: p.KeyID, Key: key}))
-	case AuthToken:
-		opts = append(opts, client.WithStaticToken(secret))
-	}
-	return opts, nil
 }
 
 // shellQuote quotes a profile name for a command line a person can paste.

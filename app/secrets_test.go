@@ -51,13 +51,9 @@ func secretsTestFile(t *testing.T) string {
 // uploadWith builds a client for p from the keychain and uploads path once.
 func uploadWith(t *testing.T, sec Secrets, p Profile, path string) client.Result {
 	t.Helper()
-	opts, err := sec.ClientOptions(p)
+	c, err := NewClient(p, WithKeychain(sec))
 	if err != nil {
-		t.Fatalf("ClientOptions: %v", err)
-	}
-	c, err := client.New(opts...)
-	if err != nil {
-		t.Fatalf("client.New: %v", err)
+		t.Fatalf("NewClient: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -71,7 +67,7 @@ func uploadWith(t *testing.T, sec Secrets, p Profile, path string) client.Result
 	return res
 }
 
-func TestSecretsClientOptionsReuseTheSavedToken(t *testing.T) {
+func TestKeychainClientsReuseTheSavedToken(t *testing.T) {
 	cases := []struct {
 		auth      AuthMethod
 		secret    func(d redoxtest.Demo) string
@@ -225,13 +221,13 @@ func TestSecretsMissingSecretSaysWhatToDo(t *testing.T) {
 	if !errors.Is(err, ErrSecretNotFound) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Settings") {
 		t.Errorf("command-line message %q: want %q and no Settings", err, want)
 	}
-	if _, err := sec.ClientOptions(p); !errors.Is(err, ErrSecretNotFound) {
-		t.Fatalf("ClientOptions: %v, want ErrSecretNotFound", err)
+	if _, err := NewClient(p, WithKeychain(sec)); !errors.Is(err, ErrSecretNotFound) {
+		t.Fatalf("NewClient: %v, want ErrSecretNotFound", err)
 	}
 	p.UploadURL = "http://example.com/upload"
 	var ve *ValidationError
-	if _, err := sec.ClientOptions(p); !errors.As(err, &ve) || ve.For("uploadUrl") == "" {
-		t.Fatalf("ClientOptions of an invalid profile: %v, want a *ValidationError", err)
+	if _, err := NewClient(p, WithKeychain(sec)); !errors.As(err, &ve) || ve.For("uploadUrl") == "" {
+		t.Fatalf("NewClient of an invalid profile: %v, want a *ValidationError", err)
 	}
 }
 
@@ -326,11 +322,7 @@ func TestSecretsErrorsNeverCarryTheSecret(t *testing.T) {
 	if err := sec.SetSecret(p, canary); err != nil {
 		t.Fatal(err)
 	}
-	opts, err := sec.ClientOptions(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(opts...)
+	c, err := NewClient(p, WithKeychain(sec))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,8 +50,8 @@ type Client struct {
 // Option configures a Client; New reports the first option that is invalid.
 type Option func(*Client) error
 
-// New returns a Client. Credentials are required (WithLegacyKey, WithOAuth, WithStaticToken or
-// WithCredentials); everything else has a default.
+// New returns a Client. Credentials are required: WithLegacyKey, WithOAuth, WithStaticToken
+// or WithCredentials. Everything else has a default.
 func New(opts ...Option) (*Client, error) {
 	c := &Client{maxSize: DefaultMaxSize, retry: DefaultRetryPolicy(), stall: DefaultStallTimeout,
 		userAgent: DefaultUserAgent}
@@ -66,7 +66,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	if c.credentials == nil {
-		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth or WithStaticToken")
+		return nil, errors.New("client: no credentials: use WithLegacyKey, WithOAuth, WithStaticToken or WithCredentials")
 	}
 	if c.callerHTTP && (c.proxy != nil || len(c.extraRoots) > 0) {
 		return nil, errors.New("client: WithProxy and WithExtraRootCAs configure the client's own transport; " +

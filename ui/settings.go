@@ -402,45 +402,28 @@ func (v *settingsView) onEscape() {
 	v.dlg.Hide()
 }
 
-// saveProfile stores p (new or edited) in the settings file and, when one was typed, its
-// secret in the keychain, off the Fyne goroutine. A problem with what was typed comes back
-// as a field problem to show beside the field; anything else is shown here and reported as
-// not saved. The name is checked, and the secret stored, under the settings lock (Update).
+// saveProfile saves p (new or edited) and, when one was typed, its secret through
+// Core.SaveProfile, off the Fyne goroutine. A problem with what was typed (a name taken, a
+// secret that cannot be used) comes back as a field problem to show beside the field;
+// anything else is shown here and reported as not saved.
 func (v *settingsView) saveProfile(p app.Profile, secret string, isNew bool) (st app.Settings, problem *app.FieldError, ok bool) {
-	core := v.u.core
-	title, secretStored := "The source could not be saved", false
-	err := core.Settings.Update(func(cur *app.Settings) error {
-		if old, taken := cur.Profile(p.Name); taken && isNew {
-			problem = &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", old.Name)}
-			return errors.New(problem.Message)
-		}
-		if err := cur.PutProfile(p); err != nil {
-			return err
-		}
-		if secret != "" {
-			if err := core.Secrets.SetSecret(p, secret); err != nil {
-				if !isKeychainFailure(err) {
-					problem = &app.FieldError{Field: "secret", Message: err.Error()}
-				}
-				title = "The secret could not be stored in the keychain"
-				return err
-			}
-			secretStored = true
-		}
-		st = *cur
-		return nil
-	})
+	saved, err := v.u.core.SaveProfile(p, app.SaveProfileOptions{Secret: secret, Replace: !isNew})
+	var (
+		taken   *app.ProfileExistsError
+		invalid *app.ValidationError
+	)
 	switch {
 	case err == nil:
-		core.Queue.ForgetClient(p.Name) // the next upload signs in with the new settings and secret
-		return st, nil, true
-	case problem != nil:
-		return st, problem, false
+		return saved.Settings, nil, true
+	case errors.As(err, &taken):
+		return st, &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", taken.Name)}, false
+	case errors.As(err, &invalid) && len(invalid.Problems) > 0:
+		return st, &invalid.Problems[0], false
+	case isKeychainFailure(err):
+		v.u.showError("The secret could not be stored in the keychain", err)
+	default:
+		v.u.showError("The source could not be saved", err)
 	}
-	if isNew && secretStored {
-		_ = core.Secrets.DeleteProfile(p) // leave no secret behind for a source that was not saved
-	}
-	v.u.showError(title, err)
 	return st, nil, false
 }
 

@@ -11,6 +11,13 @@ import (
 // fixedNow is the clock of the legacy login tests.
 var fixedNow = time.Date(2015, 3, 24, 20, 52, 35, 0, time.UTC)
 
+// legacyReply is the body of a successful legacy login or refresh, as Redox documents it.
+type legacyReply struct {
+	AccessToken  string `json:"accessToken"`
+	Expires      string `json:"expires"`
+	RefreshToken string `json:"refreshToken"`
+}
+
 // decodeLegacy parses a legacy login reply.
 func decodeLegacy(t *testing.T, got reply) legacyReply {
 	t.Helper()

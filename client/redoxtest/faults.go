@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"redoxuploader/internal/sandbox"
 )
 
 // Fault changes the response to one request. Zero fields mean "normal".
@@ -206,8 +208,9 @@ func (h *Handler) wait(ctx context.Context, d time.Duration) bool {
 // drain reads what is left of the request body, up to the upload limit,
 // so the client sees the reply rather than a write error.
 func (h *Handler) drain(w http.ResponseWriter, r *http.Request) {
-	n, _ := io.Copy(io.Discard, io.LimitReader(r.Body, h.cfg.MaxUploadSize+multipartSlack))
-	if n == h.cfg.MaxUploadSize+multipartSlack {
+	limit := h.MaxUploadSize() + sandbox.MultipartSlack
+	n, _ := io.Copy(io.Discard, io.LimitReader(r.Body, limit))
+	if n == limit {
 		w.Header().Set("Connection", "close")
 	}
 }

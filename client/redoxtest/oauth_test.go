@@ -52,9 +52,12 @@ func validClaims(clientID, aud string) jwt.MapClaims {
 		"aud": aud,
 		"iat": now.Unix(),
 		"exp": now.Add(5 * time.Minute).Unix(),
-		"jti": randomID(),
+		"jti": rand.Text(),
 	}
 }
+
+// jwtBearer is the client assertion type Redox accepts.
+const jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // tokenForm is the form of a client-credentials token request.
 func tokenForm(jwtString string) url.Values {

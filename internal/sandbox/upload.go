@@ -1,4 +1,4 @@
-package redoxtest
+package sandbox
 
 import (
 	"crypto/sha256"
@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// multipartSlack is how far Content-Length may exceed the upload limit
-// (for the multipart framing) before the request is refused unread.
-const multipartSlack = 64 << 10
+// MultipartSlack is how far Content-Length may exceed the upload limit (for the multipart
+// framing) before the request is refused unread.
+const MultipartSlack = 64 << 10
 
 // Upload is a file the handler accepted.
 type Upload struct {
@@ -40,7 +40,7 @@ func (h *Handler) serveUpload(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.stats.UploadRequests++
 	h.mu.Unlock()
-	if h.applyFault(w, r, h.nextUploadFault()) {
+	if h.intercepted(w, r) {
 		return
 	}
 	source, ok := h.bearerSource(r)
@@ -48,7 +48,7 @@ func (h *Handler) serveUpload(w http.ResponseWriter, r *http.Request) {
 		invalidRequest(w, http.StatusUnauthorized)
 		return
 	}
-	if r.ContentLength > h.cfg.MaxUploadSize+multipartSlack {
+	if r.ContentLength > h.cfg.MaxUploadSize+MultipartSlack {
 		tooLarge(w)
 		return
 	}

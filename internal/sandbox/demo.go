@@ -1,4 +1,4 @@
-package redoxtest
+package sandbox
 
 import (
 	"crypto/ecdsa"
@@ -26,11 +26,11 @@ type Demo struct {
 func (h *Handler) AddDemoSources() Demo {
 	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if err != nil {
-		panic(fmt.Sprintf("redoxtest: generating the demo key: %v", err))
+		panic(fmt.Sprintf("sandbox: generating the demo key: %v", err))
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		panic(fmt.Sprintf("redoxtest: encoding the demo key: %v", err))
+		panic(fmt.Sprintf("sandbox: encoding the demo key: %v", err))
 	}
 	d := Demo{
 		Source:        "sandbox",

@@ -1,4 +1,4 @@
-package redoxtest
+package sandbox
 
 import (
 	"errors"
@@ -55,7 +55,7 @@ func (h *Handler) serveOAuthToken(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.stats.OAuthToken++
 	h.mu.Unlock()
-	if h.applyFault(w, r, h.nextAuthFault()) {
+	if h.intercepted(w, r) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,4 +1,4 @@
-package redoxtest
+package sandbox
 
 import (
 	"crypto/rand"

@@ -1,4 +1,4 @@
-package redoxtest
+package sandbox
 
 import (
 	"crypto/subtle"
@@ -25,7 +25,7 @@ func (h *Handler) serveAuthenticate(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.stats.Authenticate++
 	h.mu.Unlock()
-	if h.applyFault(w, r, h.nextAuthFault()) {
+	if h.intercepted(w, r) {
 		return
 	}
 	var req struct {
@@ -51,7 +51,7 @@ func (h *Handler) serveRefresh(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.stats.Refresh++
 	h.mu.Unlock()
-	if h.applyFault(w, r, h.nextAuthFault()) {
+	if h.intercepted(w, r) {
 		return
 	}
 	var req struct {
