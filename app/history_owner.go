@@ -43,18 +43,59 @@ func ownerUnsavedPath(db, id string) string { return db + ownerFilePrefix + id +
 // newOwner makes a new owner for the History of the database at db: a fresh id and its lock,
 // taken, and (if there is room) its reserved file for unsaved outcomes.
 func newOwner(db string) (*owner, error) {
-	id := strings.ToLower(rand.Text()[:16])
-	lock := flock.New(ownerLockPath(db, id), flock.SetPermissions(0o600))
+	return newOwnerWith(db, func() string { return strings.ToLower(rand.Text()[:16]) })
+}
+
+// ownerLockTries bounds how many fresh ids newOwner tries; see takeOwnerLock.
+const ownerLockTries = 8
+
+// newOwnerWith is newOwner with the ids drawn from newID (tests give their own).
+func newOwnerWith(db string, newID func() string) (*owner, error) {
+	var lastErr error
+	for range ownerLockTries {
+		id := newID()
+		lock, err := takeOwnerLock(ownerLockPath(db, id))
+		if err != nil {
+			return nil, err
+		}
+		if lock == nil {
+			lastErr = fmt.Errorf("the lock file of owner %s was taken by another Redox Uploader first", id)
+			continue
+		}
+		o := &owner{id: id, lock: lock}
+		o.unsaved, _ = createUnsavedFile(ownerUnsavedPath(db, id)) // best effort: a full disk has no room
+		return o, nil
+	}
+	return nil, fmt.Errorf("locking the upload history: %w", lastErr)
+}
+
+// takeOwnerLock creates and locks a new owner's lock file at path. It returns nil, and no
+// error, when the file it locked is not (or no longer) the one at path: between creating the
+// file and locking it, another process looking for owners that are gone may have locked it
+// itself, taken it for a dead owner's and removed it. An owner holding a lock on a removed file
+// would look dead to everyone, so the caller tries again with a fresh id.
+func takeOwnerLock(path string) (*flock.Flock, error) {
+	lock := flock.New(path, flock.SetPermissions(0o600))
 	ok, err := lock.TryLock()
-	if err == nil && !ok {
-		err = errors.New("the new lock file is locked already")
-	}
 	if err != nil {
-		return nil, fmt.Errorf("locking the upload history (%s): %w", lock.Path(), err)
+		return nil, fmt.Errorf("locking the upload history (%s): %w", path, err)
 	}
-	o := &owner{id: id, lock: lock}
-	o.unsaved, _ = createUnsavedFile(ownerUnsavedPath(db, id)) // best effort: a full disk has no room
-	return o, nil
+	if !ok {
+		lock.Close()
+		return nil, nil
+	}
+	if !lockedFileIsAt(lock, path) {
+		lock.Close()
+		return nil, nil
+	}
+	return lock, nil
+}
+
+// lockedFileIsAt reports whether the file lock holds open is the one at path now.
+func lockedFileIsAt(lock *flock.Flock, path string) bool {
+	held, herr := lock.Stat()
+	named, nerr := os.Stat(path)
+	return herr == nil && nerr == nil && os.SameFile(held, named)
 }
 
 // close releases the owner. With keepUnsaved (outcomes are still not journaled) its files stay
