@@ -1,5 +1,9 @@
 # Redox Uploader. `make demo` runs it on the built-in sandbox; `make test` runs all CI runs.
+# Two programs, shipped side by side: BINARY, the command line that scripts call (no graphics
+# libraries, static, starts in milliseconds; without a command it starts the window program
+# beside it), and WINDOW, the window program (cgo + Fyne), which takes the same commands.
 BINARY  := redox-uploader
+WINDOW  := redox-uploader-window
 GO      ?= go
 export LANG ?= C.UTF-8
 FUZZTIME ?= 10s
@@ -22,27 +26,32 @@ LEAKCHECK := bash scripts/leak-check.sh
 deps:
 	@bash scripts/deps.sh
 
-build: deps
-	$(GO) build $(BUILD_FLAGS) -o $(BINARY) .
+# build: both programs, redox-uploader and redox-uploader-window.
+build: deps headless
+	$(GO) build $(BUILD_FLAGS) -o $(WINDOW) .
 
-# headless: the command line alone, no window and no graphics libraries (for servers).
+# headless: the command-line program redox-uploader alone (the "headless" build tag, no cgo):
+# no window, no graphics libraries, no C compiler needed; what servers and scripts run.
 headless:
-	CGO_ENABLED=0 $(GO) build -tags headless $(BUILD_FLAGS) -o $(BINARY)-headless .
+	CGO_ENABLED=0 $(GO) build -tags headless $(BUILD_FLAGS) -o $(BINARY) .
 
-# windows: redox-uploader.exe for windows/amd64 (cgo through mingw-w64), a GUI program with the
-# icon, manifest and version resources embedded; its subcommands print to the calling console.
+# windows: both programs for windows/amd64 with the icon, manifest and version resources:
+# redox-uploader.exe, a console program (the headless build), and redox-uploader-window.exe, a
+# GUI program (cgo through mingw-w64).
 windows: deps
-	GO=$(GO) VERSION=$(VERSION) LDFLAGS='$(LDFLAGS)' bash scripts/windows.sh $(BINARY).exe
+	GO=$(GO) VERSION=$(VERSION) LDFLAGS='$(LDFLAGS)' bash scripts/windows.sh $(BINARY).exe $(WINDOW).exe
 
-# package: the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz (the
-# release binary, desktop entry, icon, README.md, INSTALL, install.sh).
+# package: the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz (both
+# programs, desktop entry, icon, README.md, INSTALL, install.sh).
 package: build
-	VERSION=$(VERSION) bash scripts/package.sh ./$(BINARY) dist
+	VERSION=$(VERSION) bash scripts/package.sh ./$(BINARY) ./$(WINDOW) dist
 
-# demo: the main job on the built-in sandbox: the window with sample files (the CLI without a display).
+# demo: the main job on the built-in sandbox: the window with sample files (the CLI without a
+# display), started through the command line as a user's would be.
 demo: build
 	@bash scripts/demo.sh ./$(BINARY)
 
+# run: the window, through the command line (which starts the window program beside it).
 run: build
 	./$(BINARY)
 
@@ -66,33 +75,37 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client
 	$(GO) test -run='^$$' -fuzz='^FuzzParseUploadReply$$' -fuzztime=$(FUZZTIME) ./client
 
-# smoke: the real binary in a real X server (Xvfb): a file uploaded to the sandbox, its URI in
-# the history, a screenshot that is not blank, no D-Bus session started; and without a display,
-# or on one without OpenGL, a plain refusal (exit status 1) instead of a crash.
+# smoke: the real programs in a real X server (Xvfb): the command line starting the window on
+# the sandbox with a file, its URI in the history, a screenshot that is not blank, no D-Bus
+# session started; and without a display, or on one without OpenGL, a plain refusal (exit
+# status 1) instead of a crash.
 smoke: build
-	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY)
+	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
 
 # docs: every command and make target the README names exists.
 docs: build
 	$(LEAKCHECK) bash scripts/doc-check.sh ./$(BINARY)
 
-# release: build the Windows program and the Linux archive and check what they hold.
+# release: build the Windows programs and the Linux archive and check what they hold.
 release: windows package
-	bash scripts/check-windows.sh $(BINARY).exe
+	bash scripts/check-windows.sh $(BINARY).exe $(WINDOW).exe
 	bash scripts/check-package.sh dist/$(BINARY)-$(VERSION)-linux-amd64.tar.xz
 
-# wine: the Windows program under Wine in a scratch prefix: a CLI session (Credential Manager,
-# Windows folders and proxy settings, extra certificates, a scan for secrets) and the smoke test.
+# wine: the Windows programs under Wine in a scratch prefix: a CLI session with the console
+# program (Credential Manager, Windows folders and proxy settings, extra certificates, a scan
+# for secrets), the console program starting the window, and the window's smoke test.
 wine: windows
-	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe
+	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
 
 # screenshots: the main states of the real window, for the README.
 screenshots: build
-	bash scripts/screenshots.sh ./$(BINARY) docs/screenshots
+	bash scripts/screenshots.sh ./$(WINDOW) docs/screenshots
 
-bench: build headless
+# bench: the Go benchmarks, then the command line that ships against curl (and, for
+# comparison, the window program given the same command).
+bench: build
 	$(GO) test -run='^$$' -bench=. -benchmem ./client ./app ./ui
-	@bash scripts/bench.sh ./$(BINARY) ./$(BINARY)-headless
+	@bash scripts/bench.sh ./$(BINARY) ./$(WINDOW)
 
 clean:
-	rm -rf $(BINARY) $(BINARY)-headless $(BINARY).exe dist
+	rm -rf $(BINARY) $(WINDOW) $(BINARY).exe $(WINDOW).exe dist

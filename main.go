@@ -1,6 +1,9 @@
 // Command redox-uploader uploads files to Redox: a desktop window for clinical staff and, on the
-// same core, headless subcommands for scripts (see cli.go). Built with the "headless" tag it
-// has no window and links no graphics libraries, for servers.
+// same core, subcommands for scripts (see cli.go). It is built twice. Built with the "headless"
+// tag and without cgo it is redox-uploader, the command line: it links no graphics libraries,
+// so it starts in milliseconds, and without a command it starts the window program installed
+// beside it (launcher.go). Built as it is, it is redox-uploader-window: the window, which takes
+// the same commands.
 package main
 
 import (

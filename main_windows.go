@@ -1,3 +1,5 @@
+//go:build !headless
+
 package main
 
 import (
@@ -6,15 +8,16 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// The Windows build is a GUI-subsystem program (-ldflags -H=windowsgui), so Windows opens no
-// console window for it and gives it none: a subcommand run from cmd.exe or PowerShell would
-// print nowhere. Before main runs, every command line that does not open the window (a
-// subcommand, with global flags before it or not, or a mistake whose usage message must be
-// read) attaches to the console of the shell that started it and points each standard stream
-// that has no handle at that console. Streams the shell redirected (`redox-uploader version >
-// v.txt`, a pipe) already have a valid handle and are left alone. The shell does not wait for a
-// GUI program, so its next prompt may appear before the output; scripts that need the output
-// redirect it or use `start /wait`.
+// Only the window program, redox-uploader-window.exe, needs this. It is a GUI-subsystem
+// program (-ldflags -H=windowsgui), so Windows opens no console window for it and gives it
+// none. Scripts call the console program redox-uploader.exe, which prints like any other
+// command-line tool; but the window program still takes the commands, so that nothing breaks
+// that calls it with one. For such a command line (a subcommand, with global flags before it
+// or not, or a mistake whose usage message must be read), before main runs, it attaches to the
+// console of the shell that started it and points each standard stream that has no handle at
+// that console. Streams the shell redirected (a file, a pipe) already have a valid handle and
+// are left alone. The shell does not wait for a GUI program, so its next prompt may appear
+// before the output.
 func init() {
 	if len(os.Args) < 2 || opensWindow(os.Args[1:]) {
 		return

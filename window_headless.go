@@ -2,13 +2,8 @@
 
 package main
 
-import (
-	"fmt"
-	"os"
-)
-
-// runWindow explains that this build has no window.
-func runWindow([]string) int {
-	fmt.Fprintln(os.Stderr, "This is the headless build of Redox Uploader: it has no window. Run 'redox-uploader help' for its commands.")
-	return exitUsage
+// runWindow starts the window program installed beside this one with the window's arguments:
+// the headless build, the command line redox-uploader, has no window of its own (launcher.go).
+func runWindow(args []string) int {
+	return newWindowLauncher().launch(args)
 }

@@ -1,10 +1,13 @@
 //go:build wine
 
-// These tests run the Windows build, redox-uploader.exe, under Wine: the Windows user folders,
-// the Credential Manager, the Windows proxy settings and the Windows certificate verifier are
-// then Wine's versions of the Windows APIs the program calls. Wine is not Windows: these tests
-// find what breaks in our use of those APIs, not every way Windows differs. Run them with
-// scripts/wine-test.sh, which builds a fresh Wine prefix (a scratch Windows user) for them.
+// These tests run the Windows build under Wine: the commands through the console program
+// redox-uploader.exe (REDOX_UPLOADER_EXE), as scripts call them, and a few through the window
+// program redox-uploader-window.exe (REDOX_UPLOADER_WINDOW_EXE), which takes them too. The
+// Windows user folders, the Credential Manager, the Windows proxy settings and the Windows
+// certificate verifier are then Wine's versions of the Windows APIs the programs call. Wine is
+// not Windows: these tests find what breaks in our use of those APIs, not every way Windows
+// differs. Run them with scripts/wine-test.sh, which builds a fresh Wine prefix (a scratch
+// Windows user) for them.
 
 package main
 
@@ -38,18 +41,26 @@ import (
 // go-keyring names a target "service:user", and the service is the app's default.
 const credentialPrefix = "Redox Uploader:"
 
-// wineSession returns a CLI session whose commands run redox-uploader.exe under Wine, with
-// the Windows user's own folders (no --data-dir) and the default keychain service.
+// wineSession returns a CLI session whose commands run the console program redox-uploader.exe
+// under Wine, with the Windows user's own folders (no --data-dir) and the default keychain
+// service.
 func wineSession(t *testing.T) *cliSession {
 	t.Helper()
-	exe := os.Getenv("REDOX_UPLOADER_EXE")
-	if exe == "" || os.Getenv("WINEPREFIX") == "" {
-		t.Fatal("REDOX_UPLOADER_EXE or WINEPREFIX is not set: run scripts/wine-test.sh")
-	}
+	exe := wineProgram(t, "REDOX_UPLOADER_EXE")
 	return &cliSession{t: t, env: map[string]string{}, exec: func(t *testing.T, env map[string]string, stdin string, args []string) cliResult {
 		t.Helper()
 		return runWine(t, stdin, append([]string{exe}, args...)...)
 	}}
+}
+
+// wineProgram is the Windows program the environment variable name gives.
+func wineProgram(t *testing.T, name string) string {
+	t.Helper()
+	exe := os.Getenv(name)
+	if exe == "" || os.Getenv("WINEPREFIX") == "" {
+		t.Fatalf("%s or WINEPREFIX is not set: run scripts/wine-test.sh", name)
+	}
+	return exe
 }
 
 // runWine runs a Windows program under Wine and returns its exit code and output.
@@ -176,6 +187,24 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 		}
 		if r := s.run("upload", "--profile", "Nowhere", files[0]); r.code == exitOK || r.stderr == "" {
 			t.Errorf("an upload to a missing profile: exit %d, stderr %q", r.code, r.stderr)
+		}
+		// The window program, a GUI program, still takes the commands and prints to its caller.
+		if w := runWine(t, "", wineProgram(t, "REDOX_UPLOADER_WINDOW_EXE"), "version"); w.code != exitOK || w.stdout != r.stdout {
+			t.Errorf("redox-uploader-window.exe version: exit %d, stdout %q, stderr %q; want %q as the console program prints",
+				w.code, w.stdout, w.stderr, r.stdout)
+		}
+		// The console program without the window program beside it, given no command.
+		program, err := os.ReadFile(wineProgram(t, "REDOX_UPLOADER_EXE"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone := filepath.Join(t.TempDir(), "redox-uploader.exe")
+		if err := os.WriteFile(alone, program, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if r := runWine(t, "", alone, "--sandbox"); r.code != exitUsage || !strings.Contains(r.stderr, "redox-uploader-window.exe, is not in the same folder") {
+			t.Errorf("redox-uploader.exe --sandbox without the window program: exit %d, stderr %q; want exit %d and where it looked",
+				r.code, r.stderr, exitUsage)
 		}
 	})
 

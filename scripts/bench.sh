@@ -11,17 +11,19 @@
 # exits non-zero only when something broke (the sandbox did not start, an upload failed, the
 # sandbox did not count the uploads it should have).
 #
-# A second binary, the headless build (no window, no graphics libraries), adds case A for it.
+# The CLI is the command line that ships, redox-uploader (no graphics libraries). A second
+# program, the window program redox-uploader-window given the same command, adds case A and the
+# start-up for it, for comparison: it loads the graphics libraries at every start.
 #
-# Usage: bash scripts/bench.sh [./redox-uploader [./redox-uploader-headless]]   (RUNS=N: repetitions)
+# Usage: bash scripts/bench.sh [./redox-uploader [./redox-uploader-window]]   (RUNS=N: repetitions)
 set -uo pipefail
 bin=${1:-./redox-uploader}
-headless=${2:-}
+window=${2:-}
 runs=${RUNS:-5}
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$bin" ] || die "$bin is not an executable; run 'make build' first"
-[ -z "$headless" ] || [ -x "$headless" ] || die "$headless is not an executable; run 'make headless' first"
+[ -z "$window" ] || [ -x "$window" ] || die "$window is not an executable; run 'make build' first"
 command -v curl >/dev/null || die "curl is not installed (Debian/Ubuntu: sudo apt-get install curl)"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number, not '$runs'"
 
@@ -78,8 +80,8 @@ cli() { # FILE... — one CLI run with the static token
     --parallel 4 "$@" >"$dir/cli.out" 2>"$dir/cli.err" || { show_err; return 1; }
   [ "$(wc -l <"$dir/cli.out")" -eq "$#" ] || { echo "bench: the CLI printed $(wc -l <"$dir/cli.out") URIs for $# files" >&2; return 1; }
 }
-cli_headless() { # FILE... — the same with the headless build
-  local bin=$headless
+cli_window() { # FILE... — the same with the window program
+  local bin=$window
   cli "$@"
 }
 cli_legacy() { # FILE... — the same with the legacy API key (one sign-in request more)
@@ -90,6 +92,7 @@ curl_one() { # FILE — exactly what the issue names, plus --fail so an HTTP err
   curl -sS --fail -o /dev/null -H "Authorization: Bearer $token" -F "file=@$1" "$url"
 }
 cli_start() { "$bin" help >/dev/null 2>&1; }   # process start-up alone, for the notes
+window_start() { "$window" help >/dev/null 2>&1; }
 curl_start() { curl --version >/dev/null; }
 curl_loop() { # FILE... — one curl after another
   local f
@@ -128,14 +131,15 @@ sample() { # ARRAY FILES CMD... — one timed run of CMD; keeps the time unless 
 }
 
 # The contenders of a case take turns run by run, so drift on the machine hits them alike.
-a_cli=() a_headless=() a_legacy=() a_curl=() a_cli_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
+a_cli=() a_window=() a_legacy=() a_curl=() a_cli_start=() a_window_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
 echo "Sandbox at $url; $runs timed runs per contender after one warm-up ($(nproc) CPUs)."
 for ((round = 0; round <= runs; round++)); do # round 0 is the warm-up
   sample a_cli 1 cli "$big"
   sample a_curl 1 curl_one "$big"
-  [ -z "$headless" ] || sample a_headless 1 cli_headless "$big"
+  [ -z "$window" ] || sample a_window 1 cli_window "$big"
   sample a_legacy 1 cli_legacy "$big"
   sample a_cli_start 0 cli_start
+  [ -z "$window" ] || sample a_window_start 0 window_start
   sample a_curl_start 0 curl_start
 done
 for ((round = 0; round <= runs; round++)); do
@@ -163,12 +167,13 @@ row() { # CASE CLI-S CURL-S GOAL
 echo
 printf "%-34s %8s %8s %7s   %-6s %s\n" case "CLI s" "curl s" ratio goal result
 row "A  1 × 10 MiB vs curl" "$(median "${a_cli[@]}")" "$(median "${a_curl[@]}")" 1.00
-[ -z "$headless" ] || row "A  1 × 10 MiB, headless build" "$(median "${a_headless[@]}")" "$(median "${a_curl[@]}")" 1.00
+[ -z "$window" ] || row "A  1 × 10 MiB, window program" "$(median "${a_window[@]}")" "$(median "${a_curl[@]}")" 1.00
 row "B  200 × 100 KiB vs curl loop" "$(median "${b_cli[@]}")" "$(median "${b_loop[@]}")" 0.10
 row "B  200 × 100 KiB vs xargs -P 4" "$(median "${b_cli[@]}")" "$(median "${b_xargs[@]}")" 0.15
 printf "Notes: case A with --auth legacy (one sign-in more): %s s.\n" "$(median "${a_legacy[@]}")"
 printf "       start-up alone: redox-uploader help %s s, curl --version %s s.\n" \
   "$(median "${a_cli_start[@]}")" "$(median "${a_curl_start[@]}")"
+[ -z "$window" ] || printf "       (the window program, redox-uploader-window help: %s s.)\n" "$(median "${a_window_start[@]}")"
 echo "Medians of $runs runs; ${stored:-?} files stored by the sandbox."
 
 if [ "$failed" -ne 0 ]; then

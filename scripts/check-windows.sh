@@ -1,30 +1,54 @@
 #!/usr/bin/env bash
-# Checks what `make windows` built: a 64-bit Windows GUI program (PE32+, x86-64, subsystem 2,
-# so no console window opens) with the app icon, manifest and version resources embedded.
+# Checks what `make windows` built: two 64-bit Windows programs (PE32+, x86-64), each with the
+# app icon, manifest and version resources embedded:
+#   redox-uploader.exe         a console program (subsystem 3: it prints to the Command Prompt
+#                              that runs it), built without cgo and linking no graphics
+#   redox-uploader-window.exe  a GUI program (subsystem 2: no console window opens)
 #
-#   scripts/check-windows.sh redox-uploader.exe
+#   scripts/check-windows.sh redox-uploader.exe redox-uploader-window.exe
 set -euo pipefail
 
-exe=${1:?usage: scripts/check-windows.sh BINARY.exe}
+cli=${1:?usage: scripts/check-windows.sh CLI.exe WINDOW.exe}
+window=${2:?usage: scripts/check-windows.sh CLI.exe WINDOW.exe}
 objdump=${OBJDUMP:-x86_64-w64-mingw32-objdump}
+strings=${STRINGS:-x86_64-w64-mingw32-strings}
+go=${GO:-go}
 fail() { echo "check-windows: $exe: $*" >&2; exit 1; }
 
-[ -s "$exe" ] || fail "missing or empty"
-kind=$(file -b "$exe")
-[[ $kind == *"PE32+ executable"*"(GUI)"*"x86-64"* ]] || fail "file says '$kind', want a PE32+ GUI x86-64 executable"
+# check EXE KIND SUBSYSTEM PROGRAM: a PE32+ x86-64 program of that kind (file's word) and
+# subsystem number, with icon, manifest and version resources naming PROGRAM.exe.
+check() {
+  exe=$1
+  local kind=$2 subsystem=$3 program=$4 headers rsrc want
+  [ -s "$exe" ] || fail "missing or empty"
+  local desc
+  desc=$(file -b "$exe")
+  [[ $desc == *"PE32+ executable"*"($kind)"*"x86-64"* ]] || fail "file says '$desc', want a PE32+ $kind x86-64 executable"
+  headers=$("$objdump" -p "$exe")
+  grep -Eq "^Subsystem[[:space:]]+0*$subsystem[[:space:]]" <<<"$headers" ||
+    fail "subsystem is not $subsystem ($kind): $(grep -m1 '^Subsystem' <<<"$headers")"
+  grep -q ' \.rsrc ' <<<"$("$objdump" -h "$exe")" || fail "no .rsrc section: the resources were not linked"
+  grep -q 'Resource Directory \[\.rsrc\]' <<<"$headers" || fail "no resource directory in the data directories"
+  # The resource types at the top of the .rsrc tree (three spaces in), as objdump lists them:
+  # 0x3 RT_ICON, 0xe RT_GROUP_ICON, 0x10 RT_VERSION, 0x18 RT_MANIFEST.
+  rsrc=$(sed -n '/The .rsrc Resource Directory section/,$p' <<<"$headers")
+  for want in "0x000003:icon" "0x00000e:icon group" "0x000010:version information" "0x000018:manifest"; do
+    grep -Eq "^[0-9a-f]+   Entry: ID: ${want%%:*}," <<<"$rsrc" || fail "no ${want#*:} resource (type ${want%%:*})"
+  done
+  grep -aq 'requestedExecutionLevel level="asInvoker"' "$exe" || fail "the application manifest is not embedded"
+  grep -q 'Entry: name: .*GLFW_ICON' <<<"$rsrc" || fail "no GLFW_ICON icon (the window's and Explorer's icon)"
+  # The version information is UTF-16: its strings, OriginalFilename among them.
+  grep -qx "$program.exe" <<<"$("$strings" -el "$exe")" || fail "the version information does not name $program.exe as its file"
+}
 
-headers=$("$objdump" -p "$exe")
-grep -Eq '^Subsystem[[:space:]]+0*2[[:space:]]' <<<"$headers" || fail "subsystem is not 2 (Windows GUI): $(grep -m1 '^Subsystem' <<<"$headers")"
-"$objdump" -h "$exe" | grep -q ' \.rsrc ' || fail "no .rsrc section: the resources were not linked"
-grep -q 'Resource Directory \[\.rsrc\]' <<<"$headers" || fail "no resource directory in the data directories"
+check "$cli" console 3 redox-uploader
+info=$("$go" version -m "$cli")
+grep -q 'CGO_ENABLED=0' <<<"$info" && grep -q -- '-tags=headless' <<<"$info" ||
+  fail "not the headless build without cgo: $(grep -E 'CGO_ENABLED|-tags' <<<"$info" | tr -s '\t\n' '  ')"
+imports=$("$objdump" -p "$exe" | grep 'DLL Name:' || true)
+! grep -qi 'opengl32' <<<"$imports" || fail "imports OpenGL: it would load graphics libraries at every start"
 
-# The resource types at the top of the .rsrc tree (three spaces in), as objdump lists them:
-# 0x3 RT_ICON, 0xe RT_GROUP_ICON, 0x10 RT_VERSION, 0x18 RT_MANIFEST.
-rsrc=$(sed -n '/The .rsrc Resource Directory section/,$p' <<<"$headers")
-for want in "0x000003:icon" "0x00000e:icon group" "0x000010:version information" "0x000018:manifest"; do
-  grep -Eq "^[0-9a-f]+   Entry: ID: ${want%%:*}," <<<"$rsrc" || fail "no ${want#*:} resource (type ${want%%:*})"
-done
-grep -aq 'requestedExecutionLevel level="asInvoker"' "$exe" || fail "the application manifest is not embedded"
-grep -q 'Entry: name: .*GLFW_ICON' <<<"$rsrc" || fail "no GLFW_ICON icon (the window's icon)"
+check "$window" GUI 2 redox-uploader-window
+grep -q 'CGO_ENABLED=1' <<<"$("$go" version -m "$window")" || fail "not built with cgo: it has no window"
 
-echo "check-windows: $exe is a PE32+ x86-64 Windows GUI program with icon, manifest and version resources"
+echo "check-windows: $cli is a PE32+ x86-64 Windows console program without graphics, $window a GUI program; both with icon, manifest and version resources"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the built-in sandbox, with nothing leaving this computer: make a few sample
 # clinical files and upload them. With a display, the window opens on the sandbox with the files
-# added; without one, the command line uploads them and prints each URI. One file is over the
-# size limit on purpose, to show how that is reported. The demo keeps its history in a temporary
-# folder, not in yours.
+# added (the command line starts the window program beside it, as it does for users); without
+# one, the command line uploads them and prints each URI. One file is over the size limit on
+# purpose, to show how that is reported. The demo keeps its history in a temporary folder, not
+# in yours.
+#
+# Usage: scripts/demo.sh [./redox-uploader]   (the command line; redox-uploader-window beside it)
 set -uo pipefail
 bin=${1:-./redox-uploader}
 dir=$(mktemp -d)
@@ -17,7 +20,8 @@ files=("$dir/Discharge summary.pdf" "$dir/wound-photo.jpg" "$dir/consent-scan.ti
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "Opening Redox Uploader on the sandbox with 4 sample files (close the window to end the demo)."
-  exec "$bin" --sandbox --data-dir "$dir/data" "${files[@]}"
+  "$bin" --sandbox --data-dir "$dir/data" "${files[@]}"
+  exit # not exec: the trap removes the demo's folder when the window closes
 fi
 
 echo "No display here, so the demo uses the command line."

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Makes the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz from a release
-# binary (built by `make package` with -trimpath and the version stamp): the program, its
-# desktop entry and icon, README.md, INSTALL and install.sh, in one top-level folder.
+# Makes the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz from the two
+# release programs (built by `make package` with -trimpath and the version stamp): the command
+# line redox-uploader, the window program redox-uploader-window, the desktop entry (which runs
+# the window program) and icon, README.md, INSTALL and install.sh, in one top-level folder.
 #
-#   scripts/package.sh BINARY [OUTDIR]
+#   scripts/package.sh CLI WINDOW [OUTDIR]
 #
 # Environment: VERSION (default: FyneApp.toml's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-binary=${1:?usage: scripts/package.sh BINARY [OUTDIR]}
-outdir=${2:-dist}
+cli=${1:?usage: scripts/package.sh CLI WINDOW [OUTDIR]}
+window=${2:?usage: scripts/package.sh CLI WINDOW [OUTDIR]}
+outdir=${3:-dist}
 version=${VERSION:-$(sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml | head -n1)}
 arch=$(go env GOARCH 2>/dev/null || echo amd64)
 name=redox-uploader-$version-linux-$arch
@@ -19,7 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dir=$tmp/$name
 mkdir -p "$dir"
-install -m 755 "$binary" "$dir/redox-uploader"
+install -m 755 "$cli" "$dir/redox-uploader"
+install -m 755 "$window" "$dir/redox-uploader-window"
 install -m 644 packaging/linux/redox-uploader.desktop "$dir/redox-uploader.desktop"
 install -m 644 assets/icon.png "$dir/redox-uploader.png"
 install -m 644 README.md "$dir/README.md"

@@ -3,9 +3,9 @@
 # welcome, the upload queue (done, too large, already uploaded), the history, the settings, and
 # the queue again in the light theme.
 #
-# Usage: scripts/screenshots.sh ./redox-uploader [OUTDIR]
+# Usage: scripts/screenshots.sh ./redox-uploader-window [OUTDIR]   (the window program)
 set -euo pipefail
-bin=$(realpath "${1:?usage: scripts/screenshots.sh BINARY [OUTDIR]}")
+bin=$(realpath "${1:?usage: scripts/screenshots.sh WINDOW-PROGRAM [OUTDIR]}")
 out=${2:-docs/screenshots}
 mkdir -p "$out"
 out=$(realpath "$out")

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Smoke test of the real binary in a real X server: start the window on the sandbox with a file
-# on the command line, wait until the history holds that file's URI, take a screenshot, and
-# check that it is not blank, and that nothing in the app started a D-Bus session bus of its own
-# (one would outlive it). Before that, the native binary must refuse, in plain words and with
-# exit status 1, to open its window without a display and on a display without OpenGL.
+# Smoke test of the real programs in a real X server: start the window on the sandbox with a
+# file on the command line, as a user does, through the command line redox-uploader (which
+# becomes the window program in the same process), wait until the history holds that file's URI,
+# take a screenshot, and check that it is not blank, and that nothing in the app started a D-Bus
+# session bus of its own (one would outlive it). Before that, the native programs must refuse, in
+# plain words and with exit status 1, to open the window without a display (asked through the
+# command line) and on a display without OpenGL (asked of the window program).
 #
-# Usage: scripts/smoke.sh ./redox-uploader [screenshot.png]
-#        RUNNER=wine scripts/smoke.sh redox-uploader.exe   (the Windows build; see wine-test.sh)
+# Usage: scripts/smoke.sh ./redox-uploader ./redox-uploader-window [screenshot.png]
+#        RUNNER=wine scripts/smoke.sh redox-uploader.exe redox-uploader-window.exe   (see wine-test.sh)
+# Under Wine the window program is started directly: the console program returns at once
+# after starting it, and wine-test.sh checks that on its own.
 set -euo pipefail
-bin=${1:?usage: scripts/smoke.sh BINARY [SCREENSHOT.png]}
-shot=${2:-}
+cli=${1:?usage: scripts/smoke.sh CLI WINDOW [SCREENSHOT.png]}
+window=${2:?usage: scripts/smoke.sh CLI WINDOW [SCREENSHOT.png]}
+shot=${3:-}
 for tool in xvfb-run xwd convert; do
   command -v "$tool" >/dev/null || { echo "smoke: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
@@ -17,7 +22,10 @@ done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 head -c $((300 * 1024)) /dev/urandom >"$dir/Smoke test report.pdf"
-export dir bin RUNNER=${RUNNER:-} LANG=${LANG:-C.UTF-8} REDOX_UPLOADER_SMOKE=$$
+RUNNER=${RUNNER:-}
+opener=$cli # what starts the window: the command line, as users do
+[ -z "$RUNNER" ] || opener=$window
+export dir cli window opener RUNNER LANG=${LANG:-C.UTF-8} REDOX_UPLOADER_SMOKE=$$
 
 # refused NAME WANT LOG STATUS: the window was refused with exit status 1 and a message holding
 # WANT, and no crash trace.
@@ -31,28 +39,34 @@ refused() {
 }
 if [ -z "$RUNNER" ]; then # the Windows build's refusal is checked by wine-test.sh
   status=0
-  env -u DISPLAY -u WAYLAND_DISPLAY timeout 60 "$bin" --data-dir "$dir/data" >"$dir/refused.log" 2>&1 || status=$?
+  env -u DISPLAY -u WAYLAND_DISPLAY timeout 60 "$cli" --data-dir "$dir/data" >"$dir/refused.log" 2>&1 || status=$?
   refused "no display" "there is no screen to show it on" "$dir/refused.log" $status
   status=0
-  timeout 60 xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" "$bin" --data-dir "$dir/data" >"$dir/refused.log" 2>&1 || status=$?
+  timeout 60 xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" "$window" --data-dir "$dir/data" >"$dir/refused.log" 2>&1 || status=$?
   refused "a display without OpenGL" "does not offer the graphics support the window needs (OpenGL 2.1)" "$dir/refused.log" $status
 fi
 
 # Everything that needs the display runs inside one xvfb-run.
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
-  $RUNNER "$bin" --sandbox --data-dir "$dir/data" "$dir/Smoke test report.pdf" >"$dir/app.log" 2>&1 &
+  $RUNNER "$opener" --sandbox --data-dir "$dir/data" "$dir/Smoke test report.pdf" >"$dir/app.log" 2>&1 &
   app=$!
   trap "kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
   for _ in $(seq 300); do
     kill -0 "$app" 2>/dev/null || { echo "smoke: the app exited early:" >&2; cat "$dir/app.log" >&2; exit 1; }
-    if $RUNNER "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri 2>/dev/null |
+    if $RUNNER "$cli" history --data-dir "$dir/data" --status done --csv --columns file,uri 2>/dev/null |
       grep -q "^Smoke test report.pdf,http://127.0.0.1:[0-9]*/blob/"; then
       break
     fi
     sleep 0.2
   done
-  $RUNNER "$bin" history --data-dir "$dir/data" --status done --csv --columns file,uri | tr -d "\r" | grep "^Smoke test report.pdf," >"$dir/uri" ||
+  $RUNNER "$cli" history --data-dir "$dir/data" --status done --csv --columns file,uri | tr -d "\r" | grep "^Smoke test report.pdf," >"$dir/uri" ||
     { echo "smoke: no URI in the history after 60 s; the app said:" >&2; cat "$dir/app.log" >&2; exit 1; }
+  # The command line became the window program in the same process (exec), as a desktop
+  # entry or a terminal that started it expects.
+  if [ -z "$RUNNER" ] && [ "$(readlink "/proc/$app/exe")" != "$(realpath "$window")" ]; then
+    echo "smoke: the window runs as $(readlink "/proc/$app/exe"), not as $(realpath "$window") in the process $cli started" >&2
+    exit 1
+  fi
   sleep 0.5 # let the row paint before the picture
   xwd -root -silent >"$dir/shot.xwd"
   # A session bus started by D-Bus auto-launch (GTK, Fyne) lives as long as the display: look
@@ -72,4 +86,4 @@ if [ "$colours" -lt 16 ]; then
   exit 1
 fi
 [ -z "$shot" ] || cp "$dir/shot.png" "$shot"
-echo "smoke: ok — uploaded $(cut -d, -f2 "$dir/uri"); the screenshot has $colours colours."
+echo "smoke: ok — $(basename "$opener") opened the window, which uploaded $(cut -d, -f2 "$dir/uri"); the screenshot has $colours colours."

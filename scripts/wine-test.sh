@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Runs the Windows build under Wine, in a fresh Wine prefix (a scratch Windows user) that is
-# removed afterwards: the CLI session of wine_test.go (Credential Manager, Windows folders,
-# Windows proxy settings, Windows' certificate verifier, a scan for secrets), the window on a
-# display without OpenGL (a message box, exit status 1), then the window smoke test
-# (scripts/smoke.sh) with the .exe.
+# removed afterwards: the CLI session of wine_test.go through the console program (Credential
+# Manager, Windows folders, Windows proxy settings, Windows' certificate verifier, a scan for
+# secrets; a command through the window program; the console program without the window
+# program), the window program on a display without OpenGL (a message box, exit status 1), the
+# console program given no command starting the window program, which uploads a file on the
+# sandbox, then the window smoke test (scripts/smoke.sh) with the window program.
 #
-#   scripts/wine-test.sh redox-uploader.exe
+#   scripts/wine-test.sh redox-uploader.exe redox-uploader-window.exe
 #
 # Wine is not Windows; what these runs cannot show is listed in README.md (Windows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exe=$(realpath "${1:?usage: scripts/wine-test.sh redox-uploader.exe}")
+usage="usage: scripts/wine-test.sh redox-uploader.exe redox-uploader-window.exe"
+cli=$(realpath "${1:?$usage}")
+window=$(realpath "${2:?$usage}")
+[ "$(dirname "$cli")" = "$(dirname "$window")" ] || { echo "wine-test: the two programs must be in one folder" >&2; exit 1; }
 for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc; do
   command -v "$tool" >/dev/null || { echo "wine-test: $tool is missing; run 'make deps'" >&2; exit 1; }
 done
@@ -34,16 +39,16 @@ wineserver -p
 wine cmd /c exit >>"$tmp/wineboot.log" 2>&1 </dev/null
 echo "wine-test: $(wine --version) prefix ready in $((SECONDS - start)) s"
 
-REDOX_UPLOADER_EXE="$exe" ${GO:-go} test -tags wine -count=1 -v -run '^TestWindowsBuildUnderWine$' . |
+REDOX_UPLOADER_EXE="$cli" REDOX_UPLOADER_WINDOW_EXE="$window" ${GO:-go} test -tags wine -count=1 -v -run '^TestWindowsBuildUnderWine$' . |
   grep -v '^=== RUN'
 wineserver -k 2>/dev/null || true # the window starts a Wine desktop of its own under Xvfb
 
 # A display without OpenGL, as a remote desktop without graphics acceleration: Xvfb without GLX
 # leaves Wine's opengl32 without a driver. The program must say so in a message box (Enter
 # closes it) and exit with status 1.
-export exe tmp
+export cli window tmp
 xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
-  wine "$exe" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
+  wine "$window" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
   app=$!
   box=""
   for _ in $(seq 150); do
@@ -63,4 +68,28 @@ xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
 '
 wineserver -k 2>/dev/null || true
 echo "wine-test: a display without OpenGL: explained in a message box, exit status 1."
-RUNNER=wine bash scripts/smoke.sh "$exe"
+
+# The console program given no command, as from a Command Prompt: it starts the window program
+# beside it with its arguments and returns at once (status 0); the window then uploads the
+# file to the sandbox.
+head -c 4096 /dev/urandom >"$tmp/Launched report.pdf"
+xvfb-run -a -s "-screen 0 1280x800x24" bash -uo pipefail -c '
+  status=0
+  timeout 60 wine "$cli" --sandbox --data-dir "$tmp/launched" "$tmp/Launched report.pdf" >"$tmp/launch.log" 2>&1 || status=$?
+  uri=""
+  for _ in $(seq 300); do
+    [ "$status" -eq 0 ] || break
+    uri=$(wine "$cli" history --data-dir "$tmp/launched" --status done --csv --columns file,uri 2>/dev/null | tr -d "\r" |
+      grep "^Launched report.pdf,http" || true)
+    [ -z "$uri" ] || break
+    sleep 0.2
+  done
+  wineserver -k 2>/dev/null # the window program runs on; the test is over
+  if [ -z "$uri" ]; then
+    echo "wine-test: redox-uploader.exe --sandbox FILE exited with status $status (want 0) and the window program uploaded nothing; it said:" >&2
+    cat "$tmp/launch.log" >&2
+    exit 1
+  fi
+'
+echo "wine-test: redox-uploader.exe with no command started the window program, which uploaded the file."
+RUNNER=wine bash scripts/smoke.sh "$cli" "$window"

@@ -1,15 +1,19 @@
 #!/bin/sh
-# Installs Redox Uploader for this user (no root needed): the program into ~/.local/bin, the
-# menu entry into ~/.local/share/applications and the icon into the icon theme. Run it from the
-# unpacked folder. PREFIX=/usr/local (as root) installs it for everyone instead.
+# Installs Redox Uploader for this user (no root needed): its two programs into ~/.local/bin
+# (redox-uploader, the command line, and redox-uploader-window, the window, which must stay
+# side by side), the menu entry into ~/.local/share/applications and the icon into the icon
+# theme. Run it from the unpacked folder. PREFIX=/usr/local (as root) installs it for everyone
+# instead.
 #
 #   ./install.sh            install or update
-#   ./install.sh --remove   remove the program, menu entry and icon (your settings and
+#   ./install.sh --remove   remove the programs, menu entry and icon (your settings and
 #                           upload history stay in ~/.config and ~/.local/share/redox-uploader)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${PREFIX:-$HOME/.local}
-bin=$prefix/bin/redox-uploader
+bindir=$prefix/bin
+cli=$bindir/redox-uploader
+window=$bindir/redox-uploader-window
 desktop=$prefix/share/applications/redox-uploader.desktop
 icon=$prefix/share/icons/hicolor/256x256/apps/redox-uploader.png
 
@@ -23,19 +27,21 @@ refresh() {
 }
 
 if [ "${1:-}" = "--remove" ]; then
-  rm -f "$bin" "$desktop" "$icon"
+  rm -f "$cli" "$window" "$desktop" "$icon"
   refresh
   echo "Redox Uploader removed from $prefix."
   exit 0
 fi
 
-mkdir -p "$(dirname "$bin")" "$(dirname "$desktop")" "$(dirname "$icon")"
-cp "$here/redox-uploader" "$bin.new" && chmod 755 "$bin.new" && mv -f "$bin.new" "$bin"
+mkdir -p "$bindir" "$(dirname "$desktop")" "$(dirname "$icon")"
+for program in redox-uploader redox-uploader-window; do
+  cp "$here/$program" "$bindir/$program.new" && chmod 755 "$bindir/$program.new" && mv -f "$bindir/$program.new" "$bindir/$program"
+done
 cp "$here/redox-uploader.png" "$icon" && chmod 644 "$icon"
-# The menu entry runs the program by its full path, whether or not $prefix/bin is on PATH.
-sed -e "s|^Exec=.*|Exec=\"$bin\" %F|" -e "s|^TryExec=.*|TryExec=$bin|" \
+# The menu entry runs the window program by its full path, whether or not $prefix/bin is on PATH.
+sed -e "s|^Exec=.*|Exec=\"$window\" %F|" -e "s|^TryExec=.*|TryExec=$window|" \
   "$here/redox-uploader.desktop" >"$desktop"
 chmod 644 "$desktop"
 refresh
-echo "Redox Uploader $("$bin" version | sed 's/^Redox Uploader //') installed: $bin"
+echo "Redox Uploader $("$cli" version | sed 's/^Redox Uploader //') installed: $cli and $window"
 echo "It is in your applications menu as \"Redox Uploader\"; run 'redox-uploader help' for the commands."
