@@ -17,9 +17,9 @@ const (
 
 // Query selects history rows. The zero Query selects every row.
 type Query struct {
-	// Text is found in the name, URI or SHA-256 with case ignored, by the text rule (see
-	// history_match.go: Unicode simple case folding, so "müller" finds "MÜLLER" but "strasse"
-	// not "Straße"); "" matches all. Leading and trailing spaces are ignored. Text of three or
+	// Text is found in the name, URI or SHA-256 with case ignored by Unicode simple case
+	// folding: "müller" finds "MÜLLER", "strasse" does not find "Straße" (the text rule, beside
+	// Query.Matches); "" matches all. Leading and trailing spaces are ignored. Text of three or
 	// more letters is looked up in the trigram index. The index needs three, so one or two are
 	// matched by scanning the rows newest first: fast for a page, as such short text matches
 	// often, but Count and ExportCSV then read every row.
