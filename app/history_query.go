@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Page sizes for Search.
@@ -16,20 +15,14 @@ const (
 	MaxSearchLimit     = 10000
 )
 
-const (
-	// minTrigramText is the shortest text the trigram index can find.
-	minTrigramText = 3
-	// maxCoverTrigrams is how many trigrams of ASCII text the index looks up; see trigramCover.
-	maxCoverTrigrams = 4
-)
-
 // Query selects history rows. The zero Query selects every row.
 type Query struct {
-	// Text is a case-insensitive substring of the name, URI or SHA-256; "" matches all.
-	// Leading and trailing spaces are ignored. Text of three or more characters is looked up
-	// in the trigram index. The index needs three characters, so one or two are matched with
-	// LIKE alone, which scans the rows newest first and folds only ASCII letters: fast for a
-	// page, as such short text matches often, but Count and ExportCSV then read every row.
+	// Text is found in the name, URI or SHA-256 with case ignored by Unicode simple case
+	// folding: "müller" finds "MÜLLER", "strasse" does not find "Straße" (the text rule, beside
+	// Query.Matches); "" matches all. Leading and trailing spaces are ignored. Text of three or
+	// more letters is looked up in the trigram index. The index needs three, so one or two are
+	// matched by scanning the rows newest first: fast for a page, as such short text matches
+	// often, but Count and ExportCSV then read every row.
 	Text     string
 	Statuses []Status // any of these; empty matches all
 	Profile  string   // exact profile name; "" matches all
@@ -144,24 +137,22 @@ type queryPlan struct {
 	args  []any
 }
 
-// planQuery turns q into SQL. keyset applies q.BeforeID.
+// planQuery turns q into SQL. keyset applies q.BeforeID. Query.Matches is the same selection
+// in Go.
 //
-// Text of three or more characters drives the query from the trigram index (CROSS JOIN keeps
-// it the outer loop), which hands back matching rowids newest first, so a page stops after
-// Limit matches. ASCII text looks up a few of its trigrams and LIKE confirms the candidates;
-// other text is one FTS5 phrase, exact but slower as it reads every trigram's positions.
+// Text of three or more letters drives the query from the trigram index (CROSS JOIN keeps it
+// the outer loop), which hands back rows holding a few of its trigrams newest first, so a page
+// stops after Limit matches; textCondition keeps those that hold the text. Shorter text has
+// textCondition alone, on every row read.
 func planQuery(q Query, keyset bool) (queryPlan, error) {
 	p := queryPlan{from: "uploads AS u", order: "u.id"}
-	text := strings.TrimSpace(q.Text)
-	switch {
-	case text == "":
-	case utf8.RuneCountInString(text) < minTrigramText:
-		p.addLike(text)
-	case isASCII(text):
-		p.useTrigrams(trigramCover(text))
-		p.addLike(text)
-	default:
-		p.useTrigrams(ftsPhrase(text))
+	text := searchText(q.Text)
+	if match, ok := trigramMatch(text); ok {
+		p.useTrigrams(match)
+	}
+	if text != "" {
+		cond, args := textCondition(text)
+		p.add(cond, args...)
 	}
 	if len(q.Statuses) > 0 {
 		args := make([]any, len(q.Statuses))
@@ -195,12 +186,6 @@ func (p *queryPlan) useTrigrams(match string) {
 	p.add("uploads_fts MATCH ?", match)
 }
 
-// addLike keeps rows whose name, URI or SHA-256 holds text (ASCII case-insensitively).
-func (p *queryPlan) addLike(text string) {
-	like := "%" + escapeLike(text) + "%"
-	p.add(`(u.name LIKE ? ESCAPE '\' OR u.uri LIKE ? ESCAPE '\' OR u.sha256 LIKE ? ESCAPE '\')`, like, like, like)
-}
-
 func (p *queryPlan) add(cond string, args ...any) {
 	p.where = append(p.where, cond)
 	p.args = append(p.args, args...)
@@ -217,41 +202,3 @@ func (p *queryPlan) whereSQL() string {
 func (p *queryPlan) selectSQL() string {
 	return "SELECT " + recordColumns + " FROM " + p.from + p.whereSQL() + " ORDER BY " + p.order + " DESC"
 }
-
-// trigramCover returns an FTS5 query for the rows that hold up to maxCoverTrigrams trigrams of
-// text (ASCII, at least three characters): the first, the last and some evenly between. Every
-// row holding text matches; a LIKE must drop the rows that hold the trigrams but not the text.
-// Looking up a few trigrams is several times faster than a phrase of all of them.
-func trigramCover(text string) string {
-	starts := len(text) - minTrigramText + 1
-	n := min(maxCoverTrigrams, (len(text)+minTrigramText-1)/minTrigramText)
-	terms := make([]string, n)
-	for i := range n {
-		at := 0
-		if n > 1 {
-			at = i * (starts - 1) / (n - 1)
-		}
-		terms[i] = ftsPhrase(text[at : at+minTrigramText])
-	}
-	return strings.Join(terms, " AND ")
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// ftsPhrase quotes text as one FTS5 phrase: inside double quotes only a double quote is
-// special, and it is doubled.
-func ftsPhrase(text string) string {
-	return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
-}
-
-// likeEscaper escapes LIKE's wildcards and its escape character (backslash, with ESCAPE '\').
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-func escapeLike(text string) string { return likeEscaper.Replace(text) }

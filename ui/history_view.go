@@ -2,17 +2,13 @@ package ui
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -54,11 +50,13 @@ var statusFilters = []struct {
 // periods are the choices of the date filter.
 var periods = []string{allTime, "Today", "Last 7 days", "Last 30 days"}
 
-// historyView is the searchable upload history: a virtualized list over the rows read so far,
-// newest first, read a page at a time as the list scrolls towards its end. Every query runs off
-// the Fyne goroutine; its answer is shown only if no newer query has started since.
+// historyView is the searchable upload history: a virtualized list over the rows read so far
+// (historyResults, which it embeds), newest first, read a page at a time as the list scrolls
+// towards its end. Every query runs off the Fyne goroutine; its answer is shown only if no
+// newer query has started since.
 type historyView struct {
 	u *UI
+	historyResults
 
 	root                                             fyne.CanvasObject
 	search                                           *widget.Entry
@@ -70,24 +68,15 @@ type historyView struct {
 	copyURI, copyMedia, copyResults, resend, details *widget.Button
 	icons                                            map[app.Status]fyne.Resource
 
-	// The Fyne goroutine's state.
-	rows        []app.Record // the rows read so far, newest first (ID descending)
-	query       app.Query    // the filters rows were read with
-	gen         int          // counts queries; an answer to an older one is dropped
-	loading     bool         // a page is being read
-	exhausted   bool         // the last page was short: every matching row is read
-	failed      bool         // reading failed; stop asking until the next query
-	held        []app.Record // changes shown while a page was being read, applied again on top of it
-	counting    bool         // a count is running
-	recount     bool         // count again when it ends
-	selected    int64        // ID of the selected row, 0 for none
-	searchTimer *time.Timer  // the pending search while the user types
+	// The Fyne goroutine's state, besides historyResults.
+	counting    bool        // a count is running
+	recount     bool        // count again when it ends
+	selected    int64       // ID of the selected row, 0 for none
+	searchTimer *time.Timer // the pending search while the user types
 	exporting   bool
 	sourceNames []string // the source filter's choices after allSources
 
-	mu       sync.Mutex           // guards pending and flushing
-	pending  map[int64]app.Record // changed rows not yet shown, by ID
-	flushing bool                 // a flush of pending is scheduled
+	changed changedRows // rows that changed, gathered from any goroutine
 }
 
 // newHistoryView builds the view. It reads nothing until reload, which the window calls when
@@ -105,8 +94,7 @@ func newHistoryView(u *UI) *historyView {
 		app.StatusUnknown:     theme.NewWarningThemedResource(theme.WarningIcon()),
 	}
 	v.search = &widget.Entry{PlaceHolder: "Search file name, URI or SHA-256", Wrapping: fyne.TextWrap(fyne.TextTruncateClip),
-		OnChanged: v.onSearchChanged, OnSubmitted: v.onSearchSubmitted}
-	v.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+		ActionItem: widget.NewIcon(theme.SearchIcon()), OnChanged: v.onSearchChanged, OnSubmitted: v.onSearchSubmitted}
 	statusOptions := make([]string, len(statusFilters))
 	for i, f := range statusFilters {
 		statusOptions[i] = f.label
@@ -165,15 +153,8 @@ func (v *historyView) reload() {
 // recordChanged shows a row that changed (a finished upload, a resend); safe from any
 // goroutine. Changes are gathered for a moment so that a burst is shown with one refresh.
 func (v *historyView) recordChanged(r app.Record) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.pending == nil {
-		v.pending = map[int64]app.Record{}
-	}
-	v.pending[r.ID] = r
-	if !v.flushing {
-		v.flushing = true
-		time.AfterFunc(changeDelay, func() { fyne.Do(v.flushChanges) })
+	if v.changed.add(r) {
+		time.AfterFunc(changeDelay, func() { fyne.Do(v.showChanges) })
 	}
 }
 
@@ -283,70 +264,6 @@ func (v *historyView) showDetails(r app.Record) {
 	dlg := dialog.NewCustom("Upload details", "Close", body, v.u.win)
 	dlg.Resize(fyne.NewSize(720, 600))
 	dlg.Show()
-}
-
-// detailFields are the label and value of every field of r, "—" where there is none.
-func detailFields(r app.Record) [][2]string {
-	env := r.Environment
-	if r.Sandbox {
-		env += " (built-in sandbox: nothing left this computer)"
-	}
-	httpStatus := ""
-	if r.HTTPStatus != 0 {
-		httpStatus = strings.TrimSpace(fmt.Sprintf("%d %s", r.HTTPStatus, http.StatusText(r.HTTPStatus)))
-	}
-	fields := [][2]string{
-		{"File", visible.Name(r.Name)},
-		{"Path", visible.Name(r.Path)},
-		{"Size", fmt.Sprintf("%s (%s bytes)", sizeText(r.Size), groupDigits(r.Size))},
-		{"SHA-256", r.SHA256},
-		{"Content type", visible.Name(r.MIME)},
-		{"Source", visible.Name(r.Profile)},
-		{"Source identity", visible.Name(r.Source)},
-		{"Environment", env},
-		{"Status", fmt.Sprintf("%s (%s)", shortStatus(r), r.Status)},
-		{"URI", visible.Name(r.URI)},
-		{"Error kind", r.ErrorKind},
-		{"Error", visible.Text(r.ErrorMessage)},
-		{"Detail for IT", visible.Text(r.ErrorDetail)},
-		{"HTTP status", httpStatus},
-		{"Attempts", strconv.Itoa(r.Attempts)},
-		{"Created", preciseTime(r.Created)},
-		{"Started", preciseTime(r.Started)},
-		{"Finished", preciseTime(r.Finished)},
-		{"Resent from", rowRef(r.ResentFrom)},
-		{"Duplicate of", rowRef(r.DuplicateOf)},
-		{"History row", rowRef(r.ID)},
-	}
-	for i := range fields {
-		if fields[i][1] == "" {
-			fields[i][1] = "—"
-		}
-	}
-	return fields
-}
-
-// detailsText is detailFields as lines of "Label: value", for the clipboard.
-func detailsText(r app.Record) string {
-	var b strings.Builder
-	for _, f := range detailFields(r) {
-		fmt.Fprintf(&b, "%s: %s\n", f[0], f[1])
-	}
-	return b.String()
-}
-
-func preciseTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("2 Jan 2006 15:04:05 MST")
-}
-
-func rowRef(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return "#" + strconv.FormatInt(id, 10)
 }
 
 // onExport writes the rows the filters select to a CSV file the user chooses.
@@ -482,9 +399,7 @@ func (v *historyView) runQuery() {
 		v.searchTimer = nil
 	}
 	q := v.currentQuery()
-	v.gen++
-	gen := v.gen
-	v.query, v.loading, v.failed, v.held = q, true, false, nil
+	gen := v.start(q)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
@@ -495,62 +410,48 @@ func (v *historyView) runQuery() {
 }
 
 func (v *historyView) showFirstPage(gen int, page []app.Record, err error) {
-	if gen != v.gen {
+	if !v.setFirstPage(gen, page, err) {
 		return
 	}
-	v.loading = false
 	if err != nil {
-		v.failed = true
 		v.count.SetText("The history could not be read")
 		v.u.showError("The upload history could not be read", err)
 		return
 	}
-	v.rows, v.exhausted = page, len(page) < historyPage
-	v.applyChanges(v.held)
-	v.held = nil
 	if v.list.GetScrollOffset() > 0 {
 		v.list.ScrollToOffset(0)
 	}
-	v.list.Refresh()
-	v.keepSelection()
-	v.showEmpty()
+	v.showRows()
 }
 
 // loadMore reads the page after the oldest row shown, unless one is being read or there is
 // none.
 func (v *historyView) loadMore() {
-	if v.loading || v.exhausted || v.failed || len(v.rows) == 0 {
+	q, gen, ok := v.nextPage()
+	if !ok {
 		return
 	}
-	q, gen := v.query, v.gen
-	q.BeforeID = v.rows[len(v.rows)-1].ID
-	v.loading = true
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
 		page, err := v.u.core.History.Search(ctx, q)
-		fyne.Do(func() { v.appendPage(gen, page, err) })
+		fyne.Do(func() { v.showNextPage(gen, page, err) })
 	}()
 }
 
-func (v *historyView) appendPage(gen int, page []app.Record, err error) {
-	if gen != v.gen {
+func (v *historyView) showNextPage(gen int, page []app.Record, err error) {
+	if !v.addPage(gen, page, err) {
 		return
 	}
-	v.loading = false
 	if err != nil {
-		v.failed = true
 		v.u.showError("More of the upload history could not be read", err)
 		return
 	}
-	v.exhausted = len(page) < historyPage
-	for _, r := range page {
-		if len(v.rows) == 0 || r.ID < v.rows[len(v.rows)-1].ID {
-			v.rows = append(v.rows, r)
-		}
-	}
-	v.applyChanges(v.held)
-	v.held = nil
+	v.showRows()
+}
+
+// showRows shows the rows after they moved, keeping the selection on its row.
+func (v *historyView) showRows() {
 	v.list.Refresh()
 	v.keepSelection()
 	v.showEmpty()
@@ -582,25 +483,12 @@ func (v *historyView) startCount() {
 	}()
 }
 
-// flushChanges shows the rows recordChanged gathered.
-func (v *historyView) flushChanges() {
-	v.mu.Lock()
-	pending := v.pending
-	v.pending, v.flushing = nil, false
-	v.mu.Unlock()
-	changes := make([]app.Record, 0, len(pending))
-	for _, r := range pending {
-		changes = append(changes, r)
-	}
-	if v.loading {
-		v.held = append(v.held, changes...)
-	}
-	moved, touched := v.applyChanges(changes)
+// showChanges shows the rows recordChanged gathered.
+func (v *historyView) showChanges() {
+	moved, touched := v.merge(v.changed.take())
 	switch {
 	case moved:
-		v.list.Refresh()
-		v.keepSelection()
-		v.showEmpty()
+		v.showRows()
 		v.startCount()
 	case len(touched) == 1:
 		v.list.RefreshItem(touched[0])
@@ -610,76 +498,6 @@ func (v *historyView) flushChanges() {
 	if len(touched) > 0 {
 		v.updateActions()
 	}
-}
-
-// applyChanges puts changed rows into rows: a row shown is replaced (or dropped if it no longer
-// matches the filters); a new row that matches is inserted in its place if it falls among the
-// rows read so far (older ones come with their page). moved says whether rows were added or
-// dropped; touched are the indexes of rows replaced in place.
-func (v *historyView) applyChanges(changes []app.Record) (moved bool, touched []int) {
-	latest := make(map[int64]app.Record, len(changes))
-	for _, r := range changes {
-		latest[r.ID] = r
-	}
-	var add []app.Record
-	drop := map[int64]bool{}
-	for id, r := range latest {
-		i, shown := v.indexOf(id)
-		match := matchesQuery(v.query, r)
-		switch {
-		case shown && match:
-			v.rows[i] = r
-			touched = append(touched, i)
-		case shown:
-			drop[id] = true
-		case match && (v.exhausted || (len(v.rows) > 0 && id > v.rows[len(v.rows)-1].ID)):
-			add = append(add, r)
-		}
-	}
-	if len(add) == 0 && len(drop) == 0 {
-		return false, touched
-	}
-	slices.SortFunc(add, func(a, b app.Record) int { return cmp.Compare(b.ID, a.ID) })
-	merged := make([]app.Record, 0, len(v.rows)+len(add))
-	for _, r := range v.rows {
-		for len(add) > 0 && add[0].ID > r.ID {
-			merged, add = append(merged, add[0]), add[1:]
-		}
-		if !drop[r.ID] {
-			merged = append(merged, r)
-		}
-	}
-	v.rows = append(merged, add...)
-	return true, nil
-}
-
-// matchesQuery reports whether r is a row q selects, as the history would answer.
-func matchesQuery(q app.Query, r app.Record) bool {
-	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, r.Status) {
-		return false
-	}
-	if q.Profile != "" && r.Profile != q.Profile {
-		return false
-	}
-	if (!q.Since.IsZero() && r.Created.Before(q.Since)) || (!q.Until.IsZero() && !r.Created.Before(q.Until)) {
-		return false
-	}
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	if text == "" {
-		return true
-	}
-	for _, s := range []string{r.Name, r.URI, r.SHA256} {
-		if strings.Contains(strings.ToLower(s), text) {
-			return true
-		}
-	}
-	return false
-}
-
-// indexOf finds the row with this ID among rows (ID descending).
-func (v *historyView) indexOf(id int64) (int, bool) {
-	i := sort.Search(len(v.rows), func(i int) bool { return v.rows[i].ID <= id })
-	return i, i < len(v.rows) && v.rows[i].ID == id
 }
 
 // selectedRecord returns the selected row.
@@ -817,20 +635,6 @@ func (v *historyView) updateRow(id widget.ListItemID, item fyne.CanvasObject) {
 	}
 }
 
-// needsAttention is true for rows the app could not finish: the user must look at them.
-func needsAttention(s app.Status) bool {
-	return s == app.StatusUnknown || s == app.StatusInterrupted
-}
-
-// shortStatus is statusText for the history's narrow column: a duplicate's date is in its
-// own column there.
-func shortStatus(r app.Record) string {
-	if r.Status == app.StatusDuplicate {
-		return "Already uploaded"
-	}
-	return statusText(r)
-}
-
 func statusImportance(s app.Status) widget.Importance {
 	switch s {
 	case app.StatusDone:
@@ -843,32 +647,6 @@ func statusImportance(s app.Status) widget.Importance {
 		return widget.LowImportance
 	}
 	return widget.MediumImportance
-}
-
-// uploadsText is "1 upload", "1,234 uploads".
-func uploadsText(n int) string {
-	if n == 1 {
-		return "1 upload"
-	}
-	return groupDigits(int64(n)) + " uploads"
-}
-
-// groupDigits writes n with a comma between thousands: 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	first := len(s) % 3
-	if n < 0 || len(s) <= 3 {
-		return s
-	}
-	if first == 0 {
-		first = 3
-	}
-	var b strings.Builder
-	b.WriteString(s[:first])
-	for i := first; i < len(s); i += 3 {
-		b.WriteString("," + s[i:i+3])
-	}
-	return b.String()
 }
 
 // historyColumns lays out a history row and its header: fixed widths for time, size, source

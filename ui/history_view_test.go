@@ -79,10 +79,7 @@ func (tu *testUI) waitView(t testing.TB, what string, cond func(v *historyView) 
 
 // idle reports whether the view has nothing under way.
 func (v *historyView) idle() bool {
-	v.mu.Lock()
-	flushing := v.flushing
-	v.mu.Unlock()
-	return !v.loading && !v.counting && !flushing && !v.exporting && v.searchTimer == nil
+	return !v.loading && !v.counting && !v.changed.isDue() && !v.exporting && v.searchTimer == nil
 }
 
 // settled reports whether the view has run a query and has nothing under way.
