@@ -351,10 +351,14 @@ func (h *History) ownerID() string {
 	return h.owner.id
 }
 
-// recordColumns are the uploads columns in Record field order, as scanRecord reads them.
-const recordColumns = `u.id, u.profile, u.source, u.environment, u.sandbox, u.path, u.name, u.size,
+// recordColumns are the uploads columns in Record field order, as scanRecord reads them;
+// recordFields are those after the id.
+const (
+	recordColumns = "u.id, " + recordFields
+	recordFields  = `u.profile, u.source, u.environment, u.sandbox, u.path, u.name, u.size,
 	u.sha256, u.mime, u.status, u.uri, u.error_kind, u.error_message, u.error_detail, u.http_status,
 	u.attempts, u.created, u.started, u.finished, u.resent_from, u.duplicate_of`
+)
 
 // Insert journals a new row and sets r.ID (and r.Created if zero); any status is allowed.
 func (h *History) Insert(ctx context.Context, r *Record) error {
