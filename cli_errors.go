@@ -40,9 +40,9 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// A flagError is a mistake the flag package found in a command's flags (an unknown flag, a
-// value that is not a number) and printed already, with the command's flags: exit 2, nothing
-// more to print.
+// A flagError is a mistake in the command line that was printed already, with the command's
+// usage: by the flag package (an unknown flag, a value that is not a number), or by a command
+// given no action. Exit 2, nothing more to print.
 type flagError struct{ err error }
 
 func (e *flagError) Error() string { return e.err.Error() }
@@ -69,7 +69,7 @@ const helpHint = "Run 'redox-uploader help' for the commands and their flags."
 // what is left to say on standard error:
 //
 //   - nil and flag.ErrHelp (the flags' help was printed): 0, nothing printed;
-//   - a *flagError (printed already by the flag package): 2, nothing printed;
+//   - a *flagError (printed already, with the usage): 2, nothing printed;
 //   - a *usageError: 2, its message, then its changes or the hint to run help;
 //   - errFailed (each failure printed as it happened): 1, nothing printed;
 //   - any other error: 1, printed by printFailure, then its next steps, if any.
