@@ -31,15 +31,9 @@ const (
 	stopUploadsWait = 5 * time.Second // how long removing a source waits for its uploads under way to stop
 )
 
-// authChoices are the sign-in methods as the form names them, in the order it offers them.
-var authChoices = []struct {
-	method app.AuthMethod
-	label  string
-}{
-	{app.AuthLegacy, "API key and secret (legacy)"},
-	{app.AuthOAuth, "OAuth 2.0 with a private key"},
-	{app.AuthToken, "Access token"},
-}
+// authChoices are the sign-in methods in the order the form offers them, each named by its
+// Label, as the command line names it.
+var authChoices = []app.AuthMethod{app.AuthLegacy, app.AuthOAuth, app.AuthToken}
 
 // retentionChoices are the history retentions offered, in days; 0 keeps the history forever.
 var retentionChoices = []int{0, 30, 90, 365}
@@ -211,7 +205,7 @@ func (v *settingsView) sourceRow(p app.Profile) fyne.CanvasObject {
 		env.Text, env.Importance, env.TextStyle = "PRODUCTION · real patient data", widget.DangerImportance, fyne.TextStyle{Bold: true}
 	}
 	detail := &widget.Label{Text: fmt.Sprintf("%s · %s · files up to %s · %d at once",
-		authLabel(p.Auth), hostOf(p.UploadURL), client.HumanSize(p.MaxSize), p.Parallel),
+		p.Auth.Label(), hostOf(p.UploadURL), client.HumanSize(p.MaxSize), p.Parallel),
 		Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	if p.Validate() != nil {
 		detail.Text, detail.Importance = "Needs attention: some details are missing or wrong. Choose Edit to fix them.", widget.DangerImportance
@@ -504,7 +498,7 @@ func newProfileForm(v *settingsView, original *app.Profile) *profileForm {
 	f.production = &widget.Label{Text: "Real patient data: uploads go to your live Redox source.", Importance: widget.DangerImportance,
 		TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	f.production.Hidden = p.Environment != app.EnvProduction
-	f.auth = &widget.Select{Options: authOptions(), Selected: authLabel(p.Auth), OnChanged: f.onAuth}
+	f.auth = &widget.Select{Options: authOptions(), Selected: p.Auth.Label(), OnChanged: f.onAuth}
 	f.apiKey = f.entry("apiKey", p.APIKey, "The API key Redox shows for this source")
 	f.apiSecret = f.secretEntry("secret/legacy", false)
 	f.clientID = f.entry("clientId", p.ClientID, "The client ID Redox shows for this source")
@@ -641,9 +635,9 @@ func (f *profileForm) focusFirst() {
 }
 
 func (f *profileForm) method() app.AuthMethod {
-	for _, c := range authChoices {
-		if c.label == f.auth.Selected {
-			return c.method
+	for _, m := range authChoices {
+		if m.Label() == f.auth.Selected {
+			return m
 		}
 	}
 	return ""
@@ -695,14 +689,14 @@ func (f *profileForm) checkStoredSecret() {
 }
 
 func (f *profileForm) showSecretPlaceholders() {
-	for _, c := range authChoices {
-		e := f.secretField(c.method)
-		what := c.method.SecretName()
+	for _, m := range authChoices {
+		e := f.secretField(m)
+		what := m.SecretName()
 		text := "Paste the " + what
-		if c.method == app.AuthOAuth {
+		if m == app.AuthOAuth {
 			text = "Paste the private key (PEM), from -----BEGIN to -----END"
 		}
-		if f.original != nil && f.original.Auth == c.method {
+		if f.original != nil && f.original.Auth == m {
 			switch f.stored {
 			case secretChecking:
 				text = "Checking the keychain…"
@@ -1072,19 +1066,10 @@ func fieldWidth(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 
 func authOptions() []string {
 	opts := make([]string, len(authChoices))
-	for i, c := range authChoices {
-		opts[i] = c.label
+	for i, m := range authChoices {
+		opts[i] = m.Label()
 	}
 	return opts
-}
-
-func authLabel(m app.AuthMethod) string {
-	for _, c := range authChoices {
-		if c.method == m {
-			return c.label
-		}
-	}
-	return ""
 }
 
 func parallelOptions() []string {

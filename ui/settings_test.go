@@ -55,7 +55,7 @@ func (v *settingsView) settle() {
 func fillLegacy(f *profileForm, name, apiKey, secret, uploadURL, apiBase string) {
 	fyne.DoAndWait(func() {
 		f.name.SetText(name)
-		f.auth.SetSelected(authLabel(app.AuthLegacy))
+		f.auth.SetSelected(app.AuthLegacy.Label())
 		f.apiKey.SetText(apiKey)
 		f.apiSecret.SetText(secret)
 		f.uploadURL.SetText(uploadURL)
@@ -246,7 +246,7 @@ func TestSettingsFormFieldProblems(t *testing.T) {
 		{"size over 30", func(f *profileForm) { f.maxSize.SetText("31") }, "maxSize", "at most 30"},
 		{"size not a number", func(f *profileForm) { f.maxSize.SetText("ten") }, "maxSize", "number"},
 		{"no client ID", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthOAuth))
+			f.auth.SetSelected(app.AuthOAuth.Label())
 			f.keyID.SetText("kid-1")
 			f.privateKey.SetText("x")
 		}, "clientId", "client ID"},
@@ -314,7 +314,7 @@ func TestSettingsEditKeepsStoredSecret(t *testing.T) {
 	v.do(func() { v.onEdit(v.profiles[0]) })
 	f = v.form
 	fyne.DoAndWait(func() {
-		f.auth.SetSelected(authLabel(app.AuthToken))
+		f.auth.SetSelected(app.AuthToken.Label())
 		if f.cells["apiKey"].Visible() || !f.cells["secret/token"].Visible() {
 			t.Error("the fields shown do not follow the sign-in method")
 		}
@@ -421,13 +421,13 @@ func TestSettingsTestConnection(t *testing.T) {
 			f.apiSecret.SetText("wrong-" + secretCanary)
 		}, false, "", secretCanary},
 		{"oauth", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthOAuth))
+			f.auth.SetSelected(app.AuthOAuth.Label())
 			f.clientID.SetText(sb.Demo.ClientID)
 			f.keyID.SetText(sb.Demo.KeyID)
 			f.privateKey.SetText(string(sb.Demo.PrivateKeyPEM))
 		}, true, "Signed in. The token is valid until ", "BEGIN"},
 		{"token", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthToken))
+			f.auth.SetSelected(app.AuthToken.Label())
 			f.token.SetText(sb.Demo.Token)
 		}, true, "checks it at the first upload", sb.Demo.Token},
 	} {
@@ -500,7 +500,7 @@ func TestSettingsKeyFile(t *testing.T) {
 	f := v.form
 	fillLegacy(f, "Imaging", "", "", sb.UploadURL(), sb.APIBase())
 	fyne.DoAndWait(func() {
-		f.auth.SetSelected(authLabel(app.AuthOAuth))
+		f.auth.SetSelected(app.AuthOAuth.Label())
 		f.clientID.SetText(sb.Demo.ClientID)
 		f.keyID.SetText(sb.Demo.KeyID)
 	})
