@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +42,8 @@ type networkPage struct {
 	checkDetail *widget.Accordion
 	checkRun    int                // counts checks and changes to the page, so a stale answer is dropped
 	cancelCheck context.CancelFunc // stops the check under way; nil when none runs
+
+	saving sync.Mutex // one save at a time, so its settings and proxy password stay a pair
 }
 
 // stallChoices pairs the words shown for how long a transfer may stall with the seconds saved;
@@ -203,8 +206,8 @@ func (n *networkPage) onSave() {
 	n.hideProblems()
 	n.note.SetText("Saving…")
 	n.v.run(func() {
-		n.v.networkMu.Lock()
-		defer n.v.networkMu.Unlock()
+		n.saving.Lock()
+		defer n.saving.Unlock()
 		err := n.v.u.core.SaveNetwork(ns)
 		if err == nil && password != "" {
 			err = n.v.u.core.Secrets.SetProxyPassword(password)
