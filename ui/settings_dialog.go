@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -81,14 +82,18 @@ func (u *UI) openSettings(newSource bool) *settingsView {
 	return v
 }
 
-// run does fn off the Fyne goroutine. Handlers call it last, once the widgets are as they
-// should be while fn runs.
-func (v *settingsView) run(fn func()) {
+// run does fn off the Fyne goroutine, as the window's background work (background.Go): ctx
+// ends when the window closes. Handlers call it last, once the widgets are as they should be
+// while fn runs.
+func (v *settingsView) run(fn func(ctx context.Context)) {
 	v.work.Add(1)
-	go func() {
+	started := v.u.bg.Go(func(ctx context.Context) {
 		defer v.work.Done()
-		fn()
-	}()
+		fn(ctx)
+	})
+	if !started {
+		v.work.Done()
+	}
 }
 
 // wait returns when the work started by run has finished (for tests; what that work passed to
@@ -110,7 +115,7 @@ func (v *settingsView) listPage() fyne.CanvasObject {
 }
 
 // load reads the settings off the Fyne goroutine and shows them on every tab.
-func (v *settingsView) load() {
+func (v *settingsView) load(context.Context) {
 	st, err := v.u.core.LoadSettings()
 	fyne.Do(func() { v.show(st, err) })
 }

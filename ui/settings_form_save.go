@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -67,10 +68,10 @@ func (f *profileForm) onSave() {
 	f.summary.SetText("Saving…")
 	f.summary.Show()
 	u := f.v.u
-	f.v.run(func() {
+	f.v.run(func(ctx context.Context) {
 		st, problem, saved := f.save(p, secret)
 		fyne.Do(func() { f.saved(st, p, problem, saved) })
-		if saved {
+		if saved && ctx.Err() == nil { // else the window closed while the keychain answered: touch the core no more
 			u.sources.reload(false)
 			u.setStatus(fmt.Sprintf("The source “%s” was saved.", p.Name))
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -26,7 +27,7 @@ const (
 // the secret field's placeholder; the secret itself is dropped at once.
 func (f *profileForm) checkStoredSecret() {
 	p, secrets := *f.original, f.v.u.core.Secrets
-	f.v.run(func() {
+	f.v.run(func(context.Context) {
 		_, err := secrets.Secret(p)
 		state := secretStored
 		switch {
@@ -117,11 +118,11 @@ func (f *profileForm) checkSecret(purpose string) (secret string, useStored, ok 
 
 // onChooseKeyFile reads an OAuth private key from a file, all off the Fyne goroutine.
 func (f *profileForm) onChooseKeyFile() {
-	open := f.v.u.dialogs.OpenFile
-	f.v.run(func() {
-		path, err := open("Choose the OAuth private key (PEM file)")
+	u := f.v.u
+	f.v.run(func(ctx context.Context) {
+		path, err := u.openFile(ctx, "Choose the OAuth private key (PEM file)")
 		if err != nil {
-			f.v.u.showError("The file picker could not open", err)
+			u.showError("The file picker could not open", err)
 			return
 		}
 		if path == "" {

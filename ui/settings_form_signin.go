@@ -25,7 +25,7 @@ func (f *profileForm) onTest() {
 		return
 	}
 	f.stopTest()
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	ctx, cancel := context.WithTimeout(f.v.u.bg.ctx, testTimeout) // ends too when the window closes
 	f.cancelTest = cancel
 	f.testRun++
 	run := f.testRun
@@ -38,15 +38,18 @@ func (f *profileForm) onTest() {
 	if useStored {
 		original = *f.original
 	}
-	core := f.v.u.core
-	f.v.run(func() {
+	u := f.v.u
+	f.v.run(func(context.Context) {
 		defer cancel()
 		secret := typed
 		if useStored {
-			s, err := core.Secrets.Secret(original)
+			s, err := u.core.Secrets.Secret(original)
+			if err == nil {
+				err = ctx.Err() // stopped while the keychain answered: sign in no more
+			}
 			if err != nil {
-				if !errors.Is(err, app.ErrSecretNotFound) {
-					f.v.u.showError("The stored secret could not be read", err)
+				if !errors.Is(err, app.ErrSecretNotFound) && ctx.Err() == nil {
+					u.showError("The stored secret could not be read", err)
 					err = errors.New("Not tested: the stored secret could not be read from the keychain.")
 				}
 				fyne.Do(func() { f.testDone(run, client.Token{}, err) })
@@ -54,7 +57,7 @@ func (f *profileForm) onTest() {
 			}
 			secret = s
 		}
-		tok, err := core.TrySignIn(ctx, p, secret)
+		tok, err := u.core.TrySignIn(ctx, p, secret)
 		fyne.Do(func() { f.testDone(run, tok, err) })
 	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,7 @@ func (g *generalPage) onRetention(choice string) {
 // it says why and shows what is saved.
 func (g *generalPage) save(change func(*app.Settings), saved func()) {
 	u := g.v.u
-	g.v.run(func() {
+	g.v.run(func(context.Context) {
 		err := u.core.Settings.Update(func(st *app.Settings) error {
 			change(st)
 			return nil

@@ -20,7 +20,7 @@ func (s *sourceList) onRemove(p app.Profile) {
 	text, yes, no := removeQuestion(visible.Name(p.Name), s.v.u.core.Queue.PendingFor(p.Name))
 	s.v.u.confirmWith("Remove this source?", text, yes, no, func(ok bool) {
 		if ok {
-			s.v.run(func() { s.removeSource(p) })
+			s.v.run(func(ctx context.Context) { s.removeSource(ctx, p) })
 		}
 	})
 }
@@ -44,8 +44,9 @@ func removeQuestion(name string, inFlight int) (text, yes, no string) {
 
 // removeSource stops the source's uploads under way, waiting a few seconds for those being
 // sent, then removes the source from the settings and its secret and saved sign-in from the
-// keychain. It runs off the Fyne goroutine.
-func (s *sourceList) removeSource(p app.Profile) {
+// keychain. It runs off the Fyne goroutine. The removal asked for is made even if the window
+// closes meanwhile (ctx then ends the wait for the uploads); what follows it only shows.
+func (s *sourceList) removeSource(ctx context.Context, p app.Profile) {
 	u := s.v.u
 	queue := u.core.Queue
 	release := queue.Hold(p.Name) // a file dropped meanwhile ends cancelled instead of going out
@@ -53,8 +54,8 @@ func (s *sourceList) removeSource(p app.Profile) {
 	if n := queue.PendingFor(p.Name); n > 0 {
 		u.setStatus(fmt.Sprintf("Stopping the uploads to “%s”…", p.Name))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), stopUploadsWait)
-	stopped, _ := queue.StopProfile(ctx, p.Name) // one still stopping after the wait ends cancelled all the same, unsent
+	stopCtx, cancel := context.WithTimeout(ctx, stopUploadsWait)
+	stopped, _ := queue.StopProfile(stopCtx, p.Name) // one still stopping after the wait ends cancelled all the same, unsent
 	cancel()
 	_, st, err := u.core.RemoveProfile(p.Name)
 	if errors.Is(err, app.ErrNoProfile) { // removed elsewhere meanwhile: show what is saved now
@@ -66,6 +67,9 @@ func (s *sourceList) removeSource(p app.Profile) {
 		return
 	}
 	fyne.Do(func() { s.show(st.Profiles) })
+	if ctx.Err() != nil { // the window closed while the keychain answered: touch the core no more
+		return
+	}
 	u.sources.reload(false)
 	if left != nil {
 		u.showError("The source was removed, but its secret is still in the keychain", left.Err)
