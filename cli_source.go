@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -157,7 +156,7 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 	case err != nil:
 		return fmt.Errorf("the source %q was not saved: %w", p.Name, flagProblems(err))
 	}
-	fmt.Fprintf(env.stdout, "Saved source %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), p.Auth.Label(), hostOf(p.UploadURL))
+	fmt.Fprintf(env.stdout, "Saved source %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), p.Auth.Label(), visible.Name(p.UploadHost()))
 	dir := dataDirArg(dataDir.resolve(env).dir)
 	next := "redox-uploader source set-secret " + app.ShellQuote(p.Name) + dir + " < FILE"
 	switch saved.Secret {
@@ -221,7 +220,7 @@ func runSourceList(ctx context.Context, args []string, env cliEnv) error {
 		if p.Validate() != nil {
 			secret += "; needs changes (see source show)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", visible.Name(p.Name), envLabel(p.Environment), visible.Name(string(p.Auth)), hostOf(p.UploadURL), secret)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", visible.Name(p.Name), envLabel(p.Environment), visible.Name(string(p.Auth)), visible.Name(p.UploadHost()), secret)
 	}
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", app.SandboxProfileName, app.EnvSandbox, "built in", "this computer only", "demo credentials")
 	tw.Flush()
@@ -394,14 +393,6 @@ func runSourceTest(ctx context.Context, args []string, env cliEnv) error {
 	}
 	fmt.Fprintf(env.stdout, "Signed in to Redox (%s). The access token %s.\n", visible.Name(p.SourceID()), until)
 	return nil
-}
-
-// hostOf is the host (and port) of an address, or the address itself if it has none.
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return visible.Name(u.Host)
-	}
-	return visible.Name(raw)
 }
 
 // dataDirArg repeats --data-dir in a suggested command line when the user gave it.

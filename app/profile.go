@@ -274,6 +274,15 @@ func urlProblem(raw, example string) string {
 	}
 }
 
+// UploadHost is the host (and port, if any) the source uploads to, for people: "blob.redoxengine.com";
+// the address as written when it has none.
+func (p Profile) UploadHost() string {
+	if u, err := url.Parse(strings.TrimSpace(p.UploadURL)); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.UploadURL
+}
+
 // SourceID identifies the Redox source whose token uploads for this profile: the sign-in
 // method, the source's public id and the upload host, for example
 // "legacy:KEY@blob.redoxengine.com" or "oauth:CLIENTID@blob.redoxengine.com". A file's URI only
