@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"redoxuploader/client"
-	"redoxuploader/internal/visible"
 )
 
 // cliEnv is what a subcommand may touch of the process, so tests run it in-process.
@@ -28,22 +27,18 @@ type cliEnv struct {
 	clientOptions []client.Option
 }
 
-// Exit codes of every subcommand.
-const (
-	exitOK     = 0
-	exitFailed = 1 // the work ran and something failed
-	exitUsage  = 2 // the command line was wrong
-)
-
+// A subcommand is one command of the command line: its line in the help and what runs it.
+// run returns nil on success; exitStatus turns any error into the exit status and the message.
 type subcommand struct {
 	summary string
-	run     func(ctx context.Context, args []string, env cliEnv) int
+	run     func(ctx context.Context, args []string, env cliEnv) error
 }
 
 var subcommands = map[string]subcommand{
 	"upload":      {"upload files to Redox and print their URIs", runUpload},
 	"sandbox":     {"run the local Redox stand-in (nothing leaves this computer)", runSandbox},
-	"profile":     {"add, list, show, test or remove saved Redox sources and store their secrets", runProfile},
+	"source":      {"add, list, show, test or remove saved Redox sources and store their secrets", runSource},
+	"profile":     {"the earlier name of source, kept for scripts", runSource},
 	"history":     {"list past uploads (or export them as CSV) to find a URI again", runHistory},
 	"resend":      {"send the file of an earlier upload again, to the same source", runResend},
 	"version":     {"print the version, commit and build date", runVersion},
@@ -57,22 +52,28 @@ func isSubcommand(name string) bool {
 	return ok || name == "help" || name == "-h" || name == "--help"
 }
 
-// runCLI runs what the command line asks for and returns the process exit code: a command,
+// runCLI runs what the command line asks for and returns the process exit status: a command,
 // with the global flags given before it, or the window through env.window.
 func runCLI(ctx context.Context, args []string, env cliEnv) int {
 	cl, err := parseCommandLine(args)
-	if err != nil {
-		return usageError(env, "%v", err)
+	if err == nil && cl.command == "" && env.window != nil {
+		return env.window(cl.args) // the window reports its own problems and returns its own status
 	}
+	if err == nil {
+		err = runCommand(ctx, cl, env)
+	}
+	return exitStatus(err, env)
+}
+
+// runCommand runs the command cl names, or prints the help.
+func runCommand(ctx context.Context, cl commandLine, env cliEnv) error {
 	cmd, ok := subcommands[cl.command]
 	switch {
-	case cl.command == "" && env.window != nil:
-		return env.window(cl.args)
 	case cl.command == "":
-		return usageError(env, "no command given")
+		return usagef("no command given")
 	case !ok: // help
 		usage(env.stdout)
-		return exitOK
+		return nil
 	}
 	env.global = cl.global
 	return cmd.run(ctx, cl.args, env)
@@ -91,7 +92,7 @@ type commandLine struct {
 // names one. Without a command the window opens with the remaining words as its files. A
 // command name is never taken as a file (write ./history for a file named history), the
 // window's flags must come before its files, and --sandbox cannot come before a command: each
-// of these is an error in plain words.
+// of these is a *usageError in plain words.
 func parseCommandLine(args []string) (commandLine, error) {
 	var cl commandLine
 	fs := flag.NewFlagSet("redox-uploader", flag.ContinueOnError)
@@ -103,12 +104,12 @@ func parseCommandLine(args []string) (commandLine, error) {
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return commandLine{command: "help"}, nil
 	} else if err != nil {
-		return commandLine{}, err
+		return commandLine{}, &usageError{msg: err.Error()}
 	}
 	rest := fs.Args()
 	if len(rest) > 0 && isSubcommand(rest[0]) {
 		if *sandbox {
-			return commandLine{}, fmt.Errorf("--sandbox opens the window on the sandbox; it cannot come before the command %q. "+
+			return commandLine{}, usagef("--sandbox opens the window on the sandbox; it cannot come before the command %q. "+
 				"Leave it out, or upload to the sandbox with: redox-uploader upload --sandbox FILE", rest[0])
 		}
 		cl.command, cl.args = rest[0], rest[1:]
@@ -116,10 +117,10 @@ func parseCommandLine(args []string) (commandLine, error) {
 	}
 	for _, word := range rest {
 		if name, ok := windowFlagName(word); ok {
-			return commandLine{}, fmt.Errorf("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
+			return commandLine{}, usagef("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
 		}
 		if isSubcommand(word) {
-			return commandLine{}, fmt.Errorf("%q is a command, not a file: put it first (redox-uploader %s ...). "+
+			return commandLine{}, usagef("%q is a command, not a file: put it first (redox-uploader %s ...). "+
 				"To open the window with a file named %s, write ./%s", word, word, word, word)
 		}
 	}
@@ -167,7 +168,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [--data-dir DIR] [--verbose] COMMAND [FLAGS]")
 	fmt.Fprintln(w, "       redox-uploader [--sandbox] [--data-dir DIR] [--verbose] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens (with the FILEs, if any). Commands:")
-	for _, name := range []string{"upload", "history", "resend", "profile", "check", "sandbox", "version", "diagnostics"} {
+	for _, name := range []string{"upload", "history", "resend", "source", "check", "sandbox", "version", "diagnostics"} {
 		fmt.Fprintf(w, "  %-11s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-11s %s\n", "help", "show this help")
@@ -185,17 +186,4 @@ func newFlagSet(name, synopsis string, env cliEnv) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
-}
-
-// usageError prints a command-line mistake and returns exitUsage.
-func usageError(env cliEnv, format string, args ...any) int {
-	printError(env, fmt.Sprintf(format, args...))
-	fmt.Fprintln(env.stderr, "Run 'redox-uploader help' for the commands and their flags.")
-	return exitUsage
-}
-
-// printError prints one line of error on standard error, "redox-uploader: msg", with any
-// name it quotes shown by visible.Line.
-func printError(env cliEnv, msg string) {
-	fmt.Fprintln(env.stderr, "redox-uploader:", visible.Line(msg))
 }

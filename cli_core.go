@@ -71,9 +71,3 @@ func closeCore(core *app.Core, env cliEnv) {
 		printError(env, "while closing: "+err.Error())
 	}
 }
-
-// coreError prints a failure to open or use the core and returns exitFailed.
-func coreError(env cliEnv, err error) int {
-	printError(env, app.SurfaceCommandLine.Explain(err))
-	return exitFailed
-}

@@ -7,20 +7,20 @@ import (
 
 // runDiagnostics prints the support summary the window's Help → Copy diagnostics copies:
 // version, system, sources without their secrets, network settings, recent failures.
-func runDiagnostics(_ context.Context, args []string, env cliEnv) int {
+func runDiagnostics(_ context.Context, args []string, env cliEnv) error {
 	fs := newFlagSet("diagnostics", "[--data-dir DIR]", env)
 	cf := dataDirFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError(env, "diagnostics: unexpected argument %q", fs.Arg(0))
+		return usagef("diagnostics: unexpected argument %q", fs.Arg(0))
 	}
 	core, err := openCore(cf, env)
 	if err != nil {
-		return coreError(env, err)
+		return err
 	}
 	defer closeCore(core, env)
 	fmt.Fprint(env.stdout, core.Diagnostics(versionLine()))
-	return exitOK
+	return nil
 }

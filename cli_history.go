@@ -21,70 +21,73 @@ var knownStatuses = []app.Status{app.StatusQueued, app.StatusUploading, app.Stat
 // defaultHistoryLimit is how many rows the table shows without --limit.
 const defaultHistoryLimit = 50
 
-func runHistory(ctx context.Context, args []string, env cliEnv) int {
+// runHistory prints the uploads the flags select, newest first, as a table or as CSV.
+func runHistory(ctx context.Context, args []string, env cliEnv) error {
 	fs := newFlagSet("history", "[FLAGS]", env)
 	search := fs.String("search", "", "only uploads whose file name, URI or SHA-256 contains `TEXT`")
 	statuses := fs.String("status", "", "only uploads with one of these statuses, comma-separated: "+joinStatuses(", "))
-	profile := fs.String("profile", "", "only uploads through the profile `NAME`")
+	var source sourceName
+	source.register(fs, "only uploads through the saved source `NAME`")
 	since := fs.String("since", "", "only uploads on or after `YYYY-MM-DD` (local time)")
 	limit := fs.Int("limit", defaultHistoryLimit, "newest `N` rows to show (--csv writes every matching row)")
 	asCSV := fs.Bool("csv", false, "write CSV with a header row instead of the table")
-	columns := fs.String("columns", "", "with --csv, these columns in this order, comma-separated: "+strings.Join(app.CSVColumns, ","))
+	columns := fs.String("columns", "", "with --csv, these columns in this order, comma-separated: "+strings.Join(app.CSVColumns, ",")+
+		" (profile is the source's name, source the Redox source it signs in as)")
 	dataDir := dataDirFlag(fs)
-	rest, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(rest) > 0 {
-		return usageError(env, "history: unexpected argument %q (search with --search TEXT)", rest[0])
+		return usagef("history: unexpected argument %q (search with --search TEXT)", rest[0])
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	q := app.Query{Text: *search, Profile: *profile, Limit: *limit}
+	q := app.Query{Text: *search, Profile: source.name, Limit: *limit}
 	for _, s := range splitList(*statuses) {
 		st := app.Status(strings.ToLower(s))
 		if !st.Valid() {
-			return usageError(env, "history: unknown status %q; the statuses are %s", s, joinStatuses(", "))
+			return usagef("history: unknown status %q; the statuses are %s", s, joinStatuses(", "))
 		}
 		q.Statuses = append(q.Statuses, st)
 	}
 	if *since != "" {
 		t, err := time.ParseInLocation(time.DateOnly, *since, time.Local)
 		if err != nil {
-			return usageError(env, "history: --since wants a date like %s, not %q", time.Now().Format(time.DateOnly), *since)
+			return usagef("history: --since wants a date like %s, not %q", time.Now().Format(time.DateOnly), *since)
 		}
 		q.Since = t
 	}
 	var cols []string
 	switch {
 	case *limit < 1 || *limit > app.MaxSearchLimit:
-		return usageError(env, "history: --limit must be between 1 and %d", app.MaxSearchLimit)
+		return usagef("history: --limit must be between 1 and %d", app.MaxSearchLimit)
 	case set["limit"] && *asCSV:
-		return usageError(env, "history: --csv writes every matching row, so --limit does not apply; narrow it with --since, --status, --profile or --search")
+		return usagef("history: --csv writes every matching row, so --limit does not apply; narrow it with --since, --status, --source or --search")
 	case set["columns"] && !*asCSV:
-		return usageError(env, "history: --columns is for --csv")
+		return usagef("history: --columns is for --csv")
 	case set["columns"]:
 		cols = splitList(*columns)
 		if len(cols) == 0 {
-			return usageError(env, "history: --columns is empty; the columns are %s", strings.Join(app.CSVColumns, ", "))
+			return usagef("history: --columns is empty; the columns are %s", strings.Join(app.CSVColumns, ", "))
 		}
 		for _, c := range cols {
 			if !slices.Contains(app.CSVColumns, c) {
-				return usageError(env, "history: unknown column %q; the columns are %s", c, strings.Join(app.CSVColumns, ", "))
+				return usagef("history: unknown column %q; the columns are %s", c, strings.Join(app.CSVColumns, ", "))
 			}
 		}
 	}
 
 	core, err := openCore(dataDir, env)
 	if err != nil {
-		return coreError(env, err)
+		return err
 	}
 	defer closeCore(core, env)
 	if err := core.ReadOnly(); err != nil {
 		printError(env, "note: "+err.Error())
 	}
-	if q.Profile != "" { // profile names ignore case; the history keeps them as saved
+	if q.Profile != "" { // source names ignore case; the history keeps them as saved
 		if st, err := core.LoadSettings(); err == nil {
 			if p, ok := st.Profile(q.Profile); ok {
 				q.Profile = p.Name
@@ -92,14 +95,12 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 		}
 	}
 	if *asCSV {
-		if _, err := core.History.ExportCSV(ctx, env.stdout, q, cols); err != nil {
-			return coreError(env, err)
-		}
-		return exitOK
+		_, err := core.History.ExportCSV(ctx, env.stdout, q, cols)
+		return err
 	}
 	rows, err := core.History.Search(ctx, q)
 	if err != nil {
-		return coreError(env, err)
+		return err
 	}
 	if len(rows) == 0 {
 		if q.Text == "" && len(q.Statuses) == 0 && q.Profile == "" && q.Since.IsZero() {
@@ -107,7 +108,7 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 		} else {
 			fmt.Fprintln(env.stdout, "No uploads match.")
 		}
-		return exitOK
+		return nil
 	}
 	printHistoryTable(rows, env)
 	if len(rows) == q.Limit {
@@ -115,14 +116,14 @@ func runHistory(ctx context.Context, args []string, env cliEnv) int {
 			fmt.Fprintf(env.stdout, "Showing the newest %d of %d. Use --limit, --since or --search for others, or --csv for all.\n", len(rows), n)
 		}
 	}
-	return exitOK
+	return nil
 }
 
 // printHistoryTable prints rows newest first, one line each: what a person reads to find a URI
 // again or to see what needs attention.
 func printHistoryTable(rows []app.Record, env cliEnv) {
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tPROFILE\tSTATUS\tSIZE\tFILE\tURI OR MESSAGE")
+	fmt.Fprintln(tw, "ID\tCREATED\tSOURCE\tSTATUS\tSIZE\tFILE\tURI OR MESSAGE")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Created.Local().Format("2006-01-02 15:04:05"),
 			visible.Name(r.Profile), statusLabel(r), client.HumanSize(r.Size), visible.Name(r.Name), visible.Line(outcomeText(r)))

@@ -86,7 +86,7 @@ func TestHistoryTable(t *testing.T) {
 	f := newHistoryFixture(t)
 	r := f.s.must("history")
 	rows := tableRows(t, r.stdout)
-	if got := fields(lines(r.stdout)[0]); strings.Join(got, "|") != "ID|CREATED|PROFILE|STATUS|SIZE|FILE|URI OR MESSAGE" {
+	if got := fields(lines(r.stdout)[0]); strings.Join(got, "|") != "ID|CREATED|SOURCE|STATUS|SIZE|FILE|URI OR MESSAGE" {
 		t.Errorf("header = %q", got)
 	}
 	type want struct{ id, profile, status, size, file, last string }
@@ -97,7 +97,7 @@ func TestHistoryTable(t *testing.T) {
 	wants := []want{ // newest first
 		{"5", "Clinic", "duplicate", "2 KB", "consent-form.pdf", uploads["consent-form.pdf"] + " (already uploaded as row 1)"},
 		{"4", "Clinic", "failed", "0 bytes", "gone.pdf", "The file could not be found."},
-		{"3", adHocProfileName, "done", "3.9 KB", "discharge-note.pdf", uploads["discharge-note.pdf"]},
+		{"3", adHocSourceName, "done", "3.9 KB", "discharge-note.pdf", uploads["discharge-note.pdf"]},
 		{"2", "Clinic", "done", "2.9 KB", "xray-0412.png", uploads["xray-0412.png"]},
 		{"1", "Clinic", "done", "2 KB", "consent-form.pdf", uploads["consent-form.pdf"]},
 	}
@@ -133,7 +133,7 @@ func TestHistoryTable(t *testing.T) {
 		{[]string{"--status", "failed"}, []string{"4"}},
 		{[]string{"--status", "done,duplicate"}, []string{"5", "3", "2", "1"}},
 		{[]string{"--status", "DONE", "--profile", "clinic"}, []string{"2", "1"}},
-		{[]string{"--profile", adHocProfileName}, []string{"3"}},
+		{[]string{"--profile", adHocSourceName}, []string{"3"}},
 		{[]string{"--search", "xray"}, []string{"2"}},
 		{[]string{"--search", "CONSENT"}, []string{"5", "1"}},
 		{[]string{"--search", uploads["discharge-note.pdf"][len(uploads["discharge-note.pdf"])-8:]}, []string{"3"}},

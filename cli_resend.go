@@ -11,33 +11,34 @@ import (
 	"redoxuploader/internal/visible"
 )
 
-func runResend(ctx context.Context, args []string, env cliEnv) int {
+// runResend sends the file of an earlier upload again, to the same source, and prints its URI.
+func runResend(ctx context.Context, args []string, env cliEnv) error {
 	fs := newFlagSet("resend", "ID [--force]", env)
 	force := fs.Bool("force", false, "send the file even if it changed since the upload being resent")
 	asJSON := fs.Bool("json", false, "print a JSON object instead of PATH<TAB>URI")
 	dataDir := dataDirFlag(fs)
-	rest, code, ok := parseArgs(fs, args)
-	if !ok {
-		return code
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(rest) != 1 {
-		return usageError(env, "resend: name one upload by its id (the first column of 'redox-uploader history')")
+		return usagef("resend: name one upload by its id (the first column of 'redox-uploader history')")
 	}
 	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || id < 1 {
-		return usageError(env, "resend: %q is not an upload id; ids are the numbers in the first column of 'redox-uploader history'", rest[0])
+		return usagef("resend: %q is not an upload id; ids are the numbers in the first column of 'redox-uploader history'", rest[0])
 	}
 
 	core, err := openCore(dataDir, env)
 	if err != nil {
-		return coreError(env, err)
+		return err
 	}
 	defer closeCore(core, env)
 	sub := core.Queue.Subscribe() // before Resend, so no event of the new row is missed
 	defer sub.Close()
 	newID, err := core.Resend(ctx, id, *force)
 	if err != nil {
-		return resendError(ctx, core, env, id, err)
+		return resendRefusal(ctx, core, id, err)
 	}
 	cancelled := false
 	for {
@@ -48,9 +49,9 @@ func runResend(ctx context.Context, args []string, env cliEnv) int {
 			}
 			if e.Record.ID == newID && e.Final() {
 				if !printOutcome(e.Record, *asJSON, env) {
-					return exitFailed
+					return errFailed
 				}
-				return exitOK
+				return nil
 			}
 		case <-ctx.Done():
 			if !cancelled {
@@ -62,30 +63,27 @@ func runResend(ctx context.Context, args []string, env cliEnv) int {
 	}
 }
 
-// resendError explains why a resend was refused, in plain words, and returns exitFailed.
-func resendError(ctx context.Context, core *app.Core, env cliEnv, id int64, err error) int {
+// resendRefusal words why the resend of upload id was refused, in plain words, with what to do.
+func resendRefusal(ctx context.Context, core *app.Core, id int64, err error) error {
 	var (
 		changed *app.ChangedSinceUploadError
 		fileErr *client.Error
 	)
 	switch {
 	case errors.Is(err, app.ErrRecordNotFound):
-		fmt.Fprintf(env.stderr, "redox-uploader: there is no upload %d in the history. 'redox-uploader history' lists them with their ids.\n", id)
+		return fmt.Errorf("there is no upload %d in the history. 'redox-uploader history' lists them with their ids.", id)
 	case errors.As(err, &changed):
-		fmt.Fprintf(env.stderr, "redox-uploader: %s has changed since it was sent on %s.\n", visible.Name(changed.Original.Path),
-			changed.Original.Created.Local().Format("2 Jan 2006 15:04"))
-		fmt.Fprintln(env.stderr, "Run again with --force to send the new version.")
+		return withNextSteps(fmt.Errorf("%s has changed since it was sent on %s.", visible.Name(changed.Original.Path),
+			changed.Original.Created.Local().Format("2 Jan 2006 15:04")), "Run again with --force to send the new version.")
 	case errors.As(err, &fileErr) && fileErr.Path != "":
-		fmt.Fprintf(env.stderr, "redox-uploader: %s: %s\n", visible.Name(fileErr.Path), visible.Line(fileErr.Message))
-	default:
-		printError(env, err.Error())
-		if r, gerr := core.History.Get(ctx, id); gerr == nil && r.Profile == adHocProfileName {
-			if _, perr := core.Profile(r.Profile); perr != nil {
-				fmt.Fprintf(env.stderr, "It was uploaded with connection flags, not a saved profile: upload it again with the same flags, "+
-					"or save those flags as a profile named %q (redox-uploader profile add %s FLAGS) to resend it by id.\n",
-					adHocProfileName, quoteArg(adHocProfileName))
-			}
+		return fmt.Errorf("%s: %s", visible.Name(fileErr.Path), fileErr.Message)
+	}
+	if r, gerr := core.History.Get(ctx, id); gerr == nil && r.Profile == adHocSourceName {
+		if _, perr := core.Profile(r.Profile); perr != nil {
+			return withNextSteps(err, fmt.Sprintf("It was uploaded with connection flags, not a saved source: upload it again with the same flags, "+
+				"or save those flags as a source named %q (redox-uploader source add %s FLAGS) to resend it by id.",
+				adHocSourceName, app.ShellQuote(adHocSourceName)))
 		}
 	}
-	return exitFailed
+	return err
 }

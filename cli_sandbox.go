@@ -9,25 +9,25 @@ import (
 	"redoxuploader/app"
 )
 
-func runSandbox(ctx context.Context, args []string, env cliEnv) int {
+// runSandbox runs the local Redox stand-in until Ctrl+C, printing its addresses and demo
+// credentials.
+func runSandbox(ctx context.Context, args []string, env cliEnv) error {
 	fs := newFlagSet("sandbox", "[--addr 127.0.0.1:PORT]", env)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback `HOST:PORT` to listen on (port 0 picks a free one)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError(env, "sandbox: unexpected argument %q", fs.Arg(0))
+		return usagef("sandbox: unexpected argument %q", fs.Arg(0))
 	}
 	sb, err := app.StartSandbox(*addr)
 	if err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader: the sandbox could not start:", err)
-		return exitFailed
+		return fmt.Errorf("the sandbox could not start: %w", err)
 	}
 	defer sb.Close()
 	keyFile, err := writeDemoKey(sb.Demo.PrivateKeyPEM)
 	if err != nil {
-		fmt.Fprintln(env.stderr, "redox-uploader: could not write the demo OAuth key:", err)
-		return exitFailed
+		return fmt.Errorf("could not write the demo OAuth key: %w", err)
 	}
 	defer os.RemoveAll(filepath.Dir(keyFile))
 
@@ -48,7 +48,7 @@ Press Ctrl+C to stop.
 		fmt.Fprintln(env.stderr, "redox-uploader: stopping the sandbox:", err)
 	}
 	fmt.Fprintf(env.stdout, "Sandbox stopped after %d upload(s).\n", len(sb.Handler.Uploads()))
-	return exitOK
+	return nil
 }
 
 // writeDemoKey saves the sandbox's OAuth demo key where --private-key can read it, readable

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -67,17 +65,14 @@ func versionLine() string {
 }
 
 // runVersion prints the app's name, version, commit and build date.
-func runVersion(_ context.Context, args []string, env cliEnv) int {
+func runVersion(_ context.Context, args []string, env cliEnv) error {
 	fs := newFlagSet("version", "", env)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError(env, "version takes no arguments (got %q)", strings.Join(fs.Args(), " "))
+		return usagef("version takes no arguments (got %q)", strings.Join(fs.Args(), " "))
 	}
 	fmt.Fprintln(env.stdout, "Redox Uploader "+versionLine())
-	return exitOK
+	return nil
 }

@@ -3,14 +3,18 @@ package app
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"unicode"
 
 	"redoxuploader/client"
+	"redoxuploader/internal/visible"
 )
 
 // Surface is where a person reads the app's messages: the window or a command line. The
 // client's messages name what IT should check (the proxy, a certificate, the sign-in details)
 // but not where it is changed, since only the surface knows what it has: the window has
-// Settings, a command has flags and the profile commands, and the headless build has no
+// Settings, a command has flags and the source commands, and the headless build has no
 // Settings at all.
 type Surface int
 
@@ -25,10 +29,10 @@ func (s Surface) Advice(fix client.Fix) string {
 	if s == SurfaceCommandLine {
 		switch fix {
 		case client.FixCredentials:
-			return "IT: store the source's secret again with 'redox-uploader profile set-secret NAME < FILE', " +
-				"then check it with 'redox-uploader profile test NAME'."
+			return "IT: store the source's secret again with 'redox-uploader source set-secret NAME < FILE', " +
+				"then check it with 'redox-uploader source test NAME'."
 		case client.FixSourceAddress:
-			return "IT: 'redox-uploader profile show NAME' shows the source's addresses " +
+			return "IT: 'redox-uploader source show NAME' shows the source's addresses " +
 				"(--upload-url and --api-base give others for one run)."
 		case client.FixProxy:
 			return "IT: --proxy URL gives the proxy for one run (its password in $REDOX_PROXY_PASSWORD); " +
@@ -59,7 +63,7 @@ func (s Surface) Advice(fix client.Fix) string {
 // storeSecretAdvice says how IT stores the secret of the saved source p on this surface.
 func (s Surface) storeSecretAdvice(p Profile) string {
 	if s == SurfaceCommandLine {
-		return fmt.Sprintf("IT can store it with: redox-uploader profile set-secret %s < FILE", shellQuote(p.Name))
+		return fmt.Sprintf("IT can store it with: redox-uploader source set-secret %s < FILE", ShellQuote(p.Name))
 	}
 	return fmt.Sprintf("IT can enter the %s of the source %q in Settings → Sources.", p.Auth.SecretName(), p.Name)
 }
@@ -67,7 +71,7 @@ func (s Surface) storeSecretAdvice(p Profile) string {
 // addSourceAdvice says how IT adds a saved source on this surface.
 func (s Surface) addSourceAdvice() string {
 	if s == SurfaceCommandLine {
-		return "Add it with 'redox-uploader profile add', or see the saved ones with 'redox-uploader profile list'."
+		return "Add it with 'redox-uploader source add', or see the saved ones with 'redox-uploader source list'."
 	}
 	return "Add it in Settings → Sources."
 }
@@ -85,4 +89,18 @@ func (s Surface) Explain(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+// ShellQuote quotes s, a source's name or a folder, for a POSIX shell command line a person can
+// paste, when it needs it: Main stays as it is; Main Lab is put in single quotes, and a single
+// quote inside is written as the shell wants it. Hidden characters are shown as visible.Name
+// shows them. The command line's output and the advice above use it.
+func ShellQuote(s string) string {
+	safe := func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@+/:=,", r))
+	}
+	if s != "" && !slices.ContainsFunc([]rune(s), func(r rune) bool { return !safe(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(visible.Name(s), "'", `'\''`) + "'"
 }

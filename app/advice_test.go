@@ -50,3 +50,24 @@ func TestExplainAddsAdviceToClientErrorsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestShellQuote: one quoter for both surfaces. A name or a folder that a shell reads as one
+// word stays as it is; anything else is single-quoted, with hidden characters shown escaped.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"Main":                "Main",
+		"st-mary_1.2":         "st-mary_1.2",
+		"/srv/redox-data":     "/srv/redox-data",
+		"C:/data,x=1":         "C:/data,x=1",
+		"Main Lab":            "'Main Lab'",
+		"it's":                `'it'\''s'`,
+		"Zürich":              "'Zürich'",
+		"$HOME":               "'$HOME'",
+		"Radiology\u202eevil": "'Radiology<U+202E>evil'",
+		"":                    "''",
+	} {
+		if got := ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func NewClient(p Profile, opts ...ClientOption) (*client.Client, error) {
 		opt(&r)
 	}
 	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("profile %q: %w", p.Name, err)
+		return nil, fmt.Errorf("source %q: %w", p.Name, err)
 	}
 	credentials, err := r.credentials(p)
 	if err != nil {
@@ -97,7 +97,7 @@ func (r *clientRecipe) credentials(p Profile) ([]client.Option, error) {
 		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
 	case AuthOAuth:
 		if _, err := client.ParsePrivateKey([]byte(secret)); stored && err != nil { // a given one is checked already
-			return nil, fmt.Errorf("the private key stored for profile %q cannot be used (%v); store it again", p.Name, err)
+			return nil, fmt.Errorf("the private key stored for the source %q cannot be used (%v); store it again", p.Name, err)
 		}
 		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, []byte(secret)))
 	case AuthToken:
@@ -119,7 +119,7 @@ func (r *clientRecipe) secretOf(p Profile) (secret string, stored bool, err erro
 	case p.BuiltIn:
 		return "", false, errors.New("the Sandbox signs in with its demo credentials, and none were given")
 	case r.keychain == nil:
-		return "", false, fmt.Errorf("no %s was given for profile %q", p.Auth.SecretName(), p.Name)
+		return "", false, fmt.Errorf("no %s was given for the source %q", p.Auth.SecretName(), p.Name)
 	}
 	secret, err = r.keychain.Secret(p)
 	return secret, err == nil, err

@@ -85,7 +85,7 @@ func (c *Core) historySummary(ctx context.Context, line func(string, ...any)) {
 }
 
 func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
-	line("Profiles: %d saved; selected: %s", len(st.Profiles), orNone(visible.Name(st.Active), "none"))
+	line("Sources: %d saved; selected: %s", len(st.Profiles), orNone(visible.Name(st.Active), "none"))
 	for _, p := range st.Profiles {
 		line("- %s", visible.Name(p.Name))
 		line("    environment %s, sign-in %s, upload host %s, API host %s", orNone(string(p.Environment), "?"),
@@ -150,7 +150,7 @@ func (c *Core) failureSummary(ctx context.Context, line func(string, ...any)) {
 	}
 	line("Last failed uploads (newest first):")
 	for _, r := range rows {
-		line("- %s  #%d  %s  [%s]  profile %s", r.Created.UTC().Format(time.RFC3339), r.ID, visible.Name(r.Name),
+		line("- %s  #%d  %s  [%s]  source %s", r.Created.UTC().Format(time.RFC3339), r.ID, visible.Name(r.Name),
 			orNone(r.ErrorKind, "?"), visible.Name(r.Profile))
 		line("    %s", redactString(withoutPath(r.ErrorMessage, r.Path)))
 		if r.ErrorDetail != "" {

@@ -28,6 +28,20 @@ func (m AuthMethod) SecretName() string {
 	}
 }
 
+// Label names the method for people, the same in the window's form and in the command line's
+// output: "API key and secret (legacy)". It is "" for a method that is none of the three.
+func (m AuthMethod) Label() string {
+	switch m {
+	case AuthLegacy:
+		return "API key and secret (legacy)"
+	case AuthOAuth:
+		return "OAuth 2.0 with a private key"
+	case AuthToken:
+		return "Access token"
+	}
+	return ""
+}
+
 // The sign-in methods; see the SPEC's "Authentication".
 const (
 	AuthLegacy AuthMethod = "legacy" // API key and secret
@@ -140,7 +154,7 @@ func (e *ValidationError) Error() string {
 		}
 		parts = append(parts, label+": "+p.Message)
 	}
-	return "the profile needs changes: " + strings.Join(parts, " ")
+	return "the source needs changes: " + strings.Join(parts, " ")
 }
 
 // For returns the message for field ("" when it has no problem): what a form shows under it.
@@ -205,7 +219,7 @@ func (p Profile) Validate() error {
 func nameProblem(name string, builtIn bool) string {
 	switch {
 	case name == "":
-		return "Enter a name for this profile."
+		return "Enter a name for this source."
 	case !utf8.ValidString(name):
 		return "The name contains characters that are not text; type it again."
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
@@ -220,7 +234,7 @@ func nameProblem(name string, builtIn bool) string {
 	case utf8.RuneCountInString(name) > maxProfileNameLen:
 		return fmt.Sprintf("Shorten the name to at most %d characters.", maxProfileNameLen)
 	case !builtIn && strings.EqualFold(name, SandboxProfileName):
-		return `"Sandbox" is the name of the built-in test profile; choose another name.`
+		return `"Sandbox" is the name of the built-in test source; choose another name.`
 	}
 	return ""
 }
@@ -258,6 +272,15 @@ func urlProblem(raw, example string) string {
 	default:
 		return "Enter a full address with a host name, for example " + example + "."
 	}
+}
+
+// UploadHost is the host (and port, if any) the source uploads to, for people: "blob.redoxengine.com";
+// the address as written when it has none.
+func (p Profile) UploadHost() string {
+	if u, err := url.Parse(strings.TrimSpace(p.UploadURL)); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.UploadURL
 }
 
 // SourceID identifies the Redox source whose token uploads for this profile: the sign-in

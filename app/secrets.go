@@ -48,10 +48,10 @@ func (s Secrets) SetSecret(p Profile, secret string) error {
 		return err
 	}
 	if err := s.Keychain.Set(secretKey(p), value); err != nil {
-		return fmt.Errorf("storing the %s of profile %q: %w", p.Auth.SecretName(), p.Name, err)
+		return fmt.Errorf("storing the %s of the source %q: %w", p.Auth.SecretName(), p.Name, err)
 	}
 	if err := s.Keychain.Delete(tokenKey(p)); err != nil {
-		return fmt.Errorf("clearing the saved sign-in of profile %q: %w", p.Name, err)
+		return fmt.Errorf("clearing the saved sign-in of the source %q: %w", p.Name, err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func normalizeSecret(m AuthMethod, secret string) (string, error) {
 		}
 		return secret, nil
 	default:
-		return "", fmt.Errorf("choose a sign-in method for the profile before storing its secret")
+		return "", fmt.Errorf("choose a sign-in method for the source before storing its secret")
 	}
 }
 
@@ -103,7 +103,7 @@ func (s Secrets) Secret(p Profile) (string, error) {
 		return "", fmt.Errorf("%w %s", err, s.Surface.storeSecretAdvice(p))
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading the %s of profile %q: %w", p.Auth.SecretName(), p.Name, err)
+		return "", fmt.Errorf("reading the %s of the source %q: %w", p.Auth.SecretName(), p.Name, err)
 	}
 	return v, nil
 }
@@ -113,7 +113,7 @@ func (s Secrets) Secret(p Profile) (string, error) {
 func (s Secrets) DeleteProfile(p Profile) error {
 	for _, key := range []string{secretKey(p), tokenKey(p)} {
 		if err := s.Keychain.Delete(key); err != nil {
-			return fmt.Errorf("removing the keychain entries of profile %q: %w", p.Name, err)
+			return fmt.Errorf("removing the keychain entries of the source %q: %w", p.Name, err)
 		}
 	}
 	return nil
@@ -169,14 +169,4 @@ func (ts keychainTokenStore) SaveToken(t client.Token) error {
 		return fmt.Errorf("saving the sign-in: %w", err)
 	}
 	return nil
-}
-
-// shellQuote quotes a profile name for a command line a person can paste.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@+", r)))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

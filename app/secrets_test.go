@@ -217,7 +217,7 @@ func TestSecretsMissingSecretSaysWhatToDo(t *testing.T) {
 	}
 	sec.Surface = SurfaceCommandLine
 	_, err = sec.Secret(p)
-	want := `redox-uploader profile set-secret 'St. Mary'\''s' < FILE`
+	want := `redox-uploader source set-secret 'St. Mary'\''s' < FILE`
 	if !errors.Is(err, ErrSecretNotFound) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Settings") {
 		t.Errorf("command-line message %q: want %q and no Settings", err, want)
 	}
@@ -338,20 +338,5 @@ func TestSecretsErrorsNeverCarryTheSecret(t *testing.T) {
 	t.Cleanup(keyring.MockInit)
 	if err := sec.SetSecret(p, canary); err == nil || strings.Contains(err.Error(), canary) {
 		t.Fatalf("SetSecret with the keychain down: %v", err)
-	}
-}
-
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"Main":        "Main",
-		"st-mary_1.2": "st-mary_1.2",
-		"Main Lab":    "'Main Lab'",
-		"it's":        `'it'\''s'`,
-		"Zürich":      "'Zürich'",
-		"":            "''",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
 	}
 }

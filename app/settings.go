@@ -45,7 +45,7 @@ type InvalidProfileError struct {
 }
 
 func (e *InvalidProfileError) Error() string {
-	return fmt.Sprintf("profile %q in %s: %v", e.Profile, e.File, e.Err)
+	return fmt.Sprintf("source %q in %s: %v", e.Profile, e.File, e.Err)
 }
 
 func (e *InvalidProfileError) Unwrap() error { return e.Err }
@@ -198,7 +198,7 @@ func (s *SettingsStore) check(st Settings) error {
 			errs = append(errs, &InvalidProfileError{File: s.path, Profile: p.Name, Err: err})
 		} else if seen[key] {
 			errs = append(errs, &InvalidProfileError{File: s.path, Profile: p.Name,
-				Err: errors.New("another profile has the same name (names must differ, ignoring upper and lower case); rename one")})
+				Err: errors.New("another source has the same name (names must differ, ignoring upper and lower case); rename one")})
 		}
 		seen[key] = true
 	}
@@ -275,7 +275,7 @@ func (s *SettingsStore) write(st Settings) error {
 	}
 	if saved.Active != "" && !strings.EqualFold(saved.Active, SandboxProfileName) {
 		if _, ok := saved.Profile(saved.Active); !ok {
-			return fmt.Errorf("the selected profile %q does not exist; choose another one", saved.Active)
+			return fmt.Errorf("the selected source %q does not exist; choose another one", saved.Active)
 		}
 	}
 	if saved.RetentionDays < 0 {
@@ -307,7 +307,7 @@ func (st Settings) index(name string) int {
 // in place.
 func (st *Settings) PutProfile(p Profile) error {
 	if p.BuiltIn {
-		return fmt.Errorf("the %s profile is built in and cannot be saved", p.Name)
+		return fmt.Errorf("the %s source is built in and cannot be saved", p.Name)
 	}
 	if err := p.Validate(); err != nil {
 		return err

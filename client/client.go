@@ -204,7 +204,7 @@ func ParseServiceURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not an absolute URL with a host", raw)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("%q carries a user name or password; put credentials in the profile instead", u.Redacted())
+		return nil, fmt.Errorf("%q carries a user name or password; put credentials in the source's sign-in settings instead", u.Redacted())
 	}
 	switch u.Scheme {
 	case "https":

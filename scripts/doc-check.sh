@@ -22,10 +22,10 @@ while read -r line; do
   cmd=${words[1]}
   case "$cmd" in --*|\[*) cmd= ;; esac
   help=$("$bin" ${cmd:+"$cmd"} --help 2>&1 || true)
-  if [ "$cmd" = profile ] && [[ "${words[2]:-}" =~ ^[a-z-]+$ ]]; then
-    for action in $(sed 's/|/ /g' <<<"${line#redox-uploader profile }" | tr ' ' '\n' | grep -E '^(add|list|show|set-secret|test|remove)$'); do
-      grep -q "^  $action " <<<"$help" || { echo "doc-check: 'profile $action' is not a profile action" >&2; exit 1; }
-      help+=$'\n'$("$bin" profile "$action" --help 2>&1 || true)
+  if [ "$cmd" = source ] && [[ "${words[2]:-}" =~ ^[a-z-]+$ ]]; then
+    for action in $(sed 's/|/ /g' <<<"${line#redox-uploader source }" | tr ' ' '\n' | grep -E '^(add|list|show|set-secret|test|remove)$'); do
+      grep -q "^  $action " <<<"$help" || { echo "doc-check: 'source $action' is not a source action" >&2; exit 1; }
+      help+=$'\n'$("$bin" source "$action" --help 2>&1 || true)
     done
   fi
   for flag in $(grep -oE '(^| |\[)--[a-z][a-z-]*' <<<"$line" | sed 's/^[ [ ]*//'); do

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 
 	"fyne.io/fyne/v2"
@@ -39,10 +40,25 @@ func NativeDialogs() Dialogs {
 	}
 }
 
+// openFile asks for a file to open with the native dialog, off the Fyne goroutine; "" when
+// the person cancels, or when the window closes first (see ask).
+func (u *UI) openFile(ctx context.Context, title string) (string, error) {
+	return ask(ctx, func() (string, error) { return u.dialogs.OpenFile(title) })
+}
+
+// saveFile asks where to save a file with the native dialog, as openFile does.
+func (u *UI) saveFile(ctx context.Context, suggestedName string) (string, error) {
+	return ask(ctx, func() (string, error) { return u.dialogs.SaveFile(suggestedName) })
+}
+
 // showError shows err's plain message, with the technical detail behind "Details"; safe from
 // any goroutine. Like every dialog and the status line, it shows the names the text quotes
-// through package visible, so none hides its true form.
+// through package visible, so none hides its true form. Once the window has closed, no dialog
+// is shown: work it ended may still report how it ended.
 func (u *UI) showError(title string, err error) {
+	if u.bg.done() {
+		return
+	}
 	detail := ""
 	var d interface{ Detail() string } // *client.Error, or a journaled row's error
 	if errors.As(err, &d) {
@@ -66,6 +82,9 @@ func (u *UI) showError(title string, err error) {
 
 // showMessage shows a plain note; safe from any goroutine.
 func (u *UI) showMessage(title, text string) {
+	if u.bg.done() {
+		return
+	}
 	fyne.Do(func() {
 		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord
@@ -83,6 +102,9 @@ func (u *UI) confirm(title, text, yes string, then func(bool)) {
 
 // confirmWith is confirm with its own label for the "no" button.
 func (u *UI) confirmWith(title, text, yes, no string, then func(bool)) {
+	if u.bg.done() {
+		return
+	}
 	fyne.Do(func() {
 		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord

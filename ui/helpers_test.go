@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,13 +52,28 @@ func newTestUIIn(t testing.TB, dir string, sandbox bool, profiles ...app.Profile
 	fyne.DoAndWait(func() { // as main does, on the Fyne goroutine
 		tu.UI = New(a, core, Options{Sandbox: sandbox, Dialogs: tu.dialogs()})
 	})
-	t.Cleanup(func() {
+	t.Cleanup(func() { // as main does: the window's work ends before the core closes
+		tu.closeWindow(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		core.Close(ctx)
 	})
 	<-tu.started
 	return tu
+}
+
+// closeWindow closes the window as a person does, then waits, as ShowAndRun does when the
+// window has closed, for the work it started to end.
+func (tu *testUI) closeWindow(t testing.TB) {
+	t.Helper()
+	fyne.DoAndWait(func() {
+		if !tu.bg.done() { // Fyne's test driver cannot close a window twice
+			tu.win.Close()
+		}
+	})
+	if !tu.shutdown() {
+		t.Errorf("%d goroutine(s) of the window still running %s after it closed", tu.bg.running.Load(), closeWait)
+	}
 }
 
 // dialogs are file dialogs that answer openPath and savePath.
@@ -81,6 +98,30 @@ func (tu *testUI) waitFor(t testing.TB, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// silentServer listens on loopback, accepts connections and says nothing on them, not even
+// the TLS handshake. It returns its https address and a channel closed once a connection came.
+func silentServer(t testing.TB) (url string, accepted <-chan struct{}) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	came := make(chan struct{})
+	go func() {
+		var once sync.Once
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+			once.Do(func() { close(came) })
+		}
+	}()
+	return "https://" + ln.Addr().String(), came
 }
 
 // writeTestFile creates a file of n bytes in a temp folder.

@@ -146,7 +146,7 @@ func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
 // reload re-reads the source names and runs the current query again from the top; safe from
 // any goroutine.
 func (v *historyView) reload() {
-	go v.loadSources()
+	v.u.bg.Go(v.loadSources)
 	fyne.Do(v.runQuery)
 }
 
@@ -211,13 +211,13 @@ func (v *historyView) resendSelected() {
 		v.note(r.Name + " cannot be resent: the history does not say where the file was.")
 	default:
 		v.note("Checking " + r.Name + " before resending it…")
-		go v.resendRecord(r, false)
+		v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, false) })
 	}
 }
 
 // resendRecord asks the core to resend r, asking the user first if the file has changed.
-func (v *historyView) resendRecord(r app.Record, confirmChanged bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+func (v *historyView) resendRecord(ctx context.Context, r app.Record, confirmChanged bool) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	_, err := v.u.core.Resend(ctx, r.ID, confirmChanged)
 	var changed *app.ChangedSinceUploadError
@@ -228,7 +228,7 @@ func (v *historyView) resendRecord(r app.Record, confirmChanged bool) {
 			v.note("")
 			v.u.confirm("The file has changed", err.Error(), "Send new version", func(yes bool) {
 				if yes {
-					go v.resendRecord(r, true)
+					v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, true) })
 				}
 			})
 		case errors.As(err, &moved):
@@ -275,8 +275,8 @@ func (v *historyView) onExport() {
 	q.BeforeID, q.Limit = 0, 0
 	v.exporting = true
 	v.export.Disable()
-	go func() {
-		n, path, err := v.exportCSV(q)
+	v.u.bg.Go(func(ctx context.Context) {
+		n, path, err := v.exportCSV(ctx, q)
 		fyne.Do(func() {
 			v.exporting = false
 			v.export.Enable()
@@ -287,13 +287,13 @@ func (v *historyView) onExport() {
 				v.note(fmt.Sprintf("Exported %s to %s.", uploadsText(n), path))
 			}
 		})
-	}()
+	})
 }
 
 // exportCSV asks where to save and writes the CSV there; path is "" if the user cancelled.
-// A file left half-written by an error is removed.
-func (v *historyView) exportCSV(q app.Query) (n int, path string, err error) {
-	path, err = v.u.dialogs.SaveFile("redox-uploads.csv")
+// A file left half-written by an error (or by the window closing) is removed.
+func (v *historyView) exportCSV(ctx context.Context, q app.Query) (n int, path string, err error) {
+	path, err = v.u.saveFile(ctx, "redox-uploads.csv")
 	if err != nil || path == "" {
 		return 0, "", err
 	}
@@ -302,7 +302,7 @@ func (v *historyView) exportCSV(q app.Query) (n int, path string, err error) {
 		return 0, path, fmt.Errorf("creating %s: %w", path, err)
 	}
 	w := bufio.NewWriter(f)
-	n, err = v.u.core.History.ExportCSV(context.Background(), w, q, app.DefaultCSVColumns)
+	n, err = v.u.core.History.ExportCSV(ctx, w, q, app.DefaultCSVColumns)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -317,7 +317,7 @@ func (v *historyView) exportCSV(q app.Query) (n int, path string, err error) {
 }
 
 // loadSources lists the profile names for the source filter.
-func (v *historyView) loadSources() {
+func (v *historyView) loadSources(context.Context) {
 	st, err := v.u.core.LoadSettings()
 	var names []string
 	if err == nil {
@@ -400,12 +400,12 @@ func (v *historyView) runQuery() {
 	}
 	q := v.currentQuery()
 	gen := v.start(q)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	v.u.bg.Go(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		page, err := v.u.core.History.Search(ctx, q)
 		fyne.Do(func() { v.showFirstPage(gen, page, err) })
-	}()
+	})
 	v.startCount()
 }
 
@@ -431,12 +431,12 @@ func (v *historyView) loadMore() {
 	if !ok {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	v.u.bg.Go(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		page, err := v.u.core.History.Search(ctx, q)
 		fyne.Do(func() { v.showNextPage(gen, page, err) })
-	}()
+	})
 }
 
 func (v *historyView) showNextPage(gen int, page []app.Record, err error) {
@@ -465,8 +465,8 @@ func (v *historyView) startCount() {
 	}
 	v.counting, v.recount = true, false
 	q, gen := v.query, v.gen
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	v.u.bg.Go(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		n, err := v.u.core.History.Count(ctx, q)
 		fyne.Do(func() {
@@ -480,7 +480,7 @@ func (v *historyView) startCount() {
 				v.count.SetText(uploadsText(n))
 			}
 		})
-	}()
+	})
 }
 
 // showChanges shows the rows recordChanged gathered.

@@ -40,7 +40,7 @@ func newHistoryTest(t *testing.T) *testUI {
 		core.Close(ctx)
 	})
 	tu := &testUI{core: core}
-	u := &UI{app: a, core: core, dialogs: tu.dialogs()}
+	u := &UI{app: a, core: core, dialogs: tu.dialogs(), bg: newBackground()}
 	tu.UI = u
 	fyne.DoAndWait(func() {
 		u.status, u.win = &widget.Label{}, a.NewWindow("Redox Uploader")
@@ -60,6 +60,9 @@ func newHistoryTest(t *testing.T) *testUI {
 	t.Cleanup(func() {
 		sub.Close()
 		tu.waitView(t, "the history view to settle", (*historyView).idle)
+		if !u.shutdown() {
+			t.Errorf("%d goroutine(s) of the history view still running", u.bg.running.Load())
+		}
 	})
 	return tu
 }

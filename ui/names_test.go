@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"slices"
@@ -69,7 +70,7 @@ func TestHistoryShowsHiddenCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	tu.showHistory(t)
-	tu.history.loadSources()
+	tu.history.loadSources(context.Background())
 	tu.waitView(t, "the source filter", func(v *historyView) bool { return slices.Contains(v.source.Options, "Cardio<U+200B>logy") })
 	tu.onView(func(v *historyView) {
 		row := v.createRow()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -114,11 +115,11 @@ func (v *queueView) updateSummary() {
 }
 
 func (v *queueView) onCancelAll() {
-	go func() {
+	v.u.bg.Go(func(context.Context) {
 		if n := v.u.core.Queue.CancelAll(); n > 0 {
 			v.u.setStatus(fmt.Sprintf("Cancelling %d file(s).", n))
 		}
-	}()
+	})
 }
 
 // onClearFinished drops final rows from the tab; they stay in History.
@@ -150,20 +151,20 @@ func (v *queueView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 func (v *queueView) onCancel(it *queueItem) {
 	id := it.rec.ID
-	go v.u.core.Queue.Cancel(id)
+	v.u.bg.Go(func(context.Context) { v.u.core.Queue.Cancel(id) })
 }
 
 // onUploadAgain sends a duplicate anyway, to the same source.
 func (v *queueView) onUploadAgain(it *queueItem) {
 	rec := it.rec
-	go func() {
+	v.u.bg.Go(func(ctx context.Context) {
 		p, err := v.u.core.Profile(rec.Profile)
 		if err != nil {
 			v.u.showError("The file could not be sent again", err)
 			return
 		}
-		v.u.submit(p, []string{rec.Path}, true)
-	}()
+		v.u.submit(ctx, p, []string{rec.Path}, true)
+	})
 }
 
 func (v *queueView) onDetails(it *queueItem) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +42,8 @@ type networkPage struct {
 	checkDetail *widget.Accordion
 	checkRun    int                // counts checks and changes to the page, so a stale answer is dropped
 	cancelCheck context.CancelFunc // stops the check under way; nil when none runs
+
+	saving sync.Mutex // one save at a time, so its settings and proxy password stay a pair
 }
 
 // stallChoices pairs the words shown for how long a transfer may stall with the seconds saved;
@@ -202,14 +205,18 @@ func (n *networkPage) onSave() {
 	ns, password := n.settings(), n.password.Text
 	n.hideProblems()
 	n.note.SetText("Saving…")
-	n.v.run(func() {
-		n.v.networkMu.Lock()
-		defer n.v.networkMu.Unlock()
-		err := n.v.u.core.SaveNetwork(ns)
+	core := n.v.u.core
+	n.v.run(func(ctx context.Context) {
+		n.saving.Lock()
+		defer n.saving.Unlock()
+		err := core.SaveNetwork(ns)
 		if err == nil && password != "" {
-			err = n.v.u.core.Secrets.SetProxyPassword(password)
-			if st, lerr := n.v.u.core.LoadSettings(); lerr == nil {
-				n.v.u.core.NetworkChanged(st)
+			err = core.Secrets.SetProxyPassword(password)
+			if ctx.Err() != nil { // the window closed while the keychain answered: touch the core no more
+				return
+			}
+			if st, lerr := core.LoadSettings(); lerr == nil {
+				core.NetworkChanged(st)
 			}
 		}
 		fyne.Do(func() { n.saved(err) })
@@ -260,9 +267,9 @@ func (n *networkPage) onCheck() {
 	n.checkResult.SetText("Checking…")
 	n.showCheck()
 	core := n.v.u.core
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(n.v.u.bg.ctx) // ends too when the window closes
 	n.cancelCheck = cancel
-	n.v.run(func() {
+	n.v.run(func(context.Context) {
 		defer cancel()
 		check, err := core.CheckNetwork(ctx, ns, password)
 		fyne.Do(func() { n.checked(run, check, err) })
@@ -322,18 +329,18 @@ func (n *networkPage) forgetCheck() {
 
 // onChooseCA picks a certificate file with the native dialog, off the Fyne goroutine.
 func (n *networkPage) onChooseCA() {
-	open := n.v.u.dialogs.OpenFile
-	n.v.run(func() {
-		path, err := open("Choose the certificate IT gave you")
+	u := n.v.u
+	n.v.run(func(ctx context.Context) {
+		path, err := u.openFile(ctx, "Choose the certificate IT gave you")
 		if err != nil {
-			n.v.u.showError("The file picker could not open", err)
+			u.showError("The file picker could not open", err)
 			return
 		}
 		if path == "" {
 			return
 		}
 		if _, err := os.Stat(path); err != nil {
-			n.v.u.showError("The certificate file cannot be used", err)
+			u.showError("The certificate file cannot be used", err)
 			return
 		}
 		fyne.Do(func() { n.caFile.SetText(path) })

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/pem"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -142,21 +141,7 @@ func TestNetworkCheckConnection(t *testing.T) {
 // TestClosingSettingsStopsTheCheck: a check waiting on a server that never answers ends when
 // the settings close, rather than running on for the check's 15 seconds, and shows nothing.
 func TestClosingSettingsStopsTheCheck(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() { // accept and say nothing, not even the TLS handshake
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	silent := "https://" + ln.Addr().String()
+	silent, _ := silentServer(t)
 	p := app.NewProfile("Radiology")
 	p.Auth, p.APIKey, p.UploadURL, p.APIBase = app.AuthLegacy, "key-123", silent+"/upload", silent
 	tu := newTestUI(t, false, p)

@@ -41,7 +41,7 @@ func TestSettingsRemoveSourceWithUploadsInFlight(t *testing.T) {
 	v := openSettingsForTest(t, tu, false)
 	confirmation := func() (keep, stop *widget.Button) {
 		t.Helper()
-		v.do(func() { v.onRemove(p) })
+		v.do(func() { v.sources.onRemove(p) })
 		if got := settingsOverlayTexts(tu); !strings.Contains(got, "3 files are still waiting or being sent to “Radiology”") {
 			t.Errorf("the confirmation says:\n%s", got)
 		}

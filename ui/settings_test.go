@@ -55,7 +55,7 @@ func (v *settingsView) settle() {
 func fillLegacy(f *profileForm, name, apiKey, secret, uploadURL, apiBase string) {
 	fyne.DoAndWait(func() {
 		f.name.SetText(name)
-		f.auth.SetSelected(authLabel(app.AuthLegacy))
+		f.auth.SetSelected(app.AuthLegacy.Label())
 		f.apiKey.SetText(apiKey)
 		f.apiSecret.SetText(secret)
 		f.uploadURL.SetText(uploadURL)
@@ -184,7 +184,7 @@ func TestSettingsAddSourceStoresSecretOnlyInKeychain(t *testing.T) {
 func TestSettingsInvalidUploadURLShownBesideField(t *testing.T) {
 	tu := newTestUI(t, false)
 	v := openSettingsForTest(t, tu, false)
-	v.do(v.onAdd)
+	v.do(v.sources.onAdd)
 	f := v.form
 	fillLegacy(f, "Cardiology", "key-1", secretCanary, "http://example.com/upload", client.DefaultAPIBase)
 	v.do(f.onSave)
@@ -222,8 +222,8 @@ func TestSettingsInvalidUploadURLShownBesideField(t *testing.T) {
 		t.Errorf("not saved after the fix: %+v", st.Profiles)
 	}
 	fyne.DoAndWait(func() {
-		if v.form != nil || len(v.profiles) != 1 {
-			t.Errorf("back on the list? form %v, list %+v", v.form != nil, v.profiles)
+		if v.form != nil || len(v.sources.profiles) != 1 {
+			t.Errorf("back on the list? form %v, list %+v", v.form != nil, v.sources.profiles)
 		}
 	})
 }
@@ -246,14 +246,14 @@ func TestSettingsFormFieldProblems(t *testing.T) {
 		{"size over 30", func(f *profileForm) { f.maxSize.SetText("31") }, "maxSize", "at most 30"},
 		{"size not a number", func(f *profileForm) { f.maxSize.SetText("ten") }, "maxSize", "number"},
 		{"no client ID", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthOAuth))
+			f.auth.SetSelected(app.AuthOAuth.Label())
 			f.keyID.SetText("kid-1")
 			f.privateKey.SetText("x")
 		}, "clientId", "client ID"},
 		{"reserved name", func(f *profileForm) { f.name.SetText("Sandbox") }, "name", "built-in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v.do(v.onAdd)
+			v.do(v.sources.onAdd)
 			f := v.form
 			fillLegacy(f, "Pathology", "key-2", secretCanary, client.DefaultUploadURL, client.DefaultAPIBase)
 			fyne.DoAndWait(func() { tc.fill(f) })
@@ -284,11 +284,11 @@ func TestSettingsEditKeepsStoredSecret(t *testing.T) {
 	}
 	v := openSettingsForTest(t, tu, false)
 	fyne.DoAndWait(func() {
-		if len(v.profiles) != 1 {
-			t.Fatalf("list %+v", v.profiles)
+		if len(v.sources.profiles) != 1 {
+			t.Fatalf("list %+v", v.sources.profiles)
 		}
 	})
-	v.do(func() { v.onEdit(v.profiles[0]) })
+	v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 	f := v.form
 	fyne.DoAndWait(func() {
 		if f.apiSecret.Text != "" || f.apiSecret.PlaceHolder != "Stored in the keychain — type to replace" {
@@ -311,10 +311,10 @@ func TestSettingsEditKeepsStoredSecret(t *testing.T) {
 	}
 
 	// Changing the sign-in method needs the new method's secret.
-	v.do(func() { v.onEdit(v.profiles[0]) })
+	v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 	f = v.form
 	fyne.DoAndWait(func() {
-		f.auth.SetSelected(authLabel(app.AuthToken))
+		f.auth.SetSelected(app.AuthToken.Label())
 		if f.cells["apiKey"].Visible() || !f.cells["secret/token"].Visible() {
 			t.Error("the fields shown do not follow the sign-in method")
 		}
@@ -340,7 +340,7 @@ func TestSettingsEditShowsMissingSecret(t *testing.T) {
 	p.APIKey = "key-1"
 	tu := newTestUI(t, false, p)
 	v := openSettingsForTest(t, tu, false)
-	v.do(func() { v.onEdit(v.profiles[0]) })
+	v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 	f := v.form
 	fyne.DoAndWait(func() {
 		if !strings.HasPrefix(f.apiSecret.PlaceHolder, "Not stored yet") {
@@ -363,7 +363,7 @@ func TestSettingsRemoveDeletesProfileAndSecret(t *testing.T) {
 		}
 	}
 	v := openSettingsForTest(t, tu, false)
-	v.do(func() { v.onRemove(gone) })
+	v.do(func() { v.sources.onRemove(gone) })
 
 	// The question comes first; nothing is removed until it is answered.
 	if st := savedSettings(t, tu); len(st.Profiles) != 2 {
@@ -390,8 +390,8 @@ func TestSettingsRemoveDeletesProfileAndSecret(t *testing.T) {
 		t.Errorf("the other source's secret: %q, %v", got, err)
 	}
 	fyne.DoAndWait(func() {
-		if len(v.profiles) != 1 || len(tu.sources.profiles) != 1 {
-			t.Errorf("still listed: settings %d, picker %d", len(v.profiles), len(tu.sources.profiles))
+		if len(v.sources.profiles) != 1 || len(tu.sources.profiles) != 1 {
+			t.Errorf("still listed: settings %d, picker %d", len(v.sources.profiles), len(tu.sources.profiles))
 		}
 	})
 }
@@ -421,18 +421,18 @@ func TestSettingsTestConnection(t *testing.T) {
 			f.apiSecret.SetText("wrong-" + secretCanary)
 		}, false, "", secretCanary},
 		{"oauth", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthOAuth))
+			f.auth.SetSelected(app.AuthOAuth.Label())
 			f.clientID.SetText(sb.Demo.ClientID)
 			f.keyID.SetText(sb.Demo.KeyID)
 			f.privateKey.SetText(string(sb.Demo.PrivateKeyPEM))
 		}, true, "Signed in. The token is valid until ", "BEGIN"},
 		{"token", func(f *profileForm) {
-			f.auth.SetSelected(authLabel(app.AuthToken))
+			f.auth.SetSelected(app.AuthToken.Label())
 			f.token.SetText(sb.Demo.Token)
 		}, true, "checks it at the first upload", sb.Demo.Token},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v.do(v.onAdd)
+			v.do(v.sources.onAdd)
 			f := v.form
 			fillLegacy(f, "Local stand-in", "", "", sb.UploadURL(), sb.APIBase())
 			fyne.DoAndWait(func() { tc.fill(f) })
@@ -480,7 +480,7 @@ func TestSettingsTestConnectionWithStoredSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := openSettingsForTest(t, tu, false)
-	v.do(func() { v.onEdit(v.profiles[0]) })
+	v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 	v.do(func() { v.form.onTest() })
 	fyne.DoAndWait(func() {
 		if got := v.form.testResult.Text; !strings.HasPrefix(got, "Signed in.") {
@@ -500,7 +500,7 @@ func TestSettingsKeyFile(t *testing.T) {
 	f := v.form
 	fillLegacy(f, "Imaging", "", "", sb.UploadURL(), sb.APIBase())
 	fyne.DoAndWait(func() {
-		f.auth.SetSelected(authLabel(app.AuthOAuth))
+		f.auth.SetSelected(app.AuthOAuth.Label())
 		f.clientID.SetText(sb.Demo.ClientID)
 		f.keyID.SetText(sb.Demo.KeyID)
 	})
@@ -575,13 +575,13 @@ func TestSettingsGeneral(t *testing.T) {
 	tu := newTestUI(t, false)
 	v := openSettingsForTest(t, tu, false)
 	fyne.DoAndWait(func() {
-		if v.notifications.Checked != true || v.autoCopy.Checked || v.retention.Selected != "Keep forever" {
-			t.Errorf("shown: notifications %v, auto-copy %v, retention %q", v.notifications.Checked, v.autoCopy.Checked, v.retention.Selected)
+		if v.general.notifications.Checked != true || v.general.autoCopy.Checked || v.general.retention.Selected != "Keep forever" {
+			t.Errorf("shown: notifications %v, auto-copy %v, retention %q", v.general.notifications.Checked, v.general.autoCopy.Checked, v.general.retention.Selected)
 		}
 	})
-	v.do(func() { v.autoCopy.SetChecked(true) })
-	v.do(func() { v.notifications.SetChecked(false) })
-	v.do(func() { v.retention.SetSelected("90 days") })
+	v.do(func() { v.general.autoCopy.SetChecked(true) })
+	v.do(func() { v.general.notifications.SetChecked(false) })
+	v.do(func() { v.general.retention.SetSelected("90 days") })
 	st := savedSettings(t, tu)
 	if !st.AutoCopy || st.Notifications || st.RetentionDays != 90 {
 		t.Errorf("saved %+v", st)
@@ -589,7 +589,7 @@ func TestSettingsGeneral(t *testing.T) {
 	if !tu.autoCopy.Load() {
 		t.Error("auto-copy is not on in the window")
 	}
-	v.do(func() { v.retention.SetSelected("Keep forever") })
+	v.do(func() { v.general.retention.SetSelected("Keep forever") })
 	if st := savedSettings(t, tu); st.RetentionDays != 0 {
 		t.Errorf("retention %d", st.RetentionDays)
 	}
@@ -599,7 +599,7 @@ func TestSettingsEscape(t *testing.T) {
 	tu := newTestUI(t, false)
 	c := tu.win.Canvas()
 	v := openSettingsForTest(t, tu, false)
-	v.do(v.onAdd)
+	v.do(v.sources.onAdd)
 
 	// In a field, Escape leaves the form for the list.
 	fyne.DoAndWait(func() {
@@ -697,12 +697,12 @@ func TestSettingsScreenshots(t *testing.T) {
 		fyne.DoAndWait(func() { v.list.(*fyne.Container).Objects[0].(*container.AppTabs).SelectIndex(1) })
 		shot("settings-general")
 		fyne.DoAndWait(func() { v.list.(*fyne.Container).Objects[0].(*container.AppTabs).SelectIndex(0) })
-		v.do(func() { v.onEdit(v.profiles[1]) })
+		v.do(func() { v.sources.onEdit(v.sources.profiles[1]) })
 		fyne.DoAndWait(func() { v.form.uploadURL.SetText("http://example.com/upload") })
 		v.do(v.form.onSave)
 		shot("settings-form-errors")
 		v.do(v.form.onCancel)
-		v.do(func() { v.onEdit(v.profiles[0]) })
+		v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 		shot("settings-form-oauth")
 		v.do(v.onClose)
 		v = openSettingsForTest(t, tu, true)

@@ -1,7 +1,8 @@
 // Package ui is the desktop window: drop files, watch them upload, search the history, manage
 // Redox sources. It only shows what package app does: every upload, query, keychain call and
-// dialog runs off the Fyne goroutine, and every widget change made from another goroutine goes
-// through fyne.Do.
+// dialog runs off the Fyne goroutine, on goroutines started through one tracker (background)
+// that ends them when the window closes, and every widget change made from another goroutine
+// goes through fyne.Do.
 package ui
 
 import (
@@ -43,7 +44,9 @@ type UI struct {
 
 	autoCopy atomic.Bool // copy each new URI as it arrives (a setting)
 
-	started chan struct{} // closed once the sources are listed and the start files added
+	bg      *background       // every goroutine the window starts; it ends with the window
+	events  *app.Subscription // the queue's events; closed when the window closes
+	started chan struct{}     // closed once the sources are listed and the start files added
 
 	mu     sync.Mutex
 	active app.Profile // the source new files go to; guarded by mu
@@ -55,26 +58,48 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 	if opts.Dialogs.OpenFile == nil {
 		opts.Dialogs = NativeDialogs()
 	}
-	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, started: make(chan struct{})}
+	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, bg: newBackground(), started: make(chan struct{})}
 	a.Settings().SetTheme(readable(a.Settings().Theme()))
 	u.win = a.NewWindow("Redox Uploader")
 	u.build()
 	u.win.Resize(fyne.NewSize(980, 640))
 	u.win.SetOnDropped(u.onDropped)
+	u.win.SetOnClosed(u.onClosed)
 	u.addShortcuts()
-	go u.followQueue()
-	go func() {
+	u.events = core.Queue.Subscribe() // before any file is added, so that none of its events is missed
+	u.bg.Go(func(ctx context.Context) { u.followQueue(ctx, u.events) })
+	u.bg.Go(func(ctx context.Context) {
 		defer close(u.started)
-		u.start(opts)
-	}()
+		u.start(ctx, opts)
+	})
 	return u
 }
 
 // Window returns the main window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowAndRun shows the window and runs the app until it is closed.
-func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
+// ShowAndRun shows the window and runs the app until it is closed. It returns once the
+// window's work off the Fyne goroutine has ended (shutdown), so the core can be closed then.
+func (u *UI) ShowAndRun() {
+	u.win.ShowAndRun()
+	u.shutdown()
+}
+
+// onClosed ends the window's context as the window closes: the queue's events stop coming,
+// work that listens to the context stops, and nothing new starts.
+func (u *UI) onClosed() { u.bg.stop() }
+
+// shutdown ends the window's work and waits, up to closeWait, for every goroutine it started
+// to end; it reports whether they all did. One still running after that (a keychain call
+// waiting for a person) is named in the log; it checks the context before it would touch the
+// core again.
+func (u *UI) shutdown() bool {
+	if u.bg.wait(closeWait) {
+		return true
+	}
+	u.core.Log.Warn("the window closed with work still running", "goroutines", u.bg.running.Load())
+	return false
+}
 
 // activeProfile returns the source new files go to.
 func (u *UI) activeProfile() (app.Profile, bool) {
@@ -91,18 +116,17 @@ func (u *UI) setActive(p app.Profile) {
 
 // start loads the sources (and the sandbox when asked for) off the Fyne goroutine, then
 // shows the welcome screen or the tabs, and adds the files given at start.
-func (u *UI) start(opts Options) {
+func (u *UI) start(ctx context.Context, opts Options) {
 	u.sources.reload(opts.Sandbox)
-	if len(opts.Files) > 0 {
+	if len(opts.Files) > 0 && ctx.Err() == nil {
 		u.addFiles(opts.Files)
 	}
 }
 
-// followQueue hands every queue event to the views until the window closes.
-func (u *UI) followQueue() {
-	sub := u.core.Queue.Subscribe()
-	defer sub.Close()
-	for e := range sub.C {
+// followQueue hands every event of sub to the views until the window closes, which closes sub.
+func (u *UI) followQueue(ctx context.Context, sub *app.Subscription) {
+	context.AfterFunc(ctx, sub.Close)
+	for e := range sub.C { // until sub is closed
 		u.queue.onEvent(e)
 		if e.Final() {
 			u.history.recordChanged(e.Record)
@@ -121,11 +145,13 @@ func (u *UI) addFiles(paths []string) {
 		u.showMessage("Choose a source first", "Add a Redox source in Settings, or try the sandbox, then add the files again.")
 		return
 	}
-	go u.submit(p, paths, false)
+	u.bg.Go(func(ctx context.Context) { u.submit(ctx, p, paths, false) })
 }
 
-func (u *UI) submit(p app.Profile, paths []string, force bool) {
-	sub, err := u.core.Queue.Submit(context.Background(), p, paths, app.SubmitOptions{Force: force})
+// submit queues paths for p (force: even a file already sent) and says how it went; it runs
+// off the Fyne goroutine.
+func (u *UI) submit(ctx context.Context, p app.Profile, paths []string, force bool) {
+	sub, err := u.core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: force})
 	u.noteSubmitted(len(sub.IDs))
 	for _, n := range sub.Folders {
 		u.setStatus(n.String())

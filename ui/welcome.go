@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -14,7 +16,7 @@ func newWelcome(u *UI) fyne.CanvasObject {
 	intro := &widget.Label{Text: "Send documents, scans, images and recordings to Redox and get back the address (URI) " +
 		"to put in your next message. No Redox source is set up on this computer yet.", Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
 	try := &widget.Button{Text: "Try the sandbox", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance,
-		OnTapped: func() { go u.sources.reload(true) }}
+		OnTapped: func() { u.bg.Go(func(context.Context) { u.sources.reload(true) }) }}
 	add := &widget.Button{Text: "Add a Redox source", Icon: theme.ContentAddIcon(), OnTapped: u.showAddSource}
 	note := &widget.Label{Text: "The sandbox is a pretend Redox inside this app: nothing you send to it leaves this computer. " +
 		"Adding a real source needs the details your IT team has from Redox.", Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -35,7 +36,7 @@ func (u *UI) build() {
 	)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "History" {
-			go u.history.reload()
+			u.history.reload()
 		}
 	}
 	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
@@ -91,17 +92,17 @@ func (u *UI) addShortcuts() {
 	})
 }
 
-// onAddFiles opens the native file picker on its own goroutine.
+// onAddFiles opens the native file picker off the Fyne goroutine.
 func (u *UI) onAddFiles() {
-	go func() {
-		path, err := u.dialogs.OpenFile("Add a file to upload to Redox")
+	u.bg.Go(func(ctx context.Context) {
+		path, err := u.openFile(ctx, "Add a file to upload to Redox")
 		switch {
 		case err != nil:
 			u.showError("The file picker could not open", err)
 		case path != "":
 			u.addFiles([]string{path})
 		}
-	}()
+	})
 }
 
 // onDropped takes files and folders dropped anywhere on the window. Items that are not local

@@ -109,8 +109,8 @@ func (s *cliSession) savedProfile(name string) (app.Profile, bool) {
 // addServerProfile saves a profile pointing at s and stores its secret.
 func (s *cliSession) addServerProfile(srv *redoxtest.Server, name, secret string, flags ...string) {
 	s.t.Helper()
-	s.must(append([]string{"profile", "add", name, "--upload-url", srv.UploadURL(), "--api-base", srv.APIBase()}, flags...)...)
-	s.mustStdin(secret, "profile", "set-secret", name)
+	s.must(append([]string{"source", "add", name, "--upload-url", srv.UploadURL(), "--api-base", srv.APIBase()}, flags...)...)
+	s.mustStdin(secret, "source", "set-secret", name)
 }
 
 // lineWith returns the first line of out that starts with prefix.
@@ -132,15 +132,15 @@ func fields(line string) []string {
 
 func TestProfileAddListShowRemove(t *testing.T) {
 	s := newCLISession(t, mockKeychain(t))
-	r := s.must("profile", "add", "Clinic A", "--auth", "legacy", "--api-key", "key-123")
-	for _, want := range []string{`Saved profile "Clinic A"`, "Development", "blob.redoxengine.com",
-		"redox-uploader profile set-secret 'Clinic A' < FILE"} {
+	r := s.must("source", "add", "Clinic A", "--auth", "legacy", "--api-key", "key-123")
+	for _, want := range []string{`Saved source "Clinic A"`, "Development", "blob.redoxengine.com",
+		"redox-uploader source set-secret 'Clinic A' < FILE"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("profile add output lacks %q:\n%s", want, r.stdout)
 		}
 	}
 	// Flags may come before the name too; the default --parallel for a profile is 3.
-	s.must("profile", "add", "--environment", "production", "--client-id", "client-9", "--key-id", "kid-9",
+	s.must("source", "add", "--environment", "production", "--client-id", "client-9", "--key-id", "kid-9",
 		"--max-size", "20000000", "Main Hospital")
 	p, ok := s.savedProfile("Main Hospital")
 	want := app.NewProfile("Main Hospital")
@@ -152,8 +152,8 @@ func TestProfileAddListShowRemove(t *testing.T) {
 		t.Errorf("saved Clinic A = %+v, want legacy, key-123, parallel 3", p)
 	}
 
-	s.mustStdin("legacy-secret-value\n", "profile", "set-secret", "Clinic A")
-	r = s.must("profile", "list")
+	s.mustStdin("legacy-secret-value\n", "source", "set-secret", "Clinic A")
+	r = s.must("source", "list")
 	if got := fields(lineWith(t, r.stdout, "NAME")); strings.Join(got, "|") != "NAME|ENVIRONMENT|SIGN-IN|UPLOAD HOST|SECRET" {
 		t.Errorf("header = %q", got)
 	}
@@ -167,7 +167,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 		}
 	}
 
-	r = s.must("profile", "show", "Clinic A")
+	r = s.must("source", "show", "Clinic A")
 	for _, want := range []string{"name: Clinic A\n", "environment: Development\n", "auth: legacy", "api-key: key-123\n",
 		"api-base: https://api.redoxengine.com\n", "upload-url: https://blob.redoxengine.com/upload\n",
 		"max-size: 10485760 bytes (10 MB)\n", "parallel: 3\n", "source: legacy:key-123@blob.redoxengine.com\n",
@@ -179,7 +179,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 	if strings.Contains(r.stdout, "legacy-secret-value") {
 		t.Errorf("profile show printed the secret:\n%s", r.stdout)
 	}
-	r = s.must("profile", "show", "main hospital") // names ignore case
+	r = s.must("source", "show", "main hospital") // names ignore case
 	for _, want := range []string{"environment: PRODUCTION\n", "client-id: client-9\n", "key-id: kid-9\n", "secret: not set\n"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("profile show lacks %q:\n%s", want, r.stdout)
@@ -187,7 +187,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 	}
 
 	// An existing name is refused without --replace, and kept.
-	r = s.run("profile", "add", "Clinic A", "--api-key", "other-key")
+	r = s.run("source", "add", "Clinic A", "--api-key", "other-key")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "--replace") {
 		t.Errorf("adding an existing name: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
@@ -195,7 +195,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 		t.Errorf("the refused add changed the profile: %+v", p)
 	}
 	// --replace with the same sign-in method keeps the secret.
-	r = s.must("profile", "add", "Clinic A", "--api-key", "key-456", "--replace")
+	r = s.must("source", "add", "Clinic A", "--api-key", "key-456", "--replace")
 	if p, _ := s.savedProfile("Clinic A"); p.APIKey != "key-456" {
 		t.Errorf("--replace did not replace: %+v", p)
 	}
@@ -207,18 +207,18 @@ func TestProfileAddListShowRemove(t *testing.T) {
 		t.Errorf("after --replace the secret is %q, %v; want the stored one", v, err)
 	}
 	// --replace with another method drops the secret that no longer fits.
-	s.must("profile", "add", "Clinic A", "--auth", "token", "--replace")
+	s.must("source", "add", "Clinic A", "--auth", "token", "--replace")
 	if _, err := s.secrets().Secret(clinic); !errors.Is(err, app.ErrSecretNotFound) {
 		t.Errorf("after switching to a token, the old secret is still there (err %v)", err)
 	}
 
-	s.mustStdin("legacy-secret-value", "profile", "set-secret", "Clinic A")
+	s.mustStdin("legacy-secret-value", "source", "set-secret", "Clinic A")
 	clinic, _ = s.savedProfile("Clinic A")
 	if err := s.secrets().TokenStore(clinic).SaveToken(client.Token{AccessToken: "cached-token"}); err != nil {
 		t.Fatal(err)
 	}
-	r = s.must("profile", "remove", "clinic a")
-	if !strings.Contains(r.stdout, `Removed profile "Clinic A"`) {
+	r = s.must("source", "remove", "clinic a")
+	if !strings.Contains(r.stdout, `Removed source "Clinic A"`) {
 		t.Errorf("profile remove output:\n%s", r.stdout)
 	}
 	if _, ok := s.savedProfile("Clinic A"); ok {
@@ -230,13 +230,13 @@ func TestProfileAddListShowRemove(t *testing.T) {
 	if tok, err := s.secrets().TokenStore(clinic).LoadToken(); err != nil || tok.AccessToken != "" {
 		t.Errorf("the token cache is still in the keychain after remove (%v, %v)", tok, err)
 	}
-	r = s.must("profile", "list")
+	r = s.must("source", "list")
 	if strings.Contains(r.stdout, "Clinic A") || !strings.Contains(r.stdout, "Main Hospital") {
 		t.Errorf("list after remove:\n%s", r.stdout)
 	}
 
-	for _, args := range [][]string{{"profile", "remove", "Clinic A"}, {"profile", "show", "Nobody"},
-		{"profile", "set-secret", "Nobody"}, {"profile", "test", "Nobody"}, {"profile", "remove", "Sandbox"}} {
+	for _, args := range [][]string{{"source", "remove", "Clinic A"}, {"source", "show", "Nobody"},
+		{"source", "set-secret", "Nobody"}, {"source", "test", "Nobody"}, {"source", "remove", "Sandbox"}} {
 		if r := s.run(args...); r.code != exitFailed || r.stderr == "" {
 			t.Errorf("%s: exit %d, stderr %q; want %d and a message", strings.Join(args, " "), r.code, r.stderr, exitFailed)
 		}
@@ -253,8 +253,8 @@ func TestProfileAddListShowRemove(t *testing.T) {
 
 func TestProfileListEmpty(t *testing.T) {
 	s := newCLISession(t, mockKeychain(t))
-	r := s.must("profile", "list")
-	if got := lines(r.stdout); len(got) != 3 || !strings.HasPrefix(got[1], "Sandbox ") || !strings.Contains(got[2], "profile add") {
+	r := s.must("source", "list")
+	if got := lines(r.stdout); len(got) != 3 || !strings.HasPrefix(got[1], "Sandbox ") || !strings.Contains(got[2], "source add") {
 		t.Errorf("profile list with none saved:\n%s", r.stdout)
 	}
 }
@@ -269,7 +269,7 @@ func TestProfileAddConcurrent(t *testing.T) {
 	for i, name := range names {
 		c := *s // its own record of outputs; the same folder and keychain
 		c.outputs = nil
-		wg.Go(func() { results[i] = c.run("profile", "add", name, "--api-key", fmt.Sprintf("key-%d", i)) })
+		wg.Go(func() { results[i] = c.run("source", "add", name, "--api-key", fmt.Sprintf("key-%d", i)) })
 	}
 	wg.Wait()
 	refused := 0
@@ -283,7 +283,7 @@ func TestProfileAddConcurrent(t *testing.T) {
 	if refused != 1 {
 		t.Errorf("%d of the two adds of the same name were refused, want 1", refused)
 	}
-	list := s.must("profile", "list").stdout
+	list := s.must("source", "list").stdout
 	var missing []string
 	for _, name := range names[:6] {
 		if !strings.Contains(list, "\n"+name+" ") {
@@ -320,7 +320,7 @@ func TestProfileAddValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := s.run(append([]string{"profile", "add"}, tt.args...)...)
+			r := s.run(append([]string{"source", "add"}, tt.args...)...)
 			if r.code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, exitUsage, r.stderr)
 			}
@@ -339,13 +339,13 @@ func TestProfileAddValidation(t *testing.T) {
 		})
 	}
 	for _, args := range [][]string{
-		{"profile", "add"}, // no name
-		{"profile", "add", "A", "B", "--api-key", "k"}, // two names
-		{"profile", "add", "A"},                        // no way to sign in
-		{"profile", "add", "A", "--auth", "kerberos"},
-		{"profile", "add", "A", "--api-key", "k", "--environment", "Sandbox"},
-		{"profile", "add", "A", "--api-key", "k", "--private-key", "/nonexistent.pem"},
-		{"profile", "frobnicate"},
+		{"source", "add"}, // no name
+		{"source", "add", "A", "B", "--api-key", "k"}, // two names
+		{"source", "add", "A"},                        // no way to sign in
+		{"source", "add", "A", "--auth", "kerberos"},
+		{"source", "add", "A", "--api-key", "k", "--environment", "Sandbox"},
+		{"source", "add", "A", "--api-key", "k", "--private-key", "/nonexistent.pem"},
+		{"source", "frobnicate"},
 		{"profile"},
 	} {
 		if r := s.run(args...); r.code != exitUsage || r.stderr == "" {
@@ -360,11 +360,11 @@ func TestProfileAddValidation(t *testing.T) {
 func TestProfileSetSecret(t *testing.T) {
 	const canary = "CANARY-profile-secret-7d3e1f"
 	s := newCLISession(t, mockKeychain(t))
-	s.must("profile", "add", "Legacy", "--api-key", "k1")
-	s.must("profile", "add", "OAuth", "--client-id", "c1", "--key-id", "kid1")
-	s.must("profile", "add", "Token", "--auth", "token")
+	s.must("source", "add", "Legacy", "--api-key", "k1")
+	s.must("source", "add", "OAuth", "--client-id", "c1", "--key-id", "kid1")
+	s.must("source", "add", "Token", "--auth", "token")
 
-	r := s.mustStdin(canary+"\r\n", "profile", "set-secret", "Legacy")
+	r := s.mustStdin(canary+"\r\n", "source", "set-secret", "Legacy")
 	if !strings.HasPrefix(r.stdout, "Stored in the keychain.\n") || r.stderr != "" {
 		t.Errorf("set-secret printed:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
@@ -372,14 +372,14 @@ func TestProfileSetSecret(t *testing.T) {
 	if v, err := s.secrets().Secret(legacy); err != nil || v != canary {
 		t.Errorf("stored secret = %q, %v; want the input without its line ending", v, err)
 	}
-	r = s.mustStdin("Bearer "+canary+"-token\n", "profile", "set-secret", "Token")
+	r = s.mustStdin("Bearer "+canary+"-token\n", "source", "set-secret", "Token")
 	token, _ := s.savedProfile("Token")
 	if v, err := s.secrets().Secret(token); err != nil || v != canary+"-token" {
 		t.Errorf("stored token = %q, %v", v, err)
 	}
 
 	_, demo := newTestServer(t)
-	s.mustStdin(string(demo.PrivateKeyPEM), "profile", "set-secret", "OAuth")
+	s.mustStdin(string(demo.PrivateKeyPEM), "source", "set-secret", "OAuth")
 	oauth, _ := s.savedProfile("OAuth")
 	if v, err := s.secrets().Secret(oauth); err != nil || strings.TrimSpace(v) != strings.TrimSpace(string(demo.PrivateKeyPEM)) {
 		t.Errorf("stored key differs (%v)", err)
@@ -397,7 +397,7 @@ func TestProfileSetSecret(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := s.runStdin(tt.stdin, "profile", "set-secret", tt.profile)
+			r := s.runStdin(tt.stdin, "source", "set-secret", tt.profile)
 			if r.code != exitFailed || !strings.Contains(r.stderr, tt.want) {
 				t.Errorf("exit %d, stderr:\n%s\nwant %d and %q", r.code, r.stderr, exitFailed, tt.want)
 			}
@@ -407,7 +407,7 @@ func TestProfileSetSecret(t *testing.T) {
 	if v, err := s.secrets().Secret(legacy); err != nil || v != canary {
 		t.Errorf("after refused attempts the secret is %q, %v", v, err)
 	}
-	r = s.runStdin(canary, "profile", "set-secret", "Sandbox")
+	r = s.runStdin(canary, "source", "set-secret", "Sandbox")
 	if r.code != exitFailed {
 		t.Errorf("set-secret Sandbox: exit %d", r.code)
 	}
@@ -426,24 +426,24 @@ func TestProfileAddWithPrivateKey(t *testing.T) {
 	if err := os.WriteFile(keyFile, demo.PrivateKeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := s.must("profile", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID, "--private-key", keyFile,
+	r := s.must("source", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID, "--private-key", keyFile,
 		"--upload-url", srv.UploadURL(), "--api-base", srv.APIBase())
-	if !strings.Contains(r.stdout, "Stored its private key in the keychain.") || !strings.Contains(r.stdout, "profile test OAuth") {
+	if !strings.Contains(r.stdout, "Stored its private key in the keychain.") || !strings.Contains(r.stdout, "source test OAuth") {
 		t.Errorf("profile add --private-key printed:\n%s", r.stdout)
 	}
 	p, _ := s.savedProfile("OAuth")
 	if v, err := s.secrets().Secret(p); err != nil || strings.TrimSpace(v) != strings.TrimSpace(string(demo.PrivateKeyPEM)) {
 		t.Errorf("the key was not stored (%v)", err)
 	}
-	s.must("profile", "test", "OAuth")
+	s.must("source", "test", "OAuth")
 
 	bad := filepath.Join(t.TempDir(), "bad.pem")
 	if err := os.WriteFile(bad, []byte("not a key"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{
-		{"profile", "add", "Other", "--client-id", "c", "--key-id", "k", "--private-key", bad},
-		{"profile", "add", "Other", "--api-key", "k", "--private-key", keyFile},
+		{"source", "add", "Other", "--client-id", "c", "--key-id", "k", "--private-key", bad},
+		{"source", "add", "Other", "--api-key", "k", "--private-key", keyFile},
 	} {
 		if r := s.run(args...); r.code != exitUsage {
 			t.Errorf("%q: exit %d, want %d; stderr:\n%s", args, r.code, exitUsage, r.stderr)
@@ -460,7 +460,7 @@ func TestProfileTest(t *testing.T) {
 	s.addServerProfile(srv, "Legacy", demo.Secret+"\n", "--api-key", demo.APIKey)
 	s.addServerProfile(srv, "OAuth", string(demo.PrivateKeyPEM), "--client-id", demo.ClientID, "--key-id", demo.KeyID)
 	s.addServerProfile(srv, "Token", demo.Token, "--auth", "token")
-	s.must("profile", "add", "No secret", "--api-key", demo.APIKey, "--upload-url", srv.UploadURL(), "--api-base", srv.APIBase())
+	s.must("source", "add", "No secret", "--api-key", demo.APIKey, "--upload-url", srv.UploadURL(), "--api-base", srv.APIBase())
 	s.addServerProfile(srv, "Wrong", "not-the-secret", "--api-key", demo.APIKey)
 
 	signedIn := regexp.MustCompile(`^Signed in to Redox \((\S+)\)\. The access token is valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+\.\n$`)
@@ -470,7 +470,7 @@ func TestProfileTest(t *testing.T) {
 		"OAuth":  "oauth:" + demo.ClientID + "@" + strings.Split(host, ":")[0],
 	} {
 		before := srv.Stats()
-		r := s.must("profile", "test", name)
+		r := s.must("source", "test", name)
 		m := signedIn.FindStringSubmatch(r.stdout)
 		if m == nil || m[1] != source || r.stderr != "" {
 			t.Errorf("profile test %s:\nstdout %q\nstderr %q\nwant %q", name, r.stdout, r.stderr, signedIn)
@@ -490,23 +490,23 @@ func TestProfileTest(t *testing.T) {
 		}
 	}
 
-	r := s.must("profile", "test", "Token")
+	r := s.must("source", "test", "Token")
 	if !strings.Contains(r.stdout, "stored in the keychain") || !strings.Contains(r.stdout, "checked when the first file is sent") ||
 		strings.Contains(r.stdout, demo.Token) {
 		t.Errorf("profile test of a token profile:\n%s", r.stdout)
 	}
 
-	r = s.run("profile", "test", "No secret")
+	r = s.run("source", "test", "No secret")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "No secret is stored in the keychain") ||
-		!strings.Contains(r.stderr, "profile set-secret") {
+		!strings.Contains(r.stderr, "source set-secret") {
 		t.Errorf("profile test without a secret: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	r = s.run("profile", "test", "Wrong")
+	r = s.run("source", "test", "Wrong")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "credentials: during sign in; HTTP 401") ||
 		strings.Contains(r.stderr, "not-the-secret") {
 		t.Errorf("profile test with a wrong secret: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	if r := s.must("profile", "test", "Sandbox"); !signedIn.MatchString(r.stdout) {
+	if r := s.must("source", "test", "Sandbox"); !signedIn.MatchString(r.stdout) {
 		t.Errorf("profile test Sandbox: %q", r.stdout)
 	}
 }
@@ -515,11 +515,11 @@ func TestProfileKeychainUnavailable(t *testing.T) {
 	srv, demo := newTestServer(t)
 	s := newCLISession(t, mockKeychain(t))
 	s.addServerProfile(srv, "Legacy", demo.Secret, "--api-key", demo.APIKey)
-	s.must("profile", "add", "Other", "--api-key", "k2")
+	s.must("source", "add", "Other", "--api-key", "k2")
 	keyring.MockInitWithError(errors.New("dbus: connection refused"))
 	t.Cleanup(keyring.MockInit)
 
-	r := s.must("profile", "list")
+	r := s.must("source", "list")
 	for _, name := range []string{"Legacy", "Other"} {
 		if !strings.HasSuffix(lineWith(t, r.stdout, name+" "), "keychain unavailable") {
 			t.Errorf("list line of %s does not say the keychain is unavailable:\n%s", name, r.stdout)
@@ -528,17 +528,17 @@ func TestProfileKeychainUnavailable(t *testing.T) {
 	if !strings.Contains(r.stderr, "keychain is not available") {
 		t.Errorf("list stderr does not explain:\n%s", r.stderr)
 	}
-	for _, args := range [][]string{{"profile", "test", "Legacy"}, {"profile", "remove", "Other"}} {
+	for _, args := range [][]string{{"source", "test", "Legacy"}, {"source", "remove", "Other"}} {
 		r := s.run(args...)
 		if r.code != exitFailed || !strings.Contains(r.stderr, "keychain is not available") || !strings.Contains(r.stderr, "connection refused") {
 			t.Errorf("%s: exit %d, stderr:\n%s", strings.Join(args, " "), r.code, r.stderr)
 		}
 	}
-	r = s.runStdin("another-secret", "profile", "set-secret", "Legacy")
+	r = s.runStdin("another-secret", "source", "set-secret", "Legacy")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "keychain is not available") || strings.Contains(r.stdout, "Stored") {
 		t.Errorf("set-secret with no keychain: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if r := s.must("profile", "show", "Legacy"); !strings.Contains(r.stdout, "secret: unknown, keychain unavailable") {
+	if r := s.must("source", "show", "Legacy"); !strings.Contains(r.stdout, "secret: unknown, keychain unavailable") {
 		t.Errorf("show with no keychain:\n%s", r.stdout)
 	}
 	// A source whose private key the keychain refuses is not saved without it.
@@ -546,8 +546,8 @@ func TestProfileKeychainUnavailable(t *testing.T) {
 	if err := os.WriteFile(keyFile, demo.PrivateKeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = s.run("profile", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID, "--private-key", keyFile)
-	if r.code != exitFailed || !strings.Contains(r.stderr, `the profile "OAuth" was not saved`) ||
+	r = s.run("source", "add", "OAuth", "--client-id", demo.ClientID, "--key-id", demo.KeyID, "--private-key", keyFile)
+	if r.code != exitFailed || !strings.Contains(r.stderr, `the source "OAuth" was not saved`) ||
 		!strings.Contains(r.stderr, "keychain is not available") || strings.Contains(r.stdout, "Saved") {
 		t.Errorf("profile add with its key and no keychain: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -562,21 +562,21 @@ func TestUploadWithProfile(t *testing.T) {
 	s.addServerProfile(srv, "Clinic", demo.Secret, "--api-key", demo.APIKey)
 	dir := t.TempDir()
 	paths := []string{writeFile(t, dir, "a.pdf", 3000), writeFile(t, dir, "b.pdf", 4000)}
-	r := s.must(append([]string{"upload", "--profile", "clinic"}, paths...)...)
+	r := s.must(append([]string{"upload", "--source", "clinic"}, paths...)...)
 	checkTabLines(t, srv, r.stdout, paths)
 	if st := srv.Stats(); st.Authenticate != 1 {
 		t.Errorf("%d sign-ins for two files, want 1", st.Authenticate)
 	}
 	// A second process reuses the token the keychain keeps.
 	third := writeFile(t, dir, "c.pdf", 5000)
-	r = s.must("upload", "--profile", "Clinic", third)
+	r = s.must("upload", "--source", "Clinic", third)
 	checkTabLines(t, srv, r.stdout, []string{third})
 	if st := srv.Stats(); st.Authenticate != 1 {
 		t.Errorf("%d sign-ins after a second run, want 1: the cached token was not reused", st.Authenticate)
 	}
 	// The same content again is a duplicate that prints the earlier URI.
 	first := lines(r.stdout)[0]
-	r = s.must("upload", "--profile", "Clinic", third)
+	r = s.must("upload", "--source", "Clinic", third)
 	if r.stdout != first+"\n" || !strings.Contains(r.stderr, "already uploaded to this source") {
 		t.Errorf("duplicate upload: stdout %q (want %q), stderr:\n%s", r.stdout, first, r.stderr)
 	}
@@ -603,11 +603,11 @@ func TestDiagnosticsCommand(t *testing.T) {
 	mockKeychain(t)
 	home := t.TempDir()
 	env := map[string]string{"REDOX_UPLOADER_HOME": home}
-	if r := runCmd(t, env, "profile", "add", "Cardiology", "--api-key", "public-key"); r.code != exitOK {
+	if r := runCmd(t, env, "source", "add", "Cardiology", "--api-key", "public-key"); r.code != exitOK {
 		t.Fatalf("profile add: %d %s", r.code, r.stderr)
 	}
 	var stdout, stderr bytes.Buffer
-	code := runCLI(t.Context(), []string{"profile", "set-secret", "Cardiology"}, cliEnv{stdin: strings.NewReader("canary-diagnostics-secret\n"),
+	code := runCLI(t.Context(), []string{"source", "set-secret", "Cardiology"}, cliEnv{stdin: strings.NewReader("canary-diagnostics-secret\n"),
 		stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return env[k] }})
 	if code != exitOK {
 		t.Fatalf("set-secret: %d %s", code, stderr.String())

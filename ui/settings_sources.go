@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"redoxuploader/app"
+	"redoxuploader/client"
+	"redoxuploader/internal/visible"
+)
+
+// sourceList is Settings → Sources: the saved sources by name, each with Edit and Remove
+// (settings_remove.go), and Add.
+type sourceList struct {
+	v        *settingsView
+	rows     *fyne.Container // one row per saved source
+	note     *widget.Label   // loading, none yet, or why the settings could not be read
+	profiles []app.Profile   // what rows shows, by name
+}
+
+func newSourceList(v *settingsView) *sourceList {
+	return &sourceList{v: v, rows: container.NewVBox(), note: &widget.Label{Text: "Reading the settings…", Wrapping: fyne.TextWrapWord}}
+}
+
+func (s *sourceList) content() fyne.CanvasObject {
+	add := &widget.Button{Text: "Add a source", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: s.onAdd}
+	intro := &widget.Label{Text: "The secret of each source stays in this computer's keychain, never in a file.",
+		Truncation: fyne.TextTruncateEllipsis}
+	return container.NewBorder(container.NewBorder(nil, nil, nil, container.NewVBox(add), intro), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(s.note, s.rows)))
+}
+
+// show lists the saved sources by name.
+func (s *sourceList) show(profiles []app.Profile) {
+	s.profiles = slices.Clone(profiles)
+	slices.SortStableFunc(s.profiles, func(a, b app.Profile) int { return strings.Compare(a.Name, b.Name) })
+	rows := make([]fyne.CanvasObject, 0, 2*len(s.profiles))
+	for i, p := range s.profiles {
+		if i > 0 {
+			rows = append(rows, widget.NewSeparator())
+		}
+		rows = append(rows, s.row(p))
+	}
+	s.rows.Objects = rows
+	s.rows.Refresh()
+	s.note.Importance = widget.MediumImportance
+	if len(s.profiles) == 0 {
+		s.note.SetText("No Redox source is set up yet. Add the one your IT team has the details for, or try the sandbox from the main window.")
+		s.note.Show()
+	} else {
+		s.note.Hide()
+	}
+}
+
+// showProblem says the settings could not be read, and why.
+func (s *sourceList) showProblem(err error) {
+	s.note.Importance = widget.DangerImportance
+	s.note.SetText("The settings could not be read: " + err.Error())
+	s.note.Show()
+}
+
+// row is one saved source: its name and environment (Production unmistakable), how it signs
+// in and where it uploads, and its Edit and Remove buttons.
+func (s *sourceList) row(p app.Profile) fyne.CanvasObject {
+	name := &widget.Label{Text: visible.Name(p.Name), TextStyle: fyne.TextStyle{Bold: true}}
+	env := &widget.Label{Text: string(p.Environment)}
+	if p.Environment == app.EnvProduction {
+		env.Text, env.Importance, env.TextStyle = "PRODUCTION · real patient data", widget.DangerImportance, fyne.TextStyle{Bold: true}
+	}
+	detail := &widget.Label{Text: fmt.Sprintf("%s · %s · files up to %s · %d at once",
+		p.Auth.Label(), visible.Name(p.UploadHost()), client.HumanSize(p.MaxSize), p.Parallel),
+		Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
+	if p.Validate() != nil {
+		detail.Text, detail.Importance = "Needs attention: some details are missing or wrong. Choose Edit to fix them.", widget.DangerImportance
+	}
+	edit := &widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), OnTapped: func() { s.onEdit(p) }}
+	remove := &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), OnTapped: func() { s.onRemove(p) }}
+	return container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, remove)),
+		container.NewVBox(container.NewHBox(name, env), detail))
+}
+
+func (s *sourceList) onAdd() { s.v.openForm(nil) }
+
+func (s *sourceList) onEdit(p app.Profile) { s.v.openForm(&p) }
