@@ -115,8 +115,8 @@ func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // exec runs a prepared statement that writes, in a transaction of the journal's (see
-// inWriteTx), and returns its result once that transaction has committed. The statement's own
-// error is returned as it is; op words the others.
+// inWriteTx), and returns its result once that transaction has committed. Its errors are
+// worded by dbError(op, ...).
 func (h *History) exec(ctx context.Context, op, query string, args ...any) (sql.Result, error) {
 	s, err := h.stmt(ctx, query)
 	if err != nil {
@@ -126,7 +126,7 @@ func (h *History) exec(ctx context.Context, op, query string, args ...any) (sql.
 	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
 		var err error
 		res, err = tx.StmtContext(ctx, s).ExecContext(ctx, args...)
-		return err
+		return h.dbError(op, err)
 	})
 	return res, err
 }
@@ -488,7 +488,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
 		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
-		return h.keepUnsaved(*r, h.dbError(op, err))
+		return h.keepUnsaved(*r, err) // worded by exec
 	}
 	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
 }
@@ -497,7 +497,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 // an error: the update's own, ErrRecordNotFound, or the row's status not being one of want.
 func (h *History) checkChanged(ctx context.Context, op string, id int64, res sql.Result, err error, want ...Status) error {
 	if err != nil {
-		return h.dbError(op, err)
+		return err // worded by exec
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
