@@ -49,6 +49,7 @@ type History struct {
 	recovered Recovery
 	stmts     sync.Map      // query text → *sql.Stmt; see stmt
 	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
+	group     writeGroup    // writes waiting to be committed together; see inWriteTx
 	readOnly  error         // nil, or why this History can only be read; see ReadOnly
 	keepOpen  *sql.Conn     // holds an empty read-only history's in-memory database open
 
@@ -65,7 +66,8 @@ type History struct {
 // each take a pooled connection, find the file locked and wait in SQLite's busy handler, which
 // sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
 // and starting as soon as the write before them commits. Another process's writes are still
-// waited for by the busy timeout.
+// waited for by the busy timeout. The journal's own writes wait in inWriteTx, which commits
+// those that wait together in one transaction.
 //
 // A read-only History refuses every write here, with the error ReadOnly returns. Outcomes
 // kept because they could not be written (see unsavedOutcomes) are written first.
@@ -112,36 +114,21 @@ func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// exec runs a prepared statement that writes, as one transaction; see lockWrites.
-func (h *History) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// exec runs a prepared statement that writes, in a transaction of the journal's (see
+// inWriteTx), and returns its result once that transaction has committed. Its errors are
+// worded by dbError(op, ...).
+func (h *History) exec(ctx context.Context, op, query string, args ...any) (sql.Result, error) {
 	s, err := h.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return nil, err
-	}
-	defer h.unlockWrites()
-	return s.ExecContext(ctx, args...)
-}
-
-// inWriteTx runs fn in one transaction, queued behind this History's other writes (see
-// lockWrites), and commits it when fn returns nil. fn returns its errors as it wants them
-// seen; the lock, begin and commit errors become dbError(op, ...).
-func (h *History) inWriteTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	if err := h.lockWrites(ctx); err != nil {
+	var res sql.Result
+	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 		return h.dbError(op, err)
-	}
-	defer h.unlockWrites()
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return h.dbError(op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return h.dbError(op, tx.Commit())
+	})
+	return res, err
 }
 
 // queryRow runs a prepared query expected to return one row.
@@ -351,10 +338,14 @@ func (h *History) ownerID() string {
 	return h.owner.id
 }
 
-// recordColumns are the uploads columns in Record field order, as scanRecord reads them.
-const recordColumns = `u.id, u.profile, u.source, u.environment, u.sandbox, u.path, u.name, u.size,
+// recordColumns are the uploads columns in Record field order, as scanRecord reads them;
+// recordFields are those after the id.
+const (
+	recordColumns = "u.id, " + recordFields
+	recordFields  = `u.profile, u.source, u.environment, u.sandbox, u.path, u.name, u.size,
 	u.sha256, u.mime, u.status, u.uri, u.error_kind, u.error_message, u.error_detail, u.http_status,
 	u.attempts, u.created, u.started, u.finished, u.resent_from, u.duplicate_of`
+)
 
 // Insert journals a new row and sets r.ID (and r.Created if zero); any status is allowed.
 func (h *History) Insert(ctx context.Context, r *Record) error {
@@ -424,7 +415,7 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, owner = ?
+	res, err := h.exec(ctx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, owner = ?
 		WHERE id = ? AND status = 'queued'`, timeToDB(started), h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
@@ -440,7 +431,7 @@ func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started tim
 	if started.IsZero() {
 		started = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
+	res, err := h.exec(ctx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
 		owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
@@ -453,7 +444,7 @@ func (h *History) SetHash(ctx context.Context, id int64, sha256 string, size int
 	if err := checkHash(op, sha256, size); err != nil {
 		return err
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET sha256 = ?, size = ?
+	res, err := h.exec(ctx, op, `UPDATE uploads SET sha256 = ?, size = ?
 		WHERE id = ? AND status IN ('queued', 'uploading')`, sha256, size, id)
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued, StatusUploading)
 }
@@ -490,14 +481,14 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
-	res, err := h.exec(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
+	res, err := h.exec(ctx, op, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
 		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
 		WHERE id = ? AND status IN ('queued', 'uploading')`,
 		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
 		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
-		return h.keepUnsaved(*r, h.dbError(op, err))
+		return h.keepUnsaved(*r, err) // worded by exec
 	}
 	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
 }
@@ -506,7 +497,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 // an error: the update's own, ErrRecordNotFound, or the row's status not being one of want.
 func (h *History) checkChanged(ctx context.Context, op string, id int64, res sql.Result, err error, want ...Status) error {
 	if err != nil {
-		return h.dbError(op, err)
+		return err // worded by exec
 	}
 	n, err := res.RowsAffected()
 	if err != nil {

@@ -40,6 +40,7 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 	var c sendClaim
 	var res sql.Result
 	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		c, res = sendClaim{}, nil // afresh at each run; see inWriteTx
 		var err error
 		if !force {
 			if c, err = h.claimBlocked(ctx, tx, id, source, sha256); err != nil || c.found || c.busyID != 0 {

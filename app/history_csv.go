@@ -47,7 +47,8 @@ func (h *History) ExportCSV(ctx context.Context, w io.Writer, q Query, columns [
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}
-	rows, err := h.db.QueryContext(ctx, p.selectSQL(), p.args...)
+	query, args := p.selectSQL()
+	rows, err := h.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return 0, h.dbError(op, err)
 	}

@@ -33,6 +33,7 @@ func matchFixture(t *testing.T, h *History, base time.Time) map[string]Record {
 			URI: "https://blob.redoxengine.com/5d6c0b1e-7f0a-4b9e", SHA256: "ab12" + strings.Repeat("0", 60)},
 		{Name: "Temp 37\xb0C.pdf", Status: StatusCancelled, Profile: "Lab"}, // a Latin-1 ° byte, not UTF-8
 		{Name: "report.pdf", Status: StatusQueued, Profile: "Radiology"},
+		{Name: "Röntgen Knie.pdf", Status: StatusUploading, Profile: "Lab"},
 	}
 	byName := map[string]Record{}
 	for i, r := range rows {
@@ -55,7 +56,7 @@ func TestSearchAndMatchesAgree(t *testing.T) {
 	rows := matchFixture(t, h, base)
 	allPDF := []string{"Müller Befund.pdf", "MÜLLER_Labor.pdf", "Straße 12.pdf", "STRASSE 12.pdf", "STRAẞE 14.pdf",
 		"Σωκράτης.pdf", "ΣΩΚΡΆΤΗΣ.pdf", "σωκράτης-2.pdf", "東京 紹介状.pdf", "Иванов.pdf", "ecg.pdf",
-		"Temp 37\xb0C.pdf", "report.pdf"}
+		"Temp 37\xb0C.pdf", "report.pdf", "Röntgen Knie.pdf"}
 	mueller := []string{"Müller Befund.pdf", "MÜLLER_Labor.pdf", "müller-röntgen.jpg"}
 	sokrates := []string{"Σωκράτης.pdf", "ΣΩΚΡΆΤΗΣ.pdf", "σωκράτης-2.pdf"}
 
@@ -98,10 +99,18 @@ func TestSearchAndMatchesAgree(t *testing.T) {
 		{"text and status", Query{Text: "müller", Statuses: []Status{StatusDone}}, []string{"Müller Befund.pdf", "müller-röntgen.jpg"}},
 		{"source, exactly", Query{Profile: "radiology"}, []string{"müller-röntgen.jpg"}},
 		{"text and source", Query{Text: "MÜLLER", Profile: "Radiology"}, []string{"Müller Befund.pdf"}},
-		{"since", Query{Since: day(12)}, []string{"ecg.pdf", "Temp 37\xb0C.pdf", "report.pdf"}},
-		{"since, to the nanosecond", Query{Since: day(12).Add(time.Nanosecond)}, []string{"Temp 37\xb0C.pdf", "report.pdf"}},
+		{"since", Query{Since: day(12)}, []string{"ecg.pdf", "Temp 37\xb0C.pdf", "report.pdf", "Röntgen Knie.pdf"}},
+		{"since, to the nanosecond", Query{Since: day(12).Add(time.Nanosecond)},
+			[]string{"Temp 37\xb0C.pdf", "report.pdf", "Röntgen Knie.pdf"}},
 		{"until", Query{Until: day(2)}, []string{"Müller Befund.pdf", "MÜLLER_Labor.pdf"}},
 		{"date range and text", Query{Text: "Σ", Since: day(7), Until: day(8)}, []string{"ΣΩΚΡΆΤΗΣ.pdf"}},
+		// Rows in flight are not in the trigram index (until final), and found all the same.
+		{"in flight, queued", Query{Text: "REPORT"}, []string{"report.pdf"}},
+		{"in flight and final", Query{Text: "röntgen"}, []string{"müller-röntgen.jpg", "Röntgen Knie.pdf"}},
+		{"in flight, text and status", Query{Text: "pdf", Statuses: []Status{StatusQueued, StatusUploading}},
+			[]string{"report.pdf", "Röntgen Knie.pdf"}},
+		{"in flight, text and source", Query{Text: "knie", Profile: "Lab"}, []string{"Röntgen Knie.pdf"}},
+		{"in flight, text, another source", Query{Text: "knie", Profile: "Radiology"}, nil},
 		{"everything", Query{Text: "pdf", Statuses: []Status{StatusDone, StatusFailed}, Profile: "Lab", Since: day(6)},
 			[]string{"Σωκράτης.pdf", "東京 紹介状.pdf"}},
 	} {

@@ -40,7 +40,8 @@ func (h *History) Search(ctx context.Context, q Query) ([]Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	rows, err := h.db.QueryContext(ctx, p.selectSQL()+" LIMIT ?", append(p.args, pageLimit(q.Limit))...)
+	query, args := p.selectSQL()
+	rows, err := h.db.QueryContext(ctx, query+" LIMIT ?", append(args, pageLimit(q.Limit))...)
 	if err != nil {
 		return nil, h.dbError(op, err)
 	}
@@ -72,7 +73,8 @@ func (h *History) Count(ctx context.Context, q Query) (int, error) {
 		return 0, fmt.Errorf("%s: %w", op, err)
 	}
 	var n int
-	if err := h.db.QueryRowContext(ctx, "SELECT count(*) FROM "+p.from+p.whereSQL(), p.args...).Scan(&n); err != nil {
+	query, args := p.countSQL()
+	if err := h.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return 0, h.dbError(op, err)
 	}
 	return n, nil
@@ -131,24 +133,26 @@ func pageLimit(limit int) int {
 
 // queryPlan is the SQL a Query turns into, without the LIMIT.
 type queryPlan struct {
-	from  string // uploads AS u, joined behind the trigram index when the text uses it
-	order string // the id column rows come out newest first on
-	where []string
-	args  []any
+	match    string   // an FTS5 query of the trigram index, or "" when the text does not use it
+	where    []string // conditions on uploads AS u
+	args     []any
+	beforeID int64 // keyset paging: only rows with a lower id; 0 for none
 }
 
 // planQuery turns q into SQL. keyset applies q.BeforeID. Query.Matches is the same selection
 // in Go.
 //
-// Text of three or more letters drives the query from the trigram index (CROSS JOIN keeps it
-// the outer loop), which hands back rows holding a few of its trigrams newest first, so a page
-// stops after Limit matches; textCondition keeps those that hold the text. Shorter text has
+// Text of three or more letters reads the final rows from the trigram index (CROSS JOIN keeps
+// it the outer loop), which hands back rows holding a few of its trigrams newest first, so a
+// page stops after Limit matches; textCondition keeps those that hold the text. The index holds
+// final rows only (migration 4): the rows in flight, few, are read through uploads_status and
+// given textCondition alone, and the two lists are merged newest first. Shorter text has
 // textCondition alone, on every row read.
 func planQuery(q Query, keyset bool) (queryPlan, error) {
-	p := queryPlan{from: "uploads AS u", order: "u.id"}
+	var p queryPlan
 	text := searchText(q.Text)
 	if match, ok := trigramMatch(text); ok {
-		p.useTrigrams(match)
+		p.match = match
 	}
 	if text != "" {
 		cond, args := textCondition(text)
@@ -174,16 +178,9 @@ func planQuery(q Query, keyset bool) (queryPlan, error) {
 		p.add("u.created < ?", unixNanos(q.Until))
 	}
 	if keyset && q.BeforeID > 0 {
-		p.add(p.order+" < ?", q.BeforeID)
+		p.beforeID = q.BeforeID
 	}
 	return p, nil
-}
-
-// useTrigrams drives the query from the trigram index with an FTS5 query.
-func (p *queryPlan) useTrigrams(match string) {
-	p.from = "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid"
-	p.order = "uploads_fts.rowid"
-	p.add("uploads_fts MATCH ?", match)
 }
 
 func (p *queryPlan) add(cond string, args ...any) {
@@ -191,14 +188,54 @@ func (p *queryPlan) add(cond string, args ...any) {
 	p.args = append(p.args, args...)
 }
 
-func (p *queryPlan) whereSQL() string {
-	if len(p.where) == 0 {
-		return ""
+// inFlightCondition keeps the rows in flight, which the trigram index does not hold.
+const inFlightCondition = "u.status IN ('queued', 'uploading')"
+
+// selectSQL selects the rows as records, newest first, with its arguments.
+func (p *queryPlan) selectSQL() (string, []any) {
+	if p.match == "" {
+		query, args := p.part("", "u.id, "+recordFields, "uploads AS u", "u.id")
+		return query + " ORDER BY u.id DESC", args
 	}
-	return " WHERE " + strings.Join(p.where, " AND ")
+	// Each part comes out newest first (the index's rowid order; the few rows in flight are
+	// sorted), and the ORDER BY of the compound merges them, reading only as far as the LIMIT.
+	indexed, args := p.part(p.match, "uploads_fts.rowid, "+recordFields, trigramFrom, "uploads_fts.rowid")
+	inFlight, more := p.part("", "u.id, "+recordFields, "uploads AS u", "u.id", inFlightCondition)
+	return indexed + " UNION ALL " + inFlight + " ORDER BY 1 DESC", append(args, more...)
 }
 
-// selectSQL selects the rows as records, newest first.
-func (p *queryPlan) selectSQL() string {
-	return "SELECT " + recordColumns + " FROM " + p.from + p.whereSQL() + " ORDER BY " + p.order + " DESC"
+// countSQL counts the rows, with its arguments.
+func (p *queryPlan) countSQL() (string, []any) {
+	if p.match == "" {
+		query, args := p.part("", "count(*)", "uploads AS u", "u.id")
+		return query, args
+	}
+	indexed, args := p.part(p.match, "count(*)", trigramFrom, "uploads_fts.rowid")
+	inFlight, more := p.part("", "count(*)", "uploads AS u", "u.id", inFlightCondition)
+	return "SELECT (" + indexed + ") + (" + inFlight + ")", append(args, more...)
+}
+
+// trigramFrom drives a query from the trigram index.
+const trigramFrom = "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid"
+
+// part is one SELECT of columns from from with the plan's conditions, the trigram match when
+// match is not "", and extra; id is the column keyset paging compares.
+func (p *queryPlan) part(match, columns, from, id string, extra ...string) (string, []any) {
+	var where []string
+	var args []any
+	if match != "" {
+		where = append(where, "uploads_fts MATCH ?")
+		args = append(args, match)
+	}
+	where = append(append(where, extra...), p.where...)
+	args = append(args, p.args...)
+	if p.beforeID > 0 {
+		where = append(where, id+" < ?")
+		args = append(args, p.beforeID)
+	}
+	query := "SELECT " + columns + " FROM " + from
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query, args
 }

@@ -66,6 +66,38 @@ var historyMigrations = []string{
 	// can then tell a row whose sender has ended from one still being sent (history_owner.go).
 	`ALTER TABLE uploads ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 	CREATE INDEX uploads_owner ON uploads (owner) WHERE owner <> '';`,
+
+	// 4: a row enters the trigram index once, when it becomes final, instead of at every write
+	// (queued, then uploading with its hash, then the outcome with its URI: the index was
+	// rebuilt twice per file sent). It leaves the index, or is indexed again, only when a final
+	// row is deleted or its name, URI or hash changes (an outcome saved late). Rows in flight
+	// (queued, uploading) are few and found through uploads_status instead; see planQuery. The
+	// in-flight rows are taken out of the index here, with the values migration 2's triggers
+	// indexed them by (their current ones). The index then holds exactly the final rows: never
+	// 'rebuild' it, which would index every row of uploads.
+	`DROP TRIGGER uploads_fts_insert;
+	DROP TRIGGER uploads_fts_delete;
+	DROP TRIGGER uploads_fts_update;
+	INSERT INTO uploads_fts (uploads_fts, rowid, name, uri, sha256)
+		SELECT 'delete', id, name, uri, sha256 FROM uploads WHERE status IN ('queued', 'uploading');
+	CREATE TRIGGER uploads_fts_insert AFTER INSERT ON uploads
+		WHEN new.status NOT IN ('queued', 'uploading') BEGIN
+		INSERT INTO uploads_fts (rowid, name, uri, sha256) VALUES (new.id, new.name, new.uri, new.sha256);
+	END;
+	CREATE TRIGGER uploads_fts_delete AFTER DELETE ON uploads
+		WHEN old.status NOT IN ('queued', 'uploading') BEGIN
+		INSERT INTO uploads_fts (uploads_fts, rowid, name, uri, sha256)
+			VALUES ('delete', old.id, old.name, old.uri, old.sha256);
+	END;
+	CREATE TRIGGER uploads_fts_update AFTER UPDATE OF status, name, uri, sha256 ON uploads
+		WHEN (old.status IN ('queued', 'uploading')) <> (new.status IN ('queued', 'uploading'))
+			OR new.status NOT IN ('queued', 'uploading')
+				AND (old.name <> new.name OR old.uri <> new.uri OR old.sha256 <> new.sha256) BEGIN
+		INSERT INTO uploads_fts (uploads_fts, rowid, name, uri, sha256)
+			SELECT 'delete', old.id, old.name, old.uri, old.sha256 WHERE old.status NOT IN ('queued', 'uploading');
+		INSERT INTO uploads_fts (rowid, name, uri, sha256)
+			SELECT new.id, new.name, new.uri, new.sha256 WHERE new.status NOT IN ('queued', 'uploading');
+	END;`,
 }
 
 type queryRower interface {

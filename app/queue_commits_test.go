@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,16 +17,23 @@ import (
 	"redoxuploader/client/redoxtest"
 )
 
-// commitCounters holds, by driver DSN, a counter of the transactions SQLite commits on the
-// connections to a watched history file; see watchCommits.
-var commitCounters sync.Map // string → *atomic.Int64
+// commitWatches holds, by driver DSN, the commitWatch of a watched history file; see
+// watchCommits.
+var commitWatches sync.Map // string → *commitWatch
+
+// commitWatch counts the transactions SQLite commits on the connections to a history file (the
+// embedded counter), and can refuse the next few.
+type commitWatch struct {
+	atomic.Int64
+	refuse atomic.Int32 // how many of the next commits to turn into rollbacks
+}
 
 func init() {
 	// Every connection the driver opens in this test binary: if its file is watched, count its
 	// commits with SQLite's own commit hook (called for each committed write transaction,
 	// explicit or autocommit; never for reads).
 	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
-		n, ok := commitCounters.Load(dsn)
+		w, ok := commitWatches.Load(dsn)
 		if !ok {
 			return nil
 		}
@@ -31,34 +41,43 @@ func init() {
 		if !ok {
 			panic("the sqlite driver's connection no longer takes a commit hook")
 		}
-		hooks.RegisterCommitHook(func() int32 {
-			n.(*atomic.Int64).Add(1)
-			return 0 // 0: let the commit go ahead
-		})
+		hooks.RegisterCommitHook(w.(*commitWatch).commitHook)
 		return nil
 	})
 }
 
+// commitHook lets a commit go ahead (0) and counts it, or refuses it (1: SQLite rolls the
+// transaction back) if more are to be refused.
+func (w *commitWatch) commitHook() int32 {
+	for n := w.refuse.Load(); n > 0; n = w.refuse.Load() {
+		if w.refuse.CompareAndSwap(n, n-1) {
+			return 1
+		}
+	}
+	w.Add(1)
+	return 0
+}
+
 // watchCommits opens a history at a new path whose commits are counted, and returns it with
-// its counter, reset after the opening's own writes.
-func watchCommits(t *testing.T) (*History, *atomic.Int64) {
+// its watch, the count reset after the opening's own writes.
+func watchCommits(t *testing.T) (*History, *commitWatch) {
 	t.Helper()
 	path, err := filepath.Abs(filepath.Join(t.TempDir(), "history.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := new(atomic.Int64)
-	commitCounters.Store(historyDSN(path), n)
-	t.Cleanup(func() { commitCounters.Delete(historyDSN(path)) })
+	w := new(commitWatch)
+	commitWatches.Store(historyDSN(path), w)
+	t.Cleanup(func() { commitWatches.Delete(historyDSN(path)) })
 	h, err := OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Load() == 0 {
+	if w.Load() == 0 {
 		t.Fatal("the commit hook saw none of the history's set-up: it counts nothing")
 	}
-	n.Store(0)
-	return h, n
+	w.Store(0)
+	return h, w
 }
 
 // TestCommitCounterCountsWritesOnly: the counter the next test relies on counts one per
@@ -89,10 +108,11 @@ func TestCommitCounterCountsWritesOnly(t *testing.T) {
 // per file sent (uploading with its hash; the outcome) and one per file not sent (a duplicate:
 // the outcome with its hash). Each commit is a serialised write to disk, the per-file cost of
 // a large batch; this fails if one comes back (it was 1 + 3 per file before the hash moved
-// into the uploading write).
+// into the uploading write). One file at a time, so that no two writes wait together: those
+// share a commit (TestHistoryCommitsWaitingWritesTogether).
 func TestQueueCommitsPerFile(t *testing.T) {
 	h, commits := watchCommits(t)
-	r := newQueueRigWith(t, 3, h)
+	r := newQueueRigWith(t, 1, h)
 
 	const files = 6
 	dir := t.TempDir()
@@ -134,6 +154,104 @@ func TestQueueCommitsPerFile(t *testing.T) {
 		t.Errorf("the server received %d uploads, want %d", n, 2*files)
 	}
 }
+
+// TestQueueJournalsBeforeSendingAndAnnouncing: with four files sent at a time, whose journal
+// writes share commits, no file reaches the stand-in before its row is committed as uploading,
+// and no outcome is announced (its final event, then its log line) before it is committed:
+// another connection, which sees only what is committed, checks both as they happen. The
+// commits are at most one for the batch and two a file.
+func TestQueueJournalsBeforeSendingAndAnnouncing(t *testing.T) {
+	h, commits := watchCommits(t)
+	r := newQueueRigWith(t, 4, h)
+	reader := rawDB(t, h.path)
+	var mu sync.Mutex
+	var problems []string
+	problem := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+	}
+
+	var arrived atomic.Int64
+	check := func() {
+		n := arrived.Add(1)
+		var started int64
+		if err := reader.QueryRow("SELECT count(*) FROM uploads WHERE started IS NOT NULL").Scan(&started); err != nil {
+			problem("reading the history: %v", err)
+		} else if started < n {
+			problem("upload request %d reached the stand-in with %d rows committed as sent", n, started)
+		}
+	}
+	r.beforeUpload.Store(&check)
+	r.queue.Log = slog.New(outcomeChecker{check: func(id int64) {
+		var status Status
+		var uri string
+		if err := reader.QueryRow("SELECT status, uri FROM uploads WHERE id = ?", id).Scan(&status, &uri); err != nil {
+			problem("reading row %d: %v", id, err)
+		} else if status != StatusDone || !strings.HasPrefix(uri, "http") {
+			problem("row %d announced done while the history has it %s with URI %q", id, status, uri)
+		}
+	}})
+
+	const files = 100
+	dir := t.TempDir()
+	var paths []string
+	for i := range files {
+		paths = append(paths, writeRandom(t, dir, fmt.Sprintf("page-%03d.pdf", i), 4<<10))
+	}
+	commits.Store(0)
+	sub, err := r.queue.Submit(t.Context(), r.profile, paths, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, events := range r.waitFinal(t, sub.IDs...) {
+		if e := lastEvent(events); e.Kind != EventDone {
+			t.Errorf("row %d ended %s: %s", id, e.Kind, e.Record.ErrorMessage)
+		}
+	}
+	if err := r.queue.Close(t.Context()); err != nil { // the workers have logged every outcome
+		t.Fatal(err)
+	}
+	mu.Lock()
+	for _, p := range problems {
+		t.Error(p)
+	}
+	mu.Unlock()
+	if n := commits.Load(); n > 1+2*files {
+		t.Errorf("%d commits for %d files, want at most %d", n, files, 1+2*files)
+	}
+	t.Logf("%d commits for %d files (%d without grouping)", commits.Load(), files, 1+2*files)
+}
+
+// outcomeChecker is a log handler that calls check with the row of each "upload finished"
+// line saying done, as the queue logs it: after the row's final event.
+type outcomeChecker struct{ check func(id int64) }
+
+func (outcomeChecker) Enabled(context.Context, slog.Level) bool { return true }
+
+func (c outcomeChecker) Handle(_ context.Context, rec slog.Record) error {
+	if rec.Message != "upload finished" {
+		return nil
+	}
+	var id int64
+	var done bool
+	rec.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "row":
+			id = a.Value.Int64()
+		case "status":
+			done = a.Value.String() == string(StatusDone)
+		}
+		return true
+	})
+	if done {
+		c.check(id)
+	}
+	return nil
+}
+
+func (c outcomeChecker) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c outcomeChecker) WithGroup(string) slog.Handler      { return c }
 
 // TestResendHashesOnce: a resend hashes the file once, to compare it with what was sent, and
 // the upload uses that hash; if the file's size or modification time changes while the resend
