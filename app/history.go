@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -42,16 +43,17 @@ const (
 // announces, so that no upload is ever lost from it. It is safe for concurrent use, and a
 // second process may open the same file at the same time.
 type History struct {
-	db        *sql.DB
-	path      string
-	lock      *instanceLock // nil when read-only
-	shared    bool
-	recovered Recovery
-	stmts     sync.Map      // query text → *sql.Stmt; see stmt
-	writer    chan struct{} // holds a token while one of this History's writes runs; see lockWrites
-	group     writeGroup    // writes waiting to be committed together; see inWriteTx
-	readOnly  error         // nil, or why this History can only be read; see ReadOnly
-	keepOpen  *sql.Conn     // holds an empty read-only history's in-memory database open
+	db           *sql.DB
+	path         string
+	lock         *instanceLock // nil when read-only
+	shared       bool
+	recovered    Recovery
+	stmts        sync.Map      // query text → *sql.Stmt; see stmt
+	writer       chan struct{} // holds a token while one of this History's writes runs; see lockWrites
+	group        writeGroup    // writes waiting to be committed together; see inWriteTx
+	sinceIndexed atomic.Int32  // outcomes journaled since the waiting rows were last indexed; see outcomeJournaled
+	readOnly     error         // nil, or why this History can only be read; see ReadOnly
+	keepOpen     *sql.Conn     // holds an empty read-only history's in-memory database open
 
 	owner      *owner          // this History in the rows it has in flight; nil when read-only
 	unsaved    unsavedOutcomes // outcomes Finish could not write yet
@@ -282,6 +284,10 @@ func (h *History) prepare(ctx context.Context, primary bool) error {
 		}
 		h.recovered.add(rec)
 	}
+	// Rows left waiting for the search index by a History that ended without closing, and
+	// those just recovered. Not indexed now, they wait for the next write of an outcome or
+	// the next History to open the file.
+	h.IndexWaiting(ctx) //nolint:errcheck // see above
 	return nil
 }
 
@@ -307,6 +313,9 @@ func (h *History) Close() error {
 
 func (h *History) close() error {
 	notSaved := h.closeUnsaved(context.Background())
+	// Not indexed now, the rows wait for the next History to open the file; a search finds
+	// them all the same.
+	h.IndexWaiting(context.Background()) //nolint:errcheck // see above
 	h.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
@@ -490,7 +499,11 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
 		return h.keepUnsaved(*r, err) // worded by exec
 	}
-	return h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading)
+	if err := h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading); err != nil {
+		return err
+	}
+	h.outcomeJournaled(ctx)
+	return nil
 }
 
 // checkChanged turns the result of an UPDATE of row id that must change exactly one row into

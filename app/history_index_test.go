@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -76,9 +77,9 @@ func migrateHistory(tb testing.TB, db *sql.DB, path string) time.Duration {
 }
 
 // checkIndexHoldsFinalRows fails the test unless the trigram index holds exactly the final
-// rows of db, each with its current name, URI and hash: FTS5's integrity check compares the
-// index with its content table, here with the rows in flight deleted in a transaction that is
-// then rolled back.
+// rows of db not waiting for it (uploads_unindexed), each with its current name, URI and hash:
+// FTS5's integrity check compares the index with its content table, here with the rows in
+// flight and the waiting ones deleted in a transaction that is then rolled back.
 func checkIndexHoldsFinalRows(tb testing.TB, db *sql.DB) {
 	tb.Helper()
 	ctx := context.Background()
@@ -87,7 +88,8 @@ func checkIndexHoldsFinalRows(tb testing.TB, db *sql.DB) {
 		tb.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // the point: nothing of this is kept
-	if _, err := tx.ExecContext(ctx, "DELETE FROM uploads WHERE status IN ('queued', 'uploading')"); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE status IN ('queued', 'uploading')
+		OR id IN (SELECT id FROM uploads_unindexed)`); err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO uploads_fts (uploads_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
@@ -223,36 +225,136 @@ func TestHistoryIndexFollowsRowsThroughTheirLife(t *testing.T) {
 	}
 	finds("done", "new-one", r.ID)
 	finds("done, by its hash", "5E5E5E", r.ID)
+	indexWaiting(t, h, 3) // the two inserted final and the one done
+	finds("done, indexed", "new-one", r.ID)
 
 	// A row left uploading by a session that ended is recovered as unknown (final: indexed
 	// without a URI); its outcome, saved late, gives it one.
+	inTx := func(write func(tx *sql.Tx) error) {
+		t.Helper()
+		tx, err := h.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+		if err := write(tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recoverInFlight := func(tx *sql.Tx) error { _, err := markInFlight(ctx, tx, "", recoveredDetail); return err }
+	saveLate := func(id int64, uri string) func(tx *sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			outcome := Record{ID: id, Status: StatusDone, URI: uri, Finished: time.Now()}
+			if saved, err := finishLate(ctx, tx, &outcome); err != nil || !saved {
+				return fmt.Errorf("finishLate = %v, %v", saved, err)
+			}
+			return nil
+		}
+	}
 	late := insertRecord(t, h, Record{Name: "Röntgen spät.pdf", Status: StatusUploading})
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := markInFlight(ctx, tx, "", recoveredDetail); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	inTx(recoverInFlight)
 	finds("recovered as unknown", "röntgen", late.ID)
-	tx, err = h.db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	outcome := Record{ID: late.ID, Status: StatusDone, URI: "https://blob.redoxengine.com/late-one", Finished: time.Now()}
-	if saved, err := finishLate(ctx, tx, &outcome); err != nil || !saved {
-		t.Fatalf("finishLate = %v, %v", saved, err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	finds("saved late", "late-one", late.ID)
+	indexWaiting(t, h, 1)
+	finds("recovered as unknown, indexed", "röntgen", late.ID)
+	inTx(saveLate(late.ID, "https://blob.redoxengine.com/late-one"))
+	finds("saved late", "late-one", late.ID) // taken out of the index, waiting again with its URI
+	finds("saved late, by its name", "röntgen", late.ID)
 
-	if n, err := h.Purge(ctx, time.Now().Add(-24*time.Hour)); err != nil || n != 1 {
-		t.Fatalf("Purge = %d, %v; want the old row", n, err)
+	// The same for a row still waiting for the index when its outcome is saved late.
+	later := insertRecord(t, h, Record{Name: "Röntgen später.pdf", Status: StatusUploading})
+	inTx(recoverInFlight)
+	inTx(saveLate(later.ID, "https://blob.redoxengine.com/later-one"))
+	finds("saved late while waiting", "later-one", later.ID)
+	finds("saved late while waiting, by its name", "röntgen", later.ID, late.ID)
+
+	waiting := insertRecord(t, h, Record{Name: "Befund Müller ganz alt.pdf", Status: StatusDone,
+		Created: time.Now().Add(-72 * time.Hour)})
+	finds("waiting, before the purge", "befund müller", waiting.ID, r.ID, failed.ID, old.ID)
+
+	if n, err := h.Purge(ctx, time.Now().Add(-24*time.Hour)); err != nil || n != 2 {
+		t.Fatalf("Purge = %d, %v; want the two old rows", n, err)
 	}
-	finds("purged", "befund müller", r.ID, failed.ID)
+	finds("purged", "befund müller", r.ID, failed.ID) // an indexed row and a waiting one deleted
+	indexWaiting(t, h, 2)                             // the two saved late
+	finds("all indexed", "befund müller", r.ID, failed.ID)
+	finds("all indexed, saved late", "late-one", late.ID)
+}
+
+// indexWaiting runs h.IndexWaiting and fails the test unless want rows were waiting and none
+// is left.
+func indexWaiting(t *testing.T, h *History, want int) {
+	t.Helper()
+	if n := countWaiting(t, h.db); n != want {
+		t.Errorf("%d rows wait for the index, want %d", n, want)
+	}
+	if err := h.IndexWaiting(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := countWaiting(t, h.db); n != 0 {
+		t.Errorf("IndexWaiting left %d rows waiting", n)
+	}
+}
+
+// countWaiting counts the final rows waiting for the trigram index.
+func countWaiting(tb testing.TB, db *sql.DB) int {
+	tb.Helper()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM uploads_unindexed").Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// TestHistoryIndexesWaitingRows: the final rows wait for the trigram index until the queue
+// has nothing left to do, a History has journaled indexWaitingEvery outcomes, or a History
+// closes or opens (rows left by one that ended without closing).
+func TestHistoryIndexesWaitingRows(t *testing.T) {
+	t.Run("after indexWaitingEvery outcomes", func(t *testing.T) {
+		h := openTestHistory(t)
+		var rows []Record
+		for i := range 3 {
+			rows = append(rows, insertRecord(t, h, Record{Name: fmt.Sprintf("scan-%d.pdf", i), Status: StatusQueued}))
+		}
+		h.sinceIndexed.Store(indexWaitingEvery - 2)
+		for i, r := range rows {
+			if err := h.Finish(t.Context(), &Record{ID: r.ID, Status: StatusDone, URI: "https://blob.redoxengine.com/x"}); err != nil {
+				t.Fatal(err)
+			}
+			if n, want := countWaiting(t, h.db), []int{1, 0, 1}[i]; n != want {
+				t.Errorf("after outcome %d: %d rows waiting, want %d", i+1, n, want)
+			}
+		}
+	})
+	t.Run("when a History closes, and opens", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "history.db")
+		h, err := OpenHistory(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		insertRecord(t, h, Record{Name: "closed.pdf", Status: StatusDone})
+		if err := h.Close(); err != nil {
+			t.Fatal(err)
+		}
+		db := rawDB(t, path)
+		if n := countWaiting(t, db); n != 0 {
+			t.Errorf("after Close: %d rows waiting, want 0", n)
+		}
+		if _, err := db.Exec(`INSERT INTO uploads (profile, name, path, status, created) VALUES ('p', 'left.pdf', '/x', 'done', 1)`); err != nil {
+			t.Fatal(err)
+		}
+		if n := countWaiting(t, db); n != 1 {
+			t.Fatalf("a final row inserted: %d rows waiting, want 1", n)
+		}
+		if h, err = OpenHistory(path); err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		if n := countWaiting(t, h.db); n != 0 {
+			t.Errorf("after OpenHistory: %d rows waiting, want 0", n)
+		}
+		checkIndexHoldsFinalRows(t, h.db)
+	})
 }

@@ -145,9 +145,10 @@ type queryPlan struct {
 // Text of three or more letters reads the final rows from the trigram index (CROSS JOIN keeps
 // it the outer loop), which hands back rows holding a few of its trigrams newest first, so a
 // page stops after Limit matches; textCondition keeps those that hold the text. The index holds
-// final rows only (migration 4): the rows in flight, few, are read through uploads_status and
-// given textCondition alone, and the two lists are merged newest first. Shorter text has
-// textCondition alone, on every row read.
+// only final rows that have been indexed (migrations 4 and 5): the others, few, are read
+// directly and given textCondition alone (the rows in flight through uploads_status, the final
+// rows waiting for the index through uploads_unindexed), and the lists are merged newest
+// first. Shorter text has textCondition alone, on every row read.
 func planQuery(q Query, keyset bool) (queryPlan, error) {
 	var p queryPlan
 	text := searchText(q.Text)
@@ -197,11 +198,9 @@ func (p *queryPlan) selectSQL() (string, []any) {
 		query, args := p.part("", "u.id, "+recordFields, "uploads AS u", "u.id")
 		return query + " ORDER BY u.id DESC", args
 	}
-	// Each part comes out newest first (the index's rowid order; the few rows in flight are
+	// Each part comes out newest first (the index's rowid order; the few rows outside it are
 	// sorted), and the ORDER BY of the compound merges them, reading only as far as the LIMIT.
-	indexed, args := p.part(p.match, "uploads_fts.rowid, "+recordFields, trigramFrom, "uploads_fts.rowid")
-	inFlight, more := p.part("", "u.id, "+recordFields, "uploads AS u", "u.id", inFlightCondition)
-	return indexed + " UNION ALL " + inFlight + " ORDER BY 1 DESC", append(args, more...)
+	return p.outsideIndexToo("u.id, "+recordFields, "uploads_fts.rowid, "+recordFields, " UNION ALL ", " ORDER BY 1 DESC")
 }
 
 // countSQL counts the rows, with its arguments.
@@ -210,13 +209,26 @@ func (p *queryPlan) countSQL() (string, []any) {
 		query, args := p.part("", "count(*)", "uploads AS u", "u.id")
 		return query, args
 	}
-	indexed, args := p.part(p.match, "count(*)", trigramFrom, "uploads_fts.rowid")
-	inFlight, more := p.part("", "count(*)", "uploads AS u", "u.id", inFlightCondition)
-	return "SELECT (" + indexed + ") + (" + inFlight + ")", append(args, more...)
+	query, args := p.outsideIndexToo("count(*)", "count(*)", ") + (", "")
+	return "SELECT (" + query + ")", args
 }
 
-// trigramFrom drives a query from the trigram index.
-const trigramFrom = "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid"
+// outsideIndexToo is the plan's text search as three SELECTs joined by join, followed by end:
+// of the trigram index (with indexedColumns), of the rows in flight and of the final rows
+// waiting for the index (with columns).
+func (p *queryPlan) outsideIndexToo(columns, indexedColumns, join, end string) (string, []any) {
+	indexed, args := p.part(p.match, indexedColumns, trigramFrom, "uploads_fts.rowid")
+	inFlight, more := p.part("", columns, "uploads AS u", "u.id", inFlightCondition)
+	waiting, rest := p.part("", columns, waitingFrom, "u.id")
+	return indexed + join + inFlight + join + waiting + end, append(append(args, more...), rest...)
+}
+
+const (
+	// trigramFrom drives a query from the trigram index.
+	trigramFrom = "uploads_fts CROSS JOIN uploads AS u ON u.id = uploads_fts.rowid"
+	// waitingFrom reads the final rows waiting for the trigram index (see History.indexWaiting).
+	waitingFrom = "uploads_unindexed AS x CROSS JOIN uploads AS u ON u.id = x.id"
+)
 
 // part is one SELECT of columns from from with the plan's conditions, the trigram match when
 // match is not "", and extra; id is the column keyset paging compares.

@@ -270,6 +270,17 @@ func (q *Queue) enqueue(j *job) bool {
 	return true
 }
 
+// idleLocked reports whether no worker of any lane is running (a lane with jobs waiting has
+// one). q.mu is held.
+func (q *Queue) idleLocked() bool {
+	for _, l := range q.lanes {
+		if l.running > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // work runs a lane's jobs one after another until none are left.
 func (q *Queue) work(l *lane) {
 	defer q.wg.Done()
@@ -277,7 +288,11 @@ func (q *Queue) work(l *lane) {
 		q.mu.Lock()
 		if len(l.pending) == 0 {
 			l.running--
+			idle := q.idleLocked()
 			q.mu.Unlock()
+			if idle { // nothing left to do: the rows this work ended enter the search index
+				q.history.IndexWaiting(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
+			}
 			return
 		}
 		j := l.pending[0]

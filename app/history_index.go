@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+)
+
+// indexWaitingEvery is how many outcomes a History journals before it indexes the final rows
+// waiting for the trigram index, whatever the queue is doing: every search reads the waiting
+// rows one by one, so they are kept few.
+const indexWaitingEvery = 256
+
+// IndexWaiting puts the final rows waiting in uploads_unindexed (migration 5) into the
+// trigram index, in one write. Searches find those rows either way; indexed, they are found
+// through the index, which is what keeps a search fast. The queue calls it when it has nothing
+// left to do; a History also does every indexWaitingEvery outcomes, and when it opens and
+// closes. It does nothing when no row waits, or on a read-only History.
+func (h *History) IndexWaiting(ctx context.Context) error {
+	if h.readOnly != nil {
+		return nil
+	}
+	var waiting bool
+	if err := h.queryRow(ctx, "SELECT EXISTS (SELECT 1 FROM uploads_unindexed)").Scan(&waiting); err != nil || !waiting {
+		return h.dbError(indexWaitingOp, err)
+	}
+	h.sinceIndexed.Store(0)
+	return h.inWriteTx(ctx, indexWaitingOp, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO uploads_fts (rowid, name, uri, sha256)
+			SELECT u.id, u.name, u.uri, u.sha256 FROM uploads_unindexed AS x CROSS JOIN uploads AS u ON u.id = x.id`); err != nil {
+			return h.dbError(indexWaitingOp, err)
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM uploads_unindexed")
+		return h.dbError(indexWaitingOp, err)
+	})
+}
+
+const indexWaitingOp = "adding the latest uploads to the history's search index"
+
+// outcomeJournaled counts an outcome written and indexes the rows waiting once there are
+// indexWaitingEvery. A failure leaves them waiting, found by searches all the same, and is met
+// again by the next write.
+func (h *History) outcomeJournaled(ctx context.Context) {
+	if h.sinceIndexed.Add(1) >= indexWaitingEvery {
+		h.IndexWaiting(ctx) //nolint:errcheck // see above
+	}
+}
