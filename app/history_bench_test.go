@@ -209,6 +209,16 @@ func BenchmarkHistorySearch100k(b *testing.B) {
 	}
 	run(searchCase{"name-200-in-flight", func(i int) Query { r := pick(i); return Query{Text: r.Name[len(r.Name)-14:], Limit: 100} }, 1})
 	run(searchCase{"common-text-200-in-flight", func(int) Query { return Query{Text: "report", Limit: 100} }, 100})
+
+	// The same batch done, its rows waiting for the index (the most a History lets wait is
+	// indexWaitingEvery): read through uploads_unindexed and merged.
+	for _, r := range batch {
+		if err := h.Finish(ctx, &Record{ID: r.ID, Status: StatusDone, URI: "https://blob.redoxengine.com/batch"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run(searchCase{"name-200-waiting", func(i int) Query { r := pick(i); return Query{Text: r.Name[len(r.Name)-14:], Limit: 100} }, 1})
+	run(searchCase{"common-text-200-waiting", func(int) Query { return Query{Text: "report", Limit: 100} }, 100})
 }
 
 // BenchmarkHistoryInsert: one journaled row a op, each its own committed transaction.
