@@ -152,7 +152,7 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 	var taken *app.ProfileExistsError
 	switch {
 	case errors.As(err, &taken):
-		return fmt.Errorf("a source named %q already exists. Run again with --replace to overwrite it, or choose another name.", taken.Name)
+		return app.Sentencef("a source named %q already exists. Run again with --replace to overwrite it, or choose another name.", taken.Name)
 	case err != nil:
 		return fmt.Errorf("the source %q was not saved: %w", p.Name, flagProblems(err))
 	}
@@ -309,7 +309,7 @@ func runSourceRemove(ctx context.Context, args []string, env cliEnv) error {
 	var left *app.SecretsLeftError
 	switch {
 	case errors.Is(err, app.ErrNoProfile):
-		return fmt.Errorf("there is no source named %q. 'redox-uploader source list' shows the saved ones.", name)
+		return app.Sentencef("there is no source named %q. 'redox-uploader source list' shows the saved ones.", name)
 	case errors.As(err, &left):
 		return withNextSteps(fmt.Errorf("the source %q was removed from the settings, but its keychain entries were not: %w", p.Name, left.Err),
 			"Once the keychain is available, add the source again and remove it, or delete the entries by hand.")
@@ -347,7 +347,7 @@ func runSourceSetSecret(ctx context.Context, args []string, env cliEnv) error {
 	case err != nil:
 		return fmt.Errorf("reading standard input: %w", err)
 	case len(data) > maxSecretInput:
-		return fmt.Errorf("standard input holds more than %s, more than any %s holds. Pipe in the file that holds only the %s.",
+		return app.Sentencef("standard input holds more than %s, more than any %s holds. Pipe in the file that holds only the %s.",
 			client.HumanSize(maxSecretInput), p.Auth.SecretName(), p.Auth.SecretName())
 	}
 	secret := strings.TrimRight(string(data), "\r\n")

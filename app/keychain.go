@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,10 +33,10 @@ const (
 )
 
 // ErrSecretNotFound means the keychain holds no entry under the key asked for.
-var ErrSecretNotFound = errors.New("No secret is stored in the keychain for this source.")
+var ErrSecretNotFound error = Sentence("No secret is stored in the keychain for this source.")
 
 // ErrSecretTooBig means a value is too large for the keychain even in chunks.
-var ErrSecretTooBig = fmt.Errorf("The secret is too large to store in the keychain (the most is %d bytes); use a shorter key or token.", maxValueSize)
+var ErrSecretTooBig = Sentencef("The secret is too large to store in the keychain (the most is %d bytes); use a shorter key or token.", maxValueSize)
 
 // KeychainTimeoutError means the keychain did not answer in time, typically because it is
 // locked and waiting for a password nobody typed. The call may still complete later.

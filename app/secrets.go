@@ -60,16 +60,16 @@ func (s Secrets) SetSecret(p Profile, secret string) error {
 // the secret.
 func normalizeSecret(m AuthMethod, secret string) (string, error) {
 	if len(secret) > MaxSecretSize {
-		return "", fmt.Errorf("The %s is longer than %s, more than any %s holds; paste only the %s.",
+		return "", Sentencef("The %s is longer than %s, more than any %s holds; paste only the %s.",
 			m.SecretName(), client.HumanSize(MaxSecretSize), m.SecretName(), m.SecretName())
 	}
 	secret = strings.TrimSpace(secret)
 	oneWord := func(what string) error {
 		if secret == "" {
-			return errors.New("Enter the " + what + "; it is empty.")
+			return Sentence("Enter the " + what + "; it is empty.")
 		}
 		if strings.IndexFunc(secret, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-			return errors.New("The " + what + " must be one word without spaces or line breaks; paste it again exactly.")
+			return Sentence("The " + what + " must be one word without spaces or line breaks; paste it again exactly.")
 		}
 		return nil
 	}
@@ -83,11 +83,11 @@ func normalizeSecret(m AuthMethod, secret string) (string, error) {
 		return secret, oneWord("access token")
 	case AuthOAuth:
 		if secret == "" {
-			return "", errors.New("Enter the private key; it is empty.")
+			return "", Sentence("Enter the private key; it is empty.")
 		}
 		secret += "\n"
 		if _, err := client.ParsePrivateKey([]byte(secret)); err != nil {
-			return "", fmt.Errorf("The private key cannot be used: %v. Paste the whole PEM text, from -----BEGIN to -----END, of an RSA or P-384 (ES384) key.", err)
+			return "", Sentencef("The private key cannot be used: %v. Paste the whole PEM text, from -----BEGIN to -----END, of an RSA or P-384 (ES384) key.", err)
 		}
 		return secret, nil
 	default:

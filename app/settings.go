@@ -254,7 +254,7 @@ func (s *SettingsStore) lock() (unlock func(), err error) {
 	case ok:
 		return func() { _ = l.Close() }, nil
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("Another Redox Uploader window or command is saving the settings; try again in a moment. "+
+		return nil, Sentencef("Another Redox Uploader window or command is saving the settings; try again in a moment. "+
 			"(%s has been locked for more than %s.)", l.Path(), s.lockWait)
 	default:
 		return nil, fmt.Errorf("cannot lock the settings file (%s): %w", l.Path(), err)

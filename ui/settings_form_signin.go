@@ -50,7 +50,7 @@ func (f *profileForm) onTest() {
 			if err != nil {
 				if !errors.Is(err, app.ErrSecretNotFound) && ctx.Err() == nil {
 					u.showError("The stored secret could not be read", err)
-					err = errors.New("Not tested: the stored secret could not be read from the keychain.")
+					err = app.Sentence("Not tested: the stored secret could not be read from the keychain.")
 				}
 				fyne.Do(func() { f.testDone(run, client.Token{}, err) })
 				return
