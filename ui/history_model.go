@@ -35,17 +35,7 @@ func (m *historyResults) start(q app.Query) (gen int) {
 // setFirstPage takes the first page of query gen, in place of the rows, or the error that
 // reading it met. It reports false, and changes nothing, for the answer to an older query.
 func (m *historyResults) setFirstPage(gen int, page []app.Record, err error) bool {
-	if gen != m.gen {
-		return false
-	}
-	m.loading = false
-	if err != nil {
-		m.failed = true
-		return true
-	}
-	m.rows = page
-	m.pageRead(page)
-	return true
+	return m.pageArrived(gen, page, err, func() { m.rows = page })
 }
 
 // nextPage returns the query for the page after the oldest row and its generation, and marks
@@ -64,6 +54,20 @@ func (m *historyResults) nextPage() (q app.Query, gen int, ok bool) {
 // addPage takes the page nextPage asked for, after the rows, or the error that reading it
 // met. It reports false, and changes nothing, for the answer to an older query.
 func (m *historyResults) addPage(gen int, page []app.Record, err error) bool {
+	return m.pageArrived(gen, page, err, func() {
+		for _, r := range page {
+			if len(m.rows) == 0 || r.ID < m.rows[len(m.rows)-1].ID {
+				m.rows = append(m.rows, r)
+			}
+		}
+	})
+}
+
+// pageArrived takes the answer to a page read for query gen: nothing for an older query
+// (false); the failure, if reading met one; else the page, put among the rows by take, then
+// notes whether it was the last one and merges again the changes held while it was being read
+// (it may have been read before they were written).
+func (m *historyResults) pageArrived(gen int, page []app.Record, err error, take func()) bool {
 	if gen != m.gen {
 		return false
 	}
@@ -72,22 +76,12 @@ func (m *historyResults) addPage(gen int, page []app.Record, err error) bool {
 		m.failed = true
 		return true
 	}
-	for _, r := range page {
-		if len(m.rows) == 0 || r.ID < m.rows[len(m.rows)-1].ID {
-			m.rows = append(m.rows, r)
-		}
-	}
-	m.pageRead(page)
-	return true
-}
-
-// pageRead notes whether page was the last one and merges again the changes held while it
-// was being read: it may have been read before they were written.
-func (m *historyResults) pageRead(page []app.Record) {
+	take()
 	m.exhausted = len(page) == 0 || len(page) < m.query.Limit
 	held := m.held
 	m.held = nil
 	m.merge(held)
+	return true
 }
 
 // merge puts rows that changed into the list: a row shown is replaced, or dropped if it no
