@@ -66,6 +66,10 @@ var historyMigrations = []string{
 	// can then tell a row whose sender has ended from one still being sent (history_owner.go).
 	`ALTER TABLE uploads ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 	CREATE INDEX uploads_owner ON uploads (owner) WHERE owner <> '';`,
+
+	// 4: the size check. A file whose size no other row of its source has cannot be a duplicate,
+	// so the queue sends it without hashing it first (sizeShared, claimUnhashed ask this index).
+	`CREATE INDEX uploads_size_check ON uploads (source, size);`,
 }
 
 type queryRower interface {
