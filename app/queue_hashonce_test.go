@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// countHashes makes r's queue count the files it hashes before sending.
-func countHashes(r *queueRig) *atomic.Int32 {
+// countHashes makes q count the files it hashes before sending.
+func countHashes(q *Queue) *atomic.Int32 {
 	n := new(atomic.Int32)
-	r.queue.hashFile = func(path string, size int64) (string, int64, error) {
+	q.hashFile = func(path string, size int64) (string, int64, error) {
 		n.Add(1)
 		return hashFile(path, size)
 	}
@@ -57,7 +57,7 @@ func TestFileHashedOnlyWhenItMayBeADuplicate(t *testing.T) {
 				r.waitFinal(t, first.IDs...)
 				sent++
 			}
-			hashes := countHashes(r)
+			hashes := countHashes(r.queue)
 			sub, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{Force: tc.force})
 			if err != nil {
 				t.Fatal(err)
@@ -95,7 +95,7 @@ func TestUnhashedFileRewrittenWhileSending(t *testing.T) {
 	for _, force := range []bool{false, true} {
 		t.Run(map[bool]string{false: "new size", true: "forced"}[force], func(t *testing.T) {
 			r := newQueueRig(t, 1)
-			hashes := countHashes(r)
+			hashes := countHashes(r.queue)
 			path := writeRandom(t, t.TempDir(), "report.pdf", 1<<20)
 			// An hour old: a rewrite now changes the modification time whatever the clock's
 			// resolution.
