@@ -22,7 +22,8 @@ type sendClaim struct {
 // it holds across processes sharing the history: row id (queued) becomes uploading, with its
 // hash, size and this History as owner, only if no row of the same source and content is done
 // (then found, with the newest such row) or uploading (then busyID and busyOwner; the caller
-// waits for that row to end and claims again). With force, neither is looked for. The
+// waits for that row to end and claims again; a row of the same size sent without hashing
+// first counts as the same content until it ends, see claimBlocked). With force, neither is looked for. The
 // transaction takes SQLite's write lock first (BEGIN IMMEDIATE), so two processes claiming the
 // same content take turns and the second sees the first's row.
 //
@@ -43,7 +44,7 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 		c, res = sendClaim{}, nil // afresh at each run; see inWriteTx
 		var err error
 		if !force {
-			if c, err = h.claimBlocked(ctx, tx, id, source, sha256); err != nil || c.found || c.busyID != 0 {
+			if c, err = h.claimBlocked(ctx, tx, id, source, sha256, size); err != nil || c.found || c.busyID != 0 {
 				return h.dbError(op, err) // nil when blocked: the transaction commits nothing
 			}
 		}
@@ -70,9 +71,85 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 // errNotClaimed ends claimSend's transaction when its row was not queued any more.
 var errNotClaimed = errors.New("the upload was not queued")
 
-// claimBlocked looks, in tx, for what stops row id from being sent: a done row of the same
-// source and content, else another row of it uploading.
-func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string) (sendClaim, error) {
+// sizeSharedQuery finds another row of the source (?1) with the size (?2), other than row ?3,
+// that is done, uploading or queued; it runs on the index uploads_size_check.
+const sizeSharedQuery = `SELECT EXISTS (SELECT 1 FROM uploads
+	WHERE source = ?1 AND size = ?2 AND id <> ?3 AND status IN ('done', 'uploading', 'queued'))`
+
+// sizeShared reports whether another row of source than id has size bytes and is done,
+// uploading or queued. Only then can row id's content be a duplicate (of a done row, of one
+// being sent, of a twin queued with it), so only then must it be hashed before it is sent.
+// It is a read; claimUnhashed asks again, with its write.
+func (h *History) sizeShared(ctx context.Context, id int64, source string, size int64) (bool, error) {
+	var shared bool
+	if err := h.queryRow(ctx, sizeSharedQuery, source, size, id).Scan(&shared); err != nil {
+		return false, h.dbError(fmt.Sprintf("checking upload %d for earlier uploads", id), err)
+	}
+	return shared, nil
+}
+
+// claimUnhashed journals row id (queued, size bytes) as uploading before its content is
+// hashed: status uploading, started, size and this History as owner, its SHA-256 left empty
+// for the outcome to fill with the hash of the bytes sent. With force it always claims.
+// Without, it claims only if no other row of the source has that size and is done, uploading
+// or queued (see sizeShared), asked in the same write transaction so that two processes cannot
+// both find the size unique; otherwise it writes nothing and reports false, and the caller
+// hashes the file and claims it with claimSend.
+func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time, source string, size int64,
+	force bool) (bool, error) {
+	op := fmt.Sprintf("marking upload %d as sending", id)
+	if size < 0 {
+		return false, fmt.Errorf("%s: negative size %d", op, size)
+	}
+	if started.IsZero() {
+		started = time.Now()
+	}
+	var res sql.Result
+	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		if !force {
+			shared, err := h.stmt(ctx, sizeSharedQuery)
+			if err != nil {
+				return h.dbError(op, err)
+			}
+			var taken bool
+			if err := tx.StmtContext(ctx, shared).QueryRowContext(ctx, source, size, id).Scan(&taken); err != nil {
+				return h.dbError(op, err)
+			}
+			if taken {
+				return errSizeShared // rolled back: nothing to commit
+			}
+		}
+		mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, size = ?, owner = ?
+			WHERE id = ? AND status = 'queued'`)
+		if err != nil {
+			return h.dbError(op, err)
+		}
+		if res, err = tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), size, h.ownerID(), id); err != nil {
+			return h.dbError(op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errNotClaimed
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errSizeShared):
+		return false, nil
+	case errors.Is(err, errNotClaimed):
+		return false, h.checkChanged(ctx, op, id, res, nil, StatusQueued)
+	}
+	return err == nil, err
+}
+
+// errSizeShared ends claimUnhashed's transaction when another row has the same size.
+var errSizeShared = errors.New("another upload of the source has the same size")
+
+// claimBlocked looks, in tx, for what stops row id (size bytes) from being sent: a done row
+// of the same source and content, else another row of it uploading. A row of the source
+// uploading with the same size and no hash yet (sent without hashing first; see
+// claimUnhashed) may be the same content: it blocks too, until it ends with the hash of what
+// it sent.
+func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string, size int64) (sendClaim, error) {
 	done, err := h.stmt(ctx, "SELECT "+recordColumns+` FROM uploads AS u
 		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`)
 	if err != nil {
@@ -85,13 +162,17 @@ func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source
 	case !errors.Is(err, sql.ErrNoRows):
 		return sendClaim{}, err
 	}
+	// Two indexed lookups, one per OR branch: (source, sha256, status) and (source, size).
 	sending, err := h.stmt(ctx, `SELECT id, owner FROM uploads
-		WHERE source = ? AND sha256 = ? AND status = 'uploading' AND id <> ? AND owner <> '' LIMIT 1`)
+		WHERE source = ?1 AND sha256 = ?2 AND status = 'uploading' AND id <> ?3 AND owner <> ''
+		UNION ALL SELECT id, owner FROM uploads
+		WHERE source = ?1 AND size = ?4 AND sha256 = '' AND status = 'uploading' AND id <> ?3 AND owner <> ''
+		LIMIT 1`)
 	if err != nil {
 		return sendClaim{}, err
 	}
 	var c sendClaim
-	err = tx.StmtContext(ctx, sending).QueryRowContext(ctx, source, sha256, id).Scan(&c.busyID, &c.busyOwner)
+	err = tx.StmtContext(ctx, sending).QueryRowContext(ctx, source, sha256, id, size).Scan(&c.busyID, &c.busyOwner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sendClaim{}, nil
 	}

@@ -132,6 +132,10 @@ var historyMigrations = []string{
 		DELETE FROM uploads_unindexed WHERE id = old.id;
 		INSERT INTO uploads_unindexed (id) SELECT new.id WHERE new.status NOT IN ('queued', 'uploading');
 	END;`,
+
+	// 6: the size check. A file whose size no other row of its source has cannot be a duplicate,
+	// so the queue sends it without hashing it first (sizeShared, claimUnhashed ask this index).
+	`CREATE INDEX uploads_size_check ON uploads (source, size);`,
 }
 
 type queryRower interface {

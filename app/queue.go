@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,15 +107,19 @@ func (q *Queue) hashWithStamp(path string, expectSize int64) (string, *hashedFil
 	return sum, &hashedFile{sha256: sum, size: size, modTime: after.ModTime()}, nil
 }
 
-// hash returns the SHA-256 and size of j's file: the hash taken when it was queued if the file
-// still has the size and modification time it had then, else a new one.
-func (q *Queue) hash(j *job) (string, int64, error) {
-	if h := j.hashed; h != nil && h.size == j.rec.Size {
-		if fi, err := os.Stat(j.rec.Path); err == nil && fi.Mode().IsRegular() && fi.Size() == h.size && fi.ModTime().Equal(h.modTime) {
-			return h.sha256, h.size, nil
-		}
+// hashedWhenQueued returns the hash taken of j's file when it was queued (a resend) if the
+// file still has the size and modification time it had then; false when there is none or the
+// file may have changed since (then it is hashed as it is sent).
+func (q *Queue) hashedWhenQueued(j *job) (string, bool) {
+	h := j.hashed
+	if h == nil || h.size != j.rec.Size {
+		return "", false
 	}
-	return q.hashFile(j.rec.Path, j.rec.Size)
+	fi, err := os.Stat(j.rec.Path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != h.size || !fi.ModTime().Equal(h.modTime) {
+		return "", false
+	}
+	return h.sha256, true
 }
 
 type cachedClient struct {
@@ -306,15 +311,26 @@ func (q *Queue) work(l *lane) {
 	}
 }
 
-// run takes one queued row to a final state: hash, duplicate check, upload. It journals two
-// writes for a file it sends (uploading with the hash, then the outcome) and one for a file it
-// does not (the outcome, with the hash if it has one); the insert was the batch's.
+// run takes one queued row to a final state. A file whose content may already have been
+// sent to its source (another row of the source has its size) is hashed, checked for a
+// duplicate and then sent (sendChecked). Any other file, and every forced one, is sent at once
+// and hashed as it goes out (sendUnhashed, queue_unhashed.go), so it is read once. Either way
+// run journals two writes for a file it sends (uploading, then the outcome) and one for a
+// file it does not (the outcome, with the hash if it has one); the insert was the batch's.
 func (q *Queue) run(j *job) {
 	rec := j.rec
 	if q.stopped(j, &rec) {
 		return
 	}
-	sum, size, err := q.hash(j)
+	if sum, ok := q.hashedWhenQueued(j); ok {
+		rec.SHA256 = sum
+		q.sendChecked(j, &rec)
+		return
+	}
+	if q.sendUnhashed(j, &rec) {
+		return
+	}
+	sum, size, err := q.hashFile(rec.Path, rec.Size)
 	if err != nil {
 		q.setFailure(&rec, err, 0)
 		q.finish(&rec, EventFailed)
@@ -326,66 +342,98 @@ func (q *Queue) run(j *job) {
 	if q.stopped(j, &rec) {
 		return
 	}
+	q.sendChecked(j, &rec)
+}
+
+// sendChecked takes a row whose file is hashed (rec.SHA256) to a final state: unless forced,
+// a duplicate of a done row of the same source and content ends as such, without signing in;
+// otherwise it is claimed (claim) and sent, and ends changed-while-sending if the bytes sent
+// are not those hashed.
+func (q *Queue) sendChecked(j *job, rec *Record) {
 	if !j.force {
-		release, ok := q.claimContent(j.ctx, rec.Source+"|"+sum)
+		release, ok := q.claimContent(j.ctx, rec.Source+"|"+rec.SHA256)
 		if !ok {
-			q.finish(&rec, EventCancelled)
+			q.finish(rec, EventCancelled)
 			return
 		}
 		defer release()
-		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, sum)
+		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, rec.SHA256)
 		if err != nil {
-			if !q.stopped(j, &rec) { // a cancel ends the query too: that is no history failure
-				q.journalFailure(&rec, err)
+			if !q.stopped(j, rec) { // a cancel ends the query too: that is no history failure
+				q.journalFailure(rec, err)
 			}
 			return
 		}
 		if found { // found without signing in; claim checks again, with the write
-			q.finishDuplicate(&rec, earlier)
+			q.finishDuplicate(rec, earlier)
 			return
 		}
 	}
+	c, ok := q.clientOrFail(j, rec)
+	if !ok {
+		return
+	}
+	if !q.claim(j, rec, rec.SHA256, rec.Size) {
+		return
+	}
+	res, err := q.upload(j, rec, c)
+	q.settle(rec, res, err, changedFromHash(rec.SHA256, res))
+}
+
+// clientOrFail returns the client of j's profile, or ends rec failed (a credentials problem
+// unless the error says otherwise) and reports false.
+func (q *Queue) clientOrFail(j *job, rec *Record) (*client.Client, bool) {
 	c, err := q.clientFor(j.profile)
-	if err != nil {
-		q.setFailure(&rec, err, 0)
-		if rec.ErrorKind == "" {
-			rec.ErrorKind = client.KindCredentials.String()
-		}
-		q.finish(&rec, EventFailed)
-		return
+	if err == nil {
+		return c, true
 	}
-	if !q.claim(j, &rec, sum, size) {
-		return
+	q.setFailure(rec, err, 0)
+	if rec.ErrorKind == "" {
+		rec.ErrorKind = client.KindCredentials.String()
 	}
+	q.finish(rec, EventFailed)
+	return nil, false
+}
+
+// upload sends rec's file, journaled as uploading, with c, announcing the start, the progress
+// and each retry.
+func (q *Queue) upload(j *job, rec *Record, c *client.Client) (client.Result, error) {
 	rec.Status = StatusUploading
-	q.events.publish(Event{Kind: EventStarted, Record: rec})
+	q.events.publish(Event{Kind: EventStarted, Record: *rec})
 	q.logger().Info("upload started", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile,
 		"source", rec.Source, "environment", rec.Environment)
-
-	res, err := c.Upload(j.ctx, rec.Path, client.UploadOptions{
+	started := *rec // what the progress and retry events carry
+	return c.Upload(j.ctx, rec.Path, client.UploadOptions{
 		Name:     rec.Name,
-		Progress: q.progressReporter(rec),
+		Progress: q.progressReporter(started),
 		OnRetry: func(next int, wait time.Duration, cause *client.Error) {
-			q.events.publish(Event{Kind: EventRetrying, Record: rec, Attempt: next, MaxAttempts: client.DefaultRetryPolicy().MaxAttempts,
+			q.events.publish(Event{Kind: EventRetrying, Record: started, Attempt: next, MaxAttempts: client.DefaultRetryPolicy().MaxAttempts,
 				Wait: wait, Message: cause.Error()})
 			q.logger().Warn("upload retry scheduled", "row", rec.ID, "file", rec.Name, "attempt", next,
 				"wait", wait.String(), "error_kind", cause.Kind.String(), "http_status", cause.Status)
 		},
 	})
+}
+
+// settle journals and announces the outcome of an upload: done, cancelled, failed, or, when
+// changed says how the file changed while it was sent, failed with that warning (see
+// changedWhileSending).
+func (q *Queue) settle(rec *Record, res client.Result, err error, changed string) {
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
 	switch {
-	case err == nil && res.SentSHA256 != "" && res.SentSHA256 != sum:
-		changedWhileSending(&rec, res)
-		q.finish(&rec, EventFailed)
+	case err == nil && changed != "":
+		changedWhileSending(rec, res, changed)
+		q.finish(rec, EventFailed)
 	case err == nil:
 		rec.Status, rec.URI = StatusDone, res.URI
-		q.finish(&rec, EventDone)
+		rec.SHA256 = cmp.Or(res.SentSHA256, rec.SHA256)
+		q.finish(rec, EventDone)
 	case client.KindOf(err) == client.KindCancelled:
-		q.finish(&rec, EventCancelled)
+		q.finish(rec, EventCancelled)
 	default:
-		q.setFailure(&rec, err, res.Attempts)
-		q.finish(&rec, EventFailed)
+		q.setFailure(rec, err, res.Attempts)
+		q.finish(rec, EventFailed)
 	}
 }
 

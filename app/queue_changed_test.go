@@ -8,14 +8,18 @@ import (
 	"testing"
 )
 
-// TestFileRewrittenWhileSending: a file rewritten in place with the same size while it is
-// being sent is not recorded as a clean upload. Its row is failed with the changed-while-
-// sending kind, keeps the URI Redox returned (with a warning) and the hash of what Redox
-// received, and does not count as an earlier upload of the content hashed before sending: that
-// content, sent again, is uploaded, not called a duplicate.
+// TestFileRewrittenWhileSending: a file hashed before it is sent (another upload of the source
+// has its size) and rewritten in place with the same size while it is being sent is not
+// recorded as a clean upload. Its row is failed with the changed-while-sending kind, keeps the
+// URI Redox returned (with a warning) and the hash of what Redox received, and does not count
+// as an earlier upload of the content hashed before sending: that content, sent again, is
+// uploaded, not called a duplicate. (TestUnhashedFileRewrittenWhileSending: a file sent
+// without hashing first.)
 func TestFileRewrittenWhileSending(t *testing.T) {
 	r := newQueueRig(t, 1)
 	path := writeRandom(t, t.TempDir(), "report.pdf", 1<<20)
+	insertRecord(t, r.history, Record{Source: r.profile.SourceID(), Size: 1 << 20, SHA256: strings.Repeat("e", 64),
+		Status: StatusDone, URI: "https://blob.redoxengine.com/same-size"})
 	original, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,9 @@ func TestStopProfile(t *testing.T) {
 // StopProfile give up when ctx ends; the row still ends cancelled, not failed, and is not sent.
 func TestStopProfileBounded(t *testing.T) {
 	r := newQueueRig(t, 1)
+	// An earlier upload of the same size: the file may be a duplicate, so it is hashed first.
+	insertRecord(t, r.history, Record{Source: r.profile.SourceID(), Size: 100, SHA256: strings.Repeat("e", 64),
+		Status: StatusDone, URI: "https://blob.redoxengine.com/earlier"})
 	hashing, release := make(chan struct{}), make(chan struct{})
 	r.queue.hashFile = func(path string, size int64) (string, int64, error) {
 		close(hashing)

@@ -6,10 +6,12 @@
 #                                  and vs four curls at once, xargs -P 4     (goal ≤ 0.15×)
 # Both sides use the sandbox's static demo token, so they do the same work: no sign-in, one
 # multipart POST per file. The CLI also journals every file in its history (a temporary one
-# here) and hashes it; --force makes it send files it has sent before, as curl does. Each figure is the median wall time of RUNS runs (default 5), after
-# one untimed warm-up. A missed goal is a measurement, not a failure: the script exits 0. It
-# exits non-zero only when something broke (the sandbox did not start, an upload failed, the
-# sandbox did not count the uploads it should have).
+# here) and hashes it as it sends it; --force makes it send files it has sent before, as curl
+# does. A note gives case A without --force (the duplicate check runs). Each figure is the
+# median wall time of RUNS runs (default 5), after one untimed warm-up. A missed goal is a
+# measurement, not a failure: the script exits 0. It exits non-zero only when something broke
+# (the sandbox did not start, an upload failed, the sandbox did not count the uploads it should
+# have).
 #
 # The CLI is the command line that ships, redox-uploader (no graphics libraries). A second
 # program, the window program redox-uploader-window given the same command, adds case A and the
@@ -66,6 +68,11 @@ mkdir "$dir/a" "$dir/b"
 head -c $((10 << 20)) /dev/urandom >"$dir/a/scan-10MiB.tiff"
 for i in $(seq -w 1 200); do head -c $((100 << 10)) /dev/urandom >"$dir/b/page-$i.pdf"; done
 big=$dir/a/scan-10MiB.tiff
+# For the note on case A without --force: a new file each run, each a size the history has not
+# seen (10 MiB less 1, 2, 3... bytes; the limit is 10 MiB), so the duplicate check runs and finds
+# no earlier upload of that size.
+mkdir "$dir/c"
+for ((i = 0; i <= runs; i++)); do head -c $(((10 << 20) - i - 1)) /dev/urandom >"$dir/c/scan-$i.tiff"; done
 small=("$dir"/b/*.pdf)
 
 # --- the contenders --------------------------------------------------------------------------
@@ -79,6 +86,10 @@ cli() { # FILE... — one CLI run with the static token
   REDOX_ACCESS_TOKEN=$token "$bin" upload --upload-url "$url" --api-base "$base" --auth token --force --data-dir "$dir/data" \
     --parallel 4 "$@" >"$dir/cli.out" 2>"$dir/cli.err" || { show_err; return 1; }
   [ "$(wc -l <"$dir/cli.out")" -eq "$#" ] || { echo "bench: the CLI printed $(wc -l <"$dir/cli.out") URIs for $# files" >&2; return 1; }
+}
+cli_checked() { # FILE — one CLI run without --force: the duplicate check runs
+  REDOX_ACCESS_TOKEN=$token "$bin" upload --upload-url "$url" --api-base "$base" --auth token --data-dir "$dir/data" \
+    "$1" >"$dir/cli.out" 2>"$dir/cli.err" || { show_err; return 1; }
 }
 cli_window() { # FILE... — the same with the window program
   local bin=$window
@@ -131,13 +142,14 @@ sample() { # ARRAY FILES CMD... — one timed run of CMD; keeps the time unless 
 }
 
 # The contenders of a case take turns run by run, so drift on the machine hits them alike.
-a_cli=() a_window=() a_legacy=() a_curl=() a_cli_start=() a_window_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
+a_cli=() a_checked=() a_window=() a_legacy=() a_curl=() a_cli_start=() a_window_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
 echo "Sandbox at $url; $runs timed runs per contender after one warm-up ($(nproc) CPUs)."
 for ((round = 0; round <= runs; round++)); do # round 0 is the warm-up
   sample a_cli 1 cli "$big"
   sample a_curl 1 curl_one "$big"
   [ -z "$window" ] || sample a_window 1 cli_window "$big"
   sample a_legacy 1 cli_legacy "$big"
+  sample a_checked 1 cli_checked "$dir/c/scan-$round.tiff"
   sample a_cli_start 0 cli_start
   [ -z "$window" ] || sample a_window_start 0 window_start
   sample a_curl_start 0 curl_start
@@ -171,6 +183,8 @@ row "A  1 × 10 MiB vs curl" "$(median "${a_cli[@]}")" "$(median "${a_curl[@]}")
 row "B  200 × 100 KiB vs curl loop" "$(median "${b_cli[@]}")" "$(median "${b_loop[@]}")" 0.10
 row "B  200 × 100 KiB vs xargs -P 4" "$(median "${b_cli[@]}")" "$(median "${b_xargs[@]}")" 0.15
 printf "Notes: case A with --auth legacy (one sign-in more): %s s.\n" "$(median "${a_legacy[@]}")"
+printf "       case A without --force, a new file each run (duplicate check, a size not seen before): %s s.\n" \
+  "$(median "${a_checked[@]}")"
 printf "       start-up alone: redox-uploader help %s s, curl --version %s s.\n" \
   "$(median "${a_cli_start[@]}")" "$(median "${a_curl_start[@]}")"
 [ -z "$window" ] || printf "       (the window program, redox-uploader-window help: %s s.)\n" "$(median "${a_window_start[@]}")"

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"os"
+	"time"
+)
+
+// sendUnhashed sends j's file without hashing it first, when the duplicate check cannot need
+// the hash: j is forced, or no other row of its source has the file's size (done, uploading or
+// queued), so its content cannot be a duplicate. The client hashes the bytes as they go out
+// and the outcome journals that hash as the row's. Whether the file changed while it was sent
+// is told by what stat says of it before and after (changedFromStamp).
+//
+// It reports whether it took the row to a final state; false means the row must be hashed
+// first (another row of the source has its size) and nothing was journaled.
+func (q *Queue) sendUnhashed(j *job, rec *Record) bool {
+	before, err := os.Stat(rec.Path)
+	switch {
+	case err != nil:
+		err = statError(rec.Path, err)
+	case before.Size() != rec.Size:
+		err = changedError(rec.Path, before.Size()) // as hashing it would have found
+	}
+	if err != nil {
+		q.setFailure(rec, err, 0)
+		q.finish(rec, EventFailed)
+		return true
+	}
+	if !j.force {
+		// A read first: a file that must be hashed takes no write lock and builds no client.
+		shared, err := q.history.sizeShared(j.ctx, rec.ID, rec.Source, rec.Size)
+		switch {
+		case err != nil && !q.stopped(j, rec):
+			q.journalFailure(rec, err)
+			return true
+		case err != nil:
+			return true
+		case shared:
+			return false
+		}
+	}
+	c, ok := q.clientOrFail(j, rec)
+	if !ok || q.stopped(j, rec) {
+		return true
+	}
+	rec.Started = q.now()
+	claimed, err := q.history.claimUnhashed(context.WithoutCancel(j.ctx), rec.ID, rec.Started, rec.Source, rec.Size, j.force)
+	if err != nil || !claimed {
+		rec.Started = time.Time{}
+		if err != nil {
+			q.journalFailure(rec, err) // journal first: what could not be journaled is not sent
+		}
+		return err != nil // not claimed: a row of the same size came in meanwhile
+	}
+	res, err := q.upload(j, rec, c)
+	changed := ""
+	if err == nil {
+		changed = changedFromStamp(before, rec.Path, res)
+	}
+	q.settle(rec, res, err, changed)
+	return true
+}
