@@ -4,6 +4,8 @@
 #   A  one 10 MiB file:            CLI vs one curl -F            (goal: CLI ≤ 1.00× curl)
 #   B  200 files of 100 KiB:       CLI --parallel 4 vs a sequential curl loop (goal ≤ 0.10×)
 #                                  and vs four curls at once, xargs -P 4     (goal ≤ 0.15×)
+#   V  `redox-uploader version`:   wall time (goal ≤ 5 ms) and peak memory (goal ≤ 15 MiB, read by
+#                                  GNU time, /usr/bin/time, when the machine has it)
 # Both sides use the sandbox's static demo token, so they do the same work: no sign-in, one
 # multipart POST per file. The CLI also journals every file in its history (a temporary one
 # here) and hashes it as it sends it; --force makes it send files it has sent before, as curl
@@ -103,6 +105,7 @@ curl_one() { # FILE — exactly what the issue names, plus --fail so an HTTP err
   curl -sS --fail -o /dev/null -H "Authorization: Bearer $token" -F "file=@$1" "$url"
 }
 cli_start() { "$bin" help >/dev/null 2>&1; }   # process start-up alone, for the notes
+cli_version() { "$bin" version >/dev/null; }
 window_start() { "$window" help >/dev/null 2>&1; }
 curl_start() { curl --version >/dev/null; }
 curl_loop() { # FILE... — one curl after another
@@ -142,7 +145,7 @@ sample() { # ARRAY FILES CMD... — one timed run of CMD; keeps the time unless 
 }
 
 # The contenders of a case take turns run by run, so drift on the machine hits them alike.
-a_cli=() a_checked=() a_window=() a_legacy=() a_curl=() a_cli_start=() a_window_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
+v_cli=() a_cli=() a_checked=() a_window=() a_legacy=() a_curl=() a_cli_start=() a_window_start=() a_curl_start=() b_cli=() b_loop=() b_xargs=()
 echo "Sandbox at $url; $runs timed runs per contender after one warm-up ($(nproc) CPUs)."
 for ((round = 0; round <= runs; round++)); do # round 0 is the warm-up
   sample a_cli 1 cli "$big"
@@ -151,6 +154,7 @@ for ((round = 0; round <= runs; round++)); do # round 0 is the warm-up
   sample a_legacy 1 cli_legacy "$big"
   sample a_checked 1 cli_checked "$dir/c/scan-$round.tiff"
   sample a_cli_start 0 cli_start
+  sample v_cli 0 cli_version
   [ -z "$window" ] || sample a_window_start 0 window_start
   sample a_curl_start 0 curl_start
 done
@@ -182,6 +186,14 @@ row "A  1 × 10 MiB vs curl" "$(median "${a_cli[@]}")" "$(median "${a_curl[@]}")
 [ -z "$window" ] || row "A  1 × 10 MiB, window program" "$(median "${a_window[@]}")" "$(median "${a_curl[@]}")" 1.00
 row "B  200 × 100 KiB vs curl loop" "$(median "${b_cli[@]}")" "$(median "${b_loop[@]}")" 0.10
 row "B  200 × 100 KiB vs xargs -P 4" "$(median "${b_cli[@]}")" "$(median "${b_xargs[@]}")" 0.15
+v_wall=$(median "${v_cli[@]}")
+awk -v w="$v_wall" 'BEGIN { printf "%-34s %8.3f %8s %7s   ≤%-5.3f %s\n", "V  redox-uploader version, wall", w, "", "", 0.005, (w <= 0.005) ? "PASS" : "MISS" }'
+if [ -x /usr/bin/time ]; then
+  kib=$( { /usr/bin/time -f %M "$bin" version >/dev/null; } 2>&1 | tail -n 1)
+  awk -v k="$kib" 'BEGIN { m = k / 1024; printf "%-34s %8.1f %8s %7s   ≤%-5d %s\n", "V  redox-uploader version, MiB", m, "", "", 15, (m <= 15) ? "PASS" : "MISS" }'
+else
+  echo "V  redox-uploader version, MiB: not measured (GNU time, /usr/bin/time, is not installed)"
+fi
 printf "Notes: case A with --auth legacy (one sign-in more): %s s.\n" "$(median "${a_legacy[@]}")"
 printf "       case A without --force, a new file each run (duplicate check, a size not seen before): %s s.\n" \
   "$(median "${a_checked[@]}")"
