@@ -33,17 +33,8 @@ func TestFileRewrittenWhileSending(t *testing.T) {
 			})
 		}
 	}
-	sub, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := sub.IDs[0]
-	last := lastEvent(r.waitFinal(t, id)[id])
-	uploads := r.server.Uploads()
-	if len(uploads) != 1 {
-		t.Fatalf("the stand-in received %d uploads", len(uploads))
-	}
-	got := uploads[0]
+	last, got := r.sendOne(t, path, SubmitOptions{})
+	id := last.Record.ID
 	if got.SHA256 == before || got.SHA256 == fileSHA256(t, path) {
 		t.Fatalf("the stand-in received the file whole (%s): the rewrite came too late or too early", got.SHA256)
 	}

@@ -115,17 +115,8 @@ func TestUnhashedFileRewrittenWhileSending(t *testing.T) {
 					})
 				}
 			}
-			sub, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{Force: force})
-			if err != nil {
-				t.Fatal(err)
-			}
-			id := sub.IDs[0]
-			last := lastEvent(r.waitFinal(t, id)[id])
-			uploads := r.server.Uploads()
-			if len(uploads) != 1 {
-				t.Fatalf("the stand-in received %d uploads", len(uploads))
-			}
-			got := uploads[0]
+			last, got := r.sendOne(t, path, SubmitOptions{Force: force})
+			id := last.Record.ID
 			rec := r.row(t, id)
 			if last.Kind != EventFailed || last.Record.ErrorKind != ErrorKindChangedWhileSending || last.Record.URI != got.URI {
 				t.Errorf("last event %s %+v; want failed, changed while sending, with the URI", last.Kind, last.Record)

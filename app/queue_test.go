@@ -17,6 +17,7 @@ import (
 
 	"redoxuploader/client"
 	"redoxuploader/client/redoxtest"
+	"redoxuploader/internal/sandbox"
 )
 
 // queueRig is a queue journaling into a real history file and uploading to a real stand-in.
@@ -184,6 +185,23 @@ func (r *queueRig) waitKind(t *testing.T, id int64, k EventKind) Event {
 			t.Fatalf("row %d never had a %s event", id, k)
 		}
 	}
+}
+
+// sendOne submits the file at path alone, waits for its outcome and returns its last event
+// and the one upload the stand-in must have received for it.
+func (r *queueRig) sendOne(t *testing.T, path string, opts SubmitOptions) (Event, sandbox.Upload) {
+	t.Helper()
+	sub, err := r.queue.Submit(t.Context(), r.profile, []string{path}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := sub.IDs[0]
+	last := lastEvent(r.waitFinal(t, id)[id])
+	uploads := r.server.Uploads()
+	if len(uploads) != 1 {
+		t.Fatalf("the stand-in received %d uploads", len(uploads))
+	}
+	return last, uploads[0]
 }
 
 func (r *queueRig) row(t *testing.T, id int64) Record {
