@@ -199,22 +199,24 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		out.err = stallFailure(se)
 		return out
 	}
-	excerpt := c.secrets.excerpt(body)
-	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
-		out.refused = tok.AccessToken
-		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
-	case resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK:
-		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
-	case readErr != nil:
-		out.err = badResponseError(resp.StatusCode, excerpt, readErr)
-	default:
-		out.uri, err = ParseUploadReply(body)
-		if err != nil {
-			out.err = badResponseError(resp.StatusCode, excerpt, err)
+	// The body is scrubbed only for an error that shows it: a success's never is, so a client
+	// that meets no failure never builds its secret index.
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		if resp.StatusCode == http.StatusUnauthorized {
+			out.refused = tok.AccessToken
 		}
-		out.sentSHA256 = file.sentSHA256()
+		out.err = replyError(opUpload, resp, c.secrets.excerpt(body), size, c.maxSize)
+		return out
 	}
+	err = readErr
+	if err == nil {
+		out.uri, err = ParseUploadReply(body)
+	}
+	if err != nil {
+		out.err = badResponseError(resp.StatusCode, c.secrets.excerpt(body), err)
+		return out
+	}
+	out.sentSHA256 = file.sentSHA256()
 	return out
 }
 
