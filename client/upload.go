@@ -189,15 +189,18 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		return out
 	}
 	if err != nil {
-		out.err = c.uploadTransportError(ctx, tryCtx, err)
+		if out.err = stallEnded(ctx, tryCtx); out.err == nil {
+			out.err = transportError(opUpload, err)
+		}
 		return out
 	}
 	watch.enter(stallReading)
 	out.status = resp.StatusCode
 	body, readErr := readReply(resp, watch.moved)
-	if se := stalled(tryCtx); readErr != nil && se != nil && ctx.Err() == nil {
-		out.err = stallFailure(se)
-		return out
+	if readErr != nil {
+		if out.err = stallEnded(ctx, tryCtx); out.err != nil {
+			return out
+		}
 	}
 	// The body is scrubbed only for an error that shows it: a success's never is, so a client
 	// that meets no failure never builds its secret index.
@@ -218,15 +221,6 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	}
 	out.sentSHA256 = file.sentSHA256()
 	return out
-}
-
-// uploadTransportError classifies an upload request that got no reply: the stall watch's
-// doing, or the network's.
-func (c *Client) uploadTransportError(ctx, tryCtx context.Context, err error) *Error {
-	if se := stalled(tryCtx); se != nil && ctx.Err() == nil {
-		return stallFailure(se)
-	}
-	return transportError(opUpload, err)
 }
 
 // ParseUploadReply reads Redox's success body, {"URI": "https://blob.redoxengine.com/<id>"},
