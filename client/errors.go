@@ -182,8 +182,8 @@ func HumanSize(n int64) string {
 	return s + " " + units[i]
 }
 
-// exactBytes writes a byte count in full with grouped digits: "10,485,761 bytes".
-func exactBytes(n int64) string {
+// GroupDigits writes n in full with a comma between thousands: "10,485,761".
+func GroupDigits(n int64) string {
 	digits := strconv.FormatInt(n, 10)
 	var b strings.Builder
 	for i, d := range digits {
@@ -192,7 +192,7 @@ func exactBytes(n int64) string {
 		}
 		b.WriteRune(d)
 	}
-	return b.String() + " bytes"
+	return b.String()
 }
 
 // distinctSizes formats two byte counts that one sentence compares: as HumanSize, or in exact
@@ -201,7 +201,7 @@ func distinctSizes(a, b int64) (string, string) {
 	if x, y := HumanSize(a), HumanSize(b); x != y || a == b {
 		return x, y
 	}
-	return exactBytes(a), exactBytes(b)
+	return GroupDigits(a) + " bytes", GroupDigits(b) + " bytes"
 }
 
 // fileMessages are the plain words for each local-file problem.

@@ -39,7 +39,7 @@ func TestStalledTransfersFailAndAreRetried(t *testing.T) {
 			s := newStand(t, redoxtest.Config{})
 			s.Script(tt.fault)
 			c := s.legacyClient(t, client.WithStallTimeout(300*time.Millisecond), client.WithMaxSize(32<<20),
-				client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Minute}))
+				millisecondRetries(2, time.Minute))
 			var causes []*client.Error
 			res, err := c.Upload(t.Context(), writeFile(t, "scan.pdf", tt.size), client.UploadOptions{
 				OnRetry: func(_ int, _ time.Duration, cause *client.Error) { causes = append(causes, cause) },
@@ -90,7 +90,7 @@ func TestSilentSignInGivesUp(t *testing.T) {
 			s.AddOAuthSource("ec", "ec-client", "ec-kid", &keys.ec.PublicKey)
 			s.ScriptAuth(redoxtest.Fault{Hang: true, Forever: true})
 			c := s.client(t, append(tt.opts(s), client.WithStallTimeout(200*time.Millisecond),
-				client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: time.Minute}))...)
+				millisecondRetries(3, time.Minute))...)
 			var retries []string
 			res, err := c.Upload(t.Context(), writeFile(t, "a.pdf", 1000), client.UploadOptions{
 				OnRetry: func(next int, _ time.Duration, cause *client.Error) {
@@ -121,7 +121,7 @@ func TestRetryBudgetCountsFailedTries(t *testing.T) {
 	s := newStand(t, redoxtest.Config{})
 	s.ScriptAuth(redoxtest.Fault{Hang: true, Forever: true})
 	c := s.legacyClient(t, client.WithStallTimeout(100*time.Millisecond),
-		client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: 500 * time.Millisecond}))
+		millisecondRetries(50, 500*time.Millisecond))
 	res, err := c.Upload(t.Context(), writeFile(t, "a.pdf", 1000), client.UploadOptions{})
 	if e := asError(t, err); e.Kind != client.KindNetwork || e.Op != "sign in" {
 		t.Errorf("%v %q %q", e.Kind, e.Op, e.Message)
@@ -158,7 +158,7 @@ func TestSlowLinkIsNeverCutOff(t *testing.T) {
 			// under one; an autotuned buffer of megabytes would not.
 			c, err := client.New(client.WithUploadURL(srv.URL+"/upload"), client.WithAPIBase(srv.URL),
 				client.WithLegacyKey(demo.APIKey, demo.Secret), client.WithStallTimeout(400*time.Millisecond), client.WithMaxSize(32<<20),
-				client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxTotalWait: 400 * time.Millisecond}))
+				millisecondRetries(3, 400*time.Millisecond))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,6 +21,13 @@ import (
 // fastRetry keeps retry tests quick while exercising the same code paths.
 var fastRetry = client.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxTotalWait: 5 * time.Second}
 
+// millisecondRetries is a policy of at most tries tries, a millisecond apart, failing for at
+// most budget in all.
+func millisecondRetries(tries int, budget time.Duration) client.Option {
+	return client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: tries, BaseDelay: time.Millisecond,
+		MaxDelay: time.Millisecond, MaxTotalWait: budget})
+}
+
 // stand is a redoxtest server with the demo sources registered.
 type stand struct {
 	*redoxtest.Server

@@ -144,8 +144,9 @@ func (s *secretSet) scrubError(e *Error) {
 	e.Excerpt = s.scrub(e.Excerpt)
 	e.Location = s.scrub(e.Location)
 	if e.Err != nil {
-		if text := e.Err.Error(); s.scrub(text) != text {
-			e.Err = &scrubbedError{text: s.scrub(text), cause: e.Err}
+		text := e.Err.Error()
+		if clean := s.scrub(text); clean != text {
+			e.Err = &scrubbedError{text: clean, cause: e.Err}
 		}
 	}
 }

@@ -155,11 +155,12 @@ func (w *stallWatch) sendingTime() time.Duration {
 	return time.Duration(w.lastSent.Load() - first)
 }
 
-// stalled returns the stall that ended the try whose context is ctx, or nil.
-func stalled(ctx context.Context) *stallError {
+// stallEnded returns the *Error of a try whose context is tryCtx when the stall watch ended
+// it, or nil: also when the caller's ctx ended, which is a cancellation, not a stall.
+func stallEnded(ctx, tryCtx context.Context) *Error {
 	var se *stallError
-	if errors.As(context.Cause(ctx), &se) {
-		return se
+	if ctx.Err() == nil && errors.As(context.Cause(tryCtx), &se) {
+		return stallFailure(se)
 	}
 	return nil
 }

@@ -189,42 +189,38 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		return out
 	}
 	if err != nil {
-		out.err = c.uploadTransportError(ctx, tryCtx, err)
+		if out.err = stallEnded(ctx, tryCtx); out.err == nil {
+			out.err = transportError(opUpload, err)
+		}
 		return out
 	}
 	watch.enter(stallReading)
 	out.status = resp.StatusCode
 	body, readErr := readReply(resp, watch.moved)
-	if se := stalled(tryCtx); readErr != nil && se != nil && ctx.Err() == nil {
-		out.err = stallFailure(se)
+	if readErr != nil {
+		if out.err = stallEnded(ctx, tryCtx); out.err != nil {
+			return out
+		}
+	}
+	// The body is scrubbed only for an error that shows it: a success's never is, so a client
+	// that meets no failure never builds its secret index.
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		if resp.StatusCode == http.StatusUnauthorized {
+			out.refused = tok.AccessToken
+		}
+		out.err = replyError(opUpload, resp, c.secrets.excerpt(body), size, c.maxSize)
 		return out
 	}
-	excerpt := c.secrets.excerpt(body)
-	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
-		out.refused = tok.AccessToken
-		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
-	case resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK:
-		out.err = replyError(opUpload, resp, excerpt, size, c.maxSize)
-	case readErr != nil:
-		out.err = badResponseError(resp.StatusCode, excerpt, readErr)
-	default:
+	err = readErr
+	if err == nil {
 		out.uri, err = ParseUploadReply(body)
-		if err != nil {
-			out.err = badResponseError(resp.StatusCode, excerpt, err)
-		}
-		out.sentSHA256 = file.sentSHA256()
 	}
+	if err != nil {
+		out.err = badResponseError(resp.StatusCode, c.secrets.excerpt(body), err)
+		return out
+	}
+	out.sentSHA256 = file.sentSHA256()
 	return out
-}
-
-// uploadTransportError classifies an upload request that got no reply: the stall watch's
-// doing, or the network's.
-func (c *Client) uploadTransportError(ctx, tryCtx context.Context, err error) *Error {
-	if se := stalled(tryCtx); se != nil && ctx.Err() == nil {
-		return stallFailure(se)
-	}
-	return transportError(opUpload, err)
 }
 
 // ParseUploadReply reads Redox's success body, {"URI": "https://blob.redoxengine.com/<id>"},

@@ -89,23 +89,15 @@ func (h *Handler) ScriptAuth(faults ...Fault) {
 	h.authFault = append(h.authFault, faults...)
 }
 
-// nextUploadFault takes the next upload fault, or a zero Fault.
-func (h *Handler) nextUploadFault() Fault {
+// nextFault takes the next fault queued for the request's endpoint (the upload, or any
+// sign-in endpoint), or a zero Fault. A Forever fault is returned and left in place.
+func (h *Handler) nextFault(r *http.Request) Fault {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return pop(&h.uploadFault)
-}
-
-// nextAuthFault takes the next authentication fault, or a zero Fault.
-func (h *Handler) nextAuthFault() Fault {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return pop(&h.authFault)
-}
-
-// pop removes and returns the first fault of q, or a zero Fault. A Forever
-// fault is returned and left in place.
-func pop(q *[]Fault) Fault {
+	q := &h.authFault
+	if r.URL.Path == "/upload" {
+		q = &h.uploadFault
+	}
 	if len(*q) == 0 {
 		return Fault{}
 	}

@@ -45,10 +45,7 @@ func NewHandler(cfg Config) *Handler {
 // intercept acts out the next fault of the request's endpoint and reports whether it
 // answered the request.
 func (h *Handler) intercept(w http.ResponseWriter, r *http.Request) bool {
-	if r.URL.Path == "/upload" {
-		return h.applyFault(w, r, h.nextUploadFault())
-	}
-	return h.applyFault(w, r, h.nextAuthFault())
+	return h.applyFault(w, r, h.nextFault(r))
 }
 
 // Close releases handlers held by Delay, NeverRead, Hang or StallReply faults, now and later:

@@ -22,10 +22,7 @@ type legacyReply struct {
 
 // serveAuthenticate answers POST /auth/authenticate.
 func (h *Handler) serveAuthenticate(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.Authenticate++
-	h.mu.Unlock()
-	if h.intercepted(w, r) {
+	if h.arrived(w, r, &h.stats.Authenticate) {
 		return
 	}
 	var req struct {
@@ -48,10 +45,7 @@ func (h *Handler) serveAuthenticate(w http.ResponseWriter, r *http.Request) {
 // serveRefresh answers POST /auth/refreshToken. The refresh token is used
 // up: the reply carries a new one.
 func (h *Handler) serveRefresh(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.Refresh++
-	h.mu.Unlock()
-	if h.intercepted(w, r) {
+	if h.arrived(w, r, &h.stats.Refresh) {
 		return
 	}
 	var req struct {

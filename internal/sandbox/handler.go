@@ -168,8 +168,12 @@ func (h *Handler) Stats() Stats {
 // MaxUploadSize is the largest file part the handler accepts, in bytes.
 func (h *Handler) MaxUploadSize() int64 { return h.cfg.MaxUploadSize }
 
-// intercepted offers the request to Config.Intercept and reports whether it answered it.
-func (h *Handler) intercepted(w http.ResponseWriter, r *http.Request) bool {
+// arrived counts a request to an endpoint in its Stats counter, then offers it to
+// Config.Intercept, and reports whether that answered it: the order Config.Intercept promises.
+func (h *Handler) arrived(w http.ResponseWriter, r *http.Request, counter *int) bool {
+	h.mu.Lock()
+	*counter++
+	h.mu.Unlock()
 	return h.cfg.Intercept != nil && h.cfg.Intercept(w, r)
 }
 

@@ -52,10 +52,7 @@ type oauthReply struct {
 // serveOAuthToken answers POST /v2/auth/token (client credentials with a
 // signed JWT client assertion).
 func (h *Handler) serveOAuthToken(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.OAuthToken++
-	h.mu.Unlock()
-	if h.intercepted(w, r) {
+	if h.arrived(w, r, &h.stats.OAuthToken) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -37,10 +37,7 @@ var errTooLarge = errors.New("file over the upload limit")
 // serveUpload answers POST /upload, streaming the "file" part through
 // SHA-256 without holding it in memory.
 func (h *Handler) serveUpload(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.UploadRequests++
-	h.mu.Unlock()
-	if h.intercepted(w, r) {
+	if h.arrived(w, r, &h.stats.UploadRequests) {
 		return
 	}
 	source, ok := h.bearerSource(r)
