@@ -34,7 +34,6 @@ func runCmd(t *testing.T, env map[string]string, args ...string) cliResult {
 // runCmdCtx is runCmd under ctx, with the client options opts added to ad-hoc uploads.
 func runCmdCtx(ctx context.Context, t *testing.T, env map[string]string, opts []client.Option, args ...string) cliResult {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
 	if _, ok := env["REDOX_UPLOADER_HOME"]; !ok { // never the user's own folders
 		env = maps.Clone(env)
 		if env == nil {
@@ -42,11 +41,16 @@ func runCmdCtx(ctx context.Context, t *testing.T, env map[string]string, opts []
 		}
 		env["REDOX_UPLOADER_HOME"] = t.TempDir()
 	}
-	code := runCLI(ctx, args, cliEnv{
-		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv:        func(k string) string { return env[k] },
-		clientOptions: opts,
-	})
+	return runIn(ctx, env, "", cliEnv{clientOptions: opts}, args...)
+}
+
+// runIn runs the command line args in-process under ctx, with env as its whole environment,
+// stdin as its standard input, and the window and client options of with.
+func runIn(ctx context.Context, env map[string]string, stdin string, with cliEnv, args ...string) cliResult {
+	var stdout, stderr bytes.Buffer
+	with.stdin, with.stdout, with.stderr = strings.NewReader(stdin), &stdout, &stderr
+	with.getenv = func(k string) string { return env[k] }
+	code := runCLI(ctx, args, with)
 	return cliResult{code, stdout.String(), stderr.String()}
 }
 
