@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,6 +62,22 @@ func newTestServer(t *testing.T) (*redoxtest.Server, redoxtest.Demo) {
 	s := redoxtest.NewServer(redoxtest.Config{})
 	t.Cleanup(s.Close)
 	return s, s.AddDemoSources()
+}
+
+// newTestServerOnUpload is newTestServer whose first upload request runs onFirstUpload before
+// the stand-in handles it.
+func newTestServerOnUpload(t *testing.T, onFirstUpload func()) (*redoxtest.Server, redoxtest.Demo) {
+	t.Helper()
+	h := redoxtest.NewHandler(redoxtest.Config{})
+	var once sync.Once
+	s := &redoxtest.Server{Handler: h, Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/upload" {
+			once.Do(onFirstUpload)
+		}
+		h.ServeHTTP(w, r)
+	}))}
+	t.Cleanup(s.Close)
+	return s, h.AddDemoSources()
 }
 
 // newTLSTestServer starts a Redox stand-in on https with the demo sources, whose certificate
