@@ -1,13 +1,9 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
-	"redoxuploader/client/redoxtest"
 	"redoxuploader/internal/smalldisk"
 )
 
@@ -17,17 +13,7 @@ import (
 // finds the upload in the history, done with that URI.
 func TestUploadOnAFullDiskKeepsTheURI(t *testing.T) {
 	disk := smalldisk.Mount(t, "2m")
-	stand := redoxtest.NewHandler(redoxtest.Config{})
-	demo := stand.AddDemoSources()
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/upload") {
-			once.Do(disk.Fill)
-		}
-		stand.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() { stand.Close(); srv.Close() })
-	s := &redoxtest.Server{Server: srv, Handler: stand}
+	s, demo := newTestServerOnUpload(t, disk.Fill)
 	file := writeFile(t, t.TempDir(), "scan.pdf", 20<<10)
 	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": disk.Dir}
 

@@ -23,20 +23,9 @@ func (w *windowCalls) open(args []string) int {
 // runDispatch runs the command line in-process with a stand-in window, in a fresh home folder.
 func runDispatch(t *testing.T, args ...string) (cliResult, *windowCalls) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	home := t.TempDir()
 	win := &windowCalls{}
-	code := runCLI(t.Context(), args, cliEnv{
-		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string {
-			if k == "REDOX_UPLOADER_HOME" {
-				return home
-			}
-			return ""
-		},
-		window: win.open,
-	})
-	return cliResult{code, stdout.String(), stderr.String()}, win
+	r := runIn(t.Context(), map[string]string{"REDOX_UPLOADER_HOME": t.TempDir()}, "", cliEnv{window: win.open}, args...)
+	return r, win
 }
 
 func TestDispatchGlobalFlagsBeforeCommand(t *testing.T) {

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,18 +36,9 @@ func TestUploadSaysARetryIsComing(t *testing.T) {
 // TestUploadCancelledPrintsNoEmptyDetail: Ctrl+C during an upload prints the file and that it
 // was cancelled, and no detail line "()".
 func TestUploadCancelledPrintsNoEmptyDetail(t *testing.T) {
-	h := redoxtest.NewHandler(redoxtest.Config{})
 	started := make(chan struct{})
-	var once sync.Once
-	s := &redoxtest.Server{Handler: h, Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/upload" {
-			once.Do(func() { close(started) })
-		}
-		h.ServeHTTP(w, r)
-	}))}
-	t.Cleanup(s.Close)
-	demo := h.AddDemoSources()
-	h.Script(redoxtest.Fault{Hang: true})
+	s, demo := newTestServerOnUpload(t, func() { close(started) })
+	s.Script(redoxtest.Fault{Hang: true})
 	file := writeFile(t, t.TempDir(), "consent.pdf", 3000)
 	env := map[string]string{"REDOX_ACCESS_TOKEN": demo.Token, "REDOX_UPLOADER_HOME": t.TempDir()}
 

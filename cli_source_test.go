@@ -60,12 +60,7 @@ func (s *cliSession) runStdin(stdin string, args ...string) cliResult {
 	if s.exec != nil {
 		r = s.exec(s.t, s.env, stdin, args)
 	} else {
-		var stdout, stderr bytes.Buffer
-		code := runCLI(s.t.Context(), args, cliEnv{
-			stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr,
-			getenv: func(k string) string { return s.env[k] },
-		})
-		r = cliResult{code, stdout.String(), stderr.String()}
+		r = runIn(s.t.Context(), s.env, stdin, cliEnv{}, args...)
 	}
 	s.outputs = append(s.outputs, r.stdout, r.stderr)
 	return r
@@ -606,11 +601,8 @@ func TestDiagnosticsCommand(t *testing.T) {
 	if r := runCmd(t, env, "source", "add", "Cardiology", "--api-key", "public-key"); r.code != exitOK {
 		t.Fatalf("profile add: %d %s", r.code, r.stderr)
 	}
-	var stdout, stderr bytes.Buffer
-	code := runCLI(t.Context(), []string{"source", "set-secret", "Cardiology"}, cliEnv{stdin: strings.NewReader("canary-diagnostics-secret\n"),
-		stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return env[k] }})
-	if code != exitOK {
-		t.Fatalf("set-secret: %d %s", code, stderr.String())
+	if r := runIn(t.Context(), env, "canary-diagnostics-secret\n", cliEnv{}, "source", "set-secret", "Cardiology"); r.code != exitOK {
+		t.Fatalf("set-secret: %d %s", r.code, r.stderr)
 	}
 	r := runCmd(t, env, "diagnostics")
 	if r.code != exitOK || !strings.Contains(r.stdout, "Cardiology") || strings.Contains(r.stdout+r.stderr, "canary-diagnostics-secret") {

@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,7 +36,6 @@ func runCmd(t *testing.T, env map[string]string, args ...string) cliResult {
 // runCmdCtx is runCmd under ctx, with the client options opts added to ad-hoc uploads.
 func runCmdCtx(ctx context.Context, t *testing.T, env map[string]string, opts []client.Option, args ...string) cliResult {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
 	if _, ok := env["REDOX_UPLOADER_HOME"]; !ok { // never the user's own folders
 		env = maps.Clone(env)
 		if env == nil {
@@ -42,11 +43,16 @@ func runCmdCtx(ctx context.Context, t *testing.T, env map[string]string, opts []
 		}
 		env["REDOX_UPLOADER_HOME"] = t.TempDir()
 	}
-	code := runCLI(ctx, args, cliEnv{
-		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv:        func(k string) string { return env[k] },
-		clientOptions: opts,
-	})
+	return runIn(ctx, env, "", cliEnv{clientOptions: opts}, args...)
+}
+
+// runIn runs the command line args in-process under ctx, with env as its whole environment,
+// stdin as its standard input, and the window and client options of with.
+func runIn(ctx context.Context, env map[string]string, stdin string, with cliEnv, args ...string) cliResult {
+	var stdout, stderr bytes.Buffer
+	with.stdin, with.stdout, with.stderr = strings.NewReader(stdin), &stdout, &stderr
+	with.getenv = func(k string) string { return env[k] }
+	code := runCLI(ctx, args, with)
 	return cliResult{code, stdout.String(), stderr.String()}
 }
 
@@ -56,6 +62,22 @@ func newTestServer(t *testing.T) (*redoxtest.Server, redoxtest.Demo) {
 	s := redoxtest.NewServer(redoxtest.Config{})
 	t.Cleanup(s.Close)
 	return s, s.AddDemoSources()
+}
+
+// newTestServerOnUpload is newTestServer whose first upload request runs onFirstUpload before
+// the stand-in handles it.
+func newTestServerOnUpload(t *testing.T, onFirstUpload func()) (*redoxtest.Server, redoxtest.Demo) {
+	t.Helper()
+	h := redoxtest.NewHandler(redoxtest.Config{})
+	var once sync.Once
+	s := &redoxtest.Server{Handler: h, Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/upload" {
+			once.Do(onFirstUpload)
+		}
+		h.ServeHTTP(w, r)
+	}))}
+	t.Cleanup(s.Close)
+	return s, h.AddDemoSources()
 }
 
 // newTLSTestServer starts a Redox stand-in on https with the demo sources, whose certificate

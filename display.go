@@ -14,13 +14,6 @@ import (
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
-// displayProblem says why the window cannot open on this computer: Message for the person in
-// front of it, Detail for IT.
-type displayProblem struct {
-	Message string
-	Detail  string
-}
-
 // The messages name the cause and what to do; the commands work everywhere.
 const (
 	noDisplayMessage = "Redox Uploader cannot open its window: there is no screen to show it on here " +
@@ -37,20 +30,12 @@ const (
 
 // reportDisplayProblem shows a display problem where the person will see it: standard error,
 // and on Windows a message box too (display_windows.go). A variable so tests can capture it.
-var reportDisplayProblem = func(p displayProblem) { fmt.Fprintln(os.Stderr, p) }
-
-// String is the message, then the detail for IT after a blank line.
-func (p displayProblem) String() string {
-	if p.Detail == "" {
-		return p.Message
-	}
-	return p.Message + "\n\nDetail for IT: " + p.Detail
-}
+var reportDisplayProblem = func(p windowProblem) { fmt.Fprintln(os.Stderr, p) }
 
 // checkDisplay finds out, before Fyne starts, whether the window can open: a display to open it
 // on, and OpenGL 2.1 on that display. Fyne itself, lacking either, panics with a GLFW stack
 // trace or hangs. On success GLFW is left initialised for Fyne, which then skips that step.
-func checkDisplay(getenv func(string) string) *displayProblem {
+func checkDisplay(getenv func(string) string) *windowProblem {
 	if p := missingDisplay(runtime.GOOS, getenv); p != nil {
 		return p
 	}
@@ -61,11 +46,11 @@ func checkDisplay(getenv func(string) string) *displayProblem {
 }
 
 // missingDisplay: on Linux and the BSDs, the window needs an X11 or Wayland display.
-func missingDisplay(goos string, getenv func(string) string) *displayProblem {
+func missingDisplay(goos string, getenv func(string) string) *windowProblem {
 	switch goos {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
 		if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-			return &displayProblem{Message: noDisplayMessage, Detail: "neither DISPLAY nor WAYLAND_DISPLAY is set"}
+			return &windowProblem{Message: noDisplayMessage, Detail: "neither DISPLAY nor WAYLAND_DISPLAY is set"}
 		}
 	}
 	return nil
@@ -77,7 +62,7 @@ const glfwNotInitialized glfw.ErrorCode = 0x00010001
 // probeOpenGL does what Fyne's GLFW driver does first, on an invisible 1×1 window: initialise
 // GLFW and create a window with an OpenGL 2.1 context (GLFW fails the creation when the driver
 // offers less, as Windows' built-in GDI renderer does with 1.1). It must run on the main thread.
-func probeOpenGL() (problem *displayProblem) {
+func probeOpenGL() (problem *windowProblem) {
 	// go-gl/glfw logs platform errors (an unreachable display, no OpenGL under Wine) instead of
 	// returning them, and panics on errors it does not expect (the first call after a failed
 	// initialisation, no suitable pixel format): keep the log, recover the panic.
@@ -96,15 +81,15 @@ func probeOpenGL() (problem *displayProblem) {
 			panic(r)
 		}
 		if gerr.Code == glfwNotInitialized { // glfw.Init failed and only logged why
-			problem = &displayProblem{Message: unreachableDisplayMessage, Detail: glfwDetail(&logged, nil)}
+			problem = &windowProblem{Message: unreachableDisplayMessage, Detail: glfwDetail(&logged, nil)}
 			return
 		}
 		glfw.Terminate()
-		problem = &displayProblem{Message: noOpenGLMessage, Detail: glfwDetail(&logged, gerr)}
+		problem = &windowProblem{Message: noOpenGLMessage, Detail: glfwDetail(&logged, gerr)}
 	}()
 
 	if err := glfw.Init(); err != nil { // APIUnavailable: no display driver at all
-		return &displayProblem{Message: unreachableDisplayMessage, Detail: glfwDetail(&logged, err)}
+		return &windowProblem{Message: unreachableDisplayMessage, Detail: glfwDetail(&logged, err)}
 	}
 	glfw.WindowHint(glfw.Visible, glfw.False)
 	glfw.WindowHint(glfw.ContextVersionMajor, 2)
@@ -113,7 +98,7 @@ func probeOpenGL() (problem *displayProblem) {
 	glfw.DefaultWindowHints()
 	if err != nil || win == nil { // a platform error is logged, not returned
 		glfw.Terminate()
-		return &displayProblem{Message: noOpenGLMessage, Detail: glfwDetail(&logged, err)}
+		return &windowProblem{Message: noOpenGLMessage, Detail: glfwDetail(&logged, err)}
 	}
 	win.Destroy()
 	return nil

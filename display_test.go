@@ -40,9 +40,9 @@ func TestWindowWithoutDisplay(t *testing.T) {
 	}
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
-	var shown []displayProblem
+	var shown []windowProblem
 	report := reportDisplayProblem
-	reportDisplayProblem = func(p displayProblem) { shown = append(shown, p) }
+	reportDisplayProblem = func(p windowProblem) { shown = append(shown, p) }
 	t.Cleanup(func() { reportDisplayProblem = report })
 
 	if code := runWindow([]string{"--data-dir", t.TempDir()}); code != exitFailed {
@@ -70,7 +70,7 @@ func TestDisplayMessages(t *testing.T) {
 	if !strings.Contains(noOpenGLMessage, `"`+section+`"`) || !strings.Contains(string(readme), "\n## "+section+"\n") {
 		t.Errorf("the OpenGL message does not point at the README's section %q", section)
 	}
-	p := displayProblem{Message: "It failed.", Detail: "APIUnavailable: GLX: GLX extension not found"}
+	p := windowProblem{Message: "It failed.", Detail: "APIUnavailable: GLX: GLX extension not found"}
 	if got, want := p.String(), "It failed.\n\nDetail for IT: APIUnavailable: GLX: GLX extension not found"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

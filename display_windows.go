@@ -12,7 +12,7 @@ import (
 // A window that cannot open is explained in a message box: started from the Start menu or
 // Explorer, the program has no console, so standard error reaches no one.
 func init() {
-	reportDisplayProblem = func(p displayProblem) {
+	reportDisplayProblem = func(p windowProblem) {
 		fmt.Fprintln(os.Stderr, p) // for a caller that redirected it
 		showMessageBox("Redox Uploader", p.String())
 	}

@@ -71,10 +71,11 @@ func (l windowLauncher) windowProgramPath() (string, error) {
 
 // report prints a message for the person, then the detail for IT after a blank line.
 func (l windowLauncher) report(message string, detail error) {
-	fmt.Fprintln(l.stderr, message)
+	p := windowProblem{Message: message}
 	if detail != nil {
-		fmt.Fprintln(l.stderr, "\nDetail for IT: "+visible.Line(detail.Error()))
+		p.Detail = visible.Line(detail.Error())
 	}
+	fmt.Fprintln(l.stderr, p)
 }
 
 // missingWindowMessage says, in one paragraph, that the window program is not where it should

@@ -15,9 +15,6 @@ import (
 	_ "redoxuploader/internal/localefix" // before Fyne initialises; see the package
 )
 
-// appID is the reverse-DNS identity Fyne keys preferences and storage on; never change it.
-const appID = "com.redoxuploader.desktop"
-
 // main runs the command the command line names (Ctrl+C cancels it cleanly) or opens the
 // window; runCLI decides which (see parseCommandLine).
 func main() {

@@ -16,6 +16,9 @@ import (
 	"redoxuploader/ui"
 )
 
+// appID is the reverse-DNS identity Fyne keys preferences and storage on; never change it.
+const appID = "com.redoxuploader.desktop"
+
 // runWindow opens the desktop window on the app core: `redox-uploader [--sandbox]
 // [--data-dir DIR] [FILE...]`. Files given (Open With, a drop on the app icon) are added at once.
 func runWindow(args []string) int {

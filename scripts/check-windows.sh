@@ -16,10 +16,11 @@ go=${GO:-go}
 fail() { echo "check-windows: $exe: $*" >&2; exit 1; }
 
 # check EXE KIND SUBSYSTEM PROGRAM: a PE32+ x86-64 program of that kind (file's word) and
-# subsystem number, with icon, manifest and version resources naming PROGRAM.exe.
+# subsystem number, with icon, manifest and version resources naming PROGRAM.exe. It leaves
+# exe and headers (objdump -p) set for the checks that follow.
 check() {
   exe=$1
-  local kind=$2 subsystem=$3 program=$4 headers rsrc want
+  local kind=$2 subsystem=$3 program=$4 rsrc want
   [ -s "$exe" ] || fail "missing or empty"
   local desc
   desc=$(file -b "$exe")
@@ -45,7 +46,7 @@ check "$cli" console 3 redox-uploader
 info=$("$go" version -m "$cli")
 grep -q 'CGO_ENABLED=0' <<<"$info" && grep -q -- '-tags=headless' <<<"$info" ||
   fail "not the headless build without cgo: $(grep -E 'CGO_ENABLED|-tags' <<<"$info" | tr -s '\t\n' '  ')"
-imports=$("$objdump" -p "$exe" | grep 'DLL Name:' || true)
+imports=$(grep 'DLL Name:' <<<"$headers" || true)
 ! grep -qi 'opengl32' <<<"$imports" || fail "imports OpenGL: it would load graphics libraries at every start"
 
 check "$window" GUI 2 redox-uploader-window
