@@ -17,10 +17,10 @@ fail() { echo "check-windows: $exe: $*" >&2; exit 1; }
 
 # check EXE KIND SUBSYSTEM PROGRAM: a PE32+ x86-64 program of that kind (file's word) and
 # subsystem number, with icon, manifest and version resources naming PROGRAM.exe. It leaves
-# exe and headers (objdump -p) set for the checks that follow.
+# exe set for the checks that follow.
 check() {
   exe=$1
-  local kind=$2 subsystem=$3 program=$4 rsrc want
+  local kind=$2 subsystem=$3 program=$4 rsrc want headers
   [ -s "$exe" ] || fail "missing or empty"
   local desc
   desc=$(file -b "$exe")
