@@ -18,10 +18,9 @@ const closeWait = 5 * time.Second
 // dialog's (ask) and wait's own, and neither touches the core. (The history's timers only
 // hand work to the Fyne goroutine, which starts it through Go.)
 type background struct {
-	ctx     context.Context
+	ctx     context.Context // ends when the window closes; from then on Go starts nothing
 	cancel  context.CancelFunc
-	mu      sync.Mutex
-	stopped bool // guarded by mu; once set, Go starts nothing
+	mu      sync.Mutex // held while Go starts work and while stop ends ctx, so that none starts after wait began
 	wg      sync.WaitGroup
 	running atomic.Int64 // the goroutines under way, for tests and the log
 }
@@ -37,7 +36,7 @@ func newBackground() *background {
 func (b *background) Go(fn func(ctx context.Context)) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.stopped {
+	if b.done() {
 		return false
 	}
 	b.running.Add(1)
@@ -51,8 +50,7 @@ func (b *background) Go(fn func(ctx context.Context)) bool {
 // stop ends the context and refuses new work; calling it again does nothing.
 func (b *background) stop() {
 	b.mu.Lock()
-	b.stopped = true
-	b.mu.Unlock()
+	defer b.mu.Unlock()
 	b.cancel()
 }
 

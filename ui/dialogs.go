@@ -41,12 +41,19 @@ func NativeDialogs() Dialogs {
 }
 
 // openFile asks for a file to open with the native dialog, off the Fyne goroutine; "" when
-// the person cancels, or when the window closes first (see ask).
-func (u *UI) openFile(ctx context.Context, title string) (string, error) {
-	return ask(ctx, func() (string, error) { return u.dialogs.OpenFile(title) })
+// the person cancels, when the window closes first (see ask), or when the picker could not
+// open, which it says.
+func (u *UI) openFile(ctx context.Context, title string) string {
+	path, err := ask(ctx, func() (string, error) { return u.dialogs.OpenFile(title) })
+	if err != nil {
+		u.showError("The file picker could not open", err)
+		return ""
+	}
+	return path
 }
 
-// saveFile asks where to save a file with the native dialog, as openFile does.
+// saveFile asks where to save a file with the native dialog, off the Fyne goroutine; "" when
+// the person cancels, or when the window closes first (see ask).
 func (u *UI) saveFile(ctx context.Context, suggestedName string) (string, error) {
 	return ask(ctx, func() (string, error) { return u.dialogs.SaveFile(suggestedName) })
 }

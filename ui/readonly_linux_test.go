@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
@@ -31,28 +31,15 @@ func TestReadOnlyHistoryIsSaidAtTheTop(t *testing.T) {
 		t.Fatal("the core on a read-only disk can be written")
 	}
 	fyne.DoAndWait(func() {
-		banner := findLabel(tu.win.Content(), "can only be read")
+		var banner *widget.Label
+		for _, o := range test.LaidOutObjects(tu.win.Content()) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "can only be read") {
+				banner = l
+				break
+			}
+		}
 		if banner == nil || banner.Importance != widget.DangerImportance || !strings.Contains(banner.Text, "read-only") {
 			t.Errorf("no danger banner naming the read-only disk: %+v", banner)
 		}
 	})
-}
-
-// findLabel returns the first label under o whose text contains s, or nil.
-func findLabel(o fyne.CanvasObject, s string) *widget.Label {
-	switch o := o.(type) {
-	case *widget.Label:
-		if strings.Contains(o.Text, s) {
-			return o
-		}
-	case *fyne.Container:
-		for _, c := range o.Objects {
-			if l := findLabel(c, s); l != nil {
-				return l
-			}
-		}
-	case *container.Scroll:
-		return findLabel(o.Content, s)
-	}
-	return nil
 }

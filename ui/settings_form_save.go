@@ -72,7 +72,7 @@ func (f *profileForm) onSave() {
 		st, problem, saved := f.save(p, secret)
 		fyne.Do(func() { f.saved(st, p, problem, saved) })
 		if saved && ctx.Err() == nil { // else the window closed while the keychain answered: touch the core no more
-			u.sources.reload(false)
+			u.sources.showSettings(st, false)
 			u.setStatus(fmt.Sprintf("The source “%s” was saved.", p.Name))
 		}
 	})

@@ -120,11 +120,7 @@ func (f *profileForm) checkSecret(purpose string) (secret string, useStored, ok 
 func (f *profileForm) onChooseKeyFile() {
 	u := f.v.u
 	f.v.run(func(ctx context.Context) {
-		path, err := u.openFile(ctx, "Choose the OAuth private key (PEM file)")
-		if err != nil {
-			u.showError("The file picker could not open", err)
-			return
-		}
+		path := u.openFile(ctx, "Choose the OAuth private key (PEM file)")
 		if path == "" {
 			return
 		}

@@ -331,11 +331,7 @@ func (n *networkPage) forgetCheck() {
 func (n *networkPage) onChooseCA() {
 	u := n.v.u
 	n.v.run(func(ctx context.Context) {
-		path, err := u.openFile(ctx, "Choose the certificate IT gave you")
-		if err != nil {
-			u.showError("The file picker could not open", err)
-			return
-		}
+		path := u.openFile(ctx, "Choose the certificate IT gave you")
 		if path == "" {
 			return
 		}

@@ -70,7 +70,7 @@ func (s *sourceList) removeSource(ctx context.Context, p app.Profile) {
 	if ctx.Err() != nil { // the window closed while the keychain answered: touch the core no more
 		return
 	}
-	u.sources.reload(false)
+	u.sources.showSettings(st, false)
 	if left != nil {
 		u.showError("The source was removed, but its secret is still in the keychain", left.Err)
 		return

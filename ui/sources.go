@@ -58,6 +58,12 @@ func (sp *sourcePicker) reload(startSandbox bool) {
 	if err != nil {
 		sp.u.showError("The settings could not be read", err)
 	}
+	sp.showSettings(st, startSandbox)
+}
+
+// showSettings lists the sources of st, settings just read or saved, as reload does: off the
+// Fyne goroutine, so that a save or a removal that returns the settings needs no second read.
+func (sp *sourcePicker) showSettings(st app.Settings, startSandbox bool) {
 	sp.u.autoCopy.Store(st.AutoCopy)
 	profiles := append([]app.Profile(nil), st.Profiles...)
 	sort.SliceStable(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })

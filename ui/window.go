@@ -95,11 +95,7 @@ func (u *UI) addShortcuts() {
 // onAddFiles opens the native file picker off the Fyne goroutine.
 func (u *UI) onAddFiles() {
 	u.bg.Go(func(ctx context.Context) {
-		path, err := u.openFile(ctx, "Add a file to upload to Redox")
-		switch {
-		case err != nil:
-			u.showError("The file picker could not open", err)
-		case path != "":
+		if path := u.openFile(ctx, "Add a file to upload to Redox"); path != "" {
 			u.addFiles([]string{path})
 		}
 	})
