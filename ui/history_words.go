@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"redoxuploader/app"
+	"redoxuploader/client"
 	"redoxuploader/internal/visible"
 )
 
@@ -26,7 +27,7 @@ func detailFields(r app.Record) [][2]string {
 	fields := [][2]string{
 		{"File", visible.Name(r.Name)},
 		{"Path", visible.Name(r.Path)},
-		{"Size", fmt.Sprintf("%s (%s bytes)", sizeText(r.Size), groupDigits(r.Size))},
+		{"Size", fmt.Sprintf("%s (%s bytes)", sizeText(r.Size), client.GroupDigits(r.Size))},
 		{"SHA-256", r.SHA256},
 		{"Content type", visible.Name(r.MIME)},
 		{"Source", visible.Name(r.Profile)},
@@ -96,23 +97,5 @@ func uploadsText(n int) string {
 	if n == 1 {
 		return "1 upload"
 	}
-	return groupDigits(int64(n)) + " uploads"
-}
-
-// groupDigits writes n with a comma between thousands: 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	first := len(s) % 3
-	if n < 0 || len(s) <= 3 {
-		return s
-	}
-	if first == 0 {
-		first = 3
-	}
-	var b strings.Builder
-	b.WriteString(s[:first])
-	for i := first; i < len(s); i += 3 {
-		b.WriteString("," + s[i:i+3])
-	}
-	return b.String()
+	return client.GroupDigits(int64(n)) + " uploads"
 }
