@@ -68,24 +68,11 @@ type History struct {
 // each take a pooled connection, find the file locked and wait in SQLite's busy handler, which
 // sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
 // and starting as soon as the write before them commits. Another process's writes are still
-// waited for by the busy timeout. The journal's own writes wait in inWriteTx, which commits
+// waited for by the busy timeout. The journal's writes take it in inWriteTx, which commits
 // those that wait together in one transaction.
 //
-// A read-only History refuses every write here, with the error ReadOnly returns. Outcomes
-// kept because they could not be written (see unsavedOutcomes) are written first.
+// A read-only History refuses every write here, with the error ReadOnly returns.
 func (h *History) lockWrites(ctx context.Context) error {
-	if err := h.takeWriteToken(ctx); err != nil {
-		return err
-	}
-	if h.hasUnsaved() {
-		// A failure here is met again, and reported, by the write that follows.
-		h.saveUnsavedLocked(ctx) //nolint:errcheck
-	}
-	return nil
-}
-
-// takeWriteToken is lockWrites without writing the kept outcomes.
-func (h *History) takeWriteToken(ctx context.Context) error {
 	if h.readOnly != nil {
 		return h.readOnly
 	}

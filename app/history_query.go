@@ -104,18 +104,15 @@ func (h *History) Purge(ctx context.Context, olderThan time.Time) (int, error) {
 	if olderThan.IsZero() {
 		return 0, nil
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
-	}
-	defer h.unlockWrites()
-	res, err := h.db.ExecContext(ctx, `DELETE FROM uploads WHERE created < ?
+	const op = "deleting old rows from the upload history"
+	res, err := h.exec(ctx, op, `DELETE FROM uploads WHERE created < ?
 		AND status NOT IN ('queued', 'uploading')`, unixNanos(olderThan))
 	if err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
+		return 0, err // worded by exec
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
+		return 0, h.dbError(op, err)
 	}
 	return int(n), nil
 }

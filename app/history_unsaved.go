@@ -29,7 +29,7 @@ const unsavedRetryEvery = 5 * time.Second
 // Finish keeps an outcome here when its write fails (a full disk, a read-only folder, another
 // process holding the history too long), writes it into the owner's reserved file so that it
 // outlives the process, and returns a *notSavedError. Every later write of the History first
-// writes what is kept (lockWrites), a background retry does so every retryEvery, and Close
+// writes what is kept (commitPending), a background retry does so every retryEvery, and Close
 // tries once more. What is still kept at Close stays in the reserved file, which the next
 // History to open the database (this process or another, once this one is gone) journals
 // before anything else; see reapOwner.
@@ -133,7 +133,7 @@ func (h *History) hasUnsaved() bool {
 // how many are still kept. Any write of the history does this first; the window may call it
 // when it knows space has come back.
 func (h *History) SaveUnsaved(ctx context.Context) (left int, err error) {
-	if err := h.takeWriteToken(ctx); err != nil {
+	if err := h.lockWrites(ctx); err != nil {
 		return len(h.Unsaved()), err
 	}
 	err = h.saveUnsavedLocked(ctx)
