@@ -416,20 +416,12 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
-// MarkUploadingHashed is SetHash and MarkUploading in one committed write: the queue's one
-// journal entry between hashing a file and sending it. A row recovered as unknown after a
-// crash therefore always has the SHA-256 of what was being sent.
+// MarkUploadingHashed is SetHash and MarkUploading in one committed write: claimSend without
+// the duplicate check. A row recovered as unknown after a crash therefore always has the
+// SHA-256 of what was being sent.
 func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started time.Time, sha256 string, size int64) error {
-	op := fmt.Sprintf("marking upload %d as sending", id)
-	if err := checkHash(op, sha256, size); err != nil {
-		return err
-	}
-	if started.IsZero() {
-		started = time.Now()
-	}
-	res, err := h.exec(ctx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
-		owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
-	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
+	_, err := h.claimSend(ctx, id, started, "", sha256, size, true)
+	return err
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
