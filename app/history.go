@@ -469,12 +469,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
-	res, err := h.exec(ctx, op, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
-		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
-		WHERE id = ? AND status IN ('queued', 'uploading')`,
-		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
+	res, err := h.exec(ctx, op, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...)
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
 		return h.keepUnsaved(*r, err) // worded by exec
 	}
@@ -483,6 +478,19 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	}
 	h.outcomeJournaled(ctx)
 	return nil
+}
+
+// outcomeSQL writes the outcome outcomeArgs gives into its row, as Finish describes; the
+// caller ends it with the condition on the row's status that lets it take the outcome.
+const outcomeSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
+	error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
+	sha256 = coalesce(nullif(?, ''), sha256), owner = ''
+	WHERE id = ? AND `
+
+// outcomeArgs are outcomeSQL's arguments for r.
+func outcomeArgs(r *Record) []any {
+	return []any{r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
+		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID}
 }
 
 // checkChanged turns the result of an UPDATE of row id that must change exactly one row into

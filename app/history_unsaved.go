@@ -266,13 +266,8 @@ func finishLate(ctx context.Context, tx *sql.Tx, r *Record) (bool, error) {
 	if !r.Status.Final() {
 		return false, nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
-		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
-		WHERE id = ? AND (status IN ('queued', 'uploading')
-			OR status IN ('interrupted', 'unknown') AND error_kind = ?)`,
-		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID, recoveredKind)
+	res, err := tx.ExecContext(ctx, outcomeSQL+`(status IN ('queued', 'uploading')
+		OR status IN ('interrupted', 'unknown') AND error_kind = ?)`, append(outcomeArgs(r), recoveredKind)...)
 	if err != nil {
 		return false, err
 	}
