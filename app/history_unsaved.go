@@ -245,18 +245,12 @@ func (h *History) saveUnsavedLocked(ctx context.Context) error {
 	u.mu.Unlock()
 	for i, r := range recs {
 		if saved[i] && onSaved != nil {
-			if full, err := h.getLocked(ctx, r.ID); err == nil {
+			if full, err := h.Get(ctx, r.ID); err == nil {
 				onSaved(full)
 			}
 		}
 	}
 	return nil
-}
-
-// getLocked reads row id outside the prepared-statement cache (the caller may hold the write
-// token; reads need none).
-func (h *History) getLocked(ctx context.Context, id int64) (Record, error) {
-	return scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+" FROM uploads AS u WHERE u.id = ?", id))
 }
 
 // finishLate writes an outcome that could not be written when it happened, in tx, if its row
