@@ -13,11 +13,7 @@ import (
 // claim's write, so a twin journaled after sizeShared answered still stops it.
 func TestHistoryClaimUnhashed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	hash := strings.Repeat("a", 64)
 	statuses := []Status{StatusDone, StatusQueued, StatusFailed, StatusCancelled, StatusDuplicate, StatusUnknown}
@@ -95,16 +91,8 @@ func TestHistoryClaimUnhashed(t *testing.T) {
 // same content; a row of another size, or one that has its hash, does not stop it.
 func TestHistoryClaimWaitsForAnUnhashedTwin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	other, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	h := openHistoryAt(t, path)
+	other := openHistoryAt(t, path)
 	ctx := t.Context()
 	busy := insertRecord(t, other, Record{Source: "s", Size: 100, Status: StatusQueued})
 	if ok, err := other.claimUnhashed(ctx, busy.ID, time.Now(), "s", 100, false); err != nil || !ok {
@@ -162,11 +150,7 @@ func TestHistoryMigratesAVersion3Database(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	if got := readUserVersion(t, path); got != len(historyMigrations) {
 		t.Errorf("user_version = %d, want %d", got, len(historyMigrations))
 	}

@@ -86,11 +86,7 @@ func historyHelper(t *testing.T, name, path string) (cmd *exec.Cmd, stdin io.Wri
 
 func TestHistoryTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	ours := insertRecord(t, h, Record{Profile: "parent", Name: "in-flight.pdf", Status: StatusQueued})
 
@@ -148,11 +144,7 @@ func TestHistoryKillMidWrite(t *testing.T) {
 		t.Fatalf("child ended by itself (%v) after %d rows\n%s", err, len(reported), stderr)
 	}
 
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	for id, state := range reported {
 		got := getRecord(t, h, id)
