@@ -67,21 +67,7 @@ func historyJournalForeverHelper() error {
 // historyHelper starts a history helper process on the database at path.
 func historyHelper(t *testing.T, name, path string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
 	t.Helper()
-	cmd = helperCommand(t, name, historyHelperDB+"="+path)
-	stderr = &strings.Builder{}
-	cmd.Stderr = stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd, stdin, bufio.NewScanner(out), stderr
+	return startHelper(t, name, historyHelperDB+"="+path)
 }
 
 func TestHistoryTwoProcesses(t *testing.T) {
