@@ -157,24 +157,8 @@ func TestHistoryMigratesAVersion3Database(t *testing.T) {
 	if n, err := h.Count(t.Context(), Query{}); err != nil || n != 2 {
 		t.Errorf("Count after migration = %d, %v; want 2", n, err)
 	}
-	var plan strings.Builder
-	rows, err := h.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sizeSharedQuery, "s", 2048, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(detail + "\n")
-	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plan.String(), "USING INDEX uploads_size_check (source=? AND size=?)") {
-		t.Errorf("the size check's plan:\n%s\nwant it to search uploads_size_check", plan.String())
+	if plan := queryPlanOf(t, h, sizeSharedQuery, "s", 2048, 0); !strings.Contains(plan, "USING INDEX uploads_size_check (source=? AND size=?)") {
+		t.Errorf("the size check's plan:\n%s\nwant it to search uploads_size_check", plan)
 	}
 	for size, want := range map[int64]bool{2048: true, 4096: false, 1: false} {
 		if shared, err := h.sizeShared(t.Context(), 0, "s", size); err != nil || shared != want {
