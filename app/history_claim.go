@@ -150,8 +150,7 @@ var errSizeShared = errors.New("another upload of the source has the same size")
 // claimUnhashed) may be the same content: it blocks too, until it ends with the hash of what
 // it sent.
 func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string, size int64) (sendClaim, error) {
-	done, err := h.stmt(ctx, "SELECT "+recordColumns+` FROM uploads AS u
-		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`)
+	done, err := h.stmt(ctx, latestDoneQuery)
 	if err != nil {
 		return sendClaim{}, err
 	}

@@ -297,8 +297,7 @@ func TestHistoryQueryPlans(t *testing.T) {
 			t.Errorf("%s: plan %q; want the index read without sorting merged with uploads_status", tc.name, got)
 		}
 	}
-	if got := queryPlanOf(t, h, "SELECT "+recordColumns+` FROM uploads AS u WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done'
-		ORDER BY u.id DESC LIMIT 1`, "s", "h"); !strings.Contains(got, "uploads_duplicate_check") || strings.Contains(got, "TEMP B-TREE") {
+	if got := queryPlanOf(t, h, latestDoneQuery, "s", "h"); !strings.Contains(got, "uploads_duplicate_check") || strings.Contains(got, "TEMP B-TREE") {
 		t.Errorf("duplicate check plan %q; want uploads_duplicate_check without sorting", got)
 	}
 	if got := queryPlanOf(t, h, `SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`); !strings.Contains(got, "uploads_status") {
