@@ -138,14 +138,11 @@ func TestHistoryClaimWaitsForAnUnhashedTwin(t *testing.T) {
 // index, keeps its rows, and the size check uses the index.
 func TestHistoryMigratesAVersion3Database(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	db := rawDB(t, path)
-	for _, m := range historyMigrations[:3] {
-		execSQL(t, db, m)
-	}
-	execSQL(t, db, "PRAGMA user_version = 3")
-	execSQL(t, db, `INSERT INTO uploads (profile, source, name, size, sha256, status, uri, created)
-		VALUES ('p', 's', 'a.pdf', 2048, ?, 'done', 'https://blob.redoxengine.com/a', 1),
-		       ('p', 's', 'b.pdf', 4096, '', 'failed', '', 2)`, strings.Repeat("d", 64))
+	db := oldHistory(t, path, 3, []Record{
+		{Profile: "p", Source: "s", Name: "a.pdf", Size: 2048, SHA256: strings.Repeat("d", 64), Status: StatusDone,
+			URI: "https://blob.redoxengine.com/a", Created: time.Unix(0, 1)},
+		{Profile: "p", Source: "s", Name: "b.pdf", Size: 4096, Status: StatusFailed, Created: time.Unix(0, 2)},
+	})
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
