@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -48,4 +51,25 @@ func helperCommand(t testing.TB, name string, env ...string) *exec.Cmd {
 	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	cmd.Env = append(append(os.Environ(), helperProcessEnv+"="+name), env...)
 	return cmd
+}
+
+// startHelper starts the helper name (see helperCommand) with env, and returns its standard
+// input, its output line by line and what it writes to standard error.
+func startHelper(t *testing.T, name string, env ...string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
+	t.Helper()
+	cmd = helperCommand(t, name, env...)
+	stderr = &strings.Builder{}
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, bufio.NewScanner(out), stderr
 }

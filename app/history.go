@@ -68,24 +68,11 @@ type History struct {
 // each take a pooled connection, find the file locked and wait in SQLite's busy handler, which
 // sleeps (1, 2, 5, 10 ms...) and takes the file locks again to retry, instead of queueing here
 // and starting as soon as the write before them commits. Another process's writes are still
-// waited for by the busy timeout. The journal's own writes wait in inWriteTx, which commits
+// waited for by the busy timeout. The journal's writes take it in inWriteTx, which commits
 // those that wait together in one transaction.
 //
-// A read-only History refuses every write here, with the error ReadOnly returns. Outcomes
-// kept because they could not be written (see unsavedOutcomes) are written first.
+// A read-only History refuses every write here, with the error ReadOnly returns.
 func (h *History) lockWrites(ctx context.Context) error {
-	if err := h.takeWriteToken(ctx); err != nil {
-		return err
-	}
-	if h.hasUnsaved() {
-		// A failure here is met again, and reported, by the write that follows.
-		h.saveUnsavedLocked(ctx) //nolint:errcheck
-	}
-	return nil
-}
-
-// takeWriteToken is lockWrites without writing the kept outcomes.
-func (h *History) takeWriteToken(ctx context.Context) error {
 	if h.readOnly != nil {
 		return h.readOnly
 	}
@@ -429,20 +416,12 @@ func (h *History) MarkUploading(ctx context.Context, id int64, started time.Time
 	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
 }
 
-// MarkUploadingHashed is SetHash and MarkUploading in one committed write: the queue's one
-// journal entry between hashing a file and sending it. A row recovered as unknown after a
-// crash therefore always has the SHA-256 of what was being sent.
+// MarkUploadingHashed is SetHash and MarkUploading in one committed write: claimSend without
+// the duplicate check. A row recovered as unknown after a crash therefore always has the
+// SHA-256 of what was being sent.
 func (h *History) MarkUploadingHashed(ctx context.Context, id int64, started time.Time, sha256 string, size int64) error {
-	op := fmt.Sprintf("marking upload %d as sending", id)
-	if err := checkHash(op, sha256, size); err != nil {
-		return err
-	}
-	if started.IsZero() {
-		started = time.Now()
-	}
-	res, err := h.exec(ctx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
-		owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
-	return h.checkChanged(ctx, op, id, res, err, StatusQueued)
+	_, err := h.claimSend(ctx, id, started, "", sha256, size, true)
+	return err
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -490,12 +469,7 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
-	res, err := h.exec(ctx, op, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
-		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
-		WHERE id = ? AND status IN ('queued', 'uploading')`,
-		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID)
+	res, err := h.exec(ctx, op, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...)
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
 		return h.keepUnsaved(*r, err) // worded by exec
 	}
@@ -504,6 +478,19 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 	}
 	h.outcomeJournaled(ctx)
 	return nil
+}
+
+// outcomeSQL writes the outcome outcomeArgs gives into its row, as Finish describes; the
+// caller ends it with the condition on the row's status that lets it take the outcome.
+const outcomeSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
+	error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
+	sha256 = coalesce(nullif(?, ''), sha256), owner = ''
+	WHERE id = ? AND `
+
+// outcomeArgs are outcomeSQL's arguments for r.
+func outcomeArgs(r *Record) []any {
+	return []any{r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
+		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID}
 }
 
 // checkChanged turns the result of an UPDATE of row id that must change exactly one row into

@@ -48,19 +48,10 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 				return h.dbError(op, err) // nil when blocked: the transaction commits nothing
 			}
 		}
-		mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, sha256 = ?, size = ?,
-			owner = ? WHERE id = ? AND status = 'queued'`)
-		if err != nil {
-			return h.dbError(op, err)
-		}
-		if res, err = tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), sha256, size, h.ownerID(), id); err != nil {
-			return h.dbError(op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return errNotClaimed // checkChanged reads the row's status once the transaction is over
-		}
-		c.claimed = true
-		return nil
+		res, err = h.markClaimed(ctx, tx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
+			sha256 = ?, size = ?, owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
+		c.claimed = err == nil
+		return err
 	})
 	if errors.Is(err, errNotClaimed) {
 		return sendClaim{}, h.checkChanged(ctx, op, id, res, nil, StatusQueued)
@@ -68,7 +59,25 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 	return c, err
 }
 
-// errNotClaimed ends claimSend's transaction when its row was not queued any more.
+// markClaimed runs mark, an UPDATE taking one queued row to uploading, with args in tx. It
+// ends the transaction with errNotClaimed, and the result, when the row was not queued any
+// more: checkChanged reads the row's status once the transaction is over.
+func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op, mark string, args ...any) (sql.Result, error) {
+	s, err := h.stmt(ctx, mark)
+	if err != nil {
+		return nil, h.dbError(op, err)
+	}
+	res, err := tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	if err != nil {
+		return nil, h.dbError(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return res, errNotClaimed
+	}
+	return res, nil
+}
+
+// errNotClaimed ends a claim's transaction when its row was not queued any more.
 var errNotClaimed = errors.New("the upload was not queued")
 
 // sizeSharedQuery finds another row of the source (?1) with the size (?2), other than row ?3,
@@ -119,18 +128,10 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 				return errSizeShared // rolled back: nothing to commit
 			}
 		}
-		mark, err := h.stmt(ctx, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0, size = ?, owner = ?
-			WHERE id = ? AND status = 'queued'`)
-		if err != nil {
-			return h.dbError(op, err)
-		}
-		if res, err = tx.StmtContext(ctx, mark).ExecContext(ctx, timeToDB(started), size, h.ownerID(), id); err != nil {
-			return h.dbError(op, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return errNotClaimed
-		}
-		return nil
+		var err error
+		res, err = h.markClaimed(ctx, tx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
+			size = ?, owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), size, h.ownerID(), id)
+		return err
 	})
 	switch {
 	case errors.Is(err, errSizeShared):
@@ -150,8 +151,7 @@ var errSizeShared = errors.New("another upload of the source has the same size")
 // claimUnhashed) may be the same content: it blocks too, until it ends with the hash of what
 // it sent.
 func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string, size int64) (sendClaim, error) {
-	done, err := h.stmt(ctx, "SELECT "+recordColumns+` FROM uploads AS u
-		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`)
+	done, err := h.stmt(ctx, latestDoneQuery)
 	if err != nil {
 		return sendClaim{}, err
 	}

@@ -13,11 +13,7 @@ import (
 // claim's write, so a twin journaled after sizeShared answered still stops it.
 func TestHistoryClaimUnhashed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	hash := strings.Repeat("a", 64)
 	statuses := []Status{StatusDone, StatusQueued, StatusFailed, StatusCancelled, StatusDuplicate, StatusUnknown}
@@ -95,16 +91,8 @@ func TestHistoryClaimUnhashed(t *testing.T) {
 // same content; a row of another size, or one that has its hash, does not stop it.
 func TestHistoryClaimWaitsForAnUnhashedTwin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	other, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	h := openHistoryAt(t, path)
+	other := openHistoryAt(t, path)
 	ctx := t.Context()
 	busy := insertRecord(t, other, Record{Source: "s", Size: 100, Status: StatusQueued})
 	if ok, err := other.claimUnhashed(ctx, busy.ID, time.Now(), "s", 100, false); err != nil || !ok {
@@ -150,47 +138,24 @@ func TestHistoryClaimWaitsForAnUnhashedTwin(t *testing.T) {
 // index, keeps its rows, and the size check uses the index.
 func TestHistoryMigratesAVersion3Database(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	db := rawDB(t, path)
-	for _, m := range historyMigrations[:3] {
-		execSQL(t, db, m)
-	}
-	execSQL(t, db, "PRAGMA user_version = 3")
-	execSQL(t, db, `INSERT INTO uploads (profile, source, name, size, sha256, status, uri, created)
-		VALUES ('p', 's', 'a.pdf', 2048, ?, 'done', 'https://blob.redoxengine.com/a', 1),
-		       ('p', 's', 'b.pdf', 4096, '', 'failed', '', 2)`, strings.Repeat("d", 64))
+	db := oldHistory(t, path, 3, []Record{
+		{Profile: "p", Source: "s", Name: "a.pdf", Size: 2048, SHA256: strings.Repeat("d", 64), Status: StatusDone,
+			URI: "https://blob.redoxengine.com/a", Created: time.Unix(0, 1)},
+		{Profile: "p", Source: "s", Name: "b.pdf", Size: 4096, Status: StatusFailed, Created: time.Unix(0, 2)},
+	})
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	if got := readUserVersion(t, path); got != len(historyMigrations) {
 		t.Errorf("user_version = %d, want %d", got, len(historyMigrations))
 	}
 	if n, err := h.Count(t.Context(), Query{}); err != nil || n != 2 {
 		t.Errorf("Count after migration = %d, %v; want 2", n, err)
 	}
-	var plan strings.Builder
-	rows, err := h.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sizeSharedQuery, "s", 2048, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(detail + "\n")
-	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plan.String(), "USING INDEX uploads_size_check (source=? AND size=?)") {
-		t.Errorf("the size check's plan:\n%s\nwant it to search uploads_size_check", plan.String())
+	if plan := queryPlanOf(t, h, sizeSharedQuery, "s", 2048, 0); !strings.Contains(plan, "USING INDEX uploads_size_check (source=? AND size=?)") {
+		t.Errorf("the size check's plan:\n%s\nwant it to search uploads_size_check", plan)
 	}
 	for size, want := range map[int64]bool{2048: true, 4096: false, 1: false} {
 		if shared, err := h.sizeShared(t.Context(), 0, "s", size); err != nil || shared != want {

@@ -161,11 +161,7 @@ func TestHistoryMigrationIndexesFinalRowsOnly(t *testing.T) {
 
 	// The app's first start after the update: the rows left in flight are recovered, which
 	// makes them final, and indexed.
-	opened, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer opened.Close()
+	opened := openHistoryAt(t, path)
 	if got, want := opened.Recovered(), (Recovery{Interrupted: len(inFlight) / 2, Unknown: len(inFlight) / 2}); got != want {
 		t.Errorf("Recovered() = %+v, want %+v", got, want)
 	}

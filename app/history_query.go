@@ -80,14 +80,18 @@ func (h *History) Count(ctx context.Context, q Query) (int, error) {
 	return n, nil
 }
 
+// latestDoneQuery selects the newest done row of the source (?) with the SHA-256 (?): the
+// duplicate check, of LatestDone and claimBlocked. It runs on uploads_duplicate_check.
+const latestDoneQuery = "SELECT " + recordColumns + ` FROM uploads AS u
+	WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`
+
 // LatestDone returns the newest done row that uploaded the file with this SHA-256 to this
 // source, for the duplicate check. found is false when there is none (or sha256 is "").
 func (h *History) LatestDone(ctx context.Context, source, sha256 string) (r Record, found bool, err error) {
 	if sha256 == "" {
 		return Record{}, false, nil
 	}
-	r, err = scanRecord(h.queryRow(ctx, "SELECT "+recordColumns+` FROM uploads AS u
-		WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done' ORDER BY u.id DESC LIMIT 1`, source, sha256))
+	r, err = scanRecord(h.queryRow(ctx, latestDoneQuery, source, sha256))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Record{}, false, nil
@@ -104,18 +108,15 @@ func (h *History) Purge(ctx context.Context, olderThan time.Time) (int, error) {
 	if olderThan.IsZero() {
 		return 0, nil
 	}
-	if err := h.lockWrites(ctx); err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
-	}
-	defer h.unlockWrites()
-	res, err := h.db.ExecContext(ctx, `DELETE FROM uploads WHERE created < ?
+	const op = "deleting old rows from the upload history"
+	res, err := h.exec(ctx, op, `DELETE FROM uploads WHERE created < ?
 		AND status NOT IN ('queued', 'uploading')`, unixNanos(olderThan))
 	if err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
+		return 0, err // worded by exec
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, h.dbError("deleting old rows from the upload history", err)
+		return 0, h.dbError(op, err)
 	}
 	return int(n), nil
 }

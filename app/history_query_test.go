@@ -222,6 +222,29 @@ func TestHistoryKeysetPaging(t *testing.T) {
 	}
 }
 
+// queryPlanOf is SQLite's plan for query on h's database, its lines joined by "; ".
+func queryPlanOf(t *testing.T, h *History, query string, args ...any) string {
+	t.Helper()
+	rows, err := h.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "; ")
+}
+
 // TestHistoryQueryPlans checks that the newest-first pages come from indexes without sorting
 // the table, and that the duplicate check and the recovery use their indexes.
 func TestHistoryQueryPlans(t *testing.T) {
@@ -234,26 +257,6 @@ func TestHistoryQueryPlans(t *testing.T) {
 		}
 		query, args := p.selectSQL()
 		return query + " LIMIT 100", args
-	}
-	plan := func(query string, args ...any) string {
-		rows, err := h.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var lines []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, detail)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(lines, "; ")
 	}
 	since := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -271,7 +274,7 @@ func TestHistoryQueryPlans(t *testing.T) {
 		{"since", Query{Since: since}, "SCAN u", true}, // recent rows first: stops at the page
 	} {
 		query, args := pageSQL(tc.q)
-		got := plan(query, args...)
+		got := queryPlanOf(t, h, query, args...)
 		if !strings.Contains(got, tc.uses) || tc.noOrder && strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q; want it to use %q without sorting", tc.name, got, tc.uses)
 		}
@@ -287,18 +290,17 @@ func TestHistoryQueryPlans(t *testing.T) {
 		{"text and status", Query{Text: "report", Statuses: []Status{StatusDone}}},
 	} {
 		query, args := pageSQL(tc.q)
-		got := plan(query, args...)
+		got := queryPlanOf(t, h, query, args...)
 		indexed, inFlight, merged := strings.Cut(got, "; RIGHT; ")
 		if !merged || !strings.HasPrefix(indexed, "MERGE (UNION ALL)") || !strings.Contains(indexed, "VIRTUAL TABLE INDEX") ||
 			strings.Contains(indexed, "TEMP B-TREE") || !strings.Contains(inFlight, "USING INDEX uploads_status") {
 			t.Errorf("%s: plan %q; want the index read without sorting merged with uploads_status", tc.name, got)
 		}
 	}
-	if got := plan("SELECT "+recordColumns+` FROM uploads AS u WHERE u.source = ? AND u.sha256 = ? AND u.status = 'done'
-		ORDER BY u.id DESC LIMIT 1`, "s", "h"); !strings.Contains(got, "uploads_duplicate_check") || strings.Contains(got, "TEMP B-TREE") {
+	if got := queryPlanOf(t, h, latestDoneQuery, "s", "h"); !strings.Contains(got, "uploads_duplicate_check") || strings.Contains(got, "TEMP B-TREE") {
 		t.Errorf("duplicate check plan %q; want uploads_duplicate_check without sorting", got)
 	}
-	if got := plan(`SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`); !strings.Contains(got, "uploads_status") {
+	if got := queryPlanOf(t, h, `SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`); !strings.Contains(got, "uploads_status") {
 		t.Errorf("recovery check plan %q; want uploads_status", got)
 	}
 }

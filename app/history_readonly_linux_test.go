@@ -81,11 +81,7 @@ func TestHistoryReadsWhenItCannotWrite(t *testing.T) {
 func TestHistoryReadOnlyWithoutAFile(t *testing.T) {
 	d := smalldisk.Mount(t, "1m")
 	d.ReadOnly()
-	h, err := OpenHistory(filepath.Join(d.Dir, "history.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, filepath.Join(d.Dir, "history.db"))
 	checkPlainStorageError(t, "ReadOnly()", h.ReadOnly(), ErrFolderReadOnly, "read-only")
 	if rows, err := h.Recent(t.Context(), 10); err != nil || len(rows) != 0 {
 		t.Errorf("Recent = %d rows, %v; want none", len(rows), err)
@@ -101,11 +97,7 @@ func TestHistoryReadOnlyWithoutAFile(t *testing.T) {
 func TestHistoryReadOnlyAfterACrash(t *testing.T) {
 	d := smalldisk.Mount(t, "4m")
 	live := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, live)
 	var ids []int64
 	for i := range 3 {
 		ids = append(ids, insertRecord(t, h, Record{Name: fmt.Sprintf("scan-%d.pdf", i), Status: StatusDone,
@@ -121,11 +113,7 @@ func TestHistoryReadOnlyAfterACrash(t *testing.T) {
 		}
 	}
 	d.ReadOnly()
-	ro, err := OpenHistory(filepath.Join(d.Dir, "history.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := openHistoryAt(t, filepath.Join(d.Dir, "history.db"))
 	checkPlainStorageError(t, "ReadOnly()", ro.ReadOnly(), ErrFolderReadOnly, "read-only")
 	checkReadsEverything(t, ro, ids)
 }

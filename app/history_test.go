@@ -28,6 +28,17 @@ func openTestHistory(t *testing.T) *History {
 	return h
 }
 
+// openHistoryAt opens the history at path and closes it when the test ends.
+func openHistoryAt(t *testing.T, path string) *History {
+	t.Helper()
+	h, err := OpenHistory(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
 // insertRecord journals r and fails the test if it cannot.
 func insertRecord(t *testing.T, h *History, r Record) Record {
 	t.Helper()
@@ -307,11 +318,7 @@ func TestHistoryPermissions(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "new", "data")
 	path := filepath.Join(dir, "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	insertRecord(t, h, Record{Name: "a.pdf", Status: StatusQueued}) // makes sure the WAL exists
 
 	for _, tc := range []struct {
@@ -349,11 +356,7 @@ func TestHistoryTightensAnExistingFile(t *testing.T) {
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	openHistoryAt(t, path)
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -379,11 +382,7 @@ func TestHistoryPathWithOddCharacters(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not where it was asked to be: %v", err)
 	}
-	h, err = OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h = openHistoryAt(t, path)
 	getRecord(t, h, r.ID)
 }
 
@@ -448,11 +447,7 @@ func TestHistoryMigratesAVersion1Database(t *testing.T) {
 	}
 
 	// Reopening keeps the data and the version, and migrates nothing again.
-	h, err = OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h = openHistoryAt(t, path)
 	if n, err := h.Count(t.Context(), Query{}); err != nil || n != 3 {
 		t.Errorf("Count after reopen = %d, %v; want 3", n, err)
 	}
@@ -546,11 +541,7 @@ func TestHistoryRecoveryOnOpen(t *testing.T) {
 	}
 
 	before := time.Now()
-	h, err = OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h = openHistoryAt(t, path)
 	if h.Shared() {
 		t.Error("the only History is Shared()")
 	}
@@ -619,11 +610,7 @@ func TestHistorySecondOpenInProcessIsShared(t *testing.T) {
 	}
 
 	// Once nobody has it open, the next opener is the primary and recovers.
-	last, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer last.Close()
+	last := openHistoryAt(t, path)
 	if last.Shared() || last.Recovered() != (Recovery{Interrupted: 2}) {
 		t.Errorf("last opener: Shared %v, Recovered %+v; want primary with 2 interrupted", last.Shared(), last.Recovered())
 	}
@@ -742,16 +729,8 @@ func TestHistoryBusyErrorIsPlain(t *testing.T) {
 // owner, and once the other row has ended. It never takes a row that is not queued.
 func TestHistoryClaimSend(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	other, err := OpenHistory(path) // another History sharing the file, as another process would
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	h := openHistoryAt(t, path)
+	other := openHistoryAt(t, path) // another History sharing the file, as another process would
 	ctx := t.Context()
 	doneHash, busyHash, oldHash, freeHash := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64), strings.Repeat("d", 64)
 	done := insertRecord(t, h, Record{Source: "s", SHA256: doneHash, Status: StatusDone, URI: "https://blob.redoxengine.com/done"})

@@ -29,7 +29,7 @@ const unsavedRetryEvery = 5 * time.Second
 // Finish keeps an outcome here when its write fails (a full disk, a read-only folder, another
 // process holding the history too long), writes it into the owner's reserved file so that it
 // outlives the process, and returns a *notSavedError. Every later write of the History first
-// writes what is kept (lockWrites), a background retry does so every retryEvery, and Close
+// writes what is kept (commitPending), a background retry does so every retryEvery, and Close
 // tries once more. What is still kept at Close stays in the reserved file, which the next
 // History to open the database (this process or another, once this one is gone) journals
 // before anything else; see reapOwner.
@@ -133,7 +133,7 @@ func (h *History) hasUnsaved() bool {
 // how many are still kept. Any write of the history does this first; the window may call it
 // when it knows space has come back.
 func (h *History) SaveUnsaved(ctx context.Context) (left int, err error) {
-	if err := h.takeWriteToken(ctx); err != nil {
+	if err := h.lockWrites(ctx); err != nil {
 		return len(h.Unsaved()), err
 	}
 	err = h.saveUnsavedLocked(ctx)
@@ -245,18 +245,12 @@ func (h *History) saveUnsavedLocked(ctx context.Context) error {
 	u.mu.Unlock()
 	for i, r := range recs {
 		if saved[i] && onSaved != nil {
-			if full, err := h.getLocked(ctx, r.ID); err == nil {
+			if full, err := h.Get(ctx, r.ID); err == nil {
 				onSaved(full)
 			}
 		}
 	}
 	return nil
-}
-
-// getLocked reads row id outside the prepared-statement cache (the caller may hold the write
-// token; reads need none).
-func (h *History) getLocked(ctx context.Context, id int64) (Record, error) {
-	return scanRecord(h.db.QueryRowContext(ctx, "SELECT "+recordColumns+" FROM uploads AS u WHERE u.id = ?", id))
 }
 
 // finishLate writes an outcome that could not be written when it happened, in tx, if its row
@@ -266,13 +260,8 @@ func finishLate(ctx context.Context, tx *sql.Tx, r *Record) (bool, error) {
 	if !r.Status.Final() {
 		return false, nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
-		error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
-		sha256 = coalesce(nullif(?, ''), sha256), owner = ''
-		WHERE id = ? AND (status IN ('queued', 'uploading')
-			OR status IN ('interrupted', 'unknown') AND error_kind = ?)`,
-		r.Status, r.URI, r.ErrorKind, r.ErrorMessage, r.ErrorDetail, r.HTTPStatus, r.Attempts,
-		timeToDB(r.Finished), idToDB(r.DuplicateOf), r.SHA256, r.ID, recoveredKind)
+	res, err := tx.ExecContext(ctx, outcomeSQL+`(status IN ('queued', 'uploading')
+		OR status IN ('interrupted', 'unknown') AND error_kind = ?)`, append(outcomeArgs(r), recoveredKind)...)
 	if err != nil {
 		return false, err
 	}

@@ -67,30 +67,12 @@ func historyJournalForeverHelper() error {
 // historyHelper starts a history helper process on the database at path.
 func historyHelper(t *testing.T, name, path string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout *bufio.Scanner, stderr *strings.Builder) {
 	t.Helper()
-	cmd = helperCommand(t, name, historyHelperDB+"="+path)
-	stderr = &strings.Builder{}
-	cmd.Stderr = stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd, stdin, bufio.NewScanner(out), stderr
+	return startHelper(t, name, historyHelperDB+"="+path)
 }
 
 func TestHistoryTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	ours := insertRecord(t, h, Record{Profile: "parent", Name: "in-flight.pdf", Status: StatusQueued})
 
@@ -148,11 +130,7 @@ func TestHistoryKillMidWrite(t *testing.T) {
 		t.Fatalf("child ended by itself (%v) after %d rows\n%s", err, len(reported), stderr)
 	}
 
-	h, err := OpenHistory(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, path)
 	ctx := t.Context()
 	for id, state := range reported {
 		got := getRecord(t, h, id)

@@ -142,11 +142,7 @@ func TestOutcomeKeptAcrossAClose(t *testing.T) {
 		t.Errorf("Close = %v; want ErrNotSaved naming the URI and saying it is kept", err)
 	}
 	r.disk.Free()
-	h, err := OpenHistory(r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, r.path)
 	if rec := h.Recovered(); rec != (Recovery{Saved: 1}) {
 		t.Errorf("Recovered() = %+v; want the one outcome saved", rec)
 	}
@@ -181,11 +177,7 @@ func TestOutcomeKeptAcrossAKill(t *testing.T) {
 	r.disk.Free()
 	// The rig's own History, open all along, finds the helper gone when it next looks (as
 	// another process's claim or opening would); a new opening does the same.
-	h, err := OpenHistory(r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openHistoryAt(t, r.path)
 	if rec := h.Recovered(); rec != (Recovery{Saved: 1}) {
 		t.Errorf("Recovered() = %+v; want the one outcome saved", rec)
 	}

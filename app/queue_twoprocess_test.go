@@ -76,23 +76,9 @@ func uploadFolderHelper() error {
 // the rig's stand-in; it has said "ready" and waits for its standard input to close.
 func (r *queueRig) uploadHelper(t *testing.T, folder, db string, env ...string) (cmd *exec.Cmd, stdin io.WriteCloser, lines *bufio.Scanner, stderr *strings.Builder) {
 	t.Helper()
-	cmd = helperCommand(t, "upload-folder", append([]string{uploadHelperDB + "=" + db, uploadHelperFolder + "=" + folder,
+	cmd, stdin, lines, stderr = startHelper(t, "upload-folder", append([]string{uploadHelperDB + "=" + db, uploadHelperFolder + "=" + folder,
 		uploadHelperURL + "=" + r.server.UploadURL(), uploadHelperAPI + "=" + r.server.APIBase(),
 		uploadHelperKey + "=" + r.demo.APIKey, uploadHelperSecret + "=" + r.demo.Secret}, env...)...)
-	stderr = &strings.Builder{}
-	cmd.Stderr = stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines = bufio.NewScanner(out)
 	if !lines.Scan() || lines.Text() != "ready" {
 		t.Fatalf("the helper did not start: %q\n%s", lines.Text(), stderr)
 	}
