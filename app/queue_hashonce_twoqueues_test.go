@@ -53,26 +53,6 @@ func finalEvents(t *testing.T, sub *Subscription, n int) map[int64]Event {
 	return got
 }
 
-// logSignal is a log handler that signals each line with the message msg.
-type logSignal struct {
-	msg    string
-	signal chan struct{}
-}
-
-func (l logSignal) Enabled(context.Context, slog.Level) bool { return true }
-func (l logSignal) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l logSignal) WithGroup(string) slog.Handler            { return l }
-
-func (l logSignal) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == l.msg {
-		select {
-		case l.signal <- struct{}{}:
-		default:
-		}
-	}
-	return nil
-}
-
 // TestSameFileWhileItIsSentUnhashed: a file of a new size is sent by one process without
 // hashing first; the same file given to another process sharing the history meanwhile is
 // hashed (another row has its size), waits for that upload as for the same content, and ends
@@ -100,7 +80,14 @@ func TestSameFileWhileItIsSentUnhashed(t *testing.T) {
 	other, otherSub := secondQueue(t, r)
 	hashes := countHashes(other)
 	waiting := make(chan struct{}, 1)
-	other.Log = slog.New(logSignal{msg: "waiting for another Redox Uploader sending the same content", signal: waiting})
+	other.Log = slog.New(logHook(func(line slog.Record) {
+		if line.Message == "waiting for another Redox Uploader sending the same content" {
+			select {
+			case waiting <- struct{}{}:
+			default:
+			}
+		}
+	}))
 	twin, err := other.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
 	if err != nil {
 		t.Fatal(err)

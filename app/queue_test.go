@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -185,6 +186,19 @@ func (r *queueRig) waitKind(t *testing.T, id int64, k EventKind) Event {
 			t.Fatalf("row %d never had a %s event", id, k)
 		}
 	}
+}
+
+// logHook is a log handler that calls the function with every line logged, on the goroutine
+// that logs it: tests watch the queue's log lines as they are written.
+type logHook func(slog.Record)
+
+func (logHook) Enabled(context.Context, slog.Level) bool { return true }
+func (h logHook) WithAttrs([]slog.Attr) slog.Handler     { return h }
+func (h logHook) WithGroup(string) slog.Handler          { return h }
+
+func (h logHook) Handle(_ context.Context, r slog.Record) error {
+	h(r)
+	return nil
 }
 
 // sendOne submits the file at path alone, waits for its outcome and returns its last event
