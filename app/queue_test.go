@@ -102,8 +102,15 @@ func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return c.next.RoundTrip(req)
 }
 
-// waitFinal reads events until every id has a final one, and returns all events by id.
+// waitFinal reads the rig's events until every id has a final one, and returns all events by
+// id.
 func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
+	t.Helper()
+	return waitFinalOn(t, r.sub, ids...)
+}
+
+// waitFinalOn reads sub until every id has a final event, and returns all events read by id.
+func waitFinalOn(t *testing.T, sub *Subscription, ids ...int64) map[int64][]Event {
 	t.Helper()
 	want := map[int64]bool{}
 	for _, id := range ids {
@@ -113,7 +120,7 @@ func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
 	timeout := time.After(30 * time.Second)
 	for len(want) > 0 {
 		select {
-		case e := <-r.sub.C:
+		case e := <-sub.C:
 			got[e.Record.ID] = append(got[e.Record.ID], e)
 			if e.Final() {
 				delete(want, e.Record.ID)
