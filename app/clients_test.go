@@ -1,9 +1,7 @@
 package app
 
 import (
-	"encoding/pem"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -82,12 +80,7 @@ func TestNewClientProxyPassword(t *testing.T) {
 	s := redoxtest.NewTLSServer(redoxtest.Config{})
 	t.Cleanup(s.Close)
 	d := s.AddDemoSources()
-	proxy := redoxtest.NewForwardProxy(redoxtest.ProxyConfig{User: "nurse", Password: given, Target: s.Listener.Addr().String()})
-	t.Cleanup(proxy.Close)
-	u, _ := url.Parse(proxy.URL)
-	u.User = url.User("nurse")
-	ns := NetworkSettings{ProxyMode: ProxyManual, ProxyURL: u.String(),
-		ExtraCAPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))}
+	_, ns := nurseProxy(t, s, given)
 	p := secretsTestProfile("Radiology", AuthToken, s, d)
 	p.UploadURL = "https://redox.example.com/upload" // only the proxy reaches it; the certificate covers it
 
