@@ -252,11 +252,7 @@ func doneRow(rec slog.Record) (id int64, done bool) {
 // hash of the bytes sent, the new content's, is journaled.
 func TestResendHashesOnce(t *testing.T) {
 	r := newQueueRig(t, 1)
-	var hashes atomic.Int32
-	r.queue.hashFile = func(path string, size int64) (string, int64, error) {
-		hashes.Add(1)
-		return hashFile(path, size)
-	}
+	hashes := countHashes(r.queue)
 	dir := t.TempDir()
 	path := writeRandom(t, dir, "lab.pdf", 4000)
 	first, _ := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
