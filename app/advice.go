@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -96,10 +95,10 @@ func (s Surface) Explain(err error) string {
 // quote inside is written as the shell wants it. Hidden characters are shown as visible.Name
 // shows them. The command line's output and the advice above use it.
 func ShellQuote(s string) string {
-	safe := func(r rune) bool {
-		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@+/:=,", r))
+	unsafe := func(r rune) bool {
+		return r >= unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.@+/:=,", r))
 	}
-	if s != "" && !slices.ContainsFunc([]rune(s), func(r rune) bool { return !safe(r) }) {
+	if s != "" && !strings.ContainsFunc(s, unsafe) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(visible.Name(s), "'", `'\''`) + "'"

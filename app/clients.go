@@ -96,8 +96,10 @@ func (r *clientRecipe) credentials(p Profile) ([]client.Option, error) {
 	case AuthLegacy:
 		opts = append(opts, client.WithLegacyKey(p.APIKey, secret))
 	case AuthOAuth:
-		if _, err := client.ParsePrivateKey([]byte(secret)); stored && err != nil { // a given one is checked already
-			return nil, fmt.Errorf("the private key stored for the source %q cannot be used (%v); store it again", p.Name, err)
+		if stored { // a given one was parsed by normalizeSecret already
+			if _, err := client.ParsePrivateKey([]byte(secret)); err != nil {
+				return nil, fmt.Errorf("the private key stored for the source %q cannot be used (%v); store it again", p.Name, err)
+			}
 		}
 		opts = append(opts, client.WithOAuth(p.ClientID, p.KeyID, []byte(secret)))
 	case AuthToken:

@@ -1,9 +1,7 @@
 package app
 
 import (
-	"encoding/pem"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -82,12 +80,7 @@ func TestNewClientProxyPassword(t *testing.T) {
 	s := redoxtest.NewTLSServer(redoxtest.Config{})
 	t.Cleanup(s.Close)
 	d := s.AddDemoSources()
-	proxy := redoxtest.NewForwardProxy(redoxtest.ProxyConfig{User: "nurse", Password: given, Target: s.Listener.Addr().String()})
-	t.Cleanup(proxy.Close)
-	u, _ := url.Parse(proxy.URL)
-	u.User = url.User("nurse")
-	ns := NetworkSettings{ProxyMode: ProxyManual, ProxyURL: u.String(),
-		ExtraCAPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))}
+	_, ns := nurseProxy(t, s, given)
 	p := secretsTestProfile("Radiology", AuthToken, s, d)
 	p.UploadURL = "https://redox.example.com/upload" // only the proxy reaches it; the certificate covers it
 
@@ -145,7 +138,7 @@ func TestCoreClientOptions(t *testing.T) {
 	if err != nil || len(res.IDs) != 1 {
 		t.Fatalf("Submit: %v, %+v", err, res)
 	}
-	if r := awaitFinal(t, sub, res.IDs[0]); r.Status != StatusDone {
+	if r := lastEvent(waitFinalOn(t, sub, res.IDs[0])[res.IDs[0]]).Record; r.Status != StatusDone {
 		t.Errorf("the queue's upload with the run's secret ended %s: %s (%s)", r.Status, r.ErrorMessage, r.ErrorDetail)
 	}
 	c, err := core.Client(adHoc)
@@ -169,22 +162,6 @@ func TestCoreClientOptions(t *testing.T) {
 	}
 	if _, err := sc.Upload(t.Context(), secretsTestFile(t), client.UploadOptions{}); err != nil {
 		t.Errorf("a Sandbox upload with the run's secret given: %v (%s)", err, client.Detail(err))
-	}
-}
-
-// awaitFinal reads sub until row id is final and returns it.
-func awaitFinal(t *testing.T, sub *Subscription, id int64) Record {
-	t.Helper()
-	timeout := time.After(30 * time.Second)
-	for {
-		select {
-		case e := <-sub.C:
-			if e.Record.ID == id && e.Final() {
-				return e.Record
-			}
-		case <-timeout:
-			t.Fatalf("row %d never finished", id)
-		}
 	}
 }
 

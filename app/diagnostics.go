@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -89,7 +88,7 @@ func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
 	for _, p := range st.Profiles {
 		line("- %s", visible.Name(p.Name))
 		line("    environment %s, sign-in %s, upload host %s, API host %s", orNone(string(p.Environment), "?"),
-			orNone(string(p.Auth), "?"), hostOf(p.UploadURL), hostOf(p.APIBase))
+			orNone(string(p.Auth), "?"), orNone(hostOf(p.UploadURL), "none"), orNone(hostOf(p.APIBase), "none"))
 		line("    size limit %s, %d at once, %s: %s", client.HumanSize(p.MaxSize), p.Parallel,
 			p.Auth.SecretName(), c.secretState(p))
 		if err := p.Validate(); err != nil {
@@ -157,15 +156,6 @@ func (c *Core) failureSummary(ctx context.Context, line func(string, ...any)) {
 			line("    detail: %s", redactString(withoutPath(r.ErrorDetail, r.Path)))
 		}
 	}
-}
-
-// hostOf is the host (and port) of an address, or the text itself when it does not parse.
-func hostOf(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return orNone(raw, "none")
-	}
-	return u.Host
 }
 
 func orNone(s, none string) string {

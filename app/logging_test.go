@@ -254,21 +254,7 @@ func (r *coreRig) upload(t *testing.T, paths ...string) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64]bool{}
-	for _, id := range res.IDs {
-		want[id] = true
-	}
-	timeout := time.After(30 * time.Second)
-	for len(want) > 0 {
-		select {
-		case e := <-sub.C:
-			if e.Final() {
-				delete(want, e.Record.ID)
-			}
-		case <-timeout:
-			t.Fatalf("rows %v never finished", want)
-		}
-	}
+	waitFinalOn(t, sub, res.IDs...)
 	return res.IDs
 }
 

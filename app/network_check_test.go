@@ -108,6 +108,22 @@ func TestCheckNetworkSettingsProblems(t *testing.T) {
 	}
 }
 
+// nurseProxy starts a forward proxy to the TLS stand-in s that lets the user "nurse" through
+// with password only, and returns it with network settings that go through it as that user,
+// without the password, trusting s's certificate.
+func nurseProxy(t *testing.T, s *redoxtest.Server, password string) (*redoxtest.ForwardProxy, NetworkSettings) {
+	t.Helper()
+	proxy := redoxtest.NewForwardProxy(redoxtest.ProxyConfig{User: "nurse", Password: password, Target: s.Listener.Addr().String()})
+	t.Cleanup(proxy.Close)
+	u, err := url.Parse(proxy.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User("nurse")
+	return proxy, NetworkSettings{ProxyMode: ProxyManual, ProxyURL: u.String(),
+		ExtraCAPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))}
+}
+
 // TestCheckNetworkProxyPassword: through a manual proxy that wants a sign-in, the password typed
 // on the page is used, else the keychain's; a wrong one gets the proxy-sign-in message; neither
 // shows in the result, the error or the log. Each server of the saved sources is asked once,
@@ -122,12 +138,7 @@ func TestCheckNetworkProxyPassword(t *testing.T) {
 	if err := core.Secrets.SetProxyPassword(stored); err != nil {
 		t.Fatal(err)
 	}
-	proxy := redoxtest.NewForwardProxy(redoxtest.ProxyConfig{User: "nurse", Password: typed, Target: s.Listener.Addr().String()})
-	t.Cleanup(proxy.Close)
-	u, _ := url.Parse(proxy.URL)
-	u.User = url.User("nurse")
-	ns := NetworkSettings{ProxyMode: ProxyManual, ProxyURL: u.String(),
-		ExtraCAPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))}
+	proxy, ns := nurseProxy(t, s, typed)
 
 	_, refused := core.CheckNetwork(t.Context(), ns, "")
 	if client.KindOf(refused) != client.KindNetwork || !strings.Contains(refused.Error(), "asked for a sign-in") {
@@ -138,6 +149,7 @@ func TestCheckNetworkProxyPassword(t *testing.T) {
 		t.Fatalf("check with the typed password: %v (%s)", err, client.Detail(err))
 	}
 	host := strings.TrimPrefix(s.URL, "https://")
+	u, _ := url.Parse(proxy.URL)
 	want := "Reached redox.example.com and " + host + " through " + u.Host + " (HTTPS, "
 	if got := check.String(); !strings.HasPrefix(got, want) {
 		t.Errorf("result %q, want it to start %q", got, want)

@@ -276,11 +276,14 @@ func urlProblem(raw, example string) string {
 
 // UploadHost is the host (and port, if any) the source uploads to, for people: "blob.redoxengine.com";
 // the address as written when it has none.
-func (p Profile) UploadHost() string {
-	if u, err := url.Parse(strings.TrimSpace(p.UploadURL)); err == nil && u.Host != "" {
+func (p Profile) UploadHost() string { return hostOf(p.UploadURL) }
+
+// hostOf is the host (and port) of an address, or the text itself when it has none.
+func hostOf(raw string) string {
+	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.Host != "" {
 		return u.Host
 	}
-	return p.UploadURL
+	return raw
 }
 
 // SourceID identifies the Redox source whose token uploads for this profile: the sign-in

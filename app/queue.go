@@ -373,7 +373,7 @@ func (q *Queue) sendChecked(j *job, rec *Record) {
 	if !ok {
 		return
 	}
-	if !q.claim(j, rec, rec.SHA256, rec.Size) {
+	if !q.claim(j, rec) {
 		return
 	}
 	res, err := q.upload(j, rec, c)
@@ -442,26 +442,24 @@ func (q *Queue) settle(rec *Record, res client.Result, err error, changed string
 // that two processes sharing it never both send the same content to a source: a row waits
 // while another process sends it, and then ends as a duplicate of that upload. A row that
 // cannot be claimed is ended here (duplicate, cancelled or failed).
-func (q *Queue) claim(j *job, rec *Record, sum string, size int64) bool {
+func (q *Queue) claim(j *job, rec *Record) bool {
 	for {
 		if q.stopped(j, rec) {
 			return false
 		}
-		rec.Started = q.now()
-		c, err := q.history.claimSend(context.WithoutCancel(j.ctx), rec.ID, rec.Started, rec.Source, sum, size, j.force)
+		started := q.now()
+		c, err := q.history.claimSend(context.WithoutCancel(j.ctx), rec.ID, started, rec.Source, rec.SHA256, rec.Size, j.force)
 		switch {
 		case err != nil:
-			rec.Started = time.Time{}
 			q.journalFailure(rec, err) // journal first: what could not be journaled is not sent
 			return false
 		case c.claimed:
+			rec.Started = started
 			return true
 		case c.found:
-			rec.Started = time.Time{}
 			q.finishDuplicate(rec, c.earlier)
 			return false
 		}
-		rec.Started = time.Time{}
 		q.logger().Debug("waiting for another Redox Uploader sending the same content", "row", rec.ID,
 			"file", rec.Name, "other_row", c.busyID)
 		if err := q.history.waitForSender(j.ctx, c.busyID, c.busyOwner, q.claimPoll); err != nil && j.ctx.Err() == nil {

@@ -20,19 +20,8 @@ func TestFileRewrittenWhileSending(t *testing.T) {
 	path := writeRandom(t, t.TempDir(), "report.pdf", 1<<20)
 	insertRecord(t, r.history, Record{Source: r.profile.SourceID(), Size: 1 << 20, SHA256: strings.Repeat("e", 64),
 		Status: StatusDone, URI: "https://blob.redoxengine.com/same-size"})
-	original, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	before := fileSHA256(t, path)
-	var once sync.Once
-	r.queue.sending = func(rec Record, sent, total int64) {
-		if sent < total {
-			once.Do(func() {
-				overwriteInPlace(t, path, bytes.Repeat([]byte("new content "), len(original)/12+1)[:len(original)])
-			})
-		}
-	}
+	original := rewriteWhileSending(t, r.queue, path)
 	last, got := r.sendOne(t, path, SubmitOptions{})
 	id := last.Record.ID
 	if got.SHA256 == before || got.SHA256 == fileSHA256(t, path) {
@@ -52,13 +41,40 @@ func TestFileRewrittenWhileSending(t *testing.T) {
 			t.Errorf("LatestDone(%.12s) = row %d, %v, %v: the changed upload counts as done", sum, earlier.ID, found, err)
 		}
 	}
+	sendOriginalAgain(t, r, path, original)
+}
 
+// rewriteWhileSending makes q overwrite the file at path in place, once, with other content of
+// the same size while it is being sent (after its first chunk, before its last), and returns
+// the content it had.
+func rewriteWhileSending(t *testing.T, q *Queue, path string) (original []byte) {
+	t.Helper()
+	original, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewritten := bytes.Repeat([]byte("new content "), len(original)/12+1)[:len(original)]
+	var once sync.Once
+	q.sending = func(rec Record, sent, total int64) {
+		if sent < total {
+			once.Do(func() { overwriteInPlace(t, path, rewritten) })
+		}
+	}
+	return original
+}
+
+// sendOriginalAgain puts the original content back in the file at path and sends it again: it
+// must be uploaded, with its own SHA-256, not taken for a duplicate of the upload the rewrite
+// spoilt.
+func sendOriginalAgain(t *testing.T, r *queueRig, path string, original []byte) {
+	t.Helper()
+	r.queue.sending = nil
 	overwriteInPlace(t, path, original)
 	again, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := lastEvent(r.waitFinal(t, again.IDs[0])[again.IDs[0]]); e.Kind != EventDone || e.Record.SHA256 != before {
+	if e := lastEvent(r.waitFinal(t, again.IDs[0])[again.IDs[0]]); e.Kind != EventDone || e.Record.SHA256 != fileSHA256(t, path) {
 		t.Errorf("the original content sent again ended %s (%s); want uploaded", e.Kind, e.Record.ErrorMessage)
 	}
 }

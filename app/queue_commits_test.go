@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -185,7 +184,11 @@ func TestQueueJournalsBeforeSendingAndAnnouncing(t *testing.T) {
 		}
 	}
 	r.beforeUpload.Store(&check)
-	r.queue.Log = slog.New(outcomeChecker{check: func(id int64) {
+	r.queue.Log = slog.New(logHook(func(line slog.Record) {
+		id, done := doneRow(line)
+		if !done {
+			return
+		}
 		var status Status
 		var uri string
 		if err := reader.QueryRow("SELECT status, uri FROM uploads WHERE id = ?", id).Scan(&status, &uri); err != nil {
@@ -193,7 +196,7 @@ func TestQueueJournalsBeforeSendingAndAnnouncing(t *testing.T) {
 		} else if status != StatusDone || !strings.HasPrefix(uri, "http") {
 			problem("row %d announced done while the history has it %s with URI %q", id, status, uri)
 		}
-	}})
+	}))
 
 	const files = 100
 	dir := t.TempDir()
@@ -225,18 +228,12 @@ func TestQueueJournalsBeforeSendingAndAnnouncing(t *testing.T) {
 	t.Logf("%d commits for %d files (%d without grouping)", commits.Load(), files, 1+2*files)
 }
 
-// outcomeChecker is a log handler that calls check with the row of each "upload finished"
-// line saying done, as the queue logs it: after the row's final event.
-type outcomeChecker struct{ check func(id int64) }
-
-func (outcomeChecker) Enabled(context.Context, slog.Level) bool { return true }
-
-func (c outcomeChecker) Handle(_ context.Context, rec slog.Record) error {
+// doneRow is the row of an "upload finished" line saying done, as the queue logs it: after
+// the row's final event; false for any other line.
+func doneRow(rec slog.Record) (id int64, done bool) {
 	if rec.Message != "upload finished" {
-		return nil
+		return 0, false
 	}
-	var id int64
-	var done bool
 	rec.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "row":
@@ -246,14 +243,8 @@ func (c outcomeChecker) Handle(_ context.Context, rec slog.Record) error {
 		}
 		return true
 	})
-	if done {
-		c.check(id)
-	}
-	return nil
+	return id, done
 }
-
-func (c outcomeChecker) WithAttrs([]slog.Attr) slog.Handler { return c }
-func (c outcomeChecker) WithGroup(string) slog.Handler      { return c }
 
 // TestResendHashesOnce: a resend hashes the file once, to compare it with what was sent, and
 // the upload uses that hash; if the file's size or modification time changes while the resend
@@ -261,11 +252,7 @@ func (c outcomeChecker) WithGroup(string) slog.Handler      { return c }
 // hash of the bytes sent, the new content's, is journaled.
 func TestResendHashesOnce(t *testing.T) {
 	r := newQueueRig(t, 1)
-	var hashes atomic.Int32
-	r.queue.hashFile = func(path string, size int64) (string, int64, error) {
-		hashes.Add(1)
-		return hashFile(path, size)
-	}
+	hashes := countHashes(r.queue)
 	dir := t.TempDir()
 	path := writeRandom(t, dir, "lab.pdf", 4000)
 	first, _ := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})

@@ -3,7 +3,6 @@ package app
 import (
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -103,18 +102,7 @@ func TestUnhashedFileRewrittenWhileSending(t *testing.T) {
 			if err := os.Chtimes(path, old, old); err != nil {
 				t.Fatal(err)
 			}
-			original, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var once sync.Once
-			r.queue.sending = func(rec Record, sent, total int64) {
-				if sent < total {
-					once.Do(func() {
-						overwriteInPlace(t, path, []byte(strings.Repeat("new content ", len(original)/12+1))[:len(original)])
-					})
-				}
-			}
+			original := rewriteWhileSending(t, r.queue, path)
 			last, got := r.sendOne(t, path, SubmitOptions{Force: force})
 			id := last.Record.ID
 			rec := r.row(t, id)
@@ -130,16 +118,7 @@ func TestUnhashedFileRewrittenWhileSending(t *testing.T) {
 			if hashes.Load() != 0 {
 				t.Errorf("the file was hashed %d times before sending, want 0", hashes.Load())
 			}
-
-			r.queue.sending = nil
-			overwriteInPlace(t, path, original)
-			again, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e := lastEvent(r.waitFinal(t, again.IDs[0])[again.IDs[0]]); e.Kind != EventDone || e.Record.SHA256 != fileSHA256(t, path) {
-				t.Errorf("the original content sent again ended %s (%s); want uploaded", e.Kind, e.Record.ErrorMessage)
-			}
+			sendOriginalAgain(t, r, path, original)
 		})
 	}
 }

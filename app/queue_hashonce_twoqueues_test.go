@@ -35,44 +35,6 @@ func secondQueue(t *testing.T, r *queueRig) (*Queue, *Subscription) {
 	return q, sub
 }
 
-// finalEvents reads sub until n rows have had a final event, and returns those events by row.
-func finalEvents(t *testing.T, sub *Subscription, n int) map[int64]Event {
-	t.Helper()
-	got := map[int64]Event{}
-	timeout := time.After(30 * time.Second)
-	for len(got) < n {
-		select {
-		case e := <-sub.C:
-			if e.Final() && e.Kind != EventSaved {
-				got[e.Record.ID] = e
-			}
-		case <-timeout:
-			t.Fatalf("%d of %d rows finished", len(got), n)
-		}
-	}
-	return got
-}
-
-// logSignal is a log handler that signals each line with the message msg.
-type logSignal struct {
-	msg    string
-	signal chan struct{}
-}
-
-func (l logSignal) Enabled(context.Context, slog.Level) bool { return true }
-func (l logSignal) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l logSignal) WithGroup(string) slog.Handler            { return l }
-
-func (l logSignal) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == l.msg {
-		select {
-		case l.signal <- struct{}{}:
-		default:
-		}
-	}
-	return nil
-}
-
 // TestSameFileWhileItIsSentUnhashed: a file of a new size is sent by one process without
 // hashing first; the same file given to another process sharing the history meanwhile is
 // hashed (another row has its size), waits for that upload as for the same content, and ends
@@ -100,7 +62,14 @@ func TestSameFileWhileItIsSentUnhashed(t *testing.T) {
 	other, otherSub := secondQueue(t, r)
 	hashes := countHashes(other)
 	waiting := make(chan struct{}, 1)
-	other.Log = slog.New(logSignal{msg: "waiting for another Redox Uploader sending the same content", signal: waiting})
+	other.Log = slog.New(logHook(func(line slog.Record) {
+		if line.Message == "waiting for another Redox Uploader sending the same content" {
+			select {
+			case waiting <- struct{}{}:
+			default:
+			}
+		}
+	}))
 	twin, err := other.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +92,7 @@ func TestSameFileWhileItIsSentUnhashed(t *testing.T) {
 	if e := lastEvent(r.waitFinal(t, sent.IDs...)[sent.IDs[0]]); e.Kind != EventDone || e.Record.SHA256 != fileSHA256(t, path) {
 		t.Errorf("the first ended %s %.12s (%s); want done with the file's SHA-256", e.Kind, e.Record.SHA256, e.Record.ErrorMessage)
 	}
-	e := finalEvents(t, otherSub, 1)[twin.IDs[0]]
+	e := lastEvent(waitFinalOn(t, otherSub, twin.IDs...)[twin.IDs[0]])
 	if e.Kind != EventDuplicate || e.Record.DuplicateOf != sent.IDs[0] {
 		t.Errorf("the twin ended %s, duplicate of %d (%s); want a duplicate of row %d", e.Kind, e.Record.DuplicateOf,
 			e.Record.ErrorMessage, sent.IDs[0])
@@ -156,18 +125,21 @@ func TestNewSizesFromTwoQueues(t *testing.T) {
 	}
 
 	var wg sync.WaitGroup
-	for _, q := range []*Queue{r.queue, other} {
+	ids := make([][]int64, 2) // by queue
+	for i, q := range []*Queue{r.queue, other} {
 		wg.Go(func() {
-			if _, err := q.Submit(context.Background(), r.profile, paths, SubmitOptions{}); err != nil {
+			sub, err := q.Submit(context.Background(), r.profile, paths, SubmitOptions{})
+			if err != nil {
 				t.Error(err)
 			}
+			ids[i] = sub.IDs
 		})
 	}
 	wg.Wait()
 	statuses := map[Status]int{}
-	for _, sub := range []*Subscription{r.sub, otherSub} {
-		for _, e := range finalEvents(t, sub, files) {
-			statuses[e.Record.Status]++
+	for i, sub := range []*Subscription{r.sub, otherSub} {
+		for _, events := range waitFinalOn(t, sub, ids[i]...) {
+			statuses[lastEvent(events).Record.Status]++
 		}
 	}
 	perContent := map[string]int{}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -101,8 +102,15 @@ func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return c.next.RoundTrip(req)
 }
 
-// waitFinal reads events until every id has a final one, and returns all events by id.
+// waitFinal reads the rig's events until every id has a final one, and returns all events by
+// id.
 func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
+	t.Helper()
+	return waitFinalOn(t, r.sub, ids...)
+}
+
+// waitFinalOn reads sub until every id has a final event, and returns all events read by id.
+func waitFinalOn(t *testing.T, sub *Subscription, ids ...int64) map[int64][]Event {
 	t.Helper()
 	want := map[int64]bool{}
 	for _, id := range ids {
@@ -112,7 +120,7 @@ func (r *queueRig) waitFinal(t *testing.T, ids ...int64) map[int64][]Event {
 	timeout := time.After(30 * time.Second)
 	for len(want) > 0 {
 		select {
-		case e := <-r.sub.C:
+		case e := <-sub.C:
 			got[e.Record.ID] = append(got[e.Record.ID], e)
 			if e.Final() {
 				delete(want, e.Record.ID)
@@ -185,6 +193,19 @@ func (r *queueRig) waitKind(t *testing.T, id int64, k EventKind) Event {
 			t.Fatalf("row %d never had a %s event", id, k)
 		}
 	}
+}
+
+// logHook is a log handler that calls the function with every line logged, on the goroutine
+// that logs it: tests watch the queue's log lines as they are written.
+type logHook func(slog.Record)
+
+func (logHook) Enabled(context.Context, slog.Level) bool { return true }
+func (h logHook) WithAttrs([]slog.Attr) slog.Handler     { return h }
+func (h logHook) WithGroup(string) slog.Handler          { return h }
+
+func (h logHook) Handle(_ context.Context, r slog.Record) error {
+	h(r)
+	return nil
 }
 
 // sendOne submits the file at path alone, waits for its outcome and returns its last event

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"os"
-	"time"
 )
 
 // sendUnhashed sends j's file without hashing it first, when the duplicate check cannot need
@@ -44,15 +43,16 @@ func (q *Queue) sendUnhashed(j *job, rec *Record) bool {
 	if !ok || q.stopped(j, rec) {
 		return true
 	}
-	rec.Started = q.now()
-	claimed, err := q.history.claimUnhashed(context.WithoutCancel(j.ctx), rec.ID, rec.Started, rec.Source, rec.Size, j.force)
-	if err != nil || !claimed {
-		rec.Started = time.Time{}
-		if err != nil {
-			q.journalFailure(rec, err) // journal first: what could not be journaled is not sent
-		}
-		return err != nil // not claimed: a row of the same size came in meanwhile
+	started := q.now()
+	claimed, err := q.history.claimUnhashed(context.WithoutCancel(j.ctx), rec.ID, started, rec.Source, rec.Size, j.force)
+	switch {
+	case err != nil:
+		q.journalFailure(rec, err) // journal first: what could not be journaled is not sent
+		return true
+	case !claimed:
+		return false // a row of the same size came in meanwhile: hash first
 	}
+	rec.Started = started
 	res, err := q.upload(j, rec, c)
 	changed := ""
 	if err == nil {
