@@ -212,14 +212,25 @@ func networkClientError(opts []client.Option, err error) ([]client.Option, error
 		Message: "The network settings cannot be used: " + err.Error() + ". Ask IT to fix them."}
 }
 
-// SaveNetwork validates ns, saves it in the settings and makes the next uploads of every
-// profile use it.
-func (c *Core) SaveNetwork(ns NetworkSettings) error {
+// SaveNetworkOptions is what SaveNetwork stores beside the settings.
+type SaveNetworkOptions struct {
+	ProxyPassword string // the manual proxy's password for the keychain; "" keeps the one stored
+}
+
+// SaveNetwork validates ns and saves it in the settings, with opts.ProxyPassword in the
+// keychain, under the settings' lock, so that the two stay a pair (a keychain failure saves
+// neither); then it makes the next uploads of every profile use them.
+func (c *Core) SaveNetwork(ns NetworkSettings, opts SaveNetworkOptions) error {
 	if err := ns.Validate(); err != nil {
 		return err
 	}
 	var st Settings
 	err := c.Settings.Update(func(cur *Settings) error {
+		if opts.ProxyPassword != "" {
+			if err := c.Secrets.SetProxyPassword(opts.ProxyPassword); err != nil {
+				return err
+			}
+		}
 		cur.Network = ns
 		st = *cur
 		return nil

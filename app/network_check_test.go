@@ -235,7 +235,7 @@ func TestTrySignInUsesSavedNetwork(t *testing.T) {
 	p.APIKey = demo.APIKey
 	core := checkCore(t)
 	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}))
-	if err := core.SaveNetwork(NetworkSettings{ProxyMode: ProxyManual, ProxyURL: proxy.URL, ExtraCAPEM: ca}); err != nil {
+	if err := core.SaveNetwork(NetworkSettings{ProxyMode: ProxyManual, ProxyURL: proxy.URL, ExtraCAPEM: ca}, SaveNetworkOptions{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -91,7 +91,7 @@ func TestStallSettingReachesTheClient(t *testing.T) {
 		seconds int
 		want    time.Duration
 	}{{0, client.DefaultStallTimeout}, {300, 5 * time.Minute}} {
-		if err := core.SaveNetwork(NetworkSettings{StallSeconds: tt.seconds}); err != nil {
+		if err := core.SaveNetwork(NetworkSettings{StallSeconds: tt.seconds}, SaveNetworkOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		p, err := core.Profile("Radiology")
@@ -154,7 +154,7 @@ func TestCoreTrustsExtraCA(t *testing.T) {
 		t.Fatalf("upload without the extra CA = %v, want the unknown-authority message", err)
 	}
 	for _, ns := range []NetworkSettings{{ExtraCAPEM: caPEM}, {ExtraCAFile: caFile}} {
-		if err := core.SaveNetwork(ns); err != nil {
+		if err := core.SaveNetwork(ns, SaveNetworkOptions{}); err != nil {
 			t.Fatalf("SaveNetwork(%+v): %v", ns, err)
 		}
 		if err := upload(); err != nil {
@@ -196,5 +196,36 @@ func TestDefaultProxyMode(t *testing.T) {
 	}
 	if got := (NetworkSettings{}).Mode(); got != ProxySystem {
 		t.Errorf("NetworkSettings{}.Mode() = %q, want %q", got, ProxySystem)
+	}
+}
+
+// TestSaveNetworkKeepsTheProxyPasswordWithTheSettings: the password given with the settings is
+// stored with them, and "" keeps the stored one; when the keychain refuses it, neither the
+// settings nor the password change, so they stay a pair.
+func TestSaveNetworkKeepsTheProxyPasswordWithTheSettings(t *testing.T) {
+	core := checkCore(t)
+	first := NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://nurse@proxy.example.org:3128"}
+	if err := core.SaveNetwork(first, SaveNetworkOptions{ProxyPassword: "first-Pa55"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := core.SaveNetwork(first, SaveNetworkOptions{}); err != nil { // a save that leaves the password
+		t.Fatal(err)
+	}
+	if pw, err := core.Secrets.ProxyPassword(); err != nil || pw != "first-Pa55" {
+		t.Fatalf("the proxy password after saving = %q, %v; want the one given first", pw, err)
+	}
+
+	keyring.MockInitWithError(errors.New("the keychain is locked"))
+	t.Cleanup(keyring.MockInit)
+	second := NetworkSettings{ProxyMode: ProxyManual, ProxyURL: "http://nurse@other-proxy.example.org:3128"}
+	if err := core.SaveNetwork(second, SaveNetworkOptions{ProxyPassword: "second-Pa55"}); err == nil {
+		t.Fatal("SaveNetwork with a locked keychain succeeded")
+	}
+	st, err := core.LoadSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Network != first {
+		t.Errorf("the settings after the keychain refused the password: %+v, want still %+v", st.Network, first)
 	}
 }

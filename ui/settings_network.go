@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,7 +42,6 @@ type networkPage struct {
 	checkRun    int                // counts checks and changes to the page, so a stale answer is dropped
 	cancelCheck context.CancelFunc // stops the check under way; nil when none runs
 
-	saving sync.Mutex // one save at a time, so its settings and proxy password stay a pair
 }
 
 // stallChoices pairs the words shown for how long a transfer may stall with the seconds saved;
@@ -206,19 +204,8 @@ func (n *networkPage) onSave() {
 	n.hideProblems()
 	n.note.SetText("Saving…")
 	core := n.v.u.core
-	n.v.run(func(ctx context.Context) {
-		n.saving.Lock()
-		defer n.saving.Unlock()
-		err := core.SaveNetwork(ns)
-		if err == nil && password != "" {
-			err = core.Secrets.SetProxyPassword(password)
-			if ctx.Err() != nil { // the window closed while the keychain answered: touch the core no more
-				return
-			}
-			if st, lerr := core.LoadSettings(); lerr == nil {
-				core.NetworkChanged(st)
-			}
-		}
+	n.v.run(func(context.Context) {
+		err := core.SaveNetwork(ns, app.SaveNetworkOptions{ProxyPassword: password})
 		fyne.Do(func() { n.saved(err) })
 	})
 }
