@@ -249,16 +249,11 @@ func TestHistoryShowsRowsThatNeedAttention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"queued.pdf", "sending.pdf"} {
+	for name, status := range map[string]app.Status{"queued.pdf": app.StatusQueued, "sending.pdf": app.StatusUploading} {
 		rec := app.Record{Profile: "Clinic", Source: "legacy:k@blob.redoxengine.com", Environment: "Development",
-			Path: "/files/" + name, Name: name, Size: 1234, Status: app.StatusQueued}
+			Path: "/files/" + name, Name: name, Size: 1234, Status: status}
 		if err := h.Insert(t.Context(), &rec); err != nil {
 			t.Fatal(err)
-		}
-		if name == "sending.pdf" {
-			if err := h.MarkUploading(t.Context(), rec.ID, time.Time{}); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	if err := h.Close(); err != nil { // as if the app had been killed

@@ -18,7 +18,7 @@ type sendClaim struct {
 	busyOwner string
 }
 
-// claimSend is the duplicate check and MarkUploadingHashed as one write transaction, so that
+// claimSend is the duplicate check and the "uploading" write, with the hash, as one write transaction, so that
 // it holds across processes sharing the history: row id (queued) becomes uploading, with its
 // hash, size and this History as owner, only if no row of the same source and content is done
 // (then found, with the newest such row) or uploading (then busyID and busyOwner; the caller

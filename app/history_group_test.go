@@ -47,10 +47,10 @@ func TestHistoryCommitsWaitingWritesTogether(t *testing.T) {
 			var writes []write
 			for i, r := range queued {
 				writes = append(writes, write{r.Name, r.ID, func() error {
-					return h.MarkUploadingHashed(ctx, r.ID, time.Now(), strings.Repeat(fmt.Sprint(i), 64), 10)
+					return h.markUploadingHashed(ctx, r.ID, time.Now(), strings.Repeat(fmt.Sprint(i), 64), 10)
 				}})
 			}
-			writes = append(writes, write{"ended", 0, func() error { return h.MarkUploading(ctx, ended.ID, time.Now()) }})
+			writes = append(writes, write{"ended", 0, func() error { return h.markUploading(ctx, ended.ID, time.Now()) }})
 			if tc.failing {
 				writes = append(writes, write{"dangling", 0, func() error {
 					return h.Insert(ctx, &Record{Name: "resend.pdf", Status: StatusQueued, ResentFrom: 1 << 40})
@@ -125,10 +125,10 @@ func TestHistoryWaitingWriteWithdrawnWhenItsContextEnds(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	withdrawn := make(chan error)
-	go func() { withdrawn <- h.MarkUploading(ctx, a.ID, time.Now()) }()
+	go func() { withdrawn <- h.markUploading(ctx, a.ID, time.Now()) }()
 	<-joined
 	kept := make(chan error)
-	go func() { kept <- h.MarkUploading(t.Context(), b.ID, time.Now()) }()
+	go func() { kept <- h.markUploading(t.Context(), b.ID, time.Now()) }()
 	<-joined
 	cancel()
 	if err := <-withdrawn; !errors.Is(err, context.Canceled) {

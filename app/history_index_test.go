@@ -210,7 +210,7 @@ func TestHistoryIndexFollowsRowsThroughTheirLife(t *testing.T) {
 
 	finds("queued", "befund müller", r.ID, failed.ID, old.ID)
 	finds("queued, by a status", "müller neu", r.ID)
-	if err := h.MarkUploadingHashed(ctx, r.ID, time.Now(), hash, 10); err != nil {
+	if err := h.markUploadingHashed(ctx, r.ID, time.Now(), hash, 10); err != nil {
 		t.Fatal(err)
 	}
 	finds("uploading", "5e5e5e", r.ID)

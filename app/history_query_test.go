@@ -143,7 +143,7 @@ func TestHistorySearch(t *testing.T) {
 	t.Run("index follows updates", func(t *testing.T) {
 		r := insertRecord(t, h, Record{Name: "late.pdf", Status: StatusQueued})
 		hash := strings.Repeat("9f", 32)
-		if err := h.SetHash(ctx, r.ID, hash, 10); err != nil {
+		if err := h.setHash(ctx, r.ID, hash, 10); err != nil {
 			t.Fatal(err)
 		}
 		r.Status, r.URI = StatusDone, "https://blob.redoxengine.com/FreshURI"

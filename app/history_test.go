@@ -161,18 +161,18 @@ func TestHistoryJournalTransitions(t *testing.T) {
 	hash := strings.Repeat("0123456789abcdef", 4)
 	r := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "a.pdf", Status: StatusQueued})
 
-	if err := h.SetHash(ctx, r.ID, hash, 42); err != nil {
+	if err := h.setHash(ctx, r.ID, hash, 42); err != nil {
 		t.Fatal(err)
 	}
 	started := time.Now().Add(-time.Second)
-	if err := h.MarkUploading(ctx, r.ID, started); err != nil {
+	if err := h.markUploading(ctx, r.ID, started); err != nil {
 		t.Fatal(err)
 	}
 	got := getRecord(t, h, r.ID)
 	if got.Status != StatusUploading || !got.Started.Equal(started) || got.SHA256 != hash || got.Size != 42 {
 		t.Fatalf("after SetHash and MarkUploading: %+v", got)
 	}
-	if err := h.MarkUploading(ctx, r.ID, started); err == nil || !strings.Contains(err.Error(), "already uploading") {
+	if err := h.markUploading(ctx, r.ID, started); err == nil || !strings.Contains(err.Error(), "already uploading") {
 		t.Errorf("MarkUploading twice = %v, want an error saying it is already uploading", err)
 	}
 
@@ -191,8 +191,8 @@ func TestHistoryJournalTransitions(t *testing.T) {
 	again.Status, again.URI = StatusFailed, ""
 	for name, err := range map[string]error{
 		"Finish":        h.Finish(ctx, &again),
-		"MarkUploading": h.MarkUploading(ctx, r.ID, time.Now()),
-		"SetHash":       h.SetHash(ctx, r.ID, strings.Repeat("f", 64), 1),
+		"MarkUploading": h.markUploading(ctx, r.ID, time.Now()),
+		"SetHash":       h.setHash(ctx, r.ID, strings.Repeat("f", 64), 1),
 	} {
 		if err == nil || !strings.Contains(err.Error(), "already done") {
 			t.Errorf("%s on a done row = %v, want an error saying it is already done", name, err)
@@ -202,8 +202,8 @@ func TestHistoryJournalTransitions(t *testing.T) {
 
 	for name, err := range map[string]error{
 		"Finish non-final":   h.Finish(ctx, &Record{ID: r.ID, Status: StatusUploading}),
-		"SetHash upper-case": h.SetHash(ctx, r.ID, strings.ToUpper(hash), 1),
-		"SetHash short":      h.SetHash(ctx, r.ID, "abc", 1),
+		"SetHash upper-case": h.setHash(ctx, r.ID, strings.ToUpper(hash), 1),
+		"SetHash short":      h.setHash(ctx, r.ID, "abc", 1),
 	} {
 		if err == nil {
 			t.Errorf("%s succeeded", name)
@@ -211,8 +211,8 @@ func TestHistoryJournalTransitions(t *testing.T) {
 	}
 	for name, err := range map[string]error{
 		"Finish":        h.Finish(ctx, &Record{ID: 9999, Status: StatusDone}),
-		"MarkUploading": h.MarkUploading(ctx, 9999, time.Now()),
-		"SetHash":       h.SetHash(ctx, 9999, hash, 1),
+		"MarkUploading": h.markUploading(ctx, 9999, time.Now()),
+		"SetHash":       h.setHash(ctx, 9999, hash, 1),
 	} {
 		if !errors.Is(err, ErrRecordNotFound) {
 			t.Errorf("%s on a missing row = %v, want ErrRecordNotFound", name, err)
@@ -230,14 +230,14 @@ func TestHistoryHashTravelsWithTheStateChange(t *testing.T) {
 
 	sent := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "a.pdf", Size: 42, Status: StatusQueued})
 	started := time.Now().Add(-time.Second)
-	if err := h.MarkUploadingHashed(ctx, sent.ID, started, hash, 42); err != nil {
+	if err := h.markUploadingHashed(ctx, sent.ID, started, hash, 42); err != nil {
 		t.Fatal(err)
 	}
 	if got := getRecord(t, h, sent.ID); got.Status != StatusUploading || !got.Started.Equal(started) || got.SHA256 != hash || got.Size != 42 {
-		t.Fatalf("after MarkUploadingHashed: %+v", got)
+		t.Fatalf("after markUploadingHashed: %+v", got)
 	}
-	if err := h.MarkUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already uploading") {
-		t.Errorf("MarkUploadingHashed twice = %v, want an error saying it is already uploading", err)
+	if err := h.markUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already uploading") {
+		t.Errorf("markUploadingHashed twice = %v, want an error saying it is already uploading", err)
 	}
 	done := Record{ID: sent.ID, Status: StatusDone, URI: "https://blob.redoxengine.com/abc"}
 	if err := h.Finish(ctx, &done); err != nil {
@@ -249,8 +249,8 @@ func TestHistoryHashTravelsWithTheStateChange(t *testing.T) {
 	if found, ok, err := h.LatestDone(ctx, "s", hash); err != nil || !ok || found.ID != sent.ID {
 		t.Errorf("LatestDone = %+v, %v, %v; want row %d", found, ok, err, sent.ID)
 	}
-	if err := h.MarkUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already done") {
-		t.Errorf("MarkUploadingHashed on a done row = %v", err)
+	if err := h.markUploadingHashed(ctx, sent.ID, started, other, 42); err == nil || !strings.Contains(err.Error(), "already done") {
+		t.Errorf("markUploadingHashed on a done row = %v", err)
 	}
 
 	dup := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "b.pdf", Size: 42, Status: StatusQueued})
@@ -267,8 +267,8 @@ func TestHistoryHashTravelsWithTheStateChange(t *testing.T) {
 
 	bad := insertRecord(t, h, Record{Profile: "p", Source: "s", Name: "c.pdf", Status: StatusQueued})
 	for name, err := range map[string]error{
-		"MarkUploadingHashed upper-case": h.MarkUploadingHashed(ctx, bad.ID, started, strings.ToUpper(hash), 1),
-		"MarkUploadingHashed negative":   h.MarkUploadingHashed(ctx, bad.ID, started, hash, -1),
+		"markUploadingHashed upper-case": h.markUploadingHashed(ctx, bad.ID, started, strings.ToUpper(hash), 1),
+		"markUploadingHashed negative":   h.markUploadingHashed(ctx, bad.ID, started, hash, -1),
 		"Finish with a short hash":       h.Finish(ctx, &Record{ID: bad.ID, Status: StatusFailed, SHA256: "abc"}),
 	} {
 		if err == nil {
@@ -278,8 +278,8 @@ func TestHistoryHashTravelsWithTheStateChange(t *testing.T) {
 	if got := getRecord(t, h, bad.ID); got.Status != StatusQueued || got.SHA256 != "" {
 		t.Errorf("refused writes changed the row: %+v", got)
 	}
-	if err := h.MarkUploadingHashed(ctx, 9999, started, hash, 1); !errors.Is(err, ErrRecordNotFound) {
-		t.Errorf("MarkUploadingHashed on a missing row = %v, want ErrRecordNotFound", err)
+	if err := h.markUploadingHashed(ctx, 9999, started, hash, 1); !errors.Is(err, ErrRecordNotFound) {
+		t.Errorf("markUploadingHashed on a missing row = %v, want ErrRecordNotFound", err)
 	}
 }
 
@@ -293,11 +293,11 @@ func TestHistoryWritesTakeTurns(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if err := h.MarkUploading(ctx, r.ID, time.Now()); !errors.Is(err, context.DeadlineExceeded) {
+	if err := h.markUploading(ctx, r.ID, time.Now()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a write while another runs, until its context ends = %v", err)
 	}
 	waited := make(chan error)
-	go func() { waited <- h.MarkUploading(t.Context(), r.ID, time.Now()) }()
+	go func() { waited <- h.markUploading(t.Context(), r.ID, time.Now()) }()
 	select {
 	case err := <-waited:
 		t.Fatalf("a write went ahead while another ran: %v", err)
@@ -527,7 +527,7 @@ func TestHistoryRecoveryOnOpen(t *testing.T) {
 	ctx := t.Context()
 	queued := insertRecord(t, h, Record{Name: "q.pdf", Status: StatusQueued})
 	uploading := insertRecord(t, h, Record{Name: "u.pdf", Status: StatusQueued})
-	if err := h.MarkUploading(ctx, uploading.ID, time.Now()); err != nil {
+	if err := h.markUploading(ctx, uploading.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	done := insertRecord(t, h, Record{Name: "d.pdf", Status: StatusDone, URI: "https://blob.redoxengine.com/d",

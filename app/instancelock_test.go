@@ -57,7 +57,7 @@ func historyJournalForeverHelper() error {
 			return err
 		}
 		fmt.Println("queued", r.ID)
-		if err := h.MarkUploading(ctx, r.ID, time.Now()); err != nil {
+		if err := h.markUploading(ctx, r.ID, time.Now()); err != nil {
 			return err
 		}
 		fmt.Println("uploading", r.ID)

@@ -89,7 +89,7 @@ func TestCommitCounterCountsWritesOnly(t *testing.T) {
 	if err := h.Insert(ctx, &r); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.MarkUploading(ctx, r.ID, time.Now()); err != nil {
+	if err := h.markUploading(ctx, r.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Get(ctx, r.ID); err != nil {
