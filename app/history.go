@@ -87,7 +87,10 @@ func (h *History) lockWrites(ctx context.Context) error {
 func (h *History) unlockWrites() { <-h.writer }
 
 // stmt returns query prepared once for this History. The journal runs the same few
-// statements for every file; parsing them each time cost more than running them.
+// statements for every file; parsing them each time cost more than running them. A write
+// prepares its statements before its transaction (inWriteTx) takes a connection: prepared
+// inside, a new statement finds every connection busy and opens another, which reads the
+// whole schema again, only to be prepared once more on the transaction's connection.
 func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := h.stmts.Load(query); ok {
 		return s.(*sql.Stmt), nil
@@ -271,10 +274,10 @@ func (h *History) prepare(ctx context.Context, primary bool) error {
 		}
 		h.recovered.add(rec)
 	}
-	// Rows left waiting for the search index by a History that ended without closing, and
-	// those just recovered. Not indexed now, they wait for the next write of an outcome or
-	// the next History to open the file.
-	h.IndexWaiting(ctx) //nolint:errcheck // see above
+	// Rows left waiting for the search index, by a History that ended without closing or
+	// because they were few, and those just recovered. Not indexed now, they wait for the
+	// next write of an outcome or the next History to open the file.
+	h.indexIfMany(ctx) //nolint:errcheck // see above
 	return nil
 }
 
@@ -300,9 +303,9 @@ func (h *History) Close() error {
 
 func (h *History) close() error {
 	notSaved := h.closeUnsaved(context.Background())
-	// Not indexed now, the rows wait for the next History to open the file; a search finds
-	// them all the same.
-	h.IndexWaiting(context.Background()) //nolint:errcheck // see above
+	// Not indexed now (or fewer than indexWaitingMin), the rows wait for the next History to
+	// open the file; a search finds them all the same.
+	h.indexIfMany(context.Background()) //nolint:errcheck // see above
 	h.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true

@@ -38,18 +38,25 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 	if started.IsZero() {
 		started = time.Now()
 	}
+	var blocked blockedStmts
+	mark, err := h.stmt(ctx, claimHashedMark) // before the transaction; see History.stmt
+	if err == nil && !force {
+		blocked, err = h.blockedStmts(ctx)
+	}
+	if err != nil {
+		return sendClaim{}, h.dbError(op, err)
+	}
 	var c sendClaim
 	var res sql.Result
-	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
 		c, res = sendClaim{}, nil // afresh at each run; see inWriteTx
 		var err error
 		if !force {
-			if c, err = h.claimBlocked(ctx, tx, id, source, sha256, size); err != nil || c.found || c.busyID != 0 {
+			if c, err = claimBlocked(ctx, tx, blocked, id, source, sha256, size); err != nil || c.found || c.busyID != 0 {
 				return h.dbError(op, err) // nil when blocked: the transaction commits nothing
 			}
 		}
-		res, err = h.markClaimed(ctx, tx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
-			sha256 = ?, size = ?, owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), sha256, size, h.ownerID(), id)
+		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), sha256, size, h.ownerID(), id)
 		c.claimed = err == nil
 		return err
 	})
@@ -59,15 +66,20 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 	return c, err
 }
 
-// markClaimed runs mark, an UPDATE taking one queued row to uploading, with args in tx. It
-// ends the transaction with errNotClaimed, and the result, when the row was not queued any
-// more: checkChanged reads the row's status once the transaction is over.
-func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op, mark string, args ...any) (sql.Result, error) {
-	s, err := h.stmt(ctx, mark)
-	if err != nil {
-		return nil, h.dbError(op, err)
-	}
-	res, err := tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+// claimHashedMark and claimUnhashedMark take one queued row to uploading, with its hash or
+// without (see claimSend and claimUnhashed).
+const (
+	claimHashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
+		sha256 = ?, size = ?, owner = ? WHERE id = ? AND status = 'queued'`
+	claimUnhashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
+		size = ?, owner = ? WHERE id = ? AND status = 'queued'`
+)
+
+// markClaimed runs mark (claimHashedMark or claimUnhashedMark) with args in tx. It ends the
+// transaction with errNotClaimed, and the result, when the row was not queued any more:
+// checkChanged reads the row's status once the transaction is over.
+func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op string, mark *sql.Stmt, args ...any) (sql.Result, error) {
+	res, err := tx.StmtContext(ctx, mark).ExecContext(ctx, args...)
 	if err != nil {
 		return nil, h.dbError(op, err)
 	}
@@ -113,13 +125,17 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
+	var shared *sql.Stmt
+	mark, err := h.stmt(ctx, claimUnhashedMark) // before the transaction; see History.stmt
+	if err == nil && !force {
+		shared, err = h.stmt(ctx, sizeSharedQuery)
+	}
+	if err != nil {
+		return false, h.dbError(op, err)
+	}
 	var res sql.Result
-	err := h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
 		if !force {
-			shared, err := h.stmt(ctx, sizeSharedQuery)
-			if err != nil {
-				return h.dbError(op, err)
-			}
 			var taken bool
 			if err := tx.StmtContext(ctx, shared).QueryRowContext(ctx, source, size, id).Scan(&taken); err != nil {
 				return h.dbError(op, err)
@@ -129,8 +145,7 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 			}
 		}
 		var err error
-		res, err = h.markClaimed(ctx, tx, op, `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
-			size = ?, owner = ? WHERE id = ? AND status = 'queued'`, timeToDB(started), size, h.ownerID(), id)
+		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), size, h.ownerID(), id)
 		return err
 	})
 	switch {
@@ -145,34 +160,43 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 // errSizeShared ends claimUnhashed's transaction when another row has the same size.
 var errSizeShared = errors.New("another upload of the source has the same size")
 
+// blockedStmts are the two queries of claimBlocked, prepared before its transaction.
+type blockedStmts struct{ done, sending *sql.Stmt }
+
+// sendingQuery finds another row of the source (?1) uploading, with the owner sending it: one
+// with the SHA-256 (?2), or one of the size (?4) sent without hashing first. Two indexed
+// lookups, one per UNION branch: (source, sha256, status) and (source, size).
+const sendingQuery = `SELECT id, owner FROM uploads
+	WHERE source = ?1 AND sha256 = ?2 AND status = 'uploading' AND id <> ?3 AND owner <> ''
+	UNION ALL SELECT id, owner FROM uploads
+	WHERE source = ?1 AND size = ?4 AND sha256 = '' AND status = 'uploading' AND id <> ?3 AND owner <> ''
+	LIMIT 1`
+
+// blockedStmts prepares claimBlocked's queries.
+func (h *History) blockedStmts(ctx context.Context) (blockedStmts, error) {
+	done, err := h.stmt(ctx, latestDoneQuery)
+	if err != nil {
+		return blockedStmts{}, err
+	}
+	sending, err := h.stmt(ctx, sendingQuery)
+	return blockedStmts{done: done, sending: sending}, err
+}
+
 // claimBlocked looks, in tx, for what stops row id (size bytes) from being sent: a done row
 // of the same source and content, else another row of it uploading. A row of the source
 // uploading with the same size and no hash yet (sent without hashing first; see
 // claimUnhashed) may be the same content: it blocks too, until it ends with the hash of what
 // it sent.
-func (h *History) claimBlocked(ctx context.Context, tx *sql.Tx, id int64, source, sha256 string, size int64) (sendClaim, error) {
-	done, err := h.stmt(ctx, latestDoneQuery)
-	if err != nil {
-		return sendClaim{}, err
-	}
-	earlier, err := scanRecord(tx.StmtContext(ctx, done).QueryRowContext(ctx, source, sha256))
+func claimBlocked(ctx context.Context, tx *sql.Tx, q blockedStmts, id int64, source, sha256 string, size int64) (sendClaim, error) {
+	earlier, err := scanRecord(tx.StmtContext(ctx, q.done).QueryRowContext(ctx, source, sha256))
 	switch {
 	case err == nil:
 		return sendClaim{found: true, earlier: earlier}, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return sendClaim{}, err
 	}
-	// Two indexed lookups, one per OR branch: (source, sha256, status) and (source, size).
-	sending, err := h.stmt(ctx, `SELECT id, owner FROM uploads
-		WHERE source = ?1 AND sha256 = ?2 AND status = 'uploading' AND id <> ?3 AND owner <> ''
-		UNION ALL SELECT id, owner FROM uploads
-		WHERE source = ?1 AND size = ?4 AND sha256 = '' AND status = 'uploading' AND id <> ?3 AND owner <> ''
-		LIMIT 1`)
-	if err != nil {
-		return sendClaim{}, err
-	}
 	var c sendClaim
-	err = tx.StmtContext(ctx, sending).QueryRowContext(ctx, source, sha256, id, size).Scan(&c.busyID, &c.busyOwner)
+	err = tx.StmtContext(ctx, q.sending).QueryRowContext(ctx, source, sha256, id, size).Scan(&c.busyID, &c.busyOwner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sendClaim{}, nil
 	}

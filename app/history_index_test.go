@@ -304,9 +304,9 @@ func countWaiting(tb testing.TB, db *sql.DB) int {
 	return n
 }
 
-// TestHistoryIndexesWaitingRows: the final rows wait for the trigram index until the queue
-// has nothing left to do, a History has journaled indexWaitingEvery outcomes, or a History
-// closes or opens (rows left by one that ended without closing).
+// TestHistoryIndexesWaitingRows: the final rows wait for the trigram index until a History
+// has journaled indexWaitingEvery outcomes, or, once indexWaitingMin rows wait, until a
+// History closes or opens (rows left by one that ended without closing, or too few to index).
 func TestHistoryIndexesWaitingRows(t *testing.T) {
 	t.Run("after indexWaitingEvery outcomes", func(t *testing.T) {
 		h := openTestHistory(t)
@@ -324,7 +324,7 @@ func TestHistoryIndexesWaitingRows(t *testing.T) {
 			}
 		}
 	})
-	t.Run("when a History closes, and opens", func(t *testing.T) {
+	t.Run("when a History closes, and opens, once indexWaitingMin wait", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "history.db")
 		h, err := OpenHistory(path)
 		if err != nil {
@@ -335,22 +335,46 @@ func TestHistoryIndexesWaitingRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := rawDB(t, path)
-		if n := countWaiting(t, db); n != 0 {
-			t.Errorf("after Close: %d rows waiting, want 0", n)
-		}
-		if _, err := db.Exec(`INSERT INTO uploads (profile, name, path, status, created) VALUES ('p', 'left.pdf', '/x', 'done', 1)`); err != nil {
-			t.Fatal(err)
-		}
 		if n := countWaiting(t, db); n != 1 {
-			t.Fatalf("a final row inserted: %d rows waiting, want 1", n)
+			t.Errorf("one row, after Close: %d rows waiting, want 1 (fewer than %d wait)", n, indexWaitingMin)
 		}
+		waitAfterOpen := func(want int) {
+			t.Helper()
+			h, err := OpenHistory(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			if n := countWaiting(t, h.db); n != want {
+				t.Errorf("after OpenHistory: %d rows waiting, want %d", n, want)
+			}
+			checkIndexHoldsFinalRows(t, h.db)
+		}
+		insertRaw := func(rows int) { // as a History that ended without closing leaves them
+			t.Helper()
+			for range rows {
+				if _, err := db.Exec(`INSERT INTO uploads (profile, name, path, status, created) VALUES ('p', 'left.pdf', '/x', 'done', 1)`); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		insertRaw(indexWaitingMin - 2)
+		waitAfterOpen(indexWaitingMin - 1) // and its Close leaves them too
+		insertRaw(1)
+		waitAfterOpen(0)
+
 		if h, err = OpenHistory(path); err != nil {
 			t.Fatal(err)
 		}
-		defer h.Close()
-		if n := countWaiting(t, h.db); n != 0 {
-			t.Errorf("after OpenHistory: %d rows waiting, want 0", n)
+		for range indexWaitingMin {
+			insertRecord(t, h, Record{Name: "closed.pdf", Status: StatusDone})
 		}
-		checkIndexHoldsFinalRows(t, h.db)
+		if err := h.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if n := countWaiting(t, db); n != 0 {
+			t.Errorf("%d rows, after Close: %d rows waiting, want 0", indexWaitingMin, n)
+		}
+		checkIndexHoldsFinalRows(t, db)
 	})
 }

@@ -295,8 +295,8 @@ func (q *Queue) work(l *lane) {
 			l.running--
 			idle := q.idleLocked()
 			q.mu.Unlock()
-			if idle { // nothing left to do: the rows this work ended enter the search index
-				q.history.IndexWaiting(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
+			if idle { // nothing left to do: the rows ended wait no more for the search index, if many
+				q.history.indexIfMany(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
 			}
 			return
 		}

@@ -105,8 +105,8 @@ func TestCommitCounterCountsWritesOnly(t *testing.T) {
 
 // TestQueueCommitsPerFile: the journal costs one commit per batch (the rows, queued) plus two
 // per file sent (uploading with its hash; the outcome) and one per file not sent (a duplicate:
-// the outcome with its hash), and one more when the queue has nothing left to do (the batch's
-// outcomes enter the search index together; see History.IndexWaiting). Each commit is a serialised write to disk, the per-file cost of
+// the outcome with its hash). The outcomes wait for the search index: too few to index when
+// the queue has nothing left to do (see indexIfMany). Each commit is a serialised write to disk, the per-file cost of
 // a large batch; this fails if one comes back (it was 1 + 3 per file before the hash moved
 // into the uploading write). One file at a time, so that no two writes wait together: those
 // share a commit (TestHistoryCommitsWaitingWritesTogether).
@@ -137,9 +137,9 @@ func TestQueueCommitsPerFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.waitFinal(t, sub.IDs...)
-		r.queue.wg.Wait() // the workers have ended, the last having indexed the outcomes
-		if got, want := commits.Load(), 1+tc.per*files+1; got != want {
-			t.Errorf("%s: %d commits for %d files, want %d (1 for the batch + %d a file + 1 for the index)", tc.name, got, files, want, tc.per)
+		r.queue.wg.Wait() // the workers have ended, the last having looked at the rows waiting for the index
+		if got, want := commits.Load(), 1+tc.per*files; got != want {
+			t.Errorf("%s: %d commits for %d files, want %d (1 for the batch + %d a file)", tc.name, got, files, want, tc.per)
 		}
 		for i, id := range sub.IDs {
 			rec := r.row(t, id)
@@ -290,4 +290,63 @@ func TestResendHashesOnce(t *testing.T) {
 		t.Errorf("resend of a file changed while waiting: row %+v after %d hashes; want done with the new content's SHA-256 after 1",
 			rec, hashes.Load())
 	}
+}
+
+// TestQueueSendsOnOneConnection: files sent one at a time, by every claim there is (unhashed
+// with --force, unhashed with the size check, hashed with the duplicate check), are journaled
+// on one connection of the pool. A statement prepared inside a write transaction would open a
+// second one (reading the whole schema again) only to prepare it there; see History.stmt.
+func TestQueueSendsOnOneConnection(t *testing.T) {
+	r := newQueueRig(t, 1)
+	dir := t.TempDir()
+	first := writeRandom(t, dir, "first.pdf", 20<<10)
+	for _, tc := range []struct {
+		name  string
+		path  string
+		force bool
+	}{
+		{"forced", first, true},
+		{"size unique", writeRandom(t, dir, "unique.pdf", 30<<10), false},
+		{"size shared: hashed first", writeRandom(t, dir, "twin-size.pdf", 20<<10), false},
+	} {
+		sub, err := r.queue.Submit(t.Context(), r.profile, []string{tc.path}, SubmitOptions{Force: tc.force})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := r.waitFinal(t, sub.IDs...)[sub.IDs[0]]; e[len(e)-1].Kind != EventDone {
+			t.Fatalf("%s: ended %s", tc.name, e[len(e)-1].Kind)
+		}
+		r.queue.wg.Wait()
+		if n := r.history.db.Stats().OpenConnections; n != 1 {
+			t.Errorf("%s: the history has %d connections open, want 1", tc.name, n)
+		}
+	}
+}
+
+// TestQueueIndexesWhenIdleOnceManyWait: when the queue has nothing left to do, the outcomes
+// waiting for the search index enter it in one commit once indexWaitingMin rows wait, and not
+// before (see indexIfMany).
+func TestQueueIndexesWhenIdleOnceManyWait(t *testing.T) {
+	h, commits := watchCommits(t)
+	r := newQueueRigWith(t, 1, h)
+	for range indexWaitingMin - 2 {
+		insertRecord(t, h, Record{Name: "earlier.pdf", Status: StatusDone})
+	}
+	dir := t.TempDir()
+	for i, want := range []struct{ waiting, commits int64 }{
+		{indexWaitingMin - 1, 3}, // the row, uploading, the outcome
+		{0, 4},                   // and the index
+	} {
+		commits.Store(0)
+		sub, err := r.queue.Submit(t.Context(), r.profile, []string{writeRandom(t, dir, fmt.Sprintf("%d.pdf", i), 10<<10)}, SubmitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.waitFinal(t, sub.IDs...)
+		r.queue.wg.Wait()
+		if n := int64(countWaiting(t, h.db)); n != want.waiting || commits.Load() != want.commits {
+			t.Errorf("file %d: %d rows waiting after %d commits, want %d after %d", i+1, n, commits.Load(), want.waiting, want.commits)
+		}
+	}
+	checkIndexHoldsFinalRows(t, h.db)
 }
