@@ -21,7 +21,10 @@ BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 # is still running after they end.
 LEAKCHECK := bash scripts/leak-check.sh
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release wine screenshots bench clean windows package
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release wine screenshots bench clean windows package msi sign
+
+# MSI is the Windows installer `make msi` builds (an MSI's version is three numbers).
+MSI := dist/$(BINARY)-$(VERSION)-x64.msi
 
 deps:
 	@bash scripts/deps.sh
@@ -40,6 +43,18 @@ headless:
 # GUI program (cgo through mingw-w64).
 windows: deps
 	GO=$(GO) VERSION=$(VERSION) LDFLAGS='$(LDFLAGS)' bash scripts/windows.sh $(BINARY).exe $(WINDOW).exe
+
+# msi: the Windows installer dist/redox-uploader-VERSION-x64.msi (wixl): both programs, per
+# machine, Start menu and Send to shortcuts, upgrades in place (packaging/windows/redox-uploader.wxs).
+msi: windows
+	VERSION=$(VERSION) bash scripts/msi.sh $(BINARY).exe $(WINDOW).exe dist
+
+# sign: both Windows programs signed, the MSI built from them, and the MSI signed, with the
+# certificate the SIGN_* variables name (a PKCS#12 file or a PKCS#11 token; see scripts/sign.sh).
+sign: windows
+	bash scripts/sign.sh $(BINARY).exe $(WINDOW).exe
+	VERSION=$(VERSION) bash scripts/msi.sh $(BINARY).exe $(WINDOW).exe dist
+	bash scripts/sign.sh $(MSI)
 
 # package: the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz (both
 # programs, desktop entry, icon, README.md, INSTALL, install.sh).
@@ -86,16 +101,20 @@ smoke: build
 docs: build
 	$(LEAKCHECK) bash scripts/doc-check.sh ./$(BINARY)
 
-# release: build the Windows programs and the Linux archive and check what they hold.
-release: windows package
+# release: build the Windows programs, the MSI and the Linux archive and check what they hold;
+# prove the signing pipeline with a throwaway certificate (PKCS#12 and a SoftHSM token).
+release: windows package msi
 	bash scripts/check-windows.sh $(BINARY).exe $(WINDOW).exe
 	bash scripts/check-package.sh dist/$(BINARY)-$(VERSION)-linux-amd64.tar.xz
+	bash scripts/sign-test.sh $(BINARY).exe $(WINDOW).exe
 
 # wine: the Windows programs under Wine in a scratch prefix: a CLI session with the console
 # program (Credential Manager, Windows folders and proxy settings, extra certificates, a scan
-# for secrets), the console program starting the window, and the window's smoke test.
-wine: windows
+# for secrets), the console program starting the window, and the window's smoke test; then
+# the MSI installed, upgraded and removed silently in another.
+wine: windows msi
 	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
+	$(LEAKCHECK) bash scripts/msi-test.sh $(MSI) $(BINARY).exe $(WINDOW).exe
 
 # screenshots: the main states of the real window, for the README.
 screenshots: build

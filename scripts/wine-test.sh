@@ -21,23 +21,10 @@ for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-test.XXXXXX")
-export WINEPREFIX="$tmp/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono or Gecko prompts
-trap 'wineserver -k 2>/dev/null || true; rm -rf "$tmp"' EXIT
-
-start=$SECONDS
-wineboot -i >"$tmp/wineboot.log" 2>&1 || { echo "wine-test: wineboot failed:" >&2; cat "$tmp/wineboot.log" >&2; exit 1; }
-wineserver -w
-sys32="$WINEPREFIX/drive_c/windows/system32"
-if [ ! -e "$sys32/bcryptprimitives.dll" ]; then # Wine before 9: see scripts/wine/bcryptprimitives.c
-  x86_64-w64-mingw32-gcc -O2 -shared -o "$sys32/bcryptprimitives.dll" \
-    scripts/wine/bcryptprimitives.c scripts/wine/bcryptprimitives.def -ladvapi32
-fi
-# A persistent wineserver, and Wine's own services started here, with their output to a file:
-# each command of the test then starts in a fraction of a second, and no service holds on to
-# a command's output after it ends.
-wineserver -p
-wine cmd /c exit >>"$tmp/wineboot.log" 2>&1 </dev/null
-echo "wine-test: $(wine --version) prefix ready in $((SECONDS - start)) s"
+# shellcheck source=scripts/wine/prefix.sh
+source scripts/wine/prefix.sh
+trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
+wine_prefix "$tmp"
 
 REDOX_UPLOADER_EXE="$cli" REDOX_UPLOADER_WINDOW_EXE="$window" ${GO:-go} test -tags wine -count=1 -v -run '^TestWindowsBuildUnderWine$' . |
   grep -v '^=== RUN'

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the Windows installer redox-uploader-VERSION-x64.msi from the two Windows programs
+# (made by `make windows`) with wixl (msitools), from packaging/windows/redox-uploader.wxs.
+#
+#   scripts/msi.sh CLI.exe WINDOW.exe [OUTDIR]
+#
+# Environment: VERSION (default: FyneApp.toml's). An MSI's version is three numbers, each
+# below 256, 256 and 65536; a suffix such as -rc1 is dropped. Sign the programs before this
+# (scripts/sign.sh) so the MSI carries signed programs; then sign the MSI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+usage="usage: scripts/msi.sh CLI.exe WINDOW.exe [OUTDIR]"
+cli=${1:?$usage}
+window=${2:?$usage}
+outdir=${3:-dist}
+version=${VERSION:-$(sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml | head -n1)}
+
+for tool in wixl convert; do
+  command -v "$tool" >/dev/null || { echo "msi: $tool is missing; run 'make deps'" >&2; exit 1; }
+done
+IFS=. read -r major minor patch _ <<<"${version%%[-+]*}"
+major=${major:-0} minor=${minor:-0} patch=${patch:-0}
+for n in "$major" "$minor" "$patch"; do
+  [[ $n =~ ^[0-9]+$ ]] || { echo "msi: version $version does not start with three numbers" >&2; exit 1; }
+done
+if ((major > 255 || minor > 255 || patch > 65535)); then
+  echo "msi: version $version is beyond what Windows Installer compares (255.255.65535)" >&2
+  exit 1
+fi
+
+# wixl reads sources by paths relative to where it runs: everything goes into one folder.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp "$cli" "$tmp/redox-uploader.exe"
+cp "$window" "$tmp/redox-uploader-window.exe"
+cp packaging/windows/redox-uploader.wxs "$tmp/"
+convert assets/icon.png -background none -define icon:auto-resize=256,128,64,48,32,24,16 "$tmp/redox-uploader.ico"
+
+name=redox-uploader-$major.$minor.$patch-x64.msi
+(cd "$tmp" && wixl --arch x64 -D Version="$major.$minor.$patch" -D ActiveSetupVersion="$major,$minor,$patch" \
+  -D SourceDir=. -D IconFile=redox-uploader.ico -o "$name" redox-uploader.wxs)
+mkdir -p "$outdir"
+mv -f "$tmp/$name" "$outdir/$name"
+echo "msi: $outdir/$name ($(du -h "$outdir/$name" | cut -f1))"
