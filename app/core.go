@@ -27,6 +27,7 @@ type Core struct {
 	logFile    *RotatingFile  // nil when not logging
 	logProblem error          // why the log file could not be opened; see LogProblem
 	clientOpts []ClientOption // Options.ClientOptions
+	policy     *Policy        // the organisation's; nil when there is none
 	mu         sync.Mutex
 	sandbox    *Sandbox
 }
@@ -44,6 +45,10 @@ type Options struct {
 	// (WithNetworkOverride; WithSecret for a source given by flags, not saved) and tests'
 	// client options. The window gives none.
 	ClientOptions []ClientOption
+	// PolicyFile is read as the organisation's policy instead of the computer's (the registry
+	// on Windows, SystemPolicyFile elsewhere). Only tests set it: nothing a user can give
+	// overrides a policy.
+	PolicyFile string
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -62,7 +67,8 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
 		Secrets:    Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface},
-		clientOpts: slices.Clone(opts.ClientOptions)}
+		clientOpts: slices.Clone(opts.ClientOptions), policy: loadPolicy(opts.PolicyFile)}
+	c.Settings.defaults = c.policy.defaults
 	c.Log = DiscardLogger()
 	if opts.Logging {
 		lf, err := OpenRotatingFile(paths.LogFile(), LogMaxSize, LogKeepFiles)
@@ -81,6 +87,10 @@ func Open(paths Paths, opts Options) (*Core, error) {
 	c.Queue = NewQueue(h, c.queueClient)
 	c.Queue.Log = c.Log
 	c.Queue.Surface = opts.Surface
+	if c.policy != nil && c.policy.Problem != nil {
+		c.Log.Warn("the organisation's policy could not be read in full; what could not be read is locked", "policy", c.policy.Origin,
+			"problem", c.policy.Problem.Error())
+	}
 	if rec := h.Recovered(); rec != (Recovery{}) {
 		c.Log.Warn("previous session ended with uploads in flight", "interrupted", rec.Interrupted, "unknown", rec.Unknown,
 			"saved_late", rec.Saved)
@@ -136,17 +146,45 @@ func (c *Core) closeLog() error {
 // LoadSettings reads the settings. A saved profile that no longer validates does not stop the
 // others: it is returned as it is (uploads through it are refused with its problems), and only
 // a settings file that cannot be read at all is an error.
+//
+// They are the effective settings: the user's with the organisation's policy applied (see
+// Policy.Effective): the managed sources among them, marked Managed.
 func (c *Core) LoadSettings() (Settings, error) {
 	st, err := c.Settings.Load()
 	var invalid *InvalidProfileError
 	if err != nil && !errors.As(err, &invalid) {
-		return st, err
+		return c.policy.Effective(st), err
 	}
-	return st, nil
+	return c.policy.Effective(st), nil
+}
+
+// Policy is the organisation's policy this core applies, nil when there is none. What it sets
+// the window shows as "Set by your organisation" and no one changes here.
+func (c *Core) Policy() *Policy { return c.policy }
+
+// SavePreferences saves the user's preferences as change makes them (notifications, copying
+// new URIs, history retention), refusing what the organisation's policy locks.
+func (c *Core) SavePreferences(change func(*Settings)) error {
+	old, err := c.LoadSettings()
+	if err != nil {
+		return err
+	}
+	wanted := old
+	change(&wanted)
+	if err := c.policy.checkPreferences(old, wanted); err != nil {
+		return err
+	}
+	return c.Settings.Update(func(cur *Settings) error {
+		change(cur)
+		return nil
+	})
 }
 
 // Sandbox returns the built-in Sandbox profile, starting the local stand-in on first use.
 func (c *Core) Sandbox() (Profile, error) {
+	if !c.policy.SandboxOffered() {
+		return Profile{}, ErrSandboxOff
+	}
 	sb, err := c.sandboxServer()
 	if err != nil {
 		return Profile{}, err
@@ -166,6 +204,9 @@ func (c *Core) sandboxServer() (*Sandbox, error) {
 	}
 	return c.sandbox, nil
 }
+
+// ErrSandboxOff is the built-in sandbox asked for where the organisation's policy switched it off.
+var ErrSandboxOff error = &organisationError{what: "Whether the built-in sandbox is offered is"}
 
 // ErrNoProfile means no saved source has the name asked for.
 var ErrNoProfile = errors.New("no saved source has that name")
@@ -217,6 +258,9 @@ type SavedProfile struct {
 // taken a *ProfileExistsError, a keychain that does not answer the keychain's error. The
 // window's source form and 'profile add' both save through it.
 func (c *Core) SaveProfile(p Profile, opts SaveProfileOptions) (SavedProfile, error) {
+	if err := c.policy.checkSourceChange(p.Name); err != nil {
+		return SavedProfile{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return SavedProfile{}, err
 	}
@@ -300,6 +344,9 @@ func (e *SecretsLeftError) Unwrap() error { return e.Err }
 // source being gone from the settings all the same. Uploads to it under way are the caller's
 // to stop first (Queue.Hold, Queue.StopProfile).
 func (c *Core) RemoveProfile(name string) (Profile, Settings, error) {
+	if err := c.policy.checkSourceChange(name); err != nil {
+		return Profile{}, Settings{}, err
+	}
 	defer c.Queue.ForgetClient(name) // also when another window or command removed it first
 	var p Profile
 	var st Settings

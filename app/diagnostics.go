@@ -44,6 +44,9 @@ func (c *Core) Diagnostics(version string) string {
 	c.historySummary(ctx, line)
 
 	line("")
+	c.policy.summary(line)
+
+	line("")
 	st, err := c.LoadSettings()
 	if err != nil {
 		line("Settings: could not be read: %v", err)
@@ -86,7 +89,11 @@ func (c *Core) historySummary(ctx context.Context, line func(string, ...any)) {
 func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
 	line("Sources: %d saved; selected: %s", len(st.Profiles), orNone(visible.Name(st.Active), "none"))
 	for _, p := range st.Profiles {
-		line("- %s", visible.Name(p.Name))
+		if p.Managed {
+			line("- %s (set by the organisation's policy)", visible.Name(p.Name))
+		} else {
+			line("- %s", visible.Name(p.Name))
+		}
 		line("    environment %s, sign-in %s, upload host %s, API host %s", orNone(string(p.Environment), "?"),
 			orNone(string(p.Auth), "?"), orNone(hostOf(p.UploadURL), "none"), orNone(hostOf(p.APIBase), "none"))
 		line("    size limit %s, %d at once, %s: %s", client.HumanSize(p.MaxSize), p.Parallel,

@@ -219,26 +219,35 @@ type SaveNetworkOptions struct {
 
 // SaveNetwork validates ns and saves it in the settings, with opts.ProxyPassword in the
 // keychain, under the settings' lock, so that the two stay a pair (a keychain failure saves
-// neither); then it makes the next uploads of every profile use them.
+// neither); then it makes the next uploads of every profile use them. What the organisation's
+// policy sets cannot change (its error matches ErrSetByOrganisation) and is not saved as the
+// user's.
 func (c *Core) SaveNetwork(ns NetworkSettings, opts SaveNetworkOptions) error {
 	if err := ns.Validate(); err != nil {
 		return err
 	}
+	old, err := c.LoadSettings()
+	if err != nil {
+		return err
+	}
+	if err := c.policy.checkNetwork(old.Network, ns); err != nil {
+		return err
+	}
 	var st Settings
-	err := c.Settings.Update(func(cur *Settings) error {
+	err = c.Settings.Update(func(cur *Settings) error {
 		if opts.ProxyPassword != "" {
 			if err := c.Secrets.SetProxyPassword(opts.ProxyPassword); err != nil {
 				return err
 			}
 		}
-		cur.Network = ns
+		cur.Network = c.policy.ownNetwork(cur.Network, ns)
 		st = *cur
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	c.NetworkChanged(st)
+	c.NetworkChanged(c.policy.Effective(st))
 	return nil
 }
 

@@ -92,6 +92,7 @@ type Profile struct {
 	MaxSize     int64       `json:"maxSize"`  // bytes; default client.DefaultMaxSize, at most MaxAllowedSize
 	Parallel    int         `json:"parallel"` // uploads at once, 1..16; default 3
 	BuiltIn     bool        `json:"-"`        // the Sandbox profile: never saved
+	Managed     bool        `json:"-"`        // set by the organisation's policy (see Policy): never saved
 }
 
 // NewProfile returns a profile named name with the defaults filled in: Development, legacy API

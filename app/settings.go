@@ -63,12 +63,13 @@ const (
 // at the same time, in this process or others, take turns and none loses another's change.
 type SettingsStore struct {
 	path     string
-	lockWait time.Duration // how long Update waits for the lock
+	lockWait time.Duration   // how long Update waits for the lock
+	defaults func() Settings // what a missing file or setting is; the policy's defaults (Policy.defaults)
 }
 
 // NewSettingsStore returns a store for the settings file at path (see Paths.SettingsFile).
 func NewSettingsStore(path string) *SettingsStore {
-	return &SettingsStore{path: path, lockWait: settingsLockWait}
+	return &SettingsStore{path: path, lockWait: settingsLockWait, defaults: DefaultSettings}
 }
 
 // Path is the settings file.
@@ -89,7 +90,7 @@ func (s *SettingsStore) Load() (Settings, error) {
 	data, err := smallfile.Read(s.path, "the settings file", MaxSettingsFileSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return DefaultSettings(), nil
+		return s.defaults(), nil
 	case errors.Is(err, smallfile.ErrTooLarge), errors.Is(err, smallfile.ErrNotRegular):
 		return DefaultSettings(), fmt.Errorf("%w. %s", err, keepAdvice)
 	case err != nil:
@@ -106,7 +107,7 @@ func (s *SettingsStore) Load() (Settings, error) {
 const keepAdvice = "Fix it or move it away (Redox Uploader then starts without saved sources); Redox Uploader will not overwrite it"
 
 func (s *SettingsStore) decode(data []byte) (Settings, error) {
-	st := DefaultSettings()
+	st := s.defaults()
 	if err := json.Unmarshal(data, &st); err != nil {
 		var (
 			syn   *json.SyntaxError

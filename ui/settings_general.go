@@ -72,10 +72,7 @@ func (g *generalPage) onRetention(choice string) {
 func (g *generalPage) save(change func(*app.Settings), saved func()) {
 	u := g.v.u
 	g.v.run(func(context.Context) {
-		err := u.core.Settings.Update(func(st *app.Settings) error {
-			change(st)
-			return nil
-		})
+		err := u.core.SavePreferences(change)
 		if err != nil {
 			u.showError("The setting could not be saved", err)
 			if st, err := u.core.LoadSettings(); err == nil {
