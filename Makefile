@@ -21,7 +21,7 @@ BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 # is still running after they end.
 LEAKCHECK := bash scripts/leak-check.sh
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke docs release wine screenshots bench clean windows package msi sign
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke policy docs release wine screenshots bench clean windows package msi sign
 
 # MSI is the Windows installer `make msi` builds (an MSI's version is three numbers).
 MSI := dist/$(BINARY)-$(VERSION)-x64.msi
@@ -70,7 +70,7 @@ demo: build
 run: build
 	./$(BINARY)
 
-test: deps lint unit keychain fuzz smoke docs release wine
+test: deps lint unit keychain fuzz smoke policy docs release wine
 
 lint:
 	$(GO) vet ./...
@@ -96,6 +96,12 @@ fuzz:
 # status 1) instead of a crash.
 smoke: build
 	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
+
+# policy: the command line under a policy in /etc/redox-uploader/policy.json, mounted over in
+# a private namespace (needs root, as CI has): a managed source kept, a file users could write
+# ignored, a broken one said.
+policy: headless
+	bash scripts/policy-test.sh ./$(BINARY)
 
 # docs: every command and make target the README names exists.
 docs: build

@@ -25,6 +25,9 @@ type cliEnv struct {
 	// clientOptions are added to every client a command's core builds (tests shorten the
 	// retry waits with them); none in the program.
 	clientOptions []client.Option
+	// policyFile is read as the organisation's policy instead of the computer's; only tests
+	// set it (see app.Options.PolicyFile).
+	policyFile string
 }
 
 // A subcommand is one command of the command line: its line in the help and what runs it.

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"strings"
 	"time"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/visible"
 )
 
 // coreFlags are the flags of every subcommand that opens the app core.
@@ -56,8 +59,25 @@ func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv, run ...app.Clie
 	if len(env.clientOptions) > 0 {
 		run = append(run, app.WithClientOptions(env.clientOptions...))
 	}
-	return app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true, Verbose: flags.verbose,
-		Surface: surface, ClientOptions: run})
+	core, err := app.Open(paths, app.Options{KeychainService: env.getenv("REDOX_UPLOADER_KEYCHAIN_SERVICE"), Logging: true,
+		Verbose: flags.verbose, Surface: surface, ClientOptions: run, PolicyFile: env.policyFile})
+	if err == nil {
+		warnPolicyProblem(core.Policy(), env)
+	}
+	return core, err
+}
+
+// warnPolicyProblem says on standard error, once a command, that the organisation's policy
+// could not be read in full, and what of it.
+func warnPolicyProblem(p *app.Policy, env cliEnv) {
+	if p == nil || p.Problem == nil {
+		return
+	}
+	printError(env, "warning: your organisation's settings for Redox Uploader could not be read in full; "+
+		"what could not be read is locked. Tell your IT department.")
+	for _, line := range strings.Split(p.Problem.Error(), "\n") {
+		fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(line))
+	}
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.

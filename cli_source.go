@@ -203,7 +203,7 @@ func runSourceList(ctx context.Context, args []string, env cliEnv) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tSIGN-IN\tUPLOAD HOST\tSECRET")
+	fmt.Fprintln(tw, "NAME\tENVIRONMENT\tSIGN-IN\tUPLOAD HOST\tSECRET\tSET-BY")
 	var keychainErr error // after the first failure, the keychain is not asked again
 	for _, p := range st.Profiles {
 		secret := "keychain unavailable"
@@ -220,9 +220,13 @@ func runSourceList(ctx context.Context, args []string, env cliEnv) error {
 		if p.Validate() != nil {
 			secret += "; needs changes (see source show)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", visible.Name(p.Name), envLabel(p.Environment), visible.Name(string(p.Auth)), visible.Name(p.UploadHost()), secret)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", visible.Name(p.Name), envLabel(p.Environment), visible.Name(string(p.Auth)),
+			visible.Name(p.UploadHost()), secret, setBy(p))
 	}
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", app.SandboxProfileName, app.EnvSandbox, "built in", "this computer only", "demo credentials")
+	if core.Policy().SandboxOffered() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", app.SandboxProfileName, app.EnvSandbox, "built in", "this computer only",
+			"demo credentials", "built in")
+	}
 	tw.Flush()
 	if len(st.Profiles) == 0 {
 		fmt.Fprintln(env.stdout, "No saved sources yet. Add one with: redox-uploader source add NAME --auth legacy --api-key KEY")
@@ -231,6 +235,14 @@ func runSourceList(ctx context.Context, args []string, env cliEnv) error {
 		printError(env, keychainErr.Error())
 	}
 	return nil
+}
+
+// setBy says who set a source up: the organisation's policy, or the user.
+func setBy(p app.Profile) string {
+	if p.Managed {
+		return "organisation"
+	}
+	return "you"
 }
 
 // envLabel spells Production in capitals, so nobody mistakes it for a test source.

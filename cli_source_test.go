@@ -149,7 +149,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 
 	s.mustStdin("legacy-secret-value\n", "source", "set-secret", "Clinic A")
 	r = s.must("source", "list")
-	if got := fields(lineWith(t, r.stdout, "NAME")); strings.Join(got, "|") != "NAME|ENVIRONMENT|SIGN-IN|UPLOAD HOST|SECRET" {
+	if got := fields(lineWith(t, r.stdout, "NAME")); strings.Join(got, "|") != "NAME|ENVIRONMENT|SIGN-IN|UPLOAD HOST|SECRET|SET-BY" {
 		t.Errorf("header = %q", got)
 	}
 	for name, want := range map[string]string{

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// policyEnv is a command-line environment under the organisation's policy policyJSON, written
+// where only this test's user can write it (on CI, root: the policy's administrator).
+func policyEnv(t *testing.T, policyJSON string) cliEnv {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Skip("the policy file must belong to root, as on CI; run as root") // app/policy_test.go covers the rules as any user
+	}
+	dir := filepath.Join(t.TempDir(), "etc")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(path, []byte(policyJSON), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cliEnv{policyFile: path}
+}
+
+// TestCommandsUnderPolicy: a managed source is listed, set by the organisation, without any
+// user action; changing or removing it, adding a source when users may not, and the sandbox
+// when it is switched off, are refused with exit status 1 and one plain sentence; diagnostics
+// name the policy. A policy that cannot be read is said on standard error, and commands run.
+func TestCommandsUnderPolicy(t *testing.T) {
+	ctx := t.Context()
+	env := policyEnv(t, `{"sources": [{"name": "Radiology", "environment": "Production", "apiKey": "rad-key"}],
+		"userSources": false, "sandbox": false}`)
+	data := t.TempDir()
+	run := func(args ...string) cliResult {
+		return runIn(ctx, nil, "", env, append([]string{"--data-dir", data}, args...)...)
+	}
+
+	r := run("source", "list")
+	if r.code != exitOK || !strings.Contains(lineWith(t, r.stdout, "Radiology"), "organisation") || strings.Contains(r.stdout, "Sandbox") {
+		t.Errorf("source list: %d\n%s%s\nwant Radiology set by the organisation, and no Sandbox", r.code, r.stdout, r.stderr)
+	}
+	file := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.4"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"remove the managed source", []string{"source", "remove", "Radiology"}, `The source "Radiology" is set by your organisation`},
+		{"replace the managed source", []string{"source", "add", "Radiology", "--api-key", "k", "--replace"}, `The source "Radiology" is set by your organisation`},
+		{"add a source", []string{"source", "add", "Mine", "--api-key", "k"}, "Which sources this computer uploads to is set by your organisation"},
+		{"upload to the sandbox", []string{"upload", "--sandbox", file}, "Whether the built-in sandbox is offered is set by your organisation"},
+	} {
+		r := run(tc.args...)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code != exitFailed || len(lines) != 1 || !strings.Contains(lines[0], tc.says) {
+			t.Errorf("%s: exit %d, said:\n%s\nwant exit 1 and one line saying %q", tc.name, r.code, r.stderr, tc.says)
+		}
+	}
+	if r := run("diagnostics"); !strings.Contains(r.stdout, "Policy: "+env.policyFile) || !strings.Contains(r.stdout, "managed sources: Radiology") {
+		t.Errorf("diagnostics do not name the policy and its source:\n%s", r.stdout)
+	}
+
+	broken := policyEnv(t, `{"sources": [`)
+	r = runIn(ctx, nil, "", broken, "--data-dir", data, "source", "list")
+	if r.code != exitOK || !strings.Contains(r.stderr, "could not be read in full") || !strings.Contains(r.stderr, broken.policyFile) {
+		t.Errorf("a broken policy: exit %d, said:\n%s\nwant the list, and a warning naming the policy file", r.code, r.stderr)
+	}
+}
