@@ -249,9 +249,12 @@ func TestHistoryShowsRowsThatNeedAttention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, status := range map[string]app.Status{"queued.pdf": app.StatusQueued, "sending.pdf": app.StatusUploading} {
+	for _, row := range []struct { // in this order: the newest, listed first, is the one being sent
+		name   string
+		status app.Status
+	}{{"queued.pdf", app.StatusQueued}, {"sending.pdf", app.StatusUploading}} {
 		rec := app.Record{Profile: "Clinic", Source: "legacy:k@blob.redoxengine.com", Environment: "Development",
-			Path: "/files/" + name, Name: name, Size: 1234, Status: status}
+			Path: "/files/" + row.name, Name: row.name, Size: 1234, Status: row.status}
 		if err := h.Insert(t.Context(), &rec); err != nil {
 			t.Fatal(err)
 		}

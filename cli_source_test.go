@@ -153,9 +153,9 @@ func TestProfileAddListShowRemove(t *testing.T) {
 		t.Errorf("header = %q", got)
 	}
 	for name, want := range map[string]string{
-		"Clinic A":      "Clinic A|Development|legacy|blob.redoxengine.com|secret stored",
-		"Main Hospital": "Main Hospital|PRODUCTION|oauth|blob.redoxengine.com|no secret",
-		"Sandbox":       "Sandbox|Sandbox|built in|this computer only|demo credentials",
+		"Clinic A":      "Clinic A|Development|legacy|blob.redoxengine.com|secret stored|you",
+		"Main Hospital": "Main Hospital|PRODUCTION|oauth|blob.redoxengine.com|no secret|you",
+		"Sandbox":       "Sandbox|Sandbox|built in|this computer only|demo credentials|built in",
 	} {
 		if got := strings.Join(fields(lineWith(t, r.stdout, name+" ")), "|"); got != want {
 			t.Errorf("list line of %s = %q, want %q", name, got, want)
@@ -516,7 +516,7 @@ func TestProfileKeychainUnavailable(t *testing.T) {
 
 	r := s.must("source", "list")
 	for _, name := range []string{"Legacy", "Other"} {
-		if !strings.HasSuffix(lineWith(t, r.stdout, name+" "), "keychain unavailable") {
+		if !strings.HasSuffix(lineWith(t, r.stdout, name+" "), "keychain unavailable  you") {
 			t.Errorf("list line of %s does not say the keychain is unavailable:\n%s", name, r.stdout)
 		}
 	}
