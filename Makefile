@@ -101,7 +101,7 @@ smoke: build
 # a private namespace (needs root, as CI has): a managed source kept, a file users could write
 # ignored, a broken one said.
 policy: headless
-	bash scripts/policy-test.sh ./$(BINARY)
+	$(LEAKCHECK) bash scripts/policy-test.sh ./$(BINARY)
 
 # docs: every command and make target the README names exists.
 docs: build

@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
@@ -26,6 +24,8 @@ var sourceActions = []struct {
 	{"list", "", "list the saved sources and whether each has its secret", runSourceList},
 	{"show", "NAME", "print every setting of a source (never its secret)", runSourceShow},
 	{"set-secret", "NAME < FILE", "store the API secret, private key or token read from stdin in the keychain", runSourceSetSecret},
+	{"provision", "NAME < FILE", "as an administrator: store a managed source's secret for every user of this computer", runSourceProvision},
+	{"unprovision", "NAME", "as an administrator: remove the secret stored for every user", runSourceUnprovision},
 	{"test", "NAME", "sign in to Redox and print how long the access token is valid", runSourceTest},
 	{"remove", "NAME", "delete a source from the settings and its secret from the keychain", runSourceRemove},
 }
@@ -347,25 +347,9 @@ func runSourceSetSecret(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return err
 	}
-	if f, ok := env.stdin.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(env.stderr, "Paste the %s, then press Enter and Ctrl+D (Ctrl+Z, Enter on Windows).\n"+
-				"Better: redox-uploader source set-secret %s < FILE, so it is not shown on the screen.\n", p.Auth.SecretName(), app.ShellQuote(p.Name))
-		}
-	}
-	data, err := io.ReadAll(io.LimitReader(env.stdin, maxSecretInput+1))
-	defer func() { clear(data) }()
-	switch {
-	case err != nil:
-		return fmt.Errorf("reading standard input: %w", err)
-	case len(data) > maxSecretInput:
-		return app.Sentencef("standard input holds more than %s, more than any %s holds. Pipe in the file that holds only the %s.",
-			client.HumanSize(maxSecretInput), p.Auth.SecretName(), p.Auth.SecretName())
-	}
-	secret := strings.TrimRight(string(data), "\r\n")
-	if strings.TrimFunc(secret, unicode.IsSpace) == "" {
-		return fmt.Errorf("nothing was read from standard input. Pipe in the %s: redox-uploader source set-secret %s < FILE",
-			p.Auth.SecretName(), app.ShellQuote(p.Name))
+	secret, err := readSecretInput(p, "set-secret", env)
+	if err != nil {
+		return err
 	}
 	if err := core.Secrets.SetSecret(p, secret); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,6 +50,9 @@ type Options struct {
 	// on Windows, SystemPolicyFile elsewhere). Only tests set it: nothing a user can give
 	// overrides a policy.
 	PolicyFile string
+	// MachineSecretsDir holds the secrets provisioned for every user instead of the
+	// computer's (MachineSecretsDir()). Only tests set it.
+	MachineSecretsDir string
 }
 
 // Open creates the folders if needed, opens the history (recovering rows a crash left behind)
@@ -66,7 +70,8 @@ func Open(paths Paths, opts Options) (*Core, error) {
 		opts.KeychainService = KeychainService
 	}
 	c := &Core{Paths: paths, Settings: NewSettingsStore(paths.SettingsFile()),
-		Secrets:    Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface},
+		Secrets: Secrets{Keychain: Keychain{Service: opts.KeychainService}, Surface: opts.Surface,
+			Machine: MachineSecrets{Dir: cmp.Or(opts.MachineSecretsDir, MachineSecretsDir())}},
 		clientOpts: slices.Clone(opts.ClientOptions), policy: loadPolicy(opts.PolicyFile)}
 	c.Settings.defaults = c.policy.defaults
 	c.Log = DiscardLogger()

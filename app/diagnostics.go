@@ -104,8 +104,18 @@ func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
 	}
 }
 
-// secretState says whether p's secret is in the keychain, never what it is.
+// secretState says whether p's secret is stored, never what it is: in the keychain, or for a
+// managed source also for every user of this computer.
 func (c *Core) secretState(p Profile) string {
+	state := c.keychainSecretState(p)
+	if p.Managed && c.Secrets.Machine.Provisioned(p) {
+		state += "; one stored for every user of this computer"
+	}
+	return state
+}
+
+// keychainSecretState says whether p's secret can be had, from the keychain or the machine.
+func (c *Core) keychainSecretState(p Profile) string {
 	v, err := c.Secrets.Secret(p)
 	var unavailable *KeychainUnavailableError
 	var timeout *KeychainTimeoutError

@@ -64,9 +64,9 @@ func (e *KeychainUnavailableError) Error() string {
 		return "The system keychain cannot be reached: Redox Uploader is not running in a desktop session (for example over SSH, from cron or from a service), so there is no keychain to ask. " +
 			"Run it from a desktop session, or give the command a session of its own, for example: " +
 			"dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets < PASSWORD-FILE; redox-uploader ...'. " +
-			"Redox Uploader never stores secrets anywhere else."
+			"Redox Uploader never stores your secrets anywhere else."
 	}
-	msg := "The system keychain is not available or is locked. On Linux, unlock the login keyring or install a Secret Service (for example GNOME Keyring); Redox Uploader never stores secrets anywhere else."
+	msg := "The system keychain is not available or is locked. On Linux, unlock the login keyring or install a Secret Service (for example GNOME Keyring); Redox Uploader never stores your secrets anywhere else."
 	if e.Err != nil {
 		msg += " (" + e.Err.Error() + ")"
 	}

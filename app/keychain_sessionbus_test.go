@@ -73,7 +73,7 @@ func TestKeychainNoSessionBusMessage(t *testing.T) {
 	err := &KeychainUnavailableError{Err: ErrNoSessionBus}
 	msg := err.Error()
 	for _, want := range []string{"not running in a desktop session", "Run it from a desktop session",
-		"dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock", "never stores secrets anywhere else"} {
+		"dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock", "never stores your secrets anywhere else"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}

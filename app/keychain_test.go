@@ -311,7 +311,7 @@ func TestKeychainUnavailable(t *testing.T) {
 			t.Fatalf("%s: %v (%T), want *KeychainUnavailableError", name, err, err)
 		}
 		msg := err.Error()
-		for _, want := range []string{"not available or is locked", "unlock the login keyring", "Secret Service", "never stores secrets anywhere else", "org.freedesktop.secrets"} {
+		for _, want := range []string{"not available or is locked", "unlock the login keyring", "Secret Service", "never stores your secrets anywhere else", "org.freedesktop.secrets"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("%s: message %q lacks %q", name, msg, want)
 			}

@@ -29,6 +29,9 @@ func ReadPrivateKeyFile(path string) ([]byte, error) {
 // is ever logged, printed, saved elsewhere or put in an error message.
 type Secrets struct {
 	Keychain Keychain
+	// Machine holds the secrets IT stored for every user of this computer; a managed source
+	// uses its own when the user has none (see MachineSecrets).
+	Machine MachineSecrets
 	// Surface is where a missing secret is reported; its message says how IT stores one there.
 	Surface Surface
 }
@@ -95,10 +98,19 @@ func normalizeSecret(m AuthMethod, secret string) (string, error) {
 	}
 }
 
-// Secret returns p's secret from the keychain. When there is none the error matches
-// ErrSecretNotFound and says how IT can store it.
+// Secret returns p's secret from the keychain or, for a managed source without one there (or
+// without a keychain to ask), the one IT stored for every user of this computer. When there is
+// none the error matches ErrSecretNotFound and says how IT can store it.
 func (s Secrets) Secret(p Profile) (string, error) {
 	v, err := s.Keychain.Get(secretKey(p))
+	if err != nil && p.Managed {
+		switch mv, merr := s.Machine.Load(p); {
+		case merr == nil:
+			return mv, nil
+		case !errors.Is(merr, ErrSecretNotFound):
+			return "", merr // the machine's is there but this user cannot read it: say why
+		}
+	}
 	if errors.Is(err, ErrSecretNotFound) {
 		return "", fmt.Errorf("%w %s", err, s.Surface.storeSecretAdvice(p))
 	}
@@ -121,9 +133,11 @@ func (s Secrets) DeleteProfile(p Profile) error {
 
 // TokenStore is p's token cache in the keychain, for client.WithTokenStore: a restart reuses a
 // valid token instead of signing in again. A token saved for another source (the profile's API
-// key, client ID or addresses changed since) is not handed out.
+// key, client ID or addresses changed since) is not handed out. A managed source, whose secret
+// may be this computer's (MachineSecrets), also works where no keychain can be reached (a
+// service, a server): it then signs in once a process instead.
 func (s Secrets) TokenStore(p Profile) client.TokenStore {
-	return keychainTokenStore{k: s.Keychain, key: tokenKey(p), source: p.SourceID(), apiBase: p.APIBase}
+	return keychainTokenStore{k: s.Keychain, key: tokenKey(p), source: p.SourceID(), apiBase: p.APIBase, withoutKeychain: p.Managed}
 }
 
 type keychainTokenStore struct {
@@ -131,6 +145,15 @@ type keychainTokenStore struct {
 	key     string
 	source  string
 	apiBase string
+	// withoutKeychain: a keychain that cannot be reached caches nothing instead of failing.
+	withoutKeychain bool
+}
+
+// unreachable reports whether err is a keychain that cannot be reached which ts works without.
+func (ts keychainTokenStore) unreachable(err error) bool {
+	var unavailable *KeychainUnavailableError
+	var timeout *KeychainTimeoutError
+	return ts.withoutKeychain && (errors.As(err, &unavailable) || errors.As(err, &timeout))
 }
 
 // savedToken is the keychain entry of a token cache.
@@ -145,7 +168,7 @@ type savedToken struct {
 // LoadToken returns the saved token, or a zero Token when there is none (or none usable).
 func (ts keychainTokenStore) LoadToken() (client.Token, error) {
 	v, err := ts.k.Get(ts.key)
-	if errors.Is(err, ErrSecretNotFound) {
+	if errors.Is(err, ErrSecretNotFound) || ts.unreachable(err) {
 		return client.Token{}, nil
 	}
 	if err != nil {
@@ -165,7 +188,7 @@ func (ts keychainTokenStore) SaveToken(t client.Token) error {
 	if err != nil {
 		return errors.New("encoding the sign-in for the keychain failed")
 	}
-	if err := ts.k.Set(ts.key, string(data)); err != nil {
+	if err := ts.k.Set(ts.key, string(data)); err != nil && !ts.unreachable(err) {
 		return fmt.Errorf("saving the sign-in: %w", err)
 	}
 	return nil

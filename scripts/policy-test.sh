@@ -5,7 +5,13 @@
 # (unshare, as root) a scratch folder is mounted over /etc/redox-uploader. Checks that a
 # managed source is listed without any user action, that removing it is refused with exit
 # status 1 and one sentence, that a policy file a user could have written is ignored with a
-# warning, and that a policy that cannot be read is said and the command still runs.
+# warning, and that a policy that cannot be read is said and the command still runs. Then
+# credentials provisioned once per machine: with the group redox-uploader added (to a copy of
+# /etc/group mounted over it in the namespace), root stores the managed source's secret with
+# 'source provision' (folder 0750 and file 0640, root and the group); a user who is not root
+# is refused; a user outside the group cannot read it and is told why; a user in the group,
+# with no keychain and no secret of their own, uploads with it to the sandbox;
+# 'source unprovision' removes it.
 #
 #   scripts/policy-test.sh ./redox-uploader
 set -euo pipefail
@@ -44,5 +50,54 @@ unshare -m bash -euo pipefail -c '
   printf "{\"sources\": [" >$policy
   cli source list >/dev/null 2>"$tmp/err" || fail "a broken policy stopped the command: $(cat "$tmp/err")"
   grep -q "could not be read in full" "$tmp/err" || fail "a broken policy was not said: $(cat "$tmp/err")"
+
+  # --- credentials provisioned once per machine ---------------------------------------------
+  gid=64999
+  cp /etc/group "$tmp/group"
+  echo "redox-uploader:x:$gid:" >>"$tmp/group"
+  mount --bind "$tmp/group" /etc/group
+  "$bin" sandbox --addr 127.0.0.1:0 >"$tmp/sandbox.out" 2>&1 &
+  sandbox=$!
+  trap "kill $sandbox 2>/dev/null" EXIT
+  for _ in $(seq 100); do grep -qs "Press Ctrl+C" "$tmp/sandbox.out" && break; sleep 0.1; done
+  url=$(awk "\$1 == \"upload\" && \$2 == \"URL\" { print \$3 }" "$tmp/sandbox.out")
+  base=$(awk "\$1 == \"API\" && \$2 == \"base\" { print \$3 }" "$tmp/sandbox.out")
+  key=$(awk "\$1 == \"legacy\" { print \$3 }" "$tmp/sandbox.out")
+  sed -n "s/^ *legacy .*REDOX_API_SECRET=\([^ ]*\).*/\1/p" "$tmp/sandbox.out" >"$tmp/secret"
+  [ -n "$url" ] && [ -s "$tmp/secret" ] || fail "the sandbox did not start: $(cat "$tmp/sandbox.out")"
+  printf "{\"sources\": [{\"name\": \"Radiology\", \"apiKey\": \"%s\", \"uploadUrl\": \"%s\", \"apiBase\": \"%s\"}]}" \
+    "$key" "$url" "$base" >$policy
+  chmod 755 "$tmp"
+  printf "report\n" >"$tmp/report.txt"
+  chmod 644 "$tmp/report.txt"
+  as_user() { # GROUPS ARGS...: the command line as the user nobody, in GROUPS ("" for none), with its own data folder
+    local groups=$1 home
+    shift
+    home=$(mktemp -d "$tmp/user.XXXXXX")
+    chown 65534:65534 "$home"
+    local in=(--clear-groups)
+    [ -z "$groups" ] || in=(--groups="$groups")
+    setpriv --reuid=65534 --regid=65534 "${in[@]}" env -u DBUS_SESSION_BUS_ADDRESS HOME="$home" "$bin" --data-dir "$home" "$@"
+  }
+
+  status=0; as_user "" source provision Radiology <"$tmp/secret" >/dev/null 2>"$tmp/err" || status=$?
+  [ $status -eq 1 ] && grep -q "needs an administrator" "$tmp/err" || fail "provisioning as a user: exit $status, said: $(cat "$tmp/err")"
+  cli source provision Radiology <"$tmp/secret" >/dev/null 2>"$tmp/err" || fail "provisioning as root failed: $(cat "$tmp/err")"
+  secrets=/etc/redox-uploader/secrets
+  [ "$(stat -c "%a %U %G" $secrets)" = "750 root redox-uploader" ] || fail "$secrets is $(stat -c "%a %U %G" $secrets)"
+  for f in $secrets/*; do
+    [ "$(stat -c "%a %U %G" "$f")" = "640 root redox-uploader" ] || fail "$f is $(stat -c "%a %U %G" "$f")"
+  done
+
+  status=0; as_user "" upload --source Radiology "$tmp/report.txt" >/dev/null 2>"$tmp/err" || status=$?
+  [ $status -eq 1 ] && grep -q "group \"redox-uploader\"" "$tmp/err" ||
+    fail "a user outside the group: exit $status, said: $(cat "$tmp/err")"
+  as_user "$gid" upload --source Radiology "$tmp/report.txt" >"$tmp/out" 2>"$tmp/err" ||
+    fail "a user in the group could not upload with the machine'"'"'s secret: $(cat "$tmp/err")"
+  grep -q "report.txt.*/blob/" "$tmp/out" || fail "the upload printed no URI: $(cat "$tmp/out")"
+
+  cli source unprovision Radiology >/dev/null 2>"$tmp/err" || fail "unprovision failed: $(cat "$tmp/err")"
+  [ -z "$(ls -A $secrets)" ] || fail "unprovision left $(ls $secrets)"
 '
 echo "policy-test: /etc/redox-uploader/policy.json: a managed source listed and kept, a file users could write ignored, a broken one said"
+echo "policy-test: provisioned secret: 0750/0640 root:redox-uploader, refused to a user, unreadable outside the group (said), used by a member without a keychain, removed"
