@@ -5,6 +5,12 @@
 #      and Send to shortcuts, one Add/Remove Programs entry (name, publisher, version), the
 #      Active Setup entry; the installed console program runs `version` and an upload to the
 #      sandbox, and stores a source's secret in Credential Manager (the user's data).
+#   1b. A managed source (a policy in HKLM) given its secret for every user with the installed
+#      console program's 'source provision': the file in %ProgramData%\Redox Uploader\secrets
+#      is encrypted (DPAPI), and the user, with no secret of their own, uploads with it to a
+#      sandbox; 'source unprovision' removes it. Wine keeps no folder ACLs (it shows one made
+#      from the Unix mode bits), so the folder's DACL (users read, administrators write) is for
+#      Windows to show.
 #   2. Active Setup: for a user who has no Send to shortcut yet, the command it runs at their
 #      sign-in (StubPath, read from the registry) puts the shortcut in.
 #   3. msiexec /i of an MSI one version higher (built here from the same programs): an upgrade
@@ -104,6 +110,36 @@ credentials() { # Wine keeps Credential Manager's entries in the registry
 }
 user_data_kept || fail "the user's history ($history), settings ($settings) or secret in Credential Manager were not written"
 echo "msi-test: installed $old_version: programs, Start menu and Send to shortcuts, one Add/Remove Programs entry; version, a sandbox upload and a stored secret ran"
+
+# --- 1b. a managed source's secret provisioned for every user ---------------------------------
+wine "$console" sandbox --addr 127.0.0.1:0 </dev/null >"$tmp/sandbox.out" 2>&1 &
+sandbox=$!
+for _ in $(seq 150); do grep -qs 'Press Ctrl+C' "$tmp/sandbox.out" && break; sleep 0.1; done
+banner() { tr -d '\r' <"$tmp/sandbox.out" | awk -v a="$1" -v b="${2:-}" '$1 == a && (b == "" || $2 == b) { print $3; exit }'; } # WORD [WORD]
+url=$(banner upload URL)
+base=$(banner API base)
+key=$(banner legacy)
+secret=$(tr -d '\r' <"$tmp/sandbox.out" | sed -n 's/^ *legacy .*REDOX_API_SECRET=\([^ ]*\).*/\1/p')
+if [ -z "$url" ] || [ -z "$secret" ]; then fail "the sandbox did not start under Wine: $(cat "$tmp/sandbox.out")"; fi
+managed='HKLM\SOFTWARE\Policies\Redox Uploader\Sources\Cardiology'
+for v in "ApiKey $key" "UploadUrl $url" "ApiBase $base"; do
+  wine reg add "$managed" /v "${v%% *}" /t REG_SZ /d "${v#* }" /f /reg:64 </dev/null >/dev/null 2>&1 || fail "reg add $managed ${v%% *} failed"
+done
+printf '%s' "$secret" | wine "$console" source provision Cardiology >/dev/null 2>"$tmp/provision.err" ||
+  fail "source provision failed: $(cat "$tmp/provision.err")"
+machine_secrets="$(winvar ProgramData)/Redox Uploader/secrets"
+stored=("$machine_secrets"/*.secret)
+if [ ${#stored[@]} -ne 1 ] || [ ! -s "${stored[0]}" ]; then fail "source provision stored not one file in $machine_secrets"; fi
+! grep -qF "$secret" "${stored[0]}" || fail "the provisioned secret is stored in clear text"
+out=$(wine "$console" upload --source Cardiology "$(winepath -w "$tmp/Referral letter.txt")" </dev/null 2>"$tmp/upload.err" | tr -d '\r') ||
+  fail "the user could not upload with the secret provisioned for every user: $(cat "$tmp/upload.err")"
+[[ $out == *"Referral letter.txt"$'\t'*"/blob/"* ]] || fail "the upload with the provisioned secret printed no URI: $out"
+wine "$console" source unprovision Cardiology </dev/null >/dev/null 2>&1 || fail "source unprovision failed"
+[ -z "$(ls -A "$machine_secrets")" ] || fail "source unprovision left $(ls "$machine_secrets")"
+wine reg delete 'HKLM\SOFTWARE\Policies\Redox Uploader' /f /reg:64 </dev/null >/dev/null 2>&1 || true
+wine taskkill /f /im redox-uploader.exe </dev/null >/dev/null 2>&1 || true # the sandbox: a program running is not removed
+wait "$sandbox" 2>/dev/null || true
+echo "msi-test: a managed source's secret provisioned for every user: encrypted (DPAPI), used by the user, removed"
 
 # --- 2. Active Setup: the Send to shortcut for a user who signs in after the install ------------
 stub=$(wine reg query "$active_setup" /v StubPath </dev/null 2>/dev/null | tr -d '\r' | sed -n 's/.*StubPath *REG_SZ *//p')
