@@ -45,9 +45,11 @@ windows: deps
 	GO=$(GO) VERSION=$(VERSION) LDFLAGS='$(LDFLAGS)' bash scripts/windows.sh $(BINARY).exe $(WINDOW).exe
 
 # msi: the Windows installer dist/redox-uploader-VERSION-x64.msi (wixl): both programs, per
-# machine, Start menu and Send to shortcuts, upgrades in place (packaging/windows/redox-uploader.wxs).
+# machine, Start menu and Send to shortcuts, upgrades in place (packaging/windows/redox-uploader.wxs);
+# and beside it the Group Policy templates, dist/redox-uploader-VERSION-policy-templates.zip.
 msi: windows
 	VERSION=$(VERSION) bash scripts/msi.sh $(BINARY).exe $(WINDOW).exe dist
+	VERSION=$(VERSION) bash scripts/policy-templates.sh dist
 
 # sign: both Windows programs signed, the MSI built from them, and the MSI signed, with the
 # certificate the SIGN_* variables name (a PKCS#12 file or a PKCS#11 token; see scripts/sign.sh).
@@ -117,10 +119,12 @@ release: windows package msi
 # wine: the Windows programs under Wine in a scratch prefix: a CLI session with the console
 # program (Credential Manager, Windows folders and proxy settings, extra certificates, a scan
 # for secrets), the console program starting the window, and the window's smoke test; then
-# the MSI installed, upgraded and removed silently in another.
+# the MSI installed, upgraded and removed silently in another; then the organisation's policy
+# written into the registry with reg add (HKLM over HKCU), read by the console program.
 wine: windows msi
 	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/msi-test.sh $(MSI) $(BINARY).exe $(WINDOW).exe
+	$(LEAKCHECK) bash scripts/wine-policy-test.sh $(BINARY).exe
 
 # screenshots: the main states of the real window, for the README.
 screenshots: build

@@ -153,6 +153,8 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 	switch {
 	case errors.As(err, &taken):
 		return app.Sentencef("a source named %q already exists. Run again with --replace to overwrite it, or choose another name.", taken.Name)
+	case errors.Is(err, app.ErrSetByOrganisation):
+		return err // one sentence that says it all
 	case err != nil:
 		return fmt.Errorf("the source %q was not saved: %w", p.Name, flagProblems(err))
 	}

@@ -45,6 +45,10 @@ type Policy struct {
 	Problem error
 }
 
+// PolicyKey is the registry key, under HKLM and HKCU, where Group Policy keeps the policy on
+// Windows (see packaging/windows/policy).
+const PolicyKey = `SOFTWARE\Policies\Redox Uploader`
+
 // ErrSetByOrganisation matches every change refused because the policy holds the setting.
 var ErrSetByOrganisation = errors.New("set by your organisation")
 

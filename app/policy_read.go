@@ -153,6 +153,12 @@ func readPolicy(p *Policy, r policyReader) {
 		lockSources(p)
 	}
 	for _, sr := range srcs {
+		if sr.key != "" && len(namedValues(sr.r)) == 0 { // a Group Policy slot left without values: no source
+			if sr.close != nil {
+				sr.close()
+			}
+			continue
+		}
 		s, err := readSource(sr)
 		if sr.close != nil {
 			sr.close()
@@ -205,11 +211,16 @@ func sourceLabel(sr namedReader, s Profile) string {
 	return "without a name"
 }
 
+// namedValues are the names of r's values, less a registry key's unnamed default value ("").
+func namedValues(r policyReader) []string {
+	return slices.DeleteFunc(r.names(), func(n string) bool { return n == "" })
+}
+
 // unknownNames is a problem for each name in have that is not in known or also (compared
-// without case, as the registry does).
+// without case, as the registry does); a registry key's unnamed value ("") is no setting.
 func unknownNames(have, known []string, also ...string) []error {
 	var problems []error
-	for _, n := range have {
+	for _, n := range slices.DeleteFunc(slices.Clone(have), func(n string) bool { return n == "" }) {
 		if !slices.ContainsFunc(append(slices.Clone(known), also...), func(k string) bool { return strings.EqualFold(k, n) }) {
 			problems = append(problems, fmt.Errorf("%q is not a setting Redox Uploader knows (a misspelling?)", n))
 		}

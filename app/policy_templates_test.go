@@ -22,10 +22,6 @@ import (
 // policyTemplateDir is the templates' folder, from this package's.
 const policyTemplateDir = "../packaging/windows/policy"
 
-// templatePolicyKey is the key the Windows build reads (PolicyKey, which only policy_windows.go
-// defines), spelled here so that this test runs on every system.
-const templatePolicyKey = `SOFTWARE\Policies\Redox Uploader`
-
 // admxFile is what the tests read of redox-uploader.admx.
 type admxFile struct {
 	Resources struct {
@@ -304,7 +300,7 @@ func (a admlFile) presentation(ref string) (admlPresentation, bool) {
 // sourceSlotKey returns, for a managed source's key (SOFTWARE\Policies\Redox Uploader\Sources\1),
 // the name of the source's own key ("1").
 func sourceSlotKey(key string) (string, bool) {
-	prefix := strings.ToLower(templatePolicyKey + `\` + policySourcesKey + `\`)
+	prefix := strings.ToLower(PolicyKey + `\` + policySourcesKey + `\`)
 	if !strings.HasPrefix(strings.ToLower(key), prefix) || len(key) == len(prefix) || strings.Contains(key[len(prefix):], `\`) {
 		return "", false
 	}
@@ -330,7 +326,7 @@ func TestPolicyTemplatesWriteWhatTheAppReads(t *testing.T) {
 	slots := map[string]map[string]bool{}
 	for _, w := range policyTemplateWrites(t, admx, adml) {
 		where := fmt.Sprintf(`policy %s writes %s\%s`, w.policy, w.key, w.name)
-		if strings.EqualFold(w.key, templatePolicyKey) {
+		if strings.EqualFold(w.key, PolicyKey) {
 			i := slices.IndexFunc(policySettings, func(s policySetting) bool { return s.name == w.name })
 			if i < 0 {
 				t.Errorf("%s: the app reads no value %q at the top of the policy; it reads %q", where, w.name, PolicyValueNames())
@@ -343,7 +339,7 @@ func TestPolicyTemplatesWriteWhatTheAppReads(t *testing.T) {
 		}
 		slot, ok := sourceSlotKey(w.key)
 		if !ok {
-			t.Errorf(`%s: the app reads only %s and, for managed sources, %s\%s\NAME`, where, templatePolicyKey, templatePolicyKey, policySourcesKey)
+			t.Errorf(`%s: the app reads only %s and, for managed sources, %s\%s\NAME`, where, PolicyKey, PolicyKey, policySourcesKey)
 			continue
 		}
 		i := slices.IndexFunc(policySourceSettings, func(s sourceSetting) bool { return s.name == w.name })
@@ -360,16 +356,16 @@ func TestPolicyTemplatesWriteWhatTheAppReads(t *testing.T) {
 	}
 	for _, name := range PolicyValueNames() {
 		if !top[name] {
-			t.Errorf(`the app reads %s\%s, but no policy of the templates writes it`, templatePolicyKey, name)
+			t.Errorf(`the app reads %s\%s, but no policy of the templates writes it`, PolicyKey, name)
 		}
 	}
 	if len(slots) == 0 {
-		t.Errorf(`no policy of the templates writes a managed source (%s\%s\NAME)`, templatePolicyKey, policySourcesKey)
+		t.Errorf(`no policy of the templates writes a managed source (%s\%s\NAME)`, PolicyKey, policySourcesKey)
 	}
 	for slot, names := range slots {
 		for _, name := range PolicySourceValueNames() {
 			if !names[name] {
-				t.Errorf(`the managed source slot %s\%s\%s lacks %s, which the app reads`, templatePolicyKey, policySourcesKey, slot, name)
+				t.Errorf(`the managed source slot %s\%s\%s lacks %s, which the app reads`, PolicyKey, policySourcesKey, slot, name)
 			}
 		}
 	}

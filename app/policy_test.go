@@ -287,3 +287,26 @@ func TestPolicyNamesFollowOneTable(t *testing.T) {
 		}
 	}
 }
+
+// slotsReader is a policy's top key holding the source keys given, as the registry reader
+// gives them.
+type slotsReader struct {
+	jsonPolicy
+	slots []namedReader
+}
+
+func (r slotsReader) sources() ([]namedReader, error) { return r.slots, nil }
+
+// TestPolicyEmptySourceSlot: a Group Policy source slot left without values (its key, or only
+// its unnamed default value) is no source and no problem; a slot with values is a source.
+func TestPolicyEmptySourceSlot(t *testing.T) {
+	p := &Policy{}
+	readPolicy(p, slotsReader{jsonPolicy: jsonPolicy{}, slots: []namedReader{
+		{key: "1", r: jsonPolicy{"Name": []byte(`"Cardiology"`), "ApiKey": []byte(`"k"`)}},
+		{key: "2", r: jsonPolicy{}},
+		{key: "3", r: jsonPolicy{"": []byte(`""`)}},
+	}})
+	if p.Problem != nil || len(p.Sources) != 1 || p.Sources[0].Name != "Cardiology" || p.UserSourcesLocked() {
+		t.Errorf("read %+v, problem %v; want Cardiology alone, no problem, users' sources not locked", p.Sources, p.Problem)
+	}
+}

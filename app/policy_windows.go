@@ -8,10 +8,6 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-// PolicyKey is the registry key, under HKLM and HKCU, where Group Policy keeps the policy
-// (see Policy and packaging/windows/policy).
-const PolicyKey = `SOFTWARE\Policies\Redox Uploader`
-
 // loadPolicy reads the computer's policy: HKCU's key, then HKLM's over it, value by value (a
 // machine policy wins). file, from tests only, names a JSON file to read instead.
 func loadPolicy(file string) *Policy {

@@ -11,7 +11,7 @@ packages=(
   curl                                                   # the benchmark compares against curl
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64         # make windows: cgo cross-compiler, windres, objdump
   wine wine64                                            # make wine: the Windows build run under Wine
-  wixl msitools                                          # make msi: the Windows installer; its test reads it back
+  wixl msitools zip                                      # make msi: the Windows installer (its test reads it back), the policy templates' zip
   osslsigncode softhsm2 libengine-pkcs11-openssl         # make sign; make release signs with a test key in a SoftHSM token
   xz-utils file                                          # make package: the .tar.xz; the checks of both
   desktop-file-utils                                     # make package: desktop-file-validate

@@ -65,6 +65,8 @@ for value in Name:Cardiology Environment:Staging Auth:legacy ApiKey:cardiology-k
 done
 policy "$slot" MaxSize REG_DWORD 10485760
 policy "$slot" Parallel REG_DWORD 3
+# Slot 2 left empty, as a slot disabled in the Group Policy editor may leave it: no source, no problem.
+wine reg add "HKLM\\$key\\Sources\\2" /f /reg:64 </dev/null >/dev/null 2>&1 || fail "reg add of the empty slot 2 failed"
 policy "HKLM\\$key" UserSources REG_DWORD 0
 policy "HKLM\\$key" Sandbox REG_DWORD 0
 policy "HKLM\\$key" LockNotifications REG_DWORD 1
