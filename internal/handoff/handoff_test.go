@@ -146,8 +146,11 @@ func manyFiles(n int) []string {
 func TestRequestBeforeServeWaits(t *testing.T) {
 	place := testPlace(t)
 	l := startWindow(t, place, nil)
+	read := make(chan struct{})
+	l.opts.onRequest = func() { close(read) }
 	c := dialRaw(t, place)
 	writeRaw(t, c, `{"version":1,"files":["`+jsonPath(abs("early.pdf"))+`"],"sandbox":false}`+"\n")
+	<-read // the window has the request before it is ready
 	var rec recorder
 	l.Serve(rec.handle)
 	if s := readRaw(t, c); s != statusAdded {
