@@ -7,8 +7,8 @@
 #   - a second start without --sandbox, with a file, gives it to the sandbox window too (as a
 #     drop would) and brings that window to the front (it takes the focus from another one);
 #   - a start for another data folder opens a second window;
-#   - after the window is killed (its socket left behind), the next start opens the window and
-#     uploads its file;
+#   - after the window is killed (its socket left behind), the next start opens the window,
+#     uploads its file and takes the files of the start after it;
 #   - --sandbox with a file, to a window that is not on the sandbox, is refused in plain words
 #     (exit status 1) and adds nothing;
 #   - a window that closes removes its socket;
@@ -96,6 +96,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   [ -S "$dir/data/window.sock" ] || fail "the killed window left no socket behind, so this tests nothing"
   open data after-crash --sandbox "$dir/files/After the crash.pdf"
   await "the window after the crash uploaded its file" uploaded data "After the crash.pdf"
+  second "to the window after the crash" 0 --data-dir "$dir/data" # it listens in the stale socket's place
   count_is 2 || fail "$(windows | wc -l) windows after the crash, want 2 (this data folder and the other)"
 
   # --sandbox, to a window that is not on the sandbox (a new data folder: no source yet).
