@@ -96,7 +96,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   [ -S "$dir/data/window.sock" ] || fail "the killed window left no socket behind, so this tests nothing"
   open data after-crash --sandbox "$dir/files/After the crash.pdf"
   await "the window after the crash uploaded its file" uploaded data "After the crash.pdf"
-  second "to the window after the crash" 0 --data-dir "$dir/data" # it listens in the stale socket's place
+  second "to the window after the crash" 0 --data-dir "$dir/data" # it listens where the stale socket was
   count_is 2 || fail "$(windows | wc -l) windows after the crash, want 2 (this data folder and the other)"
 
   # --sandbox, to a window that is not on the sandbox (a new data folder: no source yet).
