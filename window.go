@@ -57,7 +57,7 @@ func runWindow(args []string) int {
 		return exitFailed
 	}
 	if handOverErr != nil {
-		core.Log.Warn("later starts will open windows of their own: this one cannot take their files", "err", handOverErr)
+		core.Log.Warn("one window per data folder is not in force: this window opened on its own and takes no files from later starts", "err", handOverErr)
 	}
 	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args(), Version: versionLine()})
 	if owner != nil {
