@@ -46,7 +46,8 @@ func handOver(cf *coreFlags, env cliEnv, files []string, sandbox bool) (owner *h
 			return nil, false, fmt.Errorf("finding the file %s: %w", f, err)
 		}
 	}
-	return handoff.Start(context.Background(), place, handoff.Request{Files: abs, Sandbox: sandbox})
+	return handoff.Start(context.Background(), place, handoff.Request{Files: abs, Sandbox: sandbox},
+		handoff.WithBeforeSend(allowForeground))
 }
 
 // serveHandOvers gives the files of later starts to u's window, and stops taking them as the

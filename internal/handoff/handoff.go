@@ -55,6 +55,9 @@ func Start(ctx context.Context, place Place, req Request, opts ...Option) (l *Li
 		if !errors.Is(err, errHeld) {
 			return l, false, err // the window now, or a failure to listen
 		}
+		if o.beforeSend != nil {
+			o.beforeSend()
+		}
 		err = send(ctx, place.Socket, msg, o)
 		if err == nil {
 			return nil, true, nil
@@ -138,6 +141,7 @@ type options struct {
 	startupWait time.Duration // how long a request waits for the window to be ready
 	ownerWait   time.Duration // how long a window may hold the lock without answering
 	retryEvery  time.Duration // the first pause before trying again
+	beforeSend  func()        // WithBeforeSend
 	onRequest   func()        // tests: called when the Listener has read a valid request
 }
 
@@ -157,3 +161,7 @@ func WithOwnerWait(d time.Duration) Option { return func(o *options) { o.ownerWa
 
 // WithIOTimeout bounds connecting and reading or writing one message.
 func WithIOTimeout(d time.Duration) Option { return func(o *options) { o.ioTimeout = d } }
+
+// WithBeforeSend runs fn each time Start is about to hand the request to an open window (on
+// Windows, to let that window come to the front: see AllowSetForegroundWindow).
+func WithBeforeSend(fn func()) Option { return func(o *options) { o.beforeSend = fn } }

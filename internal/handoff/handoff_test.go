@@ -342,3 +342,22 @@ func TestConcurrentStarts(t *testing.T) {
 		t.Fatalf("the window got %d requests, want %d", len(got), starts-1)
 	}
 }
+
+// WithBeforeSend runs before a request goes to an open window, and not when this start
+// becomes the window.
+func TestBeforeSendRunsOnlyWhenHandingOver(t *testing.T) {
+	place := testPlace(t)
+	calls := 0
+	count := WithBeforeSend(func() { calls++ })
+	var rec recorder
+	startWindow(t, place, rec.handle, count)
+	if calls != 0 {
+		t.Fatalf("before becoming the window: %d calls", calls)
+	}
+	if err := hand(t, place, Request{}, count); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("handing over once: %d calls, want 1", calls)
+	}
+}
