@@ -49,10 +49,7 @@ func openCore(cf *coreFlags, env cliEnv, run ...app.ClientOption) (*app.Core, er
 // names Settings, a command's names flags and commands.
 func openCoreFor(surface app.Surface, cf *coreFlags, env cliEnv, run ...app.ClientOption) (*app.Core, error) {
 	flags := cf.resolve(env)
-	paths, err := app.DefaultPaths(env.getenv)
-	if flags.dir != "" {
-		paths, err = app.PathsIn(flags.dir), nil
-	}
+	paths, err := corePaths(cf, env)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +75,15 @@ func warnPolicyProblem(p *app.Policy, env cliEnv) {
 	for _, line := range strings.Split(p.Problem.Error(), "\n") {
 		fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(line))
 	}
+}
+
+// corePaths are the folders openCore opens: --data-dir (the command's, else the global one),
+// $REDOX_UPLOADER_HOME or the user's folders.
+func corePaths(cf *coreFlags, env cliEnv) (app.Paths, error) {
+	if dir := cf.resolve(env).dir; dir != "" {
+		return app.PathsIn(dir), nil
+	}
+	return app.DefaultPaths(env.getenv)
 }
 
 // closeCore lets running uploads finish for a few seconds, then cancels and journals them.

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/handoff"
 	_ "redoxuploader/internal/sessionbus/noautolaunch" // no D-Bus auto-launch, even by GTK's initialiser
 	"redoxuploader/ui"
 )
@@ -21,6 +23,8 @@ const appID = "com.redoxuploader.desktop"
 
 // runWindow opens the desktop window on the app core: `redox-uploader [--sandbox]
 // [--data-dir DIR] [FILE...]`. Files given (Open With, a drop on the app icon) are added at once.
+// When a window is already open for the data folder, the files go to that window instead,
+// which comes to the front, and this process ends (window_handoff.go).
 func runWindow(args []string) int {
 	env := cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	fs := newFlagSet("", "[--sandbox] [--data-dir DIR] [FILE...]", env)
@@ -32,6 +36,17 @@ func runWindow(args []string) int {
 		}
 		return exitUsage
 	}
+	owner, handed, handOverErr := handOver(dataDir, env, fs.Args(), *sandbox) // see window_handoff.go
+	switch {
+	case handed:
+		return exitOK
+	case errors.Is(handOverErr, handoff.ErrNotOnSandbox):
+		reportDisplayProblem(windowProblem{Message: notOnSandboxMessage})
+		return exitFailed
+	}
+	if owner != nil {
+		defer owner.Close()
+	}
 	if problem := checkDisplay(os.Getenv); problem != nil {
 		reportDisplayProblem(*problem)
 		return exitFailed
@@ -41,7 +56,13 @@ func runWindow(args []string) int {
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
 		return exitFailed
 	}
+	if handOverErr != nil {
+		core.Log.Warn("one window per data folder is not in force: this window opened on its own and takes no files from later starts", "err", handOverErr)
+	}
 	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args(), Version: versionLine()})
+	if owner != nil {
+		serveHandOvers(owner, u, core.Log)
+	}
 	u.ShowAndRun()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
