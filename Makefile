@@ -91,13 +91,16 @@ keychain:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzPartFileName$$' -fuzztime=$(FUZZTIME) ./client
 	$(GO) test -run='^$$' -fuzz='^FuzzParseUploadReply$$' -fuzztime=$(FUZZTIME) ./client
+	$(GO) test -run='^$$' -fuzz='^FuzzReadRequest$$' -fuzztime=$(FUZZTIME) ./internal/handoff
 
 # smoke: the real programs in a real X server (Xvfb): the command line starting the window on
 # the sandbox with a file, its URI in the history, a screenshot that is not blank, no D-Bus
 # session started; and without a display, or on one without OpenGL, a plain refusal (exit
-# status 1) instead of a crash.
+# status 1) instead of a crash. Then a second start handing its files to the open window (one
+# window per data folder).
 smoke: build
 	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
+	$(LEAKCHECK) bash scripts/one-window.sh ./$(BINARY) ./$(WINDOW)
 
 # policy: the command line under a policy in /etc/redox-uploader/policy.json, mounted over in
 # a private namespace (needs root, as CI has): a managed source kept, a file users could write
