@@ -33,10 +33,11 @@ done
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-# Stripped, as Debian policy wants programs (10.1): Go keeps what a panic's stack trace and
-# `go version -m` read (pclntab, build information) in sections that strip leaves alone.
-strip --strip-unneeded -o "$stage/redox-uploader" "$cli"
-strip --strip-unneeded -o "$stage/redox-uploader-window" "$window"
+# Stripped, and without the C compiler's .comment, as Debian policy wants programs (10.1): Go
+# keeps what a panic's stack trace and `go version -m` read (pclntab, build information) in
+# sections that strip leaves alone.
+strip --strip-unneeded --remove-section=.comment -o "$stage/redox-uploader" "$cli"
+strip --strip-unneeded --remove-section=.comment -o "$stage/redox-uploader-window" "$window"
 chmod 755 "$stage/redox-uploader" "$stage/redox-uploader-window"
 install -m 644 packaging/linux/redox-uploader.desktop "$stage/redox-uploader.desktop"
 install -m 644 assets/icon.png "$stage/redox-uploader.png"
