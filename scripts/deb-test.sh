@@ -123,7 +123,7 @@ packages_in_root() { in_root dpkg-query -W -f='${Package}\n' | sort; }
 # shellcheck disable=SC2016
 package_status() { in_root dpkg-query -W -f='${db:Status-Status}' "$1"; }
 
-# lintian, on this machine, while debootstrap runs (it keeps one core busy at most).
+# lintian, on this machine, while debootstrap runs (which waits on the network and on dpkg).
 lintian --fail-on error --tag-display-limit 0 "$deb" >"$logs/lintian.log" 2>&1 &
 lintian_pid=$!
 
