@@ -21,7 +21,7 @@ BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 # is still running after they end.
 LEAKCHECK := bash scripts/leak-check.sh
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke policy docs release wine screenshots bench clean windows package msi sign
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke policy docs release wine screenshots bench clean windows package msi sign deb debtest
 
 # MSI is the Windows installer `make msi` builds (an MSI's version is three numbers).
 MSI := dist/$(BINARY)-$(VERSION)-x64.msi
@@ -58,6 +58,18 @@ sign: windows
 	VERSION=$(VERSION) bash scripts/msi.sh $(BINARY).exe $(WINDOW).exe dist
 	bash scripts/sign.sh $(MSI)
 
+# deb: the Debian package dist/redox-uploader_VERSION_amd64.deb (nfpm, packaging/linux/nfpm.yaml),
+# then its fields, Depends, files and maintainer scripts checked without installing it.
+deb: build
+	VERSION=$(VERSION) bash scripts/deb.sh ./$(BINARY) ./$(WINDOW) dist
+	bash scripts/check-deb.sh dist/$(BINARY)_$(VERSION)_amd64.deb
+
+# debtest: the package installed with apt into a clean Debian 12 root (debootstrap, as root):
+# dependencies pulled, version, a sandbox upload, the window program's libraries, the group and
+# /etc/redox-uploader, purge keeping IT's and users' data; lintian with no error.
+debtest: deb
+	$(LEAKCHECK) bash scripts/deb-test.sh dist/$(BINARY)_$(VERSION)_amd64.deb
+
 # package: the Linux release archive dist/redox-uploader-VERSION-linux-amd64.tar.xz (both
 # programs, desktop entry, icon, README.md, INSTALL, install.sh).
 package: build
@@ -72,7 +84,7 @@ demo: build
 run: build
 	./$(BINARY)
 
-test: deps lint unit keychain fuzz smoke policy docs release wine
+test: deps lint unit keychain fuzz smoke policy docs release wine debtest
 
 lint:
 	$(GO) vet ./...

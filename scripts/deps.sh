@@ -15,6 +15,7 @@ packages=(
   osslsigncode softhsm2 libengine-pkcs11-openssl         # make sign; make release signs with a test key in a SoftHSM token
   xz-utils file                                          # make package: the .tar.xz; the checks of both
   desktop-file-utils                                     # make package: desktop-file-validate
+  debootstrap lintian                                    # make debtest: a clean Debian 12 root; lintian
 )
 
 missing=()
@@ -26,7 +27,7 @@ else
   echo "deps: this is not a Debian or Ubuntu system, so nothing was installed." >&2
   echo "deps: install your distribution's packages for: a C compiler, pkg-config, OpenGL and X11" >&2
   echo "deps: development headers, GTK 3 headers, Xvfb, xwd, ImageMagick, gnome-keyring, dbus, curl, mingw-w64 (x86-64 gcc and" >&2
-  echo "deps: binutils), xz, file, desktop-file-utils, wixl and msitools, osslsigncode, SoftHSM 2 and OpenSSL's PKCS#11 engine." >&2
+  echo "deps: binutils), xz, file, desktop-file-utils, wixl and msitools, osslsigncode, SoftHSM 2 and OpenSSL's PKCS#11 engine, zip, debootstrap and lintian." >&2
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
