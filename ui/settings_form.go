@@ -20,10 +20,14 @@ import (
 // into password fields and go straight to the keychain on Save; a stored one is never shown.
 // Reading, checking and saving the form is in settings_form_save.go, its secret in
 // settings_form_secret.go, and Test connection in settings_form_signin.go.
+//
+// A source the organisation's policy keeps from changing (sourceLock) is shown read-only, with
+// the reason: its fields disabled and no Save; only its secret can be stored (onStoreSecret).
 type profileForm struct {
 	v        *settingsView
 	original *app.Profile // the saved profile being edited; nil for a new one
 	stored   secretState  // for original's secret
+	lock     string       // why original cannot be changed here ("" when it can)
 
 	name        *formEntry
 	environment *widget.RadioGroup
@@ -89,6 +93,7 @@ func newProfileForm(v *settingsView, original *app.Profile) *profileForm {
 	f.focus["auth"] = f.auth
 	if original != nil {
 		f.stored = secretChecking
+		f.lock = sourceLock(v.u.core.Policy(), *original)
 	}
 	f.showSecretPlaceholders()
 	return f
@@ -187,18 +192,38 @@ func (f *profileForm) content() fyne.CanvasObject {
 	f.summary.Hide()
 	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: f.onCancel}
 	f.saveBtn = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: f.onSave}
+	if f.lock != "" {
+		f.showReadOnly()
+		cancel.Text, f.saveBtn.Text = "Close", "Store secret"
+	}
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, f.saveBtn), f.summary)
 
 	f.scroll = container.NewVScroll(container.NewPadded(grid))
-	var top fyne.CanvasObject
+	var top []fyne.CanvasObject
 	if !f.v.direct {
 		heading := "New Redox source"
-		if f.original != nil {
+		switch {
+		case f.lock != "":
+			heading = "“" + visible.Name(f.original.Name) + "”"
+		case f.original != nil:
 			heading = "Edit “" + visible.Name(f.original.Name) + "”"
 		}
-		top = &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+		top = append(top, &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
 	}
-	return container.NewBorder(top, bar, nil, nil, f.scroll)
+	if f.lock != "" {
+		top = append(top, organisationNote(f.lock+" You can still store its "+f.original.Auth.SecretName()+
+			" in this computer's keychain below."))
+	}
+	if len(top) == 0 {
+		return container.NewBorder(nil, bar, nil, nil, f.scroll)
+	}
+	return container.NewBorder(container.NewVBox(top...), bar, nil, nil, f.scroll)
+}
+
+// showReadOnly disables every field but the secret's: the organisation's policy keeps the
+// source from changing (f.lock says why).
+func (f *profileForm) showReadOnly() {
+	setEnabled(false, f.environment, f.auth, f.apiKey, f.clientID, f.keyID, f.uploadURL, f.apiBase, f.maxSize, f.parallel)
 }
 
 // focusFirst puts the cursor in the first field to fill in.
