@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -99,6 +100,16 @@ func shownTexts(o fyne.CanvasObject) string {
 	return sb.String()
 }
 
+// tapButton taps the button labelled text in o; call it on the Fyne goroutine.
+func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
+	t.Helper()
+	b := settingsButton(o, text)
+	if b == nil {
+		t.Fatalf("no button %q", text)
+	}
+	test.Tap(b)
+}
+
 // buttonsOf are the buttons shown in text from shownTexts.
 func buttonsOf(text string) []string {
 	var out []string
@@ -130,7 +141,7 @@ func TestPolicyManagedSourceIsMarkedAndReadOnly(t *testing.T) {
 		}
 	})
 
-	v.do(func() { test.Tap(settingsButton(rad, "Details")) })
+	v.do(func() { tapButton(t, rad, "Details") })
 	f := v.form
 	if f == nil {
 		t.Fatal("Details did not open the source's form")
@@ -144,6 +155,9 @@ func TestPolicyManagedSourceIsMarkedAndReadOnly(t *testing.T) {
 		}
 		if f.apiSecret.Disabled() {
 			t.Error("the managed source's API secret cannot be typed")
+		}
+		if text := shownTexts(f.scroll); !strings.Contains(text, "rad-key\n") || !strings.Contains(text, "20 MB\n") {
+			t.Errorf("the form shows:\n%s\nwant the source's API key and size limit as text", text)
 		}
 		text := shownTexts(v.root)
 		if !strings.Contains(text, setByOrganisation) || !strings.Contains(text, managedSourceReason) {
@@ -188,7 +202,7 @@ func TestPolicySavingOwnSourceKeepsManagedOnes(t *testing.T) {
 	tu.waitFor(t, "the source saved", func() bool { return len(tu.sources.profiles) == 3 && len(v.sources.profiles) == 3 })
 
 	v.do(func() { v.sources.onRemove(v.sources.profiles[0]) }) // Lab, by name
-	fyne.DoAndWait(func() { test.Tap(settingsButton(tu.win.Canvas().Overlays().Top(), "Remove")) })
+	fyne.DoAndWait(func() { tapButton(t, tu.win.Canvas().Overlays().Top(), "Remove") })
 	v.settle()
 	lists("after a removal")
 	fyne.DoAndWait(func() {
@@ -216,7 +230,7 @@ func TestPolicyUserSourcesLocked(t *testing.T) {
 			t.Errorf("the user's own source's row shows:\n%s\nwant Details alone, no mark", text)
 		}
 	})
-	v.do(func() { test.Tap(settingsButton(ward, "Details")) })
+	v.do(func() { tapButton(t, ward, "Details") })
 	fyne.DoAndWait(func() {
 		if !v.form.apiKey.Disabled() || !v.form.uploadURL.Disabled() || v.form.apiSecret.Disabled() {
 			t.Error("the user's own source can be changed, or its secret not stored, under a lock")
@@ -308,11 +322,13 @@ func TestPolicyNetworkLocked(t *testing.T) {
 	caFile := testCertificateFile(t)
 	for _, tc := range []struct {
 		name, policy    string
-		proxy, certFile bool // locked
+		proxy, certFile bool   // locked
+		shows           string // the locked setting, as text
 	}{
-		{"proxy", `{"proxyMode": "manual", "proxyUrl": "http://proxy.hospital.example:3128"}`, true, false},
-		{"certificates file", `{"extraCaFile": "` + caFile + `"}`, false, true},
-		{"proxy address alone", `{"proxyUrl": "http://proxy.hospital.example:3128"}`, true, false},
+		{"proxy", `{"proxyMode": "manual", "proxyUrl": "http://proxy.hospital.example:3128"}`, true, false,
+			"This proxy: http://proxy.hospital.example:3128"},
+		{"certificates file", `{"extraCaFile": "` + caFile + `"}`, false, true, caFile},
+		{"proxy address alone", `{"proxyUrl": "http://proxy.hospital.example:3128"}`, true, false, "Use this computer's proxy settings"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tu := policyTestUI(t, tc.policy, false)
@@ -331,8 +347,8 @@ func TestPolicyNetworkLocked(t *testing.T) {
 				if n.mode.Selected == proxyLabel(app.ProxyManual) && n.password.Disabled() {
 					t.Error("the proxy's password cannot be typed")
 				}
-				if !strings.Contains(shownTexts(n.scroll), setByOrganisation) {
-					t.Errorf("the locked setting is not marked %q", setByOrganisation)
+				if text := shownTexts(n.scroll); !strings.Contains(text, setByOrganisation) || !strings.Contains(text, tc.shows+"\n") {
+					t.Errorf("the page shows:\n%s\nwant the locked setting as %q, marked %q", text, tc.shows, setByOrganisation)
 				}
 			})
 			v.do(func() {
@@ -412,27 +428,23 @@ func TestPolicyReadOnlyFormFocus(t *testing.T) {
 	v.do(func() { v.sources.onEdit(v.sources.profiles[0]) })
 	c := tu.win.Canvas()
 	fyne.DoAndWait(func() {
+		f := v.form
+		names := map[fyne.Focusable]string{f.apiSecret: "API secret", f.testBtn: "Test connection", f.saveBtn: "Store secret",
+			f.apiKey: "API key", f.uploadURL: "upload address", f.apiBase: "API address", f.maxSize: "size limit",
+			f.parallel: "parallel uploads", f.auth: "sign-in method"}
 		c.Unfocus()
 		var order []string
 		for range 12 {
 			c.FocusNext()
-			f := c.Focused()
-			if w, ok := f.(fyne.Disableable); ok && w.Disabled() {
-				t.Errorf("Tab focused a disabled control: %T", f)
+			focused := c.Focused()
+			name, known := names[focused]
+			if b, ok := focused.(*widget.Button); ok && !known {
+				name = b.Text
+			} else if !known {
+				name = fmt.Sprintf("%T", focused)
 			}
-			switch f {
-			case v.form.apiSecret:
-				order = append(order, "API secret")
-			case v.form.testBtn:
-				order = append(order, "Test connection")
-			case v.form.saveBtn:
-				order = append(order, "Store secret")
-			default:
-				if b, ok := f.(*widget.Button); ok {
-					order = append(order, b.Text)
-				}
-			}
-			if len(order) > 1 && order[len(order)-1] == order[0] {
+			order = append(order, name)
+			if len(order) > 1 && name == order[0] {
 				break
 			}
 		}

@@ -154,27 +154,32 @@ func (f *profileForm) content() fyne.CanvasObject {
 		return []fyne.CanvasObject{l, cell}
 	}
 
+	var p app.Profile // what a read-only form shows as text
+	if f.original != nil {
+		p = *f.original
+	}
 	if f.original == nil {
 		row("name", "Name", f.name, "A name people will recognise; it is shown above every upload.")
 	} else {
 		row("", "Name", &widget.Label{Text: visible.Name(f.original.Name), TextStyle: fyne.TextStyle{Bold: true}},
-			"The name cannot change: the upload history refers to it. To rename, add a new source and remove this one.")
+			f.editHint("The name cannot change: the upload history refers to it. To rename, add a new source and remove this one."))
 	}
-	row("environment", "Environment", container.NewVBox(f.environment, f.production), "")
-	row("auth", "Sign-in method", f.auth, "Use the method this Redox source is set up for; your IT team knows which.")
-	f.methods[app.AuthLegacy] = append(row("apiKey", "API key", f.apiKey, ""),
+	row("environment", "Environment", container.NewVBox(f.fixed(f.environment, string(p.Environment)), f.production), "")
+	row("auth", "Sign-in method", f.fixed(f.auth, p.Auth.Label()), f.editHint("Use the method this Redox source is set up for; your IT team knows which."))
+	f.methods[app.AuthLegacy] = append(row("apiKey", "API key", f.fixed(f.apiKey, p.APIKey), ""),
 		row("secret/legacy", "API secret", f.apiSecret, "")...)
 	chooseKey := &widget.Button{Text: "Choose key file…", Icon: theme.FolderOpenIcon(), OnTapped: f.onChooseKeyFile}
-	f.methods[app.AuthOAuth] = append(append(row("clientId", "Client ID", f.clientID, ""),
-		row("keyId", "Key ID", f.keyID, "")...),
+	f.methods[app.AuthOAuth] = append(append(row("clientId", "Client ID", f.fixed(f.clientID, p.ClientID), ""),
+		row("keyId", "Key ID", f.fixed(f.keyID, p.KeyID), "")...),
 		row("secret/oauth", "Private key", container.NewVBox(f.privateKey, container.NewHBox(chooseKey), f.keyFile),
 			"Paste the PEM text of the RSA or P-384 key, or choose the .pem file.")...)
 	f.methods[app.AuthToken] = row("secret/token", "Access token", f.token, "A token your IT team got from Redox. It is used as it is and cannot be renewed.")
-	row("uploadUrl", "Upload address", f.uploadURL, "Usually "+client.DefaultUploadURL)
-	row("apiBase", "API address", f.apiBase, "Usually "+client.DefaultAPIBase+" (in Canada https://api.ca.redoxengine.com)")
-	row("maxSize", "Size limit", container.NewHBox(fieldWidth(f.maxSize, 90), widget.NewLabel("MB")),
-		"Redox's documented limit is 10 MB; some accounts allow up to 30 MB.")
-	row("parallel", "Parallel uploads", container.NewHBox(fieldWidth(f.parallel, 90)), "How many files are sent at once, 1 to 16. 3 suits most connections.")
+	row("uploadUrl", "Upload address", f.fixed(f.uploadURL, p.UploadURL), f.editHint("Usually "+client.DefaultUploadURL))
+	row("apiBase", "API address", f.fixed(f.apiBase, p.APIBase), f.editHint("Usually "+client.DefaultAPIBase+" (in Canada https://api.ca.redoxengine.com)"))
+	row("maxSize", "Size limit", f.fixed(container.NewHBox(fieldWidth(f.maxSize, 90), widget.NewLabel("MB")), formatMB(p.MaxSize)+" MB"),
+		f.editHint("Redox's documented limit is 10 MB; some accounts allow up to 30 MB."))
+	row("parallel", "Parallel uploads", f.fixed(container.NewHBox(fieldWidth(f.parallel, 90)), strconv.Itoa(p.Parallel)),
+		f.editHint("How many files are sent at once, 1 to 16. 3 suits most connections."))
 
 	f.testBtn = &widget.Button{Text: "Test connection", Icon: theme.ConfirmIcon(), OnTapped: f.onTest}
 	f.testing = &widget.ProgressBarInfinite{}
@@ -220,8 +225,25 @@ func (f *profileForm) content() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(top...), bar, nil, nil, f.scroll)
 }
 
+// fixed is field, or on a read-only form its value as text instead: a disabled field's text is
+// too faint to read.
+func (f *profileForm) fixed(field fyne.CanvasObject, value string) fyne.CanvasObject {
+	if f.lock == "" {
+		return field
+	}
+	return &widget.Label{Text: visible.Name(value), Wrapping: fyne.TextWrapBreak}
+}
+
+// editHint is hint, the help on filling a field in, or "" on a read-only form.
+func (f *profileForm) editHint(hint string) string {
+	if f.lock != "" {
+		return ""
+	}
+	return hint
+}
+
 // showReadOnly disables every field but the secret's: the organisation's policy keeps the
-// source from changing (f.lock says why).
+// source from changing (f.lock says why), and fixed shows their values instead.
 func (f *profileForm) showReadOnly() {
 	setEnabled(false, f.environment, f.auth, f.apiKey, f.clientID, f.keyID, f.uploadURL, f.apiBase, f.maxSize, f.parallel)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,8 +22,9 @@ import (
 
 // networkPage is Settings → Network: how this computer reaches Redox (the proxy) and which
 // extra certificates it trusts (for firewalls that inspect TLS). What the organisation's policy
-// sets (the proxy, the extra certificates file) is shown disabled and marked, and saved as it
-// was read; the proxy's password, pasted certificates and the stall time stay the person's.
+// sets (the proxy, the extra certificates file) is shown as text, marked, its fields disabled,
+// and saved as it was read; the proxy's password, pasted certificates and the stall time stay
+// the person's.
 type networkPage struct {
 	v            *settingsView
 	proxyLocked  bool                // the policy sets the proxy (mode and address)
@@ -34,6 +36,8 @@ type networkPage struct {
 	caFile       *widget.Entry
 	caChoose     *widget.Button
 	caPEM        *widget.Entry
+	proxyFixed   *widget.Label // the policy's proxy, shown instead of mode and proxyURL
+	caFileFixed  *widget.Label // the policy's certificates file, shown instead of caFile
 	stall        *widget.Select
 	custom       int                      // a stall time from the settings file that is none of stallChoices; 0: none
 	problems     map[string]*widget.Label // by NetworkError.Field
@@ -115,6 +119,8 @@ func newNetworkPage(v *settingsView) *networkPage {
 	for _, e := range []*widget.Entry{n.proxyURL, n.password, n.caFile, n.caPEM} {
 		e.OnChanged = func(string) { n.forgetCheck() }
 	}
+	n.proxyFixed = &widget.Label{Wrapping: fyne.TextWrapBreak}
+	n.caFileFixed = &widget.Label{Wrapping: fyne.TextWrapBreak}
 	if n.proxyLocked {
 		n.mode.Disable()
 	}
@@ -126,9 +132,14 @@ func (n *networkPage) content() fyne.CanvasObject {
 	proxy := container.NewVBox(n.mode, n.proxyURL, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
 		hintLabel("Most hospitals need no change here; IT knows if a proxy must be named. A user name may go before @ in the address; its password goes in the field below, never in the address."))
 	if n.proxyLocked {
-		proxy.Add(organisationNote("The proxy cannot be changed here. If it asks for a password, you can still type yours."))
+		proxy = container.NewVBox(n.proxyFixed, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
+			organisationNote("The proxy cannot be changed here."))
 	}
-	certs := container.NewVBox(container.NewBorder(nil, nil, nil, n.caChoose, n.caFile), n.problems["extraCaFile"])
+	certFile := fyne.CanvasObject(container.NewBorder(nil, nil, nil, n.caChoose, n.caFile))
+	if n.caFileLocked {
+		certFile = n.caFileFixed
+	}
+	certs := container.NewVBox(certFile, n.problems["extraCaFile"])
 	if n.caFileLocked {
 		certs.Add(organisationNote("The certificates file cannot be changed here. You can still paste more certificates below."))
 	}
@@ -151,6 +162,8 @@ func (n *networkPage) content() fyne.CanvasObject {
 func (n *networkPage) show(st app.Settings) {
 	ns := st.Network
 	n.shown = ns
+	n.proxyFixed.SetText(proxyText(ns))
+	n.caFileFixed.SetText(visible.Name(orNone(ns.ExtraCAFile)))
 	n.mode.SetSelected(proxyLabel(ns.Mode()))
 	n.proxyURL.SetText(ns.ProxyURL)
 	n.caFile.SetText(ns.ExtraCAFile)
@@ -197,6 +210,24 @@ func (n *networkPage) onMode(label string) {
 	manual := label == proxyLabel(app.ProxyManual)
 	setEnabled(manual && !n.proxyLocked, n.proxyURL)
 	setEnabled(manual, n.password) // the proxy's password is the person's, even when the policy names the proxy
+	n.password.Hidden = n.proxyLocked && !manual
+}
+
+// proxyText says which proxy ns uses, as the locked page shows it.
+func proxyText(ns app.NetworkSettings) string {
+	label := strings.TrimSuffix(proxyLabel(ns.Mode()), " (recommended)")
+	if ns.Mode() == app.ProxyManual {
+		return label + " " + visible.Name(ns.ProxyURL)
+	}
+	return label
+}
+
+// orNone is s, or "None" when it is empty.
+func orNone(s string) string {
+	if s == "" {
+		return "None"
+	}
+	return s
 }
 
 func (n *networkPage) settings() app.NetworkSettings {

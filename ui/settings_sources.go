@@ -84,7 +84,7 @@ func (s *sourceList) row(p app.Profile) fyne.CanvasObject {
 	}
 	heading := container.NewHBox(name, env)
 	if p.Managed {
-		heading.Add(&widget.Label{Text: "· " + setByOrganisation, Importance: widget.HighImportance, TextStyle: fyne.TextStyle{Bold: true}})
+		heading.Add(&widget.Label{Text: setByOrganisation, Importance: widget.HighImportance, TextStyle: fyne.TextStyle{Bold: true}})
 	}
 	detail := &widget.Label{Text: fmt.Sprintf("%s · %s · files up to %s · %d at once",
 		p.Auth.Label(), visible.Name(p.UploadHost()), client.HumanSize(p.MaxSize), p.Parallel),
