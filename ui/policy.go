@@ -7,6 +7,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,7 +40,8 @@ func sourceLock(pol *app.Policy, p app.Profile) string {
 // organisationNote is the mark beside a control the policy sets, in bold, with the reason
 // under it (when not "").
 func organisationNote(reason string) fyne.CanvasObject {
-	text := container.NewVBox(&widget.Label{Text: setByOrganisation, TextStyle: fyne.TextStyle{Bold: true}})
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), // the labels' own padding is gap enough
+		&widget.Label{Text: setByOrganisation, TextStyle: fyne.TextStyle{Bold: true}})
 	if reason != "" {
 		text.Add(&widget.Label{Text: reason, Wrapping: fyne.TextWrapWord})
 	}

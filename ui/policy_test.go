@@ -295,8 +295,12 @@ func TestPolicyLocksPreferences(t *testing.T) {
 				if g.retention.Selected != tc.retentionShown || tc.retentionChoices != nil && !slices.Equal(g.retention.Options, tc.retentionChoices) {
 					t.Errorf("retention shows %q of %q, want %q of %q", g.retention.Selected, g.retention.Options, tc.retentionShown, tc.retentionChoices)
 				}
-				if marked := strings.Contains(shownTexts(v.list), setByOrganisation); marked != tc.marked {
+				text := shownTexts(v.list)
+				if marked := strings.Contains(text, setByOrganisation); marked != tc.marked {
 					t.Errorf("marked %q: %v, want %v", setByOrganisation, marked, tc.marked)
+				}
+				if !tc.keep && !strings.Contains(text, "\n"+tc.retentionShown+"\n") {
+					t.Errorf("the page shows:\n%s\nwant the retention set, %q, as text", text, tc.retentionShown)
 				}
 			})
 		})

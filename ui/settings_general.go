@@ -23,6 +23,7 @@ type generalPage struct {
 	autoCopy      *widget.Check
 	notifications *widget.Check
 	retention     *widget.Select
+	kept          *widget.Label // the retention the policy sets, shown instead of retention
 }
 
 func newGeneralPage(v *settingsView) *generalPage {
@@ -30,6 +31,7 @@ func newGeneralPage(v *settingsView) *generalPage {
 	g.autoCopy = &widget.Check{Text: "Copy the URI of each finished upload to the clipboard automatically", OnChanged: g.onAutoCopy}
 	g.notifications = &widget.Check{Text: "Show a system notification when a batch of uploads finishes", OnChanged: g.onNotifications}
 	g.retention = &widget.Select{Options: retentionOptions(0, 0), OnChanged: g.onRetention}
+	g.kept = &widget.Label{}
 	for _, w := range []fyne.Disableable{g.autoCopy, g.notifications, g.retention} {
 		w.Disable() // until the settings are read
 	}
@@ -37,7 +39,11 @@ func newGeneralPage(v *settingsView) *generalPage {
 }
 
 func (g *generalPage) content() fyne.CanvasObject {
-	history := container.NewVBox(container.NewHBox(g.retention),
+	choice := fyne.CanvasObject(container.NewHBox(g.retention))
+	if g.pol.RetentionLocked() { // a disabled choice is too faint to read
+		choice = g.kept
+	}
+	history := container.NewVBox(choice,
 		hintLabel("Older uploads are removed from the history when Redox Uploader starts. Files already in Redox are not affected."))
 	switch {
 	case g.pol.RetentionLocked():
@@ -65,6 +71,7 @@ func (g *generalPage) show(st app.Settings) {
 	g.notifications.Checked = st.Notifications
 	g.retention.Options = retentionOptions(st.RetentionDays, g.minimumRetention())
 	g.retention.Selected = retentionLabel(st.RetentionDays)
+	g.kept.SetText(retentionLabel(st.RetentionDays))
 	setEnabled(!g.pol.AutoCopyLocked(), g.autoCopy)
 	setEnabled(!g.pol.NotificationsLocked(), g.notifications)
 	setEnabled(!g.pol.RetentionLocked(), g.retention)

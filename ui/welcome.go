@@ -36,6 +36,8 @@ func newWelcome(u *UI) fyne.CanvasObject {
 	box := container.NewVBox(title, intro)
 	if len(buttons) > 0 {
 		box.Add(container.NewCenter(container.NewHBox(buttons...)))
+	} else {
+		note.SizeName = theme.SizeNameText // nothing to press: the note is what there is to read
 	}
 	box.Add(note)
 	return container.NewCenter(container.New(fixedWidth(560), box))
