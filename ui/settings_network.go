@@ -209,8 +209,14 @@ func (n *networkPage) onMode(label string) {
 	n.forgetCheck()
 	manual := label == proxyLabel(app.ProxyManual)
 	setEnabled(manual && !n.proxyLocked, n.proxyURL)
-	setEnabled(manual, n.password) // the proxy's password is the person's, even when the policy names the proxy
-	n.password.Hidden = n.proxyLocked && !manual
+	// The proxy's password is the person's, even when the policy names the proxy; when the
+	// policy names none, there is nothing to give a password to.
+	setEnabled(manual, n.password)
+	if n.proxyLocked && !manual {
+		n.password.Hide()
+	} else {
+		n.password.Show()
+	}
 }
 
 // proxyText says which proxy ns uses, as the locked page shows it.
