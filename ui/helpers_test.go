@@ -35,9 +35,17 @@ func newTestUI(t testing.TB, sandbox bool, profiles ...app.Profile) *testUI {
 // newTestUIIn is newTestUI with the core's files in dir.
 func newTestUIIn(t testing.TB, dir string, sandbox bool, profiles ...app.Profile) *testUI {
 	t.Helper()
+	return newTestUIWith(t, dir, app.Options{}, sandbox, profiles...)
+}
+
+// newTestUIWith is newTestUIIn with the core opened with opts (the test keychain's service
+// set for it).
+func newTestUIWith(t testing.TB, dir string, opts app.Options, sandbox bool, profiles ...app.Profile) *testUI {
+	t.Helper()
 	keyring.MockInit()
 	a := newTestApp(t)
-	core, err := app.Open(app.PathsIn(dir), app.Options{KeychainService: "redox-uploader-ui-test"})
+	opts.KeychainService = "redox-uploader-ui-test"
+	core, err := app.Open(app.PathsIn(dir), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

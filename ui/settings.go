@@ -45,12 +45,15 @@ func retentionLabel(days int) string {
 	return strconv.Itoa(days) + " days"
 }
 
-// retentionOptions are the usual choices, plus current if it is another number of days.
-func retentionOptions(current int) []string {
-	days := slices.Clone(retentionChoices)
-	if current > 0 && !slices.Contains(days, current) {
-		days = append(days, current)
-		slices.Sort(days)
+// retentionOptions are the usual choices of at least minimum days (keeping forever is always
+// one), plus minimum itself and current if they are other numbers of days.
+func retentionOptions(current, minimum int) []string {
+	days := slices.DeleteFunc(slices.Clone(retentionChoices), func(d int) bool { return d > 0 && d < minimum })
+	for _, d := range []int{minimum, current} {
+		if d > 0 && !slices.Contains(days, d) {
+			days = append(days, d)
+			slices.Sort(days)
+		}
 	}
 	opts := make([]string, len(days))
 	for i, d := range days {

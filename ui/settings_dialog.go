@@ -18,8 +18,14 @@ import (
 func (u *UI) showSettings() { u.openSettings(false) }
 
 // showAddSource opens the settings directly on a new, empty source (the first-run screen's
-// "Add a Redox source").
-func (u *UI) showAddSource() { u.openSettings(true) }
+// "Add a Redox source"), unless the organisation's policy keeps users from adding sources.
+func (u *UI) showAddSource() {
+	if u.core.Policy().UserSourcesLocked() {
+		u.showMessage(setByOrganisation, lockedSourcesReason+" "+askITForSource)
+		return
+	}
+	u.openSettings(true)
+}
 
 // settingsView is the settings dialog. Its list page has three tabs, Sources (sourceList),
 // General (generalPage) and Network (networkPage); Add and Edit swap the page for a

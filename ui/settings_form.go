@@ -20,10 +20,14 @@ import (
 // into password fields and go straight to the keychain on Save; a stored one is never shown.
 // Reading, checking and saving the form is in settings_form_save.go, its secret in
 // settings_form_secret.go, and Test connection in settings_form_signin.go.
+//
+// A source the organisation's policy keeps from changing (sourceLock) is shown read-only, with
+// the reason: its fields disabled and no Save; only its secret can be stored (onStoreSecret).
 type profileForm struct {
 	v        *settingsView
 	original *app.Profile // the saved profile being edited; nil for a new one
 	stored   secretState  // for original's secret
+	lock     string       // why original cannot be changed here ("" when it can)
 
 	name        *formEntry
 	environment *widget.RadioGroup
@@ -89,6 +93,7 @@ func newProfileForm(v *settingsView, original *app.Profile) *profileForm {
 	f.focus["auth"] = f.auth
 	if original != nil {
 		f.stored = secretChecking
+		f.lock = sourceLock(v.u.core.Policy(), *original)
 	}
 	f.showSecretPlaceholders()
 	return f
@@ -149,27 +154,32 @@ func (f *profileForm) content() fyne.CanvasObject {
 		return []fyne.CanvasObject{l, cell}
 	}
 
+	var p app.Profile // what a read-only form shows as text
+	if f.original != nil {
+		p = *f.original
+	}
 	if f.original == nil {
 		row("name", "Name", f.name, "A name people will recognise; it is shown above every upload.")
 	} else {
 		row("", "Name", &widget.Label{Text: visible.Name(f.original.Name), TextStyle: fyne.TextStyle{Bold: true}},
-			"The name cannot change: the upload history refers to it. To rename, add a new source and remove this one.")
+			f.editHint("The name cannot change: the upload history refers to it. To rename, add a new source and remove this one."))
 	}
-	row("environment", "Environment", container.NewVBox(f.environment, f.production), "")
-	row("auth", "Sign-in method", f.auth, "Use the method this Redox source is set up for; your IT team knows which.")
-	f.methods[app.AuthLegacy] = append(row("apiKey", "API key", f.apiKey, ""),
+	row("environment", "Environment", container.NewVBox(f.fixed(f.environment, string(p.Environment)), f.production), "")
+	row("auth", "Sign-in method", f.fixed(f.auth, p.Auth.Label()), f.editHint("Use the method this Redox source is set up for; your IT team knows which."))
+	f.methods[app.AuthLegacy] = append(row("apiKey", "API key", f.fixed(f.apiKey, p.APIKey), ""),
 		row("secret/legacy", "API secret", f.apiSecret, "")...)
 	chooseKey := &widget.Button{Text: "Choose key file…", Icon: theme.FolderOpenIcon(), OnTapped: f.onChooseKeyFile}
-	f.methods[app.AuthOAuth] = append(append(row("clientId", "Client ID", f.clientID, ""),
-		row("keyId", "Key ID", f.keyID, "")...),
+	f.methods[app.AuthOAuth] = append(append(row("clientId", "Client ID", f.fixed(f.clientID, p.ClientID), ""),
+		row("keyId", "Key ID", f.fixed(f.keyID, p.KeyID), "")...),
 		row("secret/oauth", "Private key", container.NewVBox(f.privateKey, container.NewHBox(chooseKey), f.keyFile),
 			"Paste the PEM text of the RSA or P-384 key, or choose the .pem file.")...)
 	f.methods[app.AuthToken] = row("secret/token", "Access token", f.token, "A token your IT team got from Redox. It is used as it is and cannot be renewed.")
-	row("uploadUrl", "Upload address", f.uploadURL, "Usually "+client.DefaultUploadURL)
-	row("apiBase", "API address", f.apiBase, "Usually "+client.DefaultAPIBase+" (in Canada https://api.ca.redoxengine.com)")
-	row("maxSize", "Size limit", container.NewHBox(fieldWidth(f.maxSize, 90), widget.NewLabel("MB")),
-		"Redox's documented limit is 10 MB; some accounts allow up to 30 MB.")
-	row("parallel", "Parallel uploads", container.NewHBox(fieldWidth(f.parallel, 90)), "How many files are sent at once, 1 to 16. 3 suits most connections.")
+	row("uploadUrl", "Upload address", f.fixed(f.uploadURL, p.UploadURL), f.editHint("Usually "+client.DefaultUploadURL))
+	row("apiBase", "API address", f.fixed(f.apiBase, p.APIBase), f.editHint("Usually "+client.DefaultAPIBase+" (in Canada https://api.ca.redoxengine.com)"))
+	row("maxSize", "Size limit", f.fixed(container.NewHBox(fieldWidth(f.maxSize, 90), widget.NewLabel("MB")), formatMB(p.MaxSize)+" MB"),
+		f.editHint("Redox's documented limit is 10 MB; some accounts allow up to 30 MB."))
+	row("parallel", "Parallel uploads", f.fixed(container.NewHBox(fieldWidth(f.parallel, 90)), strconv.Itoa(p.Parallel)),
+		f.editHint("How many files are sent at once, 1 to 16. 3 suits most connections."))
 
 	f.testBtn = &widget.Button{Text: "Test connection", Icon: theme.ConfirmIcon(), OnTapped: f.onTest}
 	f.testing = &widget.ProgressBarInfinite{}
@@ -187,18 +197,55 @@ func (f *profileForm) content() fyne.CanvasObject {
 	f.summary.Hide()
 	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: f.onCancel}
 	f.saveBtn = &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: f.onSave}
+	if f.lock != "" {
+		f.showReadOnly()
+		cancel.Text, f.saveBtn.Text = "Close", "Store secret"
+	}
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(cancel, f.saveBtn), f.summary)
 
 	f.scroll = container.NewVScroll(container.NewPadded(grid))
-	var top fyne.CanvasObject
+	var top []fyne.CanvasObject
 	if !f.v.direct {
 		heading := "New Redox source"
-		if f.original != nil {
+		switch {
+		case f.lock != "":
+			heading = "“" + visible.Name(f.original.Name) + "”"
+		case f.original != nil:
 			heading = "Edit “" + visible.Name(f.original.Name) + "”"
 		}
-		top = &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+		top = append(top, &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
 	}
-	return container.NewBorder(top, bar, nil, nil, f.scroll)
+	if f.lock != "" {
+		top = append(top, organisationNote(f.lock+" You can still store its "+f.original.Auth.SecretName()+
+			" in this computer's keychain below."))
+	}
+	if len(top) == 0 {
+		return container.NewBorder(nil, bar, nil, nil, f.scroll)
+	}
+	return container.NewBorder(container.NewVBox(top...), bar, nil, nil, f.scroll)
+}
+
+// fixed is field, or on a read-only form its value as text instead: a disabled field's text is
+// too faint to read.
+func (f *profileForm) fixed(field fyne.CanvasObject, value string) fyne.CanvasObject {
+	if f.lock == "" {
+		return field
+	}
+	return &widget.Label{Text: visible.Name(value), Wrapping: fyne.TextWrapBreak}
+}
+
+// editHint is hint, the help on filling a field in, or "" on a read-only form.
+func (f *profileForm) editHint(hint string) string {
+	if f.lock != "" {
+		return ""
+	}
+	return hint
+}
+
+// showReadOnly disables every field but the secret's: the organisation's policy keeps the
+// source from changing (f.lock says why), and fixed shows their values instead.
+func (f *profileForm) showReadOnly() {
+	setEnabled(false, f.environment, f.auth, f.apiKey, f.clientID, f.keyID, f.uploadURL, f.apiBase, f.maxSize, f.parallel)
 }
 
 // focusFirst puts the cursor in the first field to fill in.

@@ -55,8 +55,12 @@ func (f *profileForm) profile() (app.Profile, bool) {
 }
 
 // onSave checks the form, marking every problem beside its field, then saves it off the Fyne
-// goroutine (save).
+// goroutine (save). A form shown read-only stores the secret typed, and only that.
 func (f *profileForm) onSave() {
+	if f.lock != "" {
+		f.onStoreSecret()
+		return
+	}
 	p, ok := f.profile()
 	secret, _, secretOK := f.checkSecret("")
 	if !ok || !secretOK {
@@ -108,7 +112,7 @@ func (f *profileForm) save(p app.Profile, secret string) (st app.Settings, probl
 	)
 	switch {
 	case err == nil:
-		return saved.Settings, nil, true
+		return u.core.Policy().Effective(saved.Settings), nil, true // the managed sources too: SaveProfile returns the user's own
 	case errors.As(err, &taken):
 		return st, &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", taken.Name)}, false
 	case errors.As(err, &invalid) && len(invalid.Problems) > 0:

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
@@ -150,4 +151,63 @@ func readKeyFile(path string) (pem, problem string) {
 		return "", fmt.Sprintf("%s is not a private key Redox Uploader can use (%v). Choose the PEM file of an RSA or P-384 key.", filepath.Base(path), err)
 	}
 	return string(data), ""
+}
+
+// onStoreSecret stores the secret typed for a source the form shows read-only (see sourceLock),
+// off the Fyne goroutine. The organisation sets the source, but not its secret: IT may store one
+// for every user later, and until then the person stores their own, as 'source set-secret'
+// lets them on the command line.
+func (f *profileForm) onStoreSecret() {
+	f.clearErrors()
+	secret := f.typedSecret()
+	if secret == "" {
+		f.setError("secret", "Enter the "+f.original.Auth.SecretName()+" to store.")
+		f.showProblems()
+		return
+	}
+	p := *f.original
+	f.saveBtn.Disable()
+	f.summary.Importance = widget.MediumImportance
+	f.summary.SetText("Storing…")
+	f.summary.Show()
+	u := f.v.u
+	f.v.run(func(ctx context.Context) {
+		problem, ok := storeSecret(u, p, secret)
+		fyne.Do(func() { f.secretStored(problem, ok) })
+		if ok && ctx.Err() == nil {
+			u.setStatus(fmt.Sprintf("The %s of the source “%s” was stored in the keychain.", p.Auth.SecretName(), p.Name))
+		}
+	})
+}
+
+// storeSecret stores secret for p in the keychain and drops the queue's client of p, which
+// holds the secret it replaces. A secret that cannot be used comes back as the problem to show
+// beside the field; a keychain that does not answer is shown here.
+func storeSecret(u *UI, p app.Profile, secret string) (problem string, ok bool) {
+	err := u.core.Secrets.SetSecret(p, secret)
+	u.core.Queue.ForgetClient(p.Name)
+	if err == nil {
+		return "", true
+	}
+	if errors.Is(err, app.ErrSecretTooBig) {
+		return app.ErrSecretTooBig.Error(), false
+	}
+	if wrong, isSentence := err.(app.Sentence); isSentence { // the secret itself: empty, a line break, not a key
+		return wrong.Error(), false
+	}
+	u.showError("The secret could not be stored in the keychain", err)
+	return "", false
+}
+
+// secretStored shows how storing the secret went: a problem beside the field, or the list again.
+func (f *profileForm) secretStored(problem string, ok bool) {
+	f.saveBtn.Enable()
+	f.summary.Hide()
+	if problem != "" {
+		f.setError("secret", problem)
+		f.showProblems()
+	}
+	if ok && f.v.form == f {
+		f.v.closeForm()
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,20 +21,29 @@ import (
 )
 
 // networkPage is Settings → Network: how this computer reaches Redox (the proxy) and which
-// extra certificates it trusts (for firewalls that inspect TLS).
+// extra certificates it trusts (for firewalls that inspect TLS). What the organisation's policy
+// sets (the proxy, the extra certificates file) is shown as text, marked, its fields disabled,
+// and saved as it was read; the proxy's password, pasted certificates and the stall time stay
+// the person's.
 type networkPage struct {
-	v        *settingsView
-	mode     *widget.RadioGroup
-	proxyURL *widget.Entry
-	password *widget.Entry
-	caFile   *widget.Entry
-	caPEM    *widget.Entry
-	stall    *widget.Select
-	custom   int                      // a stall time from the settings file that is none of stallChoices; 0: none
-	problems map[string]*widget.Label // by NetworkError.Field
-	note     *widget.Label
-	save     *widget.Button
-	scroll   *container.Scroll
+	v            *settingsView
+	proxyLocked  bool                // the policy sets the proxy (mode and address)
+	caFileLocked bool                // the policy sets the extra certificates file
+	shown        app.NetworkSettings // as last read, for what the policy sets
+	mode         *widget.RadioGroup
+	proxyURL     *widget.Entry
+	password     *widget.Entry
+	caFile       *widget.Entry
+	caChoose     *widget.Button
+	caPEM        *widget.Entry
+	proxyFixed   *widget.Label // the policy's proxy, shown instead of mode and proxyURL
+	caFileFixed  *widget.Label // the policy's certificates file, shown instead of caFile
+	stall        *widget.Select
+	custom       int                      // a stall time from the settings file that is none of stallChoices; 0: none
+	problems     map[string]*widget.Label // by NetworkError.Field
+	note         *widget.Label
+	save         *widget.Button
+	scroll       *container.Scroll
 
 	check       *widget.Button
 	checkResult *widget.Label
@@ -81,6 +91,7 @@ var proxyChoices = []struct{ label, mode string }{
 
 func newNetworkPage(v *settingsView) *networkPage {
 	n := &networkPage{v: v, problems: map[string]*widget.Label{}}
+	n.proxyLocked, n.caFileLocked = v.u.core.Policy().NetworkLocked()
 	labels := make([]string, len(proxyChoices))
 	for i, c := range proxyChoices {
 		labels[i] = c.label
@@ -89,6 +100,7 @@ func newNetworkPage(v *settingsView) *networkPage {
 	n.proxyURL = &widget.Entry{PlaceHolder: "http://proxy.example.org:8080"}
 	n.password = &widget.Entry{Password: true, PlaceHolder: "Proxy password, if it asks for one (kept in the keychain)"}
 	n.caFile = &widget.Entry{PlaceHolder: "A certificate file (.pem, .crt or .cer)"}
+	n.caChoose = &widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: n.onChooseCA}
 	n.caPEM = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "…or paste certificates: -----BEGIN CERTIFICATE-----"}
 	n.caPEM.SetMinRowsVisible(4)
 	n.stall = &widget.Select{}
@@ -107,17 +119,36 @@ func newNetworkPage(v *settingsView) *networkPage {
 	for _, e := range []*widget.Entry{n.proxyURL, n.password, n.caFile, n.caPEM} {
 		e.OnChanged = func(string) { n.forgetCheck() }
 	}
+	n.proxyFixed = &widget.Label{Wrapping: fyne.TextWrapBreak}
+	n.caFileFixed = &widget.Label{Wrapping: fyne.TextWrapBreak}
+	if n.proxyLocked {
+		n.mode.Disable()
+	}
+	setEnabled(!n.caFileLocked, n.caFile, n.caChoose)
 	return n
 }
 
 func (n *networkPage) content() fyne.CanvasObject {
-	choose := &widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: n.onChooseCA}
+	proxy := container.NewVBox(n.mode, n.proxyURL, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
+		hintLabel("Most hospitals need no change here; IT knows if a proxy must be named. A user name may go before @ in the address; its password goes in the field below, never in the address."))
+	if n.proxyLocked {
+		proxy = container.NewVBox(n.proxyFixed, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
+			organisationNote("The proxy cannot be changed here."))
+	}
+	certFile := fyne.CanvasObject(container.NewBorder(nil, nil, nil, n.caChoose, n.caFile))
+	if n.caFileLocked {
+		certFile = n.caFileFixed
+	}
+	certs := container.NewVBox(certFile, n.problems["extraCaFile"])
+	if n.caFileLocked {
+		certs.Add(organisationNote("The certificates file cannot be changed here. You can still paste more certificates below."))
+	}
+	certs.Add(n.caPEM)
+	certs.Add(n.problems["extraCaPem"])
+	certs.Add(hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust."))
 	form := container.New(layout.NewFormLayout(),
-		formLabel("Proxy"), container.NewVBox(n.mode, n.proxyURL, n.password, n.problems["proxyMode"], n.problems["proxyUrl"],
-			hintLabel("Most hospitals need no change here; IT knows if a proxy must be named. A user name may go before @ in the address; its password goes in the field below, never in the address.")),
-		formLabel("Extra trusted certificates"), container.NewVBox(container.NewBorder(nil, nil, nil, choose, n.caFile),
-			n.problems["extraCaFile"], n.caPEM, n.problems["extraCaPem"],
-			hintLabel("Only if IT tells you: the certificate of the network's TLS-inspecting firewall. Certificates are always checked; this only adds one to trust.")),
+		formLabel("Proxy"), proxy,
+		formLabel("Extra trusted certificates"), certs,
 		formLabel("Slow links"), container.NewVBox(container.NewGridWrap(fyne.NewSize(260, n.stall.MinSize().Height), n.stall), n.problems["stallSeconds"],
 			hintLabel("How long an upload may go without any progress before it is tried again. Raise it only if uploads on a slow or busy link fail because they stopped moving.")),
 		formLabel("Check"), container.NewVBox(container.NewHBox(n.check), n.checkResult, n.checkDetail,
@@ -130,6 +161,9 @@ func (n *networkPage) content() fyne.CanvasObject {
 // show fills the page from st without saving anything.
 func (n *networkPage) show(st app.Settings) {
 	ns := st.Network
+	n.shown = ns
+	n.proxyFixed.SetText(proxyText(ns))
+	n.caFileFixed.SetText(visible.Name(orNone(ns.ExtraCAFile)))
 	n.mode.SetSelected(proxyLabel(ns.Mode()))
 	n.proxyURL.SetText(ns.ProxyURL)
 	n.caFile.SetText(ns.ExtraCAFile)
@@ -174,13 +208,32 @@ func proxyLabel(mode string) string {
 func (n *networkPage) onMode(label string) {
 	n.forgetCheck()
 	manual := label == proxyLabel(app.ProxyManual)
-	for _, e := range []*widget.Entry{n.proxyURL, n.password} {
-		if manual {
-			e.Enable()
-		} else {
-			e.Disable()
-		}
+	setEnabled(manual && !n.proxyLocked, n.proxyURL)
+	// The proxy's password is the person's, even when the policy names the proxy; when the
+	// policy names none, there is nothing to give a password to.
+	setEnabled(manual, n.password)
+	if n.proxyLocked && !manual {
+		n.password.Hide()
+	} else {
+		n.password.Show()
 	}
+}
+
+// proxyText says which proxy ns uses, as the locked page shows it.
+func proxyText(ns app.NetworkSettings) string {
+	label := strings.TrimSuffix(proxyLabel(ns.Mode()), " (recommended)")
+	if ns.Mode() == app.ProxyManual {
+		return label + " " + visible.Name(ns.ProxyURL)
+	}
+	return label
+}
+
+// orNone is s, or "None" when it is empty.
+func orNone(s string) string {
+	if s == "" {
+		return "None"
+	}
+	return s
 }
 
 func (n *networkPage) settings() app.NetworkSettings {
@@ -193,6 +246,12 @@ func (n *networkPage) settings() app.NetworkSettings {
 	}
 	if ns.ProxyMode != app.ProxyManual {
 		ns.ProxyURL = ""
+	}
+	if n.proxyLocked { // as read: the policy's, which the core refuses to see changed
+		ns.ProxyMode, ns.ProxyURL = n.shown.ProxyMode, n.shown.ProxyURL
+	}
+	if n.caFileLocked {
+		ns.ExtraCAFile = n.shown.ExtraCAFile
 	}
 	return ns
 }

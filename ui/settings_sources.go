@@ -16,7 +16,9 @@ import (
 )
 
 // sourceList is Settings → Sources: the saved sources by name, each with Edit and Remove
-// (settings_remove.go), and Add.
+// (settings_remove.go), and Add. A source the organisation's policy keeps from changing (see
+// sourceLock) has Details instead of Edit and no Remove; a managed one is marked; Add is not
+// offered when the policy keeps users from adding sources.
 type sourceList struct {
 	v        *settingsView
 	rows     *fyne.Container // one row per saved source
@@ -29,11 +31,16 @@ func newSourceList(v *settingsView) *sourceList {
 }
 
 func (s *sourceList) content() fyne.CanvasObject {
-	add := &widget.Button{Text: "Add a source", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: s.onAdd}
 	intro := &widget.Label{Text: "The secret of each source stays in this computer's keychain, never in a file.",
 		Truncation: fyne.TextTruncateEllipsis}
-	return container.NewBorder(container.NewBorder(nil, nil, nil, container.NewVBox(add), intro), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.note, s.rows)))
+	top := fyne.CanvasObject(intro)
+	if s.v.u.core.Policy().UserSourcesLocked() {
+		top = container.NewVBox(intro, organisationNote(lockedSourcesReason+" "+askITForSource))
+	} else {
+		add := &widget.Button{Text: "Add a source", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: s.onAdd}
+		top = container.NewBorder(nil, nil, nil, container.NewVBox(add), intro)
+	}
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewVBox(s.note, s.rows)))
 }
 
 // show lists the saved sources by name.
@@ -51,7 +58,7 @@ func (s *sourceList) show(profiles []app.Profile) {
 	s.rows.Refresh()
 	s.note.Importance = widget.MediumImportance
 	if len(s.profiles) == 0 {
-		s.note.SetText("No Redox source is set up yet. Add the one your IT team has the details for, or try the sandbox from the main window.")
+		s.note.SetText("No Redox source is set up yet. " + noSourceYet(s.v.u.core.Policy()))
 		s.note.Show()
 	} else {
 		s.note.Hide()
@@ -65,24 +72,37 @@ func (s *sourceList) showProblem(err error) {
 	s.note.Show()
 }
 
-// row is one saved source: its name and environment (Production unmistakable), how it signs
-// in and where it uploads, and its Edit and Remove buttons.
+// row is one saved source: its name and environment (Production unmistakable), whether the
+// organisation set it, how it signs in and where it uploads, and its Edit and Remove buttons
+// (Details alone when the policy keeps it from changing).
 func (s *sourceList) row(p app.Profile) fyne.CanvasObject {
+	locked := sourceLock(s.v.u.core.Policy(), p) != ""
 	name := &widget.Label{Text: visible.Name(p.Name), TextStyle: fyne.TextStyle{Bold: true}}
 	env := &widget.Label{Text: string(p.Environment)}
 	if p.Environment == app.EnvProduction {
 		env.Text, env.Importance, env.TextStyle = "PRODUCTION · real patient data", widget.DangerImportance, fyne.TextStyle{Bold: true}
+	}
+	heading := container.NewHBox(name, env)
+	if p.Managed {
+		heading.Add(&widget.Label{Text: setByOrganisation, Importance: widget.HighImportance, TextStyle: fyne.TextStyle{Bold: true}})
 	}
 	detail := &widget.Label{Text: fmt.Sprintf("%s · %s · files up to %s · %d at once",
 		p.Auth.Label(), visible.Name(p.UploadHost()), client.HumanSize(p.MaxSize), p.Parallel),
 		Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	if p.Validate() != nil {
 		detail.Text, detail.Importance = "Needs attention: some details are missing or wrong. Choose Edit to fix them.", widget.DangerImportance
+		if locked {
+			detail.Text = "Needs attention: some details are missing or wrong. " + askITForSource
+		}
 	}
-	edit := &widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), OnTapped: func() { s.onEdit(p) }}
-	remove := &widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), OnTapped: func() { s.onRemove(p) }}
-	return container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(edit, remove)),
-		container.NewVBox(container.NewHBox(name, env), detail))
+	buttons := container.NewHBox()
+	if locked {
+		buttons.Add(&widget.Button{Text: "Details", Icon: theme.InfoIcon(), OnTapped: func() { s.onEdit(p) }})
+	} else {
+		buttons.Add(&widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), OnTapped: func() { s.onEdit(p) }})
+		buttons.Add(&widget.Button{Text: "Remove", Icon: theme.DeleteIcon(), OnTapped: func() { s.onRemove(p) }})
+	}
+	return container.NewBorder(nil, nil, nil, container.NewCenter(buttons), container.NewVBox(heading, detail))
 }
 
 func (s *sourceList) onAdd() { s.v.openForm(nil) }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"sort"
@@ -39,6 +40,11 @@ func (sp *sourcePicker) content() fyne.CanvasObject {
 	return container.NewHBox(widget.NewLabel("Source:"), container.NewGridWrap(fyne.NewSize(260, sp.selector.MinSize().Height), sp.selector), container.NewCenter(badge))
 }
 
+// sandboxOffText answers a start on the sandbox (--sandbox) where the organisation's policy
+// switched it off.
+const sandboxOffText = "Your organisation has switched off the built-in sandbox on this computer, so Redox Uploader " +
+	"started without it. Upload to one of your Redox sources instead, or ask your IT department which one to use."
+
 // label is how a profile reads in the selector, its name shown by visible.Name.
 func label(p app.Profile) string {
 	name := visible.Name(p.Name)
@@ -70,9 +76,14 @@ func (sp *sourcePicker) showSettings(st app.Settings, startSandbox bool) {
 	active := st.Active
 	if startSandbox || active == app.SandboxProfileName {
 		sb, err := sp.u.core.Sandbox()
-		if err != nil {
+		switch {
+		case errors.Is(err, app.ErrSandboxOff):
+			if startSandbox { // asked for by name (--sandbox): say why it is not there; a sandbox last used is just left out
+				sp.u.showMessage("The sandbox is switched off", sandboxOffText)
+			}
+		case err != nil:
 			sp.u.showError("The sandbox could not start", err)
-		} else {
+		default:
 			profiles = append(profiles, sb)
 			if startSandbox {
 				active = sb.Name

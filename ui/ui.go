@@ -42,6 +42,8 @@ type UI struct {
 	body    *fyne.Container // the tabs, or the welcome screen on first run
 	status  *widget.Label   // one line at the bottom: the last batch, folder notes
 
+	policyBanner *policyBanner // the organisation's policy could not be read in full; nil when it could
+
 	autoCopy atomic.Bool // copy each new URI as it arrives (a setting)
 
 	bg      *background       // every goroutine the window starts; it ends with the window
@@ -142,7 +144,7 @@ func (u *UI) followQueue(ctx context.Context, sub *app.Subscription) {
 func (u *UI) addFiles(paths []string) {
 	p, ok := u.activeProfile()
 	if !ok {
-		u.showMessage("Choose a source first", "Add a Redox source in Settings, or try the sandbox, then add the files again.")
+		u.showMessage("Choose a source first", noSourceAdvice(u.core.Policy()))
 		return
 	}
 	u.bg.Go(func(ctx context.Context) { u.submit(ctx, p, paths, false) })

@@ -25,9 +25,13 @@ func (u *UI) build() {
 
 	add := &widget.Button{Text: "Add files…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
 	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), OnTapped: u.showSettings}
-	top := fyne.CanvasObject(container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings)))
+	top := []fyne.CanvasObject{container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings))}
 	if err := u.core.ReadOnly(); err != nil { // a full disk or a read-only folder: say so before anyone drops a file
-		top = container.NewVBox(top, readOnlyBanner(err))
+		top = append(top, readOnlyBanner(err))
+	}
+	if pol := u.core.Policy(); pol != nil && pol.Problem != nil { // what could not be read is locked: say why
+		u.policyBanner = newPolicyBanner(pol.Problem, func() { u.win.Content().Refresh() })
+		top = append(top, u.policyBanner.content())
 	}
 
 	u.tabs = container.NewAppTabs(
@@ -40,12 +44,20 @@ func (u *UI) build() {
 		}
 	}
 	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
-	u.win.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(u.status), nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(container.NewPadded(stacked(top)), container.NewPadded(u.status), nil, nil, u.body))
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Help",
 		fyne.NewMenuItem("Copy diagnostics", u.onCopyDiagnostics),
 		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About Redox Uploader", u.showAbout))))
+}
+
+// stacked is the one object in objs, or objs one above the other.
+func stacked(objs []fyne.CanvasObject) fyne.CanvasObject {
+	if len(objs) == 1 {
+		return objs[0]
+	}
+	return container.NewVBox(objs...)
 }
 
 // readOnlyBanner says, above everything, that the history can only be read, so files cannot be
