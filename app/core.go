@@ -246,7 +246,7 @@ const (
 
 // SavedProfile is what SaveProfile did.
 type SavedProfile struct {
-	Settings Settings      // as saved
+	Settings Settings      // as saved, with the policy applied (as LoadSettings returns them)
 	Replaced bool          // a saved source of that name was replaced
 	Secret   SecretOutcome // what became of its secret
 }
@@ -309,7 +309,7 @@ func (c *Core) SaveProfile(p Profile, opts SaveProfileOptions) (SavedProfile, er
 		case fits:
 			saved.Secret = SecretKept
 		}
-		saved.Settings = *cur
+		saved.Settings = c.policy.Effective(*cur)
 		return nil
 	})
 	if saved.Replaced && old.Name != p.Name {
@@ -344,7 +344,8 @@ func (e *SecretsLeftError) Unwrap() error { return e.Err }
 
 // RemoveProfile removes the saved source name from the settings (under their lock), then its
 // secret and cached sign-in from the keychain, then the queue's client for it, which holds
-// them in memory. It returns the source removed and the settings as saved. A name no saved
+// them in memory. It returns the source removed and the settings as saved (with the policy
+// applied, as LoadSettings returns them). A name no saved
 // source has is ErrNoProfile; a keychain that would not delete is a *SecretsLeftError, the
 // source being gone from the settings all the same. Uploads to it under way are the caller's
 // to stop first (Queue.Hold, Queue.StopProfile).
@@ -361,7 +362,7 @@ func (c *Core) RemoveProfile(name string) (Profile, Settings, error) {
 			return fmt.Errorf("%w: %q", ErrNoProfile, name)
 		}
 		cur.RemoveProfile(p.Name)
-		st = *cur
+		st = c.policy.Effective(*cur)
 		return nil
 	})
 	if err != nil {

@@ -310,3 +310,26 @@ func TestPolicyEmptySourceSlot(t *testing.T) {
 		t.Errorf("read %+v, problem %v; want Cardiology alone, no problem, users' sources not locked", p.Sources, p.Problem)
 	}
 }
+
+// TestPolicySavingReturnsEffectiveSettings: the settings SaveProfile and RemoveProfile return,
+// which the window shows next, hold the managed sources as LoadSettings does.
+func TestPolicySavingReturnsEffectiveSettings(t *testing.T) {
+	core := policyCore(t, `{"sources": [{"name": "Radiology", "apiKey": "rad-key"}]}`)
+	mine := NewProfile("Mine")
+	mine.APIKey = "own-key"
+	saved, err := core.SaveProfile(mine, SaveProfileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := saved.Settings.Profile("Radiology"); !ok || !p.Managed {
+		t.Errorf("SaveProfile returned %+v; want the managed Radiology among them", saved.Settings.Profiles)
+	}
+	_, st, err := core.RemoveProfile("Mine")
+	var left *SecretsLeftError
+	if err != nil && !errors.As(err, &left) { // no keychain here: the settings part is what counts
+		t.Fatal(err)
+	}
+	if p, ok := st.Profile("Radiology"); !ok || !p.Managed || len(st.Profiles) != 1 {
+		t.Errorf("RemoveProfile returned %+v; want the managed Radiology alone", st.Profiles)
+	}
+}

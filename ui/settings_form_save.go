@@ -112,7 +112,7 @@ func (f *profileForm) save(p app.Profile, secret string) (st app.Settings, probl
 	)
 	switch {
 	case err == nil:
-		return u.core.Policy().Effective(saved.Settings), nil, true // the managed sources too: SaveProfile returns the user's own
+		return saved.Settings, nil, true
 	case errors.As(err, &taken):
 		return st, &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", taken.Name)}, false
 	case errors.As(err, &invalid) && len(invalid.Problems) > 0:

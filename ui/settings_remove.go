@@ -58,7 +58,6 @@ func (s *sourceList) removeSource(ctx context.Context, p app.Profile) {
 	stopped, _ := queue.StopProfile(stopCtx, p.Name) // one still stopping after the wait ends cancelled all the same, unsent
 	cancel()
 	_, st, err := u.core.RemoveProfile(p.Name)
-	st = u.core.Policy().Effective(st)    // the managed sources too: RemoveProfile returns the user's own
 	if errors.Is(err, app.ErrNoProfile) { // removed elsewhere meanwhile: show what is saved now
 		st, err = u.core.LoadSettings()
 	}
