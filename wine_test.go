@@ -228,7 +228,7 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 				len(keyPEM), chunks, want, targets)
 		}
 		for _, name := range []string{"Legacy", "OAuth"} {
-			if r := s.must("profile", "list"); !strings.HasSuffix(lineWith(t, r.stdout, name+" "), "secret stored") {
+			if r := s.must("profile", "list"); !strings.Contains(lineWith(t, r.stdout, name+" "), "  secret stored  ") { // the SECRET column
 				t.Errorf("profile list does not show the %s secret as stored:\n%s", name, r.stdout)
 			}
 			s.must("profile", "test", name) // reads the secret back, chunks and all, and signs in
