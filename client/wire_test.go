@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -85,14 +86,17 @@ func TestProgressReachesTotal(t *testing.T) {
 func TestFileChangedWhileSending(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
-		change func(path string)
+		change func(path string) error
 	}{
-		{"grows", func(path string) {
-			f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-			f.Write(make([]byte, 1000))
-			f.Close()
+		{"grows", func(path string) error {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			_, err = f.Write(make([]byte, 1000))
+			return errors.Join(err, f.Close())
 		}},
-		{"shrinks", func(path string) { os.Truncate(path, 1000) }},
+		{"shrinks", func(path string) error { return os.Truncate(path, 1000) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStand(t, redoxtest.Config{})
@@ -102,7 +106,9 @@ func TestFileChangedWhileSending(t *testing.T) {
 				Progress: func(sent, total int64) {
 					if !changed {
 						changed = true
-						tt.change(path)
+						if err := tt.change(path); err != nil {
+							t.Errorf("changing the file during the upload: %v", err) // the test proves nothing then
+						}
 					}
 				},
 			})
