@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,23 +153,48 @@ func checkTabLines(t *testing.T, s *redoxtest.Server, stdout string, paths []str
 	}
 }
 
+// TestUploadPrintsURIsInOrder: the URIs come out in the order the files were given, not in the
+// order Redox answered.
 func TestUploadPrintsURIsInOrder(t *testing.T) {
-	s, demo := newTestServer(t)
 	dir := t.TempDir()
-	// The first file is much the largest, so it finishes last while the others are done early.
 	paths := []string{writeFile(t, dir, "big-scan.tiff", 4<<20)}
-	for i := range 6 {
+	const notes = 6
+	for i := range notes {
 		paths = append(paths, writeFile(t, dir, fmt.Sprintf("note-%d.pdf", i), 1000+i))
 	}
+	// The first file is answered last, every time: its request (the only one over 1 MiB) waits
+	// at the stand-in until the notes are stored.
+	h := redoxtest.NewHandler(redoxtest.Config{})
+	notesStored := make(chan struct{})
+	var stored atomic.Int32
+	s := &redoxtest.Server{Handler: h, Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/upload" && r.ContentLength > 1<<20 {
+			select {
+			case <-notesStored:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+		if r.URL.Path == "/upload" && r.ContentLength <= 1<<20 && stored.Add(1) == notes {
+			close(notesStored)
+		}
+	}))}
+	t.Cleanup(s.Close)
+	demo := h.AddDemoSources()
 	r := runCmd(t, map[string]string{"REDOX_ACCESS_TOKEN": demo.Token},
 		append(serverArgs(s, "--auth", "token", "--parallel", "4"), paths...)...)
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	checkTabLines(t, s, r.stdout, paths)
-	if ups := s.Uploads(); ups[len(ups)-1].FileName != "big-scan.tiff" {
-		t.Logf("note: the big file was not the last to arrive, so the ordering was not exercised this run")
+	var order []string
+	for _, u := range s.Uploads() {
+		order = append(order, u.FileName)
 	}
+	if len(order) != len(paths) || order[len(order)-1] != "big-scan.tiff" {
+		t.Fatalf("the stand-in stored %v: the big file must be stored last for the test to mean anything", order)
+	}
+	checkTabLines(t, s, r.stdout, paths)
 }
 
 func TestUploadMissingFile(t *testing.T) {

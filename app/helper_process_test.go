@@ -22,6 +22,8 @@ var helperProcesses = map[string]func() error{
 	"history-journal-forever": historyJournalForeverHelper,
 	"crash-child":             crashChildHelper,
 	"upload-folder":           uploadFolderHelper,
+	"settings-writer":         settingsWriterHelper,
+	"keychain-without-bus":    keychainWithoutBusHelper,
 }
 
 // TestMain runs a helper process when the test binary was re-executed as one, else the tests.

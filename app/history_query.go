@@ -36,12 +36,11 @@ type Query struct {
 // For the next page, search again with BeforeID set to the last row's ID.
 func (h *History) Search(ctx context.Context, q Query) ([]Record, error) {
 	const op = "searching the upload history"
-	p, err := planQuery(q, true)
+	query, args, err := searchSQL(q)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	query, args := p.selectSQL()
-	rows, err := h.db.QueryContext(ctx, query+" LIMIT ?", append(args, pageLimit(q.Limit))...)
+	rows, err := h.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, h.dbError(op, err)
 	}
@@ -58,6 +57,16 @@ func (h *History) Search(ctx context.Context, q Query) ([]Record, error) {
 		return nil, h.dbError(op, err)
 	}
 	return out, nil
+}
+
+// searchSQL is the SQL Search runs for q, with its arguments: one page, newest first.
+func searchSQL(q Query) (string, []any, error) {
+	p, err := planQuery(q, true)
+	if err != nil {
+		return "", nil, err
+	}
+	query, args := p.selectSQL()
+	return query + " LIMIT ?", append(args, pageLimit(q.Limit)), nil
 }
 
 // Recent returns the newest limit rows (see Query.Limit), newest first.

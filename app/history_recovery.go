@@ -29,14 +29,17 @@ const (
 	recoveredDetail    = "set when the history was next opened: the row was still %s when the previous session ended (quit, crash or power loss)"
 )
 
+// inFlightExistsQuery asks whether any row is in flight, on uploads_status: the check every
+// opening of the history makes before recovering.
+const inFlightExistsQuery = `SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`
+
 // recoverInFlight marks rows the previous session left queued as interrupted and rows it left
 // uploading as unknown, in one transaction. Only the primary runs it, so no live process has
 // rows in flight.
 func (h *History) recoverInFlight(ctx context.Context) (Recovery, error) {
 	const op = "recovering uploads left unfinished"
 	var inFlight bool
-	err := h.db.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM uploads WHERE status IN ('queued', 'uploading'))`).Scan(&inFlight)
+	err := h.db.QueryRowContext(ctx, inFlightExistsQuery).Scan(&inFlight)
 	if err != nil {
 		return Recovery{}, h.dbError(op, err)
 	}

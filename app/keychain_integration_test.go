@@ -7,12 +7,10 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -21,12 +19,15 @@ import (
 	"redoxuploader/internal/keychaintest"
 )
 
+// The keychain-upload helper's settings, in its environment.
 const (
-	helperEnv        = "REDOX_UPLOADER_KEYCHAIN_HELPER"
 	helperServiceEnv = "REDOX_UPLOADER_KEYCHAIN_HELPER_SERVICE"
 	helperProfileEnv = "REDOX_UPLOADER_KEYCHAIN_HELPER_PROFILE"
 	helperFileEnv    = "REDOX_UPLOADER_KEYCHAIN_HELPER_FILE"
 )
+
+// The helper exists only in builds with the keychain_integration tag.
+func init() { helperProcesses["keychain-upload"] = keychainUploadHelper }
 
 // realKeychain returns a Keychain on the real Secret Service under a service name used by this
 // run only, and deletes everything stored under it when the test ends.
@@ -113,6 +114,9 @@ func TestRealKeychainChunkedValue(t *testing.T) {
 	if err := k.Set("key", pemText); err != nil {
 		t.Fatal(err)
 	}
+	if out := secretTool(t, "search", "--all", "service", k.Service); !strings.Contains(out, "key#2") {
+		t.Fatalf("secret-tool does not list the chunks before Delete, so its empty answer after would prove nothing:\n%s", out)
+	}
 	if err := k.Delete("key"); err != nil {
 		t.Fatal(err)
 	}
@@ -139,10 +143,7 @@ func TestRealKeychainTokenCacheAcrossProcesses(t *testing.T) {
 	file := secretsTestFile(t)
 	profileJSON, _ := json.Marshal(p)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRealKeychainHelperProcess$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), helperEnv+"=1", helperServiceEnv+"="+k.Service,
+	cmd := helperCommand(t, "keychain-upload", helperServiceEnv+"="+k.Service,
 		helperProfileEnv+"="+string(profileJSON), helperFileEnv+"="+file)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -174,6 +175,9 @@ func TestRealKeychainTokenCacheAcrossProcesses(t *testing.T) {
 		t.Fatalf("after the parent: %+v, want still one sign-in and two uploads", st)
 	}
 
+	if out := secretTool(t, "search", "--all", "service", k.Service); !strings.Contains(out, tokenKey(p)) {
+		t.Fatalf("secret-tool does not list the token before DeleteProfile, so its empty answer after would prove nothing:\n%s", out)
+	}
 	if err := sec.DeleteProfile(p); err != nil {
 		t.Fatal(err)
 	}
@@ -182,17 +186,18 @@ func TestRealKeychainTokenCacheAcrossProcesses(t *testing.T) {
 	}
 }
 
-// TestRealKeychainHelperProcess is the child of TestRealKeychainTokenCacheAcrossProcesses; run
-// any other way it does nothing.
-func TestRealKeychainHelperProcess(t *testing.T) {
-	if os.Getenv(helperEnv) != "1" {
-		return
-	}
+// keychainUploadHelper is the child of TestRealKeychainTokenCacheAcrossProcesses: it uploads
+// one file for the profile with the secret from the real keychain, and prints the URI.
+func keychainUploadHelper() error {
 	var p Profile
 	if err := json.Unmarshal([]byte(os.Getenv(helperProfileEnv)), &p); err != nil {
-		t.Fatalf("profile: %v", err)
+		return fmt.Errorf("profile: %w", err)
 	}
 	sec := Secrets{Keychain: Keychain{Service: os.Getenv(helperServiceEnv), Timeout: 20 * time.Second}}
-	res := uploadWith(t, sec, p, os.Getenv(helperFileEnv))
+	res, err := uploadOnce(sec, p, os.Getenv(helperFileEnv))
+	if err != nil {
+		return err
+	}
 	fmt.Println("child uploaded:", res.URI)
+	return nil
 }

@@ -220,17 +220,35 @@ func TestKeychainShrinkingLeavesNoStaleChunks(t *testing.T) {
 func TestKeychainChunksKeepCharactersWhole(t *testing.T) {
 	k := mockKeychain(t)
 	value := strings.Repeat("é€😀", 700) // 2, 3 and 4 bytes: boundaries land mid-character
+	// Would a cut every chunkSize bytes split a character? If not, the value tests nothing.
+	midCharacter := false
+	for at := chunkSize; at < len(value); at += chunkSize {
+		midCharacter = midCharacter || !utf8.RuneStart(value[at])
+	}
+	if !midCharacter {
+		t.Fatal("cuts every chunkSize bytes fall between characters")
+	}
 	if err := k.Set("u", value); err != nil {
 		t.Fatal(err)
 	}
+	var parts []string
 	for i := 1; ; i++ {
 		part, err := keyring.Get(k.Service, chunkKey("u", i))
-		if err != nil {
+		if errors.Is(err, keyring.ErrNotFound) {
 			break
+		}
+		if err != nil {
+			t.Fatalf("chunk %d: %v", i, err)
 		}
 		if !utf8.ValidString(part) || len(part) > chunkSize {
 			t.Fatalf("chunk %d: %d bytes, valid UTF-8 %v", i, len(part), utf8.ValidString(part))
 		}
+		parts = append(parts, part)
+	}
+	// The chunks read must be the whole value: a scan that finds no chunk (named otherwise, or
+	// the value stored in one piece) checks nothing and must not pass.
+	if len(parts) < 2 || strings.Join(parts, "") != value {
+		t.Fatalf("read %d chunks holding %d of the value's %d bytes", len(parts), len(strings.Join(parts, "")), len(value))
 	}
 	if got, err := k.Get("u"); err != nil || got != value {
 		t.Fatalf("round trip: %v", err)

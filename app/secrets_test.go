@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,20 +52,29 @@ func secretsTestFile(t *testing.T) string {
 // uploadWith builds a client for p from the keychain and uploads path once.
 func uploadWith(t *testing.T, sec Secrets, p Profile, path string) client.Result {
 	t.Helper()
+	res, err := uploadOnce(sec, p, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// uploadOnce is uploadWith for a helper process, which has no *testing.T.
+func uploadOnce(sec Secrets, p Profile, path string) (client.Result, error) {
 	c, err := NewClient(p, WithKeychain(sec))
 	if err != nil {
-		t.Fatalf("NewClient: %v", err)
+		return client.Result{}, fmt.Errorf("NewClient: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, err := c.Upload(ctx, path, client.UploadOptions{})
 	if err != nil {
-		t.Fatalf("Upload: %v", err)
+		return res, fmt.Errorf("Upload: %w", err)
 	}
 	if res.URI == "" {
-		t.Fatal("Upload returned no URI")
+		return res, errors.New("Upload returned no URI")
 	}
-	return res
+	return res, nil
 }
 
 func TestKeychainClientsReuseTheSavedToken(t *testing.T) {

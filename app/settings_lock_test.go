@@ -81,16 +81,16 @@ func TestSettingsUpdateConcurrentStoresLoseNothing(t *testing.T) {
 	}
 }
 
-// settingsChildEnv names the settings file a child of
-// TestSettingsUpdateAcrossProcessesLoseNothing writes to.
-const settingsChildEnv = "REDOX_SETTINGS_CHILD"
+// The settings-writer helper's settings, in its environment.
+const (
+	settingsChildEnv    = "REDOX_SETTINGS_CHILD" // the settings file
+	settingsChildPrefix = "SETTINGS_CHILD_PREFIX"
+	settingsChildCount  = "SETTINGS_CHILD_COUNT"
+)
 
 // TestSettingsUpdateAcrossProcessesLoseNothing: this test binary, run as several processes
 // let go at the same moment, adds profiles to one settings file; every one is saved.
 func TestSettingsUpdateAcrossProcessesLoseNothing(t *testing.T) {
-	if os.Getenv(settingsChildEnv) != "" {
-		t.Skip("running as the child")
-	}
 	path := filepath.Join(t.TempDir(), "config", "settings.json")
 	const children, each = 3, 20
 	type child struct {
@@ -104,8 +104,8 @@ func TestSettingsUpdateAcrossProcessesLoseNothing(t *testing.T) {
 	for i := range procs {
 		prefix := fmt.Sprintf("process%d", i)
 		prefixes = append(prefixes, prefix)
-		c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestSettingsUpdateChild$"), copied: make(chan struct{})}
-		c.cmd.Env = append(os.Environ(), settingsChildEnv+"="+path, "SETTINGS_CHILD_PREFIX="+prefix, "SETTINGS_CHILD_COUNT="+strconv.Itoa(each))
+		c := &child{cmd: helperCommand(t, "settings-writer", settingsChildEnv+"="+path, settingsChildPrefix+"="+prefix,
+			settingsChildCount+"="+strconv.Itoa(each)), copied: make(chan struct{})}
 		c.cmd.Stderr = &c.stderr
 		var err error
 		if c.stdin, err = c.cmd.StdinPipe(); err != nil {
@@ -149,22 +149,18 @@ func TestSettingsUpdateAcrossProcessesLoseNothing(t *testing.T) {
 	}
 }
 
-// TestSettingsUpdateChild is one process of TestSettingsUpdateAcrossProcessesLoseNothing: it
+// settingsWriterHelper is one process of TestSettingsUpdateAcrossProcessesLoseNothing: it
 // says it is ready, waits for its standard input to close, then adds its profiles.
-func TestSettingsUpdateChild(t *testing.T) {
-	path := os.Getenv(settingsChildEnv)
-	if path == "" {
-		t.Skip("only runs as a child of TestSettingsUpdateAcrossProcessesLoseNothing")
-	}
-	n, err := strconv.Atoi(os.Getenv("SETTINGS_CHILD_COUNT"))
+func settingsWriterHelper() error {
+	n, err := strconv.Atoi(os.Getenv(settingsChildCount))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	fmt.Println("ready")
-	io.Copy(io.Discard, os.Stdin)
-	if err := addProfiles(NewSettingsStore(path), os.Getenv("SETTINGS_CHILD_PREFIX"), n); err != nil {
-		t.Fatal(err)
+	if _, err := io.Copy(io.Discard, os.Stdin); err != nil {
+		return err
 	}
+	return addProfiles(NewSettingsStore(os.Getenv(settingsChildEnv)), os.Getenv(settingsChildPrefix), n)
 }
 
 // TestSettingsUpdateGivesUpWhileLocked: while another store's Update holds the lock, an Update

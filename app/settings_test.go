@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -332,18 +333,74 @@ func TestSettingsPutAndRemoveProfile(t *testing.T) {
 	}
 }
 
+// TestSettingsHoldNoSecretFields: settings are written to disk, so no field that could hold a
+// secret may appear in them, at any depth (a profile inside the list, the network settings).
 func TestSettingsHoldNoSecretFields(t *testing.T) {
-	// Settings are written to disk; a field that could hold a secret must never appear.
+	// The check must find such a field wherever it is nested, or its silence proves nothing.
+	type planted struct {
+		Outer []map[string]*struct {
+			Inner struct{ Token string }
+		} `json:"outer"`
+	}
+	if got := secretishFields(reflect.TypeFor[planted]()); !slices.Equal(got, []string{"outer[][\"\"].Inner.Token"}) {
+		t.Fatalf("the check found %q in a type with one nested secret field, want it", got)
+	}
+	for _, path := range secretishFields(reflect.TypeFor[Settings]()) {
+		t.Errorf("settings field %s looks like it could hold a secret", path)
+	}
+}
+
+// secretishFields lists the JSON paths of the fields under typ, at any depth, whose JSON name
+// looks like it could hold a secret. Fields JSON leaves out (json:"-", unexported) are skipped.
+func secretishFields(typ reflect.Type) []string {
 	secretish := []string{"secret", "token", "password", "privatekey", "pem", "key"}
-	allowed := map[string]bool{"apiKey": true, "keyId": true}
-	for _, typ := range []reflect.Type{reflect.TypeFor[Settings](), reflect.TypeFor[Profile]()} {
+	// Not secrets: a legacy API key and an OAuth key ID are public halves, and extraCaPem holds
+	// certificates to trust, which are public.
+	allowed := map[string]bool{"apiKey": true, "keyId": true, "extraCaPem": true}
+	var found []string
+	var walk func(typ reflect.Type, path string, seen map[reflect.Type]bool)
+	walk = func(typ reflect.Type, path string, seen map[reflect.Type]bool) {
+		switch typ.Kind() {
+		case reflect.Pointer:
+			walk(typ.Elem(), path, seen)
+			return
+		case reflect.Slice, reflect.Array:
+			walk(typ.Elem(), path+"[]", seen)
+			return
+		case reflect.Map:
+			walk(typ.Elem(), path+`[""]`, seen)
+			return
+		case reflect.Struct:
+		default:
+			return
+		}
+		if seen[typ] {
+			return
+		}
+		seen[typ] = true
+		defer delete(seen, typ)
 		for f := range typ.Fields() {
-			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			tag := f.Tag.Get("json")
+			name, _, _ := strings.Cut(tag, ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				walk(f.Type, path, seen) // embedded: its fields are this struct's in JSON
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
 			for _, s := range secretish {
 				if strings.Contains(strings.ToLower(name), s) && !allowed[name] {
-					t.Errorf("%s.%s (json %q) looks like it could hold a secret", typ.Name(), f.Name, name)
+					found = append(found, strings.TrimPrefix(path+"."+name, "."))
+					break
 				}
 			}
+			walk(f.Type, path+"."+name, seen)
 		}
 	}
+	walk(typ, "", map[reflect.Type]bool{})
+	return found
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -119,6 +120,10 @@ func TestLocalChecksSendNothing(t *testing.T) {
 	for _, l := range [][2]string{{filepath.Join(dir, "gone.pdf"), link}, {loopB, loopA}, {loopA, loopB}} {
 		if err := os.Symlink(l[0], l[1]); err != nil {
 			t.Fatal(err)
+		}
+		// Each link must really be there: a link never made would pass as "missing" too.
+		if info, err := os.Lstat(l[1]); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			t.Fatalf("%s is not a symbolic link: %v", l[1], err)
 		}
 	}
 	big := writeFile(t, "scan.tiff", 14_889_779)   // 14.2 MB

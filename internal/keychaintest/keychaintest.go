@@ -36,6 +36,13 @@ func Service(t *testing.T, prefix string) string {
 	rand.Read(id)
 	svc := fmt.Sprintf("%s-%d-%s", prefix, os.Getpid(), hex.EncodeToString(id))
 	t.Cleanup(func() {
+		// The search must see an entry planted under svc, or its finding nothing after the
+		// cleanup would prove nothing (a search that cannot read the keyring finds nothing too).
+		if err := keyring.Set(svc, plantedKey, "planted"); err != nil {
+			t.Errorf("planting an entry under service %s: %v", svc, err)
+		} else if out := SecretTool(t, "search", "--all", "service", svc); !strings.Contains(out, plantedKey) {
+			t.Errorf("secret-tool does not list the entry planted under service %s; it printed:\n%s", svc, out)
+		}
 		if err := keyring.DeleteAll(svc); err != nil {
 			t.Errorf("cleaning up service %s: %v", svc, err)
 		}
@@ -45,6 +52,9 @@ func Service(t *testing.T, prefix string) string {
 	})
 	return svc
 }
+
+// plantedKey names the entry Service's cleanup plants to check that secret-tool sees the service.
+const plantedKey = "keychaintest-planted"
 
 // SecretTool runs libsecret's secret-tool: an independent look at the keyring.
 func SecretTool(t *testing.T, args ...string) string {
