@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,36 +110,73 @@ func savedSettings(t *testing.T, tu *testUI) app.Settings {
 }
 
 // assertNowhereOnDisk fails if needle is in any file under the app's folders or in Fyne's
-// preferences.
+// preferences. Each scan must first find a value planted where it looks, so a scan that reads
+// nothing cannot pass.
 func assertNowhereOnDisk(t *testing.T, tu *testUI, needle string) {
 	t.Helper()
-	data, err := os.ReadFile(tu.core.Settings.Path())
-	if err != nil {
-		t.Fatal(err)
+	const planted = "planted-scan-control-5e1b"
+	if _, err := os.Stat(tu.core.Settings.Path()); err != nil {
+		t.Fatalf("the settings file was not written: %v", err)
 	}
-	if bytes.Contains(data, []byte(needle)) {
-		t.Errorf("the secret is in the settings file:\n%s", data)
+	dirs := []string{tu.core.Paths.Config, tu.core.Paths.Data}
+	for _, dir := range dirs {
+		path := filepath.Join(dir, "scan-control.txt")
+		if err := os.WriteFile(path, []byte(planted), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		found := filesHolding(t, dirs, planted)
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(found, path) {
+			t.Fatalf("the scan did not find the value planted in %s (found it in %v)", path, found)
+		}
 	}
-	for _, dir := range []string{tu.core.Paths.Config, tu.core.Paths.Data} {
-		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
-			if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(needle)) {
-				t.Errorf("the secret is in %s", path)
-			}
-			return nil
-		})
+	if found := filesHolding(t, dirs, needle); len(found) > 0 {
+		t.Errorf("the secret is in %v", found)
 	}
-	prefs, ok := tu.app.Preferences().(interface{ ReadValues(func(map[string]any)) })
+
+	prefs := tu.app.Preferences()
+	lister, ok := prefs.(interface{ ReadValues(func(map[string]any)) })
 	if !ok {
 		t.Fatal("the test app's preferences cannot be listed")
 	}
-	prefs.ReadValues(func(values map[string]any) {
-		if s := fmt.Sprint(values); strings.Contains(s, needle) {
-			t.Errorf("the secret is in the preferences: %s", s)
+	allPrefs := func() (s string) {
+		lister.ReadValues(func(values map[string]any) { s = fmt.Sprint(values) })
+		return s
+	}
+	prefs.SetString("scan-control", planted)
+	seen := strings.Contains(allPrefs(), planted)
+	prefs.RemoveValue("scan-control")
+	if !seen {
+		t.Fatal("the preferences scan did not find the value planted in them")
+	}
+	if s := allPrefs(); strings.Contains(s, needle) {
+		t.Errorf("the secret is in the preferences: %s", s)
+	}
+}
+
+// filesHolding lists the regular files under dirs whose bytes contain needle. A folder or file
+// that cannot be read fails the test: what is not read is not checked.
+func filesHolding(t *testing.T, dirs []string, needle string) []string {
+	t.Helper()
+	var found []string
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if bytes.Contains(b, []byte(needle)) {
+				found = append(found, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("scanning %s: %v", dir, err)
 		}
-	})
+	}
+	return found
 }
 
 func TestSettingsAddSourceStoresSecretOnlyInKeychain(t *testing.T) {
