@@ -10,16 +10,11 @@ import (
 // runSourceProvision stores a managed source's secret, read from standard input, for every user
 // of this computer (app.MachineSecrets): `source provision NAME < FILE`, run by an administrator.
 func runSourceProvision(ctx context.Context, args []string, env cliEnv) error {
-	core, name, _, err := openForSource("provision", "NAME < FILE", args, env,
-		"the Sandbox source is built in and uses demo credentials; it has no secret to store.")
+	core, p, _, err := openSourceProfile("provision", "NAME < FILE", args, env, noSandboxSecret)
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
-	p, err := core.Profile(name)
-	if err != nil {
-		return err
-	}
 	if !p.Managed {
 		return app.ErrNotManaged
 	}
@@ -37,16 +32,11 @@ func runSourceProvision(ctx context.Context, args []string, env cliEnv) error {
 
 // runSourceUnprovision removes the secret stored for every user: `source unprovision NAME`.
 func runSourceUnprovision(ctx context.Context, args []string, env cliEnv) error {
-	core, name, _, err := openForSource("unprovision", "NAME", args, env,
-		"the Sandbox source is built in; it has no secret stored for every user.")
+	core, p, _, err := openSourceProfile("unprovision", "NAME", args, env, noSandboxSecret)
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
-	p, err := core.Profile(name)
-	if err != nil {
-		return err
-	}
 	if err := core.Secrets.Machine.Remove(p); err != nil {
 		return err
 	}

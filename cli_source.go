@@ -92,6 +92,21 @@ func openForSource(action, synopsis string, args []string, env cliEnv, sandboxRe
 	return core, name, dir.resolve(env).dir, nil
 }
 
+// openSourceProfile is openForSource that also looks the source up; on an error the core is
+// closed already, otherwise the caller closes it.
+func openSourceProfile(action, synopsis string, args []string, env cliEnv, sandboxRefusal string) (*app.Core, app.Profile, string, error) {
+	core, name, dataDir, err := openForSource(action, synopsis, args, env, sandboxRefusal)
+	if err != nil {
+		return nil, app.Profile{}, "", err
+	}
+	p, err := core.Profile(name)
+	if err != nil {
+		closeCore(core, env)
+		return nil, app.Profile{}, "", err
+	}
+	return core, p, dataDir, nil
+}
+
 // sourceFlagSet is the flag set of `source ACTION`, with --data-dir.
 func sourceFlagSet(action, synopsis string, env cliEnv) (*flag.FlagSet, *coreFlags) {
 	fs := newFlagSet("source "+action, synopsis, env)
@@ -334,21 +349,19 @@ func runSourceRemove(ctx context.Context, args []string, env cliEnv) error {
 	return nil
 }
 
+// noSandboxSecret refuses a secret for the Sandbox source.
+const noSandboxSecret = "the Sandbox source is built in and uses demo credentials; it has no secret to store."
+
 // maxSecretInput caps what set-secret reads: far more than any key, secret or token.
 const maxSecretInput = app.MaxSecretSize
 
 // runSourceSetSecret stores the secret read from standard input in the keychain for a source.
 func runSourceSetSecret(ctx context.Context, args []string, env cliEnv) error {
-	core, name, dataDir, err := openForSource("set-secret", "NAME < FILE", args, env,
-		"the Sandbox source is built in and uses demo credentials; it has no secret to store.")
+	core, p, dataDir, err := openSourceProfile("set-secret", "NAME < FILE", args, env, noSandboxSecret)
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
-	p, err := core.Profile(name)
-	if err != nil {
-		return err
-	}
 	secret, err := readSecretInput(p, "set-secret", env)
 	if err != nil {
 		return err
@@ -363,15 +376,11 @@ func runSourceSetSecret(ctx context.Context, args []string, env cliEnv) error {
 
 // runSourceTest signs in to Redox with a source and prints how long the access token is valid.
 func runSourceTest(ctx context.Context, args []string, env cliEnv) error {
-	core, name, _, err := openForSource("test", "NAME", args, env, "")
+	core, p, _, err := openSourceProfile("test", "NAME", args, env, "")
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
-	p, err := core.Profile(name)
-	if err != nil {
-		return err
-	}
 	cl, err := core.Client(p)
 	if err != nil {
 		return err

@@ -3,11 +3,9 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strconv"
 
 	"redoxuploader/internal/smallfile"
@@ -53,24 +51,17 @@ func prepareMachineSecretsDir(dir string) error {
 	return os.Chmod(dir, 0o750)
 }
 
-// writeMachineSecret writes value to path, root's and readable by the group only (0640), whole
-// or not at all.
+// writeMachineSecret writes value to path, whole or not at all, root's and readable by the
+// group only (0640; root's group alone until the chown).
 func writeMachineSecret(path, value string) error {
 	gid, err := secretsGroupID()
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".provisioning-*")
-	if err != nil {
+	if err := WriteFileAtomic(path, []byte(value), 0o640); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.WriteString(value)
-	err = errors.Join(err, tmp.Chmod(0o640), tmp.Chown(0, gid), tmp.Sync(), tmp.Close())
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return os.Chown(path, 0, gid)
 }
 
 // readMachineSecret reads the secret at path.

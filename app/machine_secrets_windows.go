@@ -56,16 +56,7 @@ func writeMachineSecret(path, value string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".provisioning-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(blob)
-	if err = errors.Join(err, tmp.Sync(), tmp.Close()); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return WriteFileAtomic(path, blob, 0o600) // the folder's access list applies
 }
 
 // readMachineSecret reads and decrypts the secret at path.
