@@ -67,10 +67,7 @@ func (f *profileForm) onSave() {
 		f.showProblems()
 		return
 	}
-	f.saveBtn.Disable()
-	f.summary.Importance = widget.MediumImportance
-	f.summary.SetText("Saving…")
-	f.summary.Show()
+	f.busy("Saving…")
 	u := f.v.u
 	f.v.run(func(ctx context.Context) {
 		st, problem, saved := f.save(p, secret)
@@ -189,4 +186,12 @@ func (f *profileForm) showProblems() {
 	if w, ok := f.focus[first].(fyne.Disableable); ok && !w.Disabled() {
 		f.v.canvas.Focus(f.focus[first])
 	}
+}
+
+// busy disables the form's button and says what it is doing, until the work ends.
+func (f *profileForm) busy(doing string) {
+	f.saveBtn.Disable()
+	f.summary.Importance = widget.MediumImportance
+	f.summary.SetText(doing)
+	f.summary.Show()
 }

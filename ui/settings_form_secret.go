@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
 	"redoxuploader/client"
@@ -166,10 +165,7 @@ func (f *profileForm) onStoreSecret() {
 		return
 	}
 	p := *f.original
-	f.saveBtn.Disable()
-	f.summary.Importance = widget.MediumImportance
-	f.summary.SetText("Storing…")
-	f.summary.Show()
+	f.busy("Storing…")
 	u := f.v.u
 	f.v.run(func(ctx context.Context) {
 		problem, ok := storeSecret(u, p, secret)
