@@ -123,7 +123,7 @@ func (p *paster) confirm(path string, img image.Image) {
 		b := img.Bounds()
 		about := &widget.Label{Text: visible.Line(fmt.Sprintf("%s (%d × %d pixels%s)", filepath.Base(path), b.Dx(), b.Dy(), size)),
 			Wrapping: fyne.TextWrapWord}
-		question := widget.NewLabel("Upload this picture from the clipboard?")
+		question := widget.NewLabel("Upload this picture from the clipboard? (Enter uploads it, Escape cancels.)")
 		var dlg dialog.Dialog
 		c := p.u.win.Canvas()
 		prevKey := c.OnTypedKey()
