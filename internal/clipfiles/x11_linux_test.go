@@ -31,7 +31,6 @@ func startXvfb(t *testing.T) string {
 	}
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "320x240x24")
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // ends even if the test binary dies (a time-out)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Xvfb (scripts/deps.sh installs it): %v", err)
 	}
@@ -52,7 +51,6 @@ func own(t *testing.T, display, target string, data []byte) *exec.Cmd {
 	cmd := exec.Command("xclip", "-quiet", "-selection", "clipboard", "-t", target, "-i")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
 	cmd.Stdin = bytes.NewReader(data)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
