@@ -48,10 +48,13 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   await "the start file uploaded" uploaded "Start.pdf"
   win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" | head -n1)
   [ -n "$win" ] || fail "no window"
+  # offers TARGET: the clipboard has been taken and offers TARGET (xclip forks and takes it after).
+  offers() { xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -qx "$1"; }
   paste() { xdotool windowfocus --sync "$win"; xdotool key --window "$win" --clearmodifiers ctrl+v; }
 
   # Files, as text/uri-list.
   xclip -selection clipboard -t text/uri-list -i "$dir/uri-list"
+  await "the files on the clipboard" offers text/uri-list
   paste
   await "the first pasted file uploaded" uploaded "Scan 12 March.pdf"
   await "the second pasted file uploaded" uploaded "Écho 100%.pdf"
@@ -59,6 +62,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
 
   # A picture, as image/png.
   xclip -selection clipboard -t image/png -i "$dir/source.png"
+  await "the picture on the clipboard" offers image/png
   paste
   saved_in="$dir/data/Pasted images"
   found() { compgen -G "$saved_in/Pasted image [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9].[0-9][0-9].[0-9][0-9].png" >/dev/null; }

@@ -62,13 +62,29 @@ func own(t *testing.T, display, target string, data []byte) *exec.Cmd {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), "Waiting for selection requests") { // it owns the clipboard
+		if strings.Contains(sc.Text(), "Waiting for selection requests") {
 			go io.Copy(io.Discard, out)
+			awaitOwner(t, display)
 			return cmd
 		}
 	}
 	t.Fatalf("xclip ended without taking the clipboard: %v", sc.Err())
 	return nil
+}
+
+// awaitOwner waits until the clipboard of display answers with something: xclip says it waits
+// for requests before the X server has seen it take the clipboard, and no event tells when
+// the server has.
+func awaitOwner(t *testing.T, display string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := Read(context.Background(), Options{Display: display, Timeout: time.Second}); err == nil && !c.Empty() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("xclip did not take the clipboard within 10 s")
 }
 
 // noisePNG is a PNG of w×h random pixels, which do not compress: large enough, it comes
