@@ -43,6 +43,7 @@ type UI struct {
 	status  *widget.Label   // one line at the bottom: the last batch, folder notes
 
 	policyBanner *policyBanner // the organisation's policy could not be read in full; nil when it could
+	paste        *paster       // Ctrl+V, Edit → Paste (paste.go)
 
 	autoCopy atomic.Bool // copy each new URI as it arrives (a setting)
 
@@ -63,6 +64,7 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, bg: newBackground(), started: make(chan struct{})}
 	a.Settings().SetTheme(readable(a.Settings().Theme()))
 	u.win = a.NewWindow("Redox Uploader")
+	u.paste = newPaster(u)
 	u.build()
 	u.win.Resize(fyne.NewSize(980, 640))
 	u.win.SetOnDropped(u.onDropped)
@@ -96,6 +98,7 @@ func (u *UI) onClosed() { u.bg.stop() }
 // waiting for a person) is named in the log; it checks the context before it would touch the
 // core again.
 func (u *UI) shutdown() bool {
+	defer u.paste.removeAll()
 	if u.bg.wait(closeWait) {
 		return true
 	}
@@ -119,6 +122,7 @@ func (u *UI) setActive(p app.Profile) {
 // start loads the sources (and the sandbox when asked for) off the Fyne goroutine, then
 // shows the welcome screen or the tabs, and adds the files given at start.
 func (u *UI) start(ctx context.Context, opts Options) {
+	u.paste.removeAll() // what a window that did not close left
 	u.sources.reload(opts.Sandbox)
 	if len(opts.Files) > 0 && ctx.Err() == nil {
 		u.addFiles(opts.Files)
@@ -132,6 +136,7 @@ func (u *UI) followQueue(ctx context.Context, sub *app.Subscription) {
 		u.queue.onEvent(e)
 		if e.Final() {
 			u.history.recordChanged(e.Record)
+			u.paste.uploadEnded(e.Record)
 			if e.Kind != app.EventSaved { // a late save of a row already counted
 				u.batchFinished(e.Record)
 			}

@@ -45,7 +45,8 @@ func (u *UI) build() {
 	}
 	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
 	u.win.SetContent(container.NewBorder(container.NewPadded(stacked(top)), container.NewPadded(u.status), nil, nil, u.body))
-	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Help",
+	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Edit",
+		&fyne.MenuItem{Label: "Paste", Action: u.onPaste, Shortcut: &fyne.ShortcutPaste{}}), fyne.NewMenu("Help",
 		fyne.NewMenuItem("Copy diagnostics", u.onCopyDiagnostics),
 		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
 		fyne.NewMenuItemSeparator(),
@@ -79,7 +80,8 @@ func (u *UI) showBody(haveSources bool) {
 }
 
 // addShortcuts: Ctrl+O add files, Ctrl+F search history, Ctrl+C copy the selected history
-// row's URI, Ctrl+R resend it, Ctrl+, settings. (The settings dialog handles Escape itself.)
+// row's URI, Ctrl+R resend it, Ctrl+V paste files or a picture (paste.go), Ctrl+, settings.
+// (The settings dialog handles Escape itself.)
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
 	on := func(key fyne.KeyName, fn func()) {
@@ -102,6 +104,8 @@ func (u *UI) addShortcuts() {
 			u.history.copySelectedURI()
 		}
 	})
+	// Ctrl+V is Fyne's paste shortcut: entries keep it for text; elsewhere it pastes files.
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.onPaste() })
 }
 
 // onAddFiles opens the native file picker off the Fyne goroutine.
@@ -122,20 +126,29 @@ func (u *UI) onDropped(_ fyne.Position, items []fyne.URI) {
 			paths = append(paths, it.Path())
 			continue
 		}
-		refused = append(refused, describeURI(it))
+		refused = append(refused, it.String())
 	}
+	u.addDropped(paths, refused)
+}
+
+// addDropped queues the local files paths, as a drop or a paste gives them, and names in a
+// message the items refused that are not local files; safe from any goroutine.
+func (u *UI) addDropped(paths, refused []string) {
 	if len(refused) > 0 {
+		named := make([]string, len(refused))
+		for i, s := range refused {
+			named[i] = describeURI(s)
+		}
 		u.showMessage("Only files from this computer can be uploaded",
 			fmt.Sprintf("%s %s not a file on this computer (for example a web link or an e-mail attachment that was not saved). "+
-				"Save it to a folder first, then drop the saved file here.", strings.Join(refused, ", "), isAre(len(refused))))
+				"Save it to a folder first, then drop the saved file here.", strings.Join(named, ", "), isAre(len(named))))
 	}
 	if len(paths) > 0 {
 		u.addFiles(paths)
 	}
 }
 
-func describeURI(it fyne.URI) string {
-	s := it.String()
+func describeURI(s string) string {
 	if u, err := url.Parse(s); err == nil && u.Host != "" {
 		s = u.Scheme + "://" + u.Host + "/…"
 	}
