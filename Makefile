@@ -109,10 +109,11 @@ fuzz:
 # the sandbox with a file, its URI in the history, a screenshot that is not blank, no D-Bus
 # session started; and without a display, or on one without OpenGL, a plain refusal (exit
 # status 1) instead of a crash. Then a second start handing its files to the open window (one
-# window per data folder).
+# window per data folder), and Ctrl+V pasting copied files and a picture (xclip owns the clipboard).
 smoke: build
 	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/one-window.sh ./$(BINARY) ./$(WINDOW)
+	$(LEAKCHECK) bash scripts/paste-test.sh ./$(BINARY) ./$(WINDOW)
 
 # policy: the command line under a policy in /etc/redox-uploader/policy.json, mounted over in
 # a private namespace (needs root, as CI has): a managed source kept, a file users could write

@@ -8,6 +8,7 @@ packages=(
   xvfb xauth x11-apps imagemagick                        # the real window under Xvfb, screenshots
   gnome-keyring dbus-x11 libsecret-tools                 # a real Secret Service for keychain tests
   xdotool                                                # screenshots: keys sent to the real window
+  xclip                                                  # paste tests: a real owner of the clipboard (tests only)
   curl                                                   # the benchmark compares against curl
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64         # make windows: cgo cross-compiler, windres, objdump
   wine wine64                                            # make wine: the Windows build run under Wine
@@ -27,7 +28,7 @@ else
   echo "deps: this is not a Debian or Ubuntu system, so nothing was installed." >&2
   echo "deps: install your distribution's packages for: a C compiler, pkg-config, OpenGL and X11" >&2
   echo "deps: development headers, GTK 3 headers, Xvfb, xwd, ImageMagick, gnome-keyring, dbus, curl, mingw-w64 (x86-64 gcc and" >&2
-  echo "deps: binutils), xz, file, desktop-file-utils, wixl and msitools, osslsigncode, SoftHSM 2 and OpenSSL's PKCS#11 engine, zip, debootstrap and lintian." >&2
+  echo "deps: binutils), xz, file, desktop-file-utils, wixl and msitools, osslsigncode, SoftHSM 2 and OpenSSL's PKCS#11 engine, zip, debootstrap, lintian and xclip (tests)." >&2
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
