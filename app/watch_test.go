@@ -22,6 +22,7 @@ type watchRig struct {
 	watcher *Watcher
 	events  chan WatchEvent
 	seen    []WatchEvent // every event read so far
+	taken   map[int]bool // indexes in seen that await returned
 	// onEvent, when set before start, also hears each event on the watcher's goroutine.
 	onEvent func(WatchEvent)
 	stopRun context.CancelFunc
@@ -37,7 +38,7 @@ func quickWatch() WatchOptions {
 
 func newWatchRig(t *testing.T, qr *queueRig, opts WatchOptions, folders ...string) *watchRig {
 	t.Helper()
-	r := &watchRig{queueRig: qr, events: make(chan WatchEvent, 100000)}
+	r := &watchRig{queueRig: qr, events: make(chan WatchEvent, 100000), taken: map[int]bool{}}
 	opts.OnEvent = func(e WatchEvent) {
 		if r.onEvent != nil {
 			r.onEvent(e)
@@ -79,16 +80,23 @@ func (r *watchRig) stop(t *testing.T) {
 	}
 }
 
-// await reads events until one has the outcome for the file name ("" for a folder's event)
-// and returns it.
+// await returns the first event with the outcome for the file name ("" for a folder's
+// event), read already or reading on until it comes.
 func (r *watchRig) await(t *testing.T, outcome WatchOutcome, name string) WatchEvent {
 	t.Helper()
+	for i, e := range r.seen { // in any order, each returned once
+		if e.Outcome == outcome && e.Name == name && !r.taken[i] {
+			r.taken[i] = true
+			return e
+		}
+	}
 	timeout := time.After(30 * time.Second)
 	for {
 		select {
 		case e := <-r.events:
 			r.seen = append(r.seen, e)
 			if e.Outcome == outcome && e.Name == name {
+				r.taken[len(r.seen)-1] = true
 				return e
 			}
 		case <-timeout:
@@ -407,5 +415,41 @@ func TestWatchFolderRemovedAndRecreated(t *testing.T) {
 	r.await(t, WatchUploaded, "back.pdf")
 	if n := len(r.server.Uploads()); n != 1 {
 		t.Errorf("the stand-in stored %d uploads, want 1", n)
+	}
+}
+
+// TestWatchRestartSendsNothingTwice: after a crash, a file still in the folder whose content
+// was done for the source ends as a duplicate and is moved without being sent; one whose
+// upload the crash cut off (its row unknown) is held, not sent, with its row named.
+func TestWatchRestartSendsNothingTwice(t *testing.T) {
+	dir := t.TempDir()
+	qr := newQueueRig(t, 2)
+	sent := filepath.Join(dir, "sent.pdf")
+	cut := filepath.Join(dir, "cut.pdf")
+	writeFile(t, sent, []byte("uploaded before the crash"))
+	writeFile(t, cut, []byte("cut off by the crash"))
+	s, err := qr.queue.Submit(context.Background(), qr.profile, []string{sent}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr.waitKind(t, s.IDs[0], EventDone)
+	cutRow := &Record{Profile: qr.profile.Name, Source: qr.profile.SourceID(), Path: cut, Name: "cut.pdf", Size: int64(len("cut off by the crash")),
+		Status: StatusUnknown, Created: time.Now(), Finished: time.Now()}
+	if err := qr.history.InsertBatch(context.Background(), []*Record{cutRow}); err != nil {
+		t.Fatal(err)
+	}
+
+	r := newWatchRig(t, qr, quickWatch(), dir)
+	r.start(t)
+	dup := r.await(t, WatchDuplicate, "sent.pdf")
+	held := r.await(t, WatchHeld, "cut.pdf")
+	if dup.MovedTo == "" || held.Row != cutRow.ID || !strings.Contains(held.Reason, fmt.Sprint(cutRow.ID)) {
+		t.Errorf("duplicate moved to %q; held row %d (%q), want row %d", dup.MovedTo, held.Row, held.Reason, cutRow.ID)
+	}
+	if n := len(qr.server.Uploads()); n != 1 {
+		t.Errorf("the stand-in stored %d uploads, want 1 (the one before the crash)", n)
+	}
+	if _, err := os.Stat(cut); err != nil {
+		t.Errorf("the held file is not in the folder: %v", err)
 	}
 }
