@@ -44,6 +44,7 @@ var subcommands = map[string]subcommand{
 	"profile":     {"the earlier name of source, kept for scripts", runSource},
 	"history":     {"list past uploads (or export them as CSV) to find a URI again", runHistory},
 	"resend":      {"send the file of an earlier upload again, to the same source", runResend},
+	"watch":       {"send the files that appear in folders to a source, until stopped", runWatch},
 	"version":     {"print the version, commit and build date", runVersion},
 	"diagnostics": {"print a summary for a support ticket (no secrets, no file contents)", runDiagnostics},
 	"check":       {checkSummary, runCheck},

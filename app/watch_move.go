@@ -1,0 +1,104 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Moving a watched file out of the way once its upload has ended: to Uploaded/DATE/ or to
+// Failed/ with a note saying why. Nothing is ever overwritten and nothing deleted.
+
+// moveInto moves the file at path into the folder dir (created if needed) under its own name,
+// or "name (2).ext", "name (3).ext"... if that is taken, and returns where it now is.
+func moveInto(path, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("creating %s: %w", filepath.Base(dir), err)
+	}
+	name := filepath.Base(path)
+	for n := 1; n < 10000; n++ {
+		dest := filepath.Join(dir, numbered(name, n))
+		err := moveNoReplace(path, dest)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return dest, nil
+	}
+	return "", fmt.Errorf("moving %s: too many files of that name in %s", name, filepath.Base(dir))
+}
+
+// numbered is name for n = 1, else name with " (n)" before its extension.
+func numbered(name string, n int) string {
+	if n == 1 {
+		return name
+	}
+	ext := filepath.Ext(name)
+	return strings.TrimSuffix(name, ext) + " (" + strconv.Itoa(n) + ")" + ext
+}
+
+// moveNoReplace moves src to dest, failing with fs.ErrExist if dest exists. A hard link then
+// an unlink never replaces a file, even one that appears meanwhile; where links are not
+// possible (some network shares) it renames after checking that dest is free.
+func moveNoReplace(src, dest string) error {
+	err := os.Link(src, dest)
+	if errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if err == nil {
+		if err := os.Remove(src); err != nil {
+			os.Remove(dest) // the link this made; src is still whole
+			return fmt.Errorf("moving %s: %w", filepath.Base(src), err)
+		}
+		return nil
+	}
+	if _, err := os.Lstat(dest); err == nil {
+		return fs.ErrExist
+	}
+	if err := os.Rename(src, dest); err != nil {
+		return fmt.Errorf("moving %s: %w", filepath.Base(src), err)
+	}
+	return nil
+}
+
+// uploadedFolder is where a file sent on day goes, inside its watched folder.
+func uploadedFolder(folder string, day time.Time) string {
+	return filepath.Join(folder, WatchUploadedFolder, day.Format("2006-01-02"))
+}
+
+// writeWhyFile writes NAME.why.txt beside a file moved to Failed/, saying in plain words why it
+// was not sent. It never replaces a file.
+func writeWhyFile(movedTo string, rec Record) error {
+	f, err := os.OpenFile(movedTo+".why.txt", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return fmt.Errorf("writing why %s failed: %w", filepath.Base(movedTo), err)
+	}
+	text := whyText(rec)
+	_, err = f.WriteString(text)
+	return errors.Join(err, f.Close())
+}
+
+// whyText is what a why file says.
+func whyText(rec Record) string {
+	when := rec.Finished
+	if when.IsZero() {
+		when = time.Now()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s was not uploaded to Redox (source %q) on %s.\r\n\r\n", rec.Name, rec.Profile,
+		when.Local().Format("2 Jan 2006 at 15:04"))
+	fmt.Fprintf(&b, "Why: %s\r\n\r\n", rec.ErrorMessage)
+	b.WriteString("To send it after fixing this, put the file back into the watched folder.\r\n")
+	if rec.ErrorDetail != "" && rec.ErrorDetail != rec.ErrorMessage {
+		fmt.Fprintf(&b, "\r\nFor IT: %s\r\n", withoutPath(rec.ErrorDetail, rec.Path))
+	}
+	fmt.Fprintf(&b, "History row: %d\r\n", rec.ID)
+	return b.String()
+}
