@@ -110,10 +110,13 @@ fuzz:
 # session started; and without a display, or on one without OpenGL, a plain refusal (exit
 # status 1) instead of a crash. Then a second start handing its files to the open window (one
 # window per data folder), and Ctrl+V pasting copied files and a picture (xclip owns the clipboard).
+# Last, 'redox-uploader watch' on a folder: files uploaded and moved, kill -9 and a restart
+# sending nothing twice, SIGTERM stopping it.
 smoke: build
 	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/one-window.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/paste-test.sh ./$(BINARY) ./$(WINDOW)
+	$(LEAKCHECK) bash scripts/watch-test.sh ./$(BINARY)
 
 # policy: the command line under a policy in /etc/redox-uploader/policy.json, mounted over in
 # a private namespace (needs root, as CI has): a managed source kept, a file users could write

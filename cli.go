@@ -172,7 +172,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redox-uploader [--data-dir DIR] [--verbose] COMMAND [FLAGS]")
 	fmt.Fprintln(w, "       redox-uploader [--sandbox] [--data-dir DIR] [--verbose] [FILE...]")
 	fmt.Fprintln(w, "\nWithout a command, the desktop window opens (with the FILEs, if any). Commands:")
-	for _, name := range []string{"upload", "history", "resend", "source", "check", "sandbox", "version", "diagnostics"} {
+	for _, name := range []string{"upload", "history", "resend", "watch", "source", "check", "sandbox", "version", "diagnostics"} {
 		fmt.Fprintf(w, "  %-11s %s\n", name, subcommands[name].summary)
 	}
 	fmt.Fprintf(w, "  %-11s %s\n", "help", "show this help")

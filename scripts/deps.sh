@@ -10,6 +10,7 @@ packages=(
   xdotool                                                # screenshots: keys sent to the real window
   xclip                                                  # paste tests: a real owner of the clipboard (tests only)
   curl                                                   # the benchmark compares against curl
+  bc                                                     # watch-test.sh measures how soon a complete file is sent
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64         # make windows: cgo cross-compiler, windres, objdump
   wine wine64                                            # make wine: the Windows build run under Wine
   wixl msitools zip                                      # make msi: the Windows installer (its test reads it back), the policy templates' zip
