@@ -185,8 +185,8 @@ func (f *profileForm) content() fyne.CanvasObject {
 	row("parallel", "Parallel uploads", f.fixed(container.NewHBox(fieldWidth(f.parallel, 90)), strconv.Itoa(p.Parallel)),
 		f.editHint("How many files are sent at once, 1 to 16. 3 suits most connections."))
 	row("watchFolders", "Watched folders", f.watch.foldersContent(), f.editHint("New files in these folders (a scanner's, a fax "+
-		"server's) are sent to this source once complete, then moved to "+app.WatchUploadedFolder+" inside the folder; "+
-		"a file Redox refuses goes to "+app.WatchFailedFolder+" with a note saying why."))
+		"server's) are sent to this source once complete, then moved into its "+app.WatchUploadedFolder+" folder (by date); "+
+		"a file Redox refuses goes into "+app.WatchFailedFolder+" with a note saying why."))
 	row("settleSeconds", "Settle time", f.watch.settleContent(), f.editHint(fmt.Sprintf("A file is sent once its size has "+
 		"not changed for this long: long enough for the scanner to finish writing. 1 to %d seconds; empty means %d.",
 		app.MaxSettleSeconds, int(app.DefaultWatchSettle.Seconds()))))

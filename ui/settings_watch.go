@@ -128,7 +128,7 @@ func (s *watchSection) stateLabel(dir string, st folderState) *widget.Label {
 		l.Text, l.Importance = "Watching. Read-only folder: uploaded files stay in it, marked as sent, and are not sent again.",
 			widget.WarningImportance
 	default:
-		l.Text, l.Importance = "Watching: new files are sent, then moved to "+app.WatchUploadedFolder+" inside the folder.",
+		l.Text, l.Importance = "Watching: new files are sent, then moved into its "+app.WatchUploadedFolder+" folder.",
 			widget.SuccessImportance
 	}
 	l.Text = visible.Text(l.Text)
