@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -140,7 +141,7 @@ func TestProfileAddListShowRemove(t *testing.T) {
 	p, ok := s.savedProfile("Main Hospital")
 	want := app.NewProfile("Main Hospital")
 	want.Environment, want.Auth, want.ClientID, want.KeyID, want.MaxSize = app.EnvProduction, app.AuthOAuth, "client-9", "kid-9", 20000000
-	if !ok || p != want {
+	if !ok || !reflect.DeepEqual(p, want) {
 		t.Errorf("saved profile = %+v, want %+v", p, want)
 	}
 	if p, _ := s.savedProfile("Clinic A"); p.Parallel != 3 || p.Auth != app.AuthLegacy || p.APIKey != "key-123" {

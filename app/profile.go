@@ -91,8 +91,14 @@ type Profile struct {
 	UploadURL   string      `json:"uploadUrl"`
 	MaxSize     int64       `json:"maxSize"`  // bytes; default client.DefaultMaxSize, at most MaxAllowedSize
 	Parallel    int         `json:"parallel"` // uploads at once, 1..16; default 3
-	BuiltIn     bool        `json:"-"`        // the Sandbox profile: never saved
-	Managed     bool        `json:"-"`        // set by the organisation's policy (see Policy): never saved
+	// WatchFolders are folders whose new files are sent to this source (watched folders);
+	// absolute paths.
+	WatchFolders []string `json:"watchFolders,omitempty"`
+	// SettleSeconds is how long a watched file's size and time must stay the same before it is
+	// sent, 1..600; 0 means DefaultWatchSettle.
+	SettleSeconds int  `json:"settleSeconds,omitempty"`
+	BuiltIn       bool `json:"-"` // the Sandbox profile: never saved
+	Managed       bool `json:"-"` // set by the organisation's policy (see Policy): never saved
 }
 
 // NewProfile returns a profile named name with the defaults filled in: Development, legacy API
@@ -133,17 +139,19 @@ type ValidationError struct {
 
 // fieldLabels are the names a user sees for the fields in messages.
 var fieldLabels = map[string]string{
-	"name":        "Name",
-	"environment": "Environment",
-	"auth":        "Sign-in method",
-	"apiKey":      "API key",
-	"clientId":    "Client ID",
-	"keyId":       "Key ID",
-	"apiBase":     "API address",
-	"uploadUrl":   "Upload address",
-	"maxSize":     "Size limit",
-	"parallel":    "Parallel uploads",
-	"secret":      "Secret",
+	"name":          "Name",
+	"environment":   "Environment",
+	"auth":          "Sign-in method",
+	"apiKey":        "API key",
+	"clientId":      "Client ID",
+	"keyId":         "Key ID",
+	"apiBase":       "API address",
+	"uploadUrl":     "Upload address",
+	"maxSize":       "Size limit",
+	"parallel":      "Parallel uploads",
+	"watchFolders":  "Watched folders",
+	"settleSeconds": "Settle time",
+	"secret":        "Secret",
 }
 
 func (e *ValidationError) Error() string {
@@ -210,6 +218,12 @@ func (p Profile) Validate() error {
 	}
 	if p.Parallel < 1 || p.Parallel > maxParallel {
 		v.add("parallel", fmt.Sprintf("Set parallel uploads between 1 and %d.", maxParallel))
+	}
+	if msg := watchFoldersProblem(p.WatchFolders); msg != "" {
+		v.add("watchFolders", msg)
+	}
+	if p.SettleSeconds != 0 && (p.SettleSeconds < 1 || p.SettleSeconds > MaxSettleSeconds) {
+		v.add("settleSeconds", fmt.Sprintf("Set the settle time between 1 and %d seconds.", MaxSettleSeconds))
 	}
 	if len(v.Problems) > 0 {
 		return &v

@@ -533,7 +533,7 @@ func (q *Queue) clientFor(p Profile) (*client.Client, error) {
 	q.mu.Lock()
 	cached, ok := q.clients[p.Name]
 	q.mu.Unlock()
-	if ok && cached.profile == p {
+	if ok && cached.profile.sameClient(p) {
 		return cached.client, nil
 	}
 	c, err := q.newClient(p)

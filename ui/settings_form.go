@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -45,6 +46,7 @@ type profileForm struct {
 	apiBase     *formEntry
 	maxSize     *formEntry
 	parallel    *widget.Select
+	watch       *watchSection // Watched folders (settings_watch.go)
 
 	errs    map[string]*widget.Label     // under each field, by JSON field name ("secret/oauth" for secrets)
 	cells   map[string]fyne.CanvasObject // each field's cell, to scroll to
@@ -90,6 +92,8 @@ func newProfileForm(v *settingsView, original *app.Profile) *profileForm {
 	f.maxSize = f.entry("maxSize", formatMB(p.MaxSize), "10")
 	f.parallel = &widget.Select{Options: parallelOptions(), Selected: strconv.Itoa(p.Parallel), OnChanged: func(string) { f.clearError("parallel") }}
 	f.focus["parallel"] = f.parallel
+	f.watch = newWatchSection(f, p)
+	v.u.watch.section = f.watch
 	f.focus["auth"] = f.auth
 	if original != nil {
 		f.stored = secretChecking
@@ -180,6 +184,12 @@ func (f *profileForm) content() fyne.CanvasObject {
 		f.editHint("Redox's documented limit is 10 MB; some accounts allow up to 30 MB."))
 	row("parallel", "Parallel uploads", f.fixed(container.NewHBox(fieldWidth(f.parallel, 90)), strconv.Itoa(p.Parallel)),
 		f.editHint("How many files are sent at once, 1 to 16. 3 suits most connections."))
+	row("watchFolders", "Watched folders", f.watch.foldersContent(), f.editHint("New files in these folders (a scanner's, a fax "+
+		"server's) are sent to this source once complete, then moved into its "+app.WatchUploadedFolder+" folder (by date); "+
+		"a file Redox refuses goes into "+app.WatchFailedFolder+" with a note saying why."))
+	row("settleSeconds", "Settle time", f.watch.settleContent(), f.editHint(fmt.Sprintf("A file is sent once its size has "+
+		"not changed for this long: long enough for the scanner to finish writing. 1 to %d seconds; empty means %d.",
+		app.MaxSettleSeconds, int(app.DefaultWatchSettle.Seconds()))))
 
 	f.testBtn = &widget.Button{Text: "Test connection", Icon: theme.ConfirmIcon(), OnTapped: f.onTest}
 	f.testing = &widget.ProgressBarInfinite{}
@@ -245,7 +255,8 @@ func (f *profileForm) editHint(hint string) string {
 // showReadOnly disables every field but the secret's: the organisation's policy keeps the
 // source from changing (f.lock says why), and fixed shows their values instead.
 func (f *profileForm) showReadOnly() {
-	setEnabled(false, f.environment, f.auth, f.apiKey, f.clientID, f.keyID, f.uploadURL, f.apiBase, f.maxSize, f.parallel)
+	setEnabled(false, f.environment, f.auth, f.apiKey, f.clientID, f.keyID, f.uploadURL, f.apiBase, f.maxSize, f.parallel,
+		f.watch.settle)
 }
 
 // focusFirst puts the cursor in the first field to fill in.

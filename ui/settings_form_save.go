@@ -16,7 +16,7 @@ import (
 
 // fieldOrder is the order of the form's fields, for finding the first problem.
 var fieldOrder = []string{"name", "environment", "auth", "apiKey", "secret/legacy", "clientId", "keyId", "secret/oauth",
-	"secret/token", "uploadUrl", "apiBase", "maxSize", "parallel"}
+	"secret/token", "uploadUrl", "apiBase", "maxSize", "parallel", "watchFolders", "settleSeconds"}
 
 // profile builds the profile from the form and validates it, putting every problem beside
 // its field.
@@ -39,6 +39,7 @@ func (f *profileForm) profile() (app.Profile, bool) {
 	size, sizeOK := parseMB(f.maxSize.Text)
 	p.MaxSize = size
 	p.Parallel, _ = strconv.Atoi(f.parallel.Selected)
+	settleOK := f.watch.read(&p)
 
 	var invalid *app.ValidationError
 	if err := p.Validate(); errors.As(err, &invalid) {
@@ -51,7 +52,7 @@ func (f *profileForm) profile() (app.Profile, bool) {
 	if !sizeOK {
 		f.setError("maxSize", fmt.Sprintf("Enter the size limit in MB: a number above 0 and at most %d.", app.MaxAllowedSize/megabyte))
 	}
-	return p, invalid == nil && sizeOK
+	return p, invalid == nil && sizeOK && settleOK
 }
 
 // onSave checks the form, marking every problem beside its field, then saves it off the Fyne
@@ -67,6 +68,7 @@ func (f *profileForm) onSave() {
 		f.showProblems()
 		return
 	}
+	f.watch.savePreference()
 	f.busy("Saving…")
 	u := f.v.u
 	f.v.run(func(ctx context.Context) {

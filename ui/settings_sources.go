@@ -45,6 +45,7 @@ func (s *sourceList) content() fyne.CanvasObject {
 
 // show lists the saved sources by name.
 func (s *sourceList) show(profiles []app.Profile) {
+	s.v.u.watch.update(profiles) // a source saved or removed: its folders are watched, or no longer
 	s.profiles = slices.Clone(profiles)
 	slices.SortStableFunc(s.profiles, func(a, b app.Profile) int { return strings.Compare(a.Name, b.Name) })
 	rows := make([]fyne.CanvasObject, 0, 2*len(s.profiles))
@@ -89,6 +90,9 @@ func (s *sourceList) row(p app.Profile) fyne.CanvasObject {
 	detail := &widget.Label{Text: fmt.Sprintf("%s · %s · files up to %s · %d at once",
 		p.Auth.Label(), visible.Name(p.UploadHost()), client.HumanSize(p.MaxSize), p.Parallel),
 		Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
+	if n := len(p.WatchFolders); n > 0 {
+		detail.Text += " · " + folderCount(n, false)
+	}
 	if p.Validate() != nil {
 		detail.Text, detail.Importance = "Needs attention: some details are missing or wrong. Choose Edit to fix them.", widget.DangerImportance
 		if locked {

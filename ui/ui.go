@@ -44,6 +44,10 @@ type UI struct {
 
 	policyBanner *policyBanner // the organisation's policy could not be read in full; nil when it could
 	paste        *paster       // Ctrl+V, Edit → Paste (paste.go)
+	watch        *watchers     // the sources' watched folders (watch.go)
+	tray         *tray         // the system tray icon while folders are watched (tray.go)
+	// pickFolder asks for a folder with the native dialog ("" when cancelled); tests replace it.
+	pickFolder func(title string) (string, error)
 
 	autoCopy atomic.Bool // copy each new URI as it arrives (a setting)
 
@@ -65,7 +69,12 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 	a.Settings().SetTheme(readable(a.Settings().Theme()))
 	u.win = a.NewWindow("Redox Uploader")
 	u.paste = newPaster(u)
+	u.watch = newWatchers(u)
+	u.pickFolder = nativeFolderPicker
 	u.build()
+	u.tray = newTray(u)
+	u.watch.onChange = u.onWatchChanged
+	u.win.SetCloseIntercept(u.onCloseRequested)
 	u.win.Resize(fyne.NewSize(980, 640))
 	u.win.SetOnDropped(u.onDropped)
 	u.win.SetOnClosed(u.onClosed)
@@ -124,6 +133,9 @@ func (u *UI) setActive(p app.Profile) {
 func (u *UI) start(ctx context.Context, opts Options) {
 	u.paste.removeAll() // what a window that did not close left
 	u.sources.reload(opts.Sandbox)
+	if st, err := u.core.LoadSettings(); err == nil && ctx.Err() == nil {
+		u.watch.update(st.Profiles) // the sources' watched folders
+	}
 	if len(opts.Files) > 0 && ctx.Err() == nil {
 		u.addFiles(opts.Files)
 	}

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// MaxSettleSeconds is the longest settle time a source may set for its watched folders.
+const MaxSettleSeconds = 600
+
+// WatchSettle is how long a file in one of the source's watched folders must stay unchanged
+// before it is sent: SettleSeconds, or DefaultWatchSettle when it is 0.
+func (p Profile) WatchSettle() time.Duration {
+	if p.SettleSeconds <= 0 {
+		return DefaultWatchSettle
+	}
+	return time.Duration(p.SettleSeconds) * time.Second
+}
+
+// watchFoldersProblem checks a source's watched folders: each a full path (from the drive or
+// the root), written once, with no control characters; "" when they are fine.
+func watchFoldersProblem(folders []string) string {
+	for i, dir := range folders {
+		switch {
+		case strings.TrimSpace(dir) == "":
+			return "Remove the empty folder from the list."
+		case strings.IndexFunc(dir, unicode.IsControl) >= 0:
+			return "Remove line breaks, tabs and other control characters from the folder " + dir + "."
+		case !filepath.IsAbs(dir):
+			return "Choose the folder " + dir + " again: a watched folder needs its full path, from the drive or the root."
+		case slices.ContainsFunc(folders[:i], func(d string) bool { return filepath.Clean(d) == filepath.Clean(dir) }):
+			return "The folder " + dir + " is listed twice; remove one."
+		}
+	}
+	return ""
+}
+
+// sameClient reports whether p and o upload alike: every field but the watched folders'
+// (which are no client's business, and make a Profile incomparable with ==).
+func (p Profile) sameClient(o Profile) bool {
+	p.WatchFolders, p.SettleSeconds, o.WatchFolders, o.SettleSeconds = nil, 0, nil, 0
+	return reflect.DeepEqual(p, o)
+}

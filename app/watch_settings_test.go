@@ -1,0 +1,79 @@
+package app
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// TestWatchSettingsValidate: a source's watched folders are full paths, each once; its settle
+// time is 0 (the default) or 1..600 seconds.
+func TestWatchSettingsValidate(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "Scans")
+	tests := []struct {
+		name      string
+		folders   []string
+		settle    int
+		wantField string // "" when valid
+	}{
+		{"none", nil, 0, ""},
+		{"one absolute", []string{abs}, 0, ""},
+		{"settle 1", []string{abs}, 1, ""},
+		{"settle 600", []string{abs}, 600, ""},
+		{"relative", []string{"Scans"}, 0, "watchFolders"},
+		{"empty", []string{" "}, 0, "watchFolders"},
+		{"twice", []string{abs, abs + string(filepath.Separator)}, 0, "watchFolders"},
+		{"control character", []string{abs + "\n"}, 0, "watchFolders"},
+		{"settle negative", []string{abs}, -1, "settleSeconds"},
+		{"settle 601", []string{abs}, 601, "settleSeconds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewProfile("Radiology")
+			p.APIKey, p.WatchFolders, p.SettleSeconds = "key", tt.folders, tt.settle
+			err := p.Validate()
+			if tt.wantField == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			v, ok := err.(*ValidationError)
+			if !ok || v.For(tt.wantField) == "" {
+				t.Fatalf("Validate = %v, want a problem with %s", err, tt.wantField)
+			}
+		})
+	}
+}
+
+// TestWatchSettingsSaved: the watched folders and settle time are saved with the source and
+// read back; the settle time reads as a duration, 0 as the default.
+func TestWatchSettingsSaved(t *testing.T) {
+	keyring.MockInit()
+	core, err := Open(PathsIn(t.TempDir()), Options{KeychainService: "redox-uploader-watch-settings-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close(t.Context()) })
+	p := NewProfile("Radiology")
+	p.APIKey, p.WatchFolders, p.SettleSeconds = "key", []string{filepath.Join(t.TempDir(), "Scans")}, 7
+	if _, err := core.SaveProfile(p, SaveProfileOptions{Secret: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := core.Profile("Radiology")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.WatchFolders, p.WatchFolders) || got.SettleSeconds != 7 || got.WatchSettle() != 7*time.Second {
+		t.Errorf("read back %v, %d s (%s); want %v, 7 s", got.WatchFolders, got.SettleSeconds, got.WatchSettle(), p.WatchFolders)
+	}
+	if (Profile{}).WatchSettle() != DefaultWatchSettle {
+		t.Errorf("WatchSettle of 0 = %s, want %s", (Profile{}).WatchSettle(), DefaultWatchSettle)
+	}
+	if !p.sameClient(got) || got.sameClient(NewProfile("Other")) {
+		t.Error("sameClient should ignore the watched folders alone")
+	}
+}

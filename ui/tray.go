@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"redoxuploader/internal/visible"
+)
+
+// closeToTrayPref is the app preference that says what closing the window does while folders
+// are watched: closeToTrayKeep (hide it; the tray icon stays), closeToTrayQuit, or "" (ask).
+const (
+	closeToTrayPref = "closeToTray"
+	closeToTrayKeep = "keep"
+	closeToTrayQuit = "quit"
+)
+
+// tray is the system tray icon and its menu, shown while folders are watched: what is watched,
+// the last result, Open, Pause or Resume watching, Quit. Where no tray host runs (no desktop
+// app, or no StatusNotifier host on Linux), desk is nil: the menu is still built, and closing
+// the window quits as it always did.
+type tray struct {
+	u     *UI
+	desk  desktop.App // nil when no tray host can show the icon
+	shown bool        // the icon was set up (it cannot be taken down again)
+	menu  *fyne.Menu  // the menu as last built
+}
+
+// newTray looks for a tray host and logs why there is none.
+func newTray(u *UI) *tray {
+	t := &tray{u: u}
+	desk, ok := u.app.(desktop.App)
+	why := "the app has no system tray on this platform"
+	if ok {
+		ok, why = trayHost()
+	}
+	if ok {
+		t.desk = desk
+	} else {
+		u.core.Log.Info("no system tray: closing the window quits, and watched folders are watched only while it is open", "why", why)
+	}
+	return t
+}
+
+// refresh builds the menu again from what is watched, and shows the icon once a folder is
+// watched; on the Fyne goroutine.
+func (t *tray) refresh() {
+	t.menu = t.build(t.u.watch.summary())
+	if t.desk == nil || (!t.shown && !t.u.watch.summary().watching()) {
+		return
+	}
+	t.shown = true
+	t.desk.SetSystemTrayMenu(t.menu)
+}
+
+// build is the menu's model for s.
+func (t *tray) build(s watchSummary) *fyne.Menu {
+	var items []*fyne.MenuItem
+	info := func(text string) { items = append(items, &fyne.MenuItem{Label: visible.Line(text), Disabled: true}) }
+	switch {
+	case !s.watching():
+		info("No folder is watched")
+	case s.paused:
+		info("Watching paused")
+	}
+	for _, src := range s.sources {
+		info(fmt.Sprintf("%s: %s", src.name, folderCount(src.folders, s.paused)))
+	}
+	if s.last.Outcome != "" {
+		info(fmt.Sprintf("Last: %s at %s", outcomeWords(s.last.Outcome), s.last.Time.Local().Format("15:04")))
+	} else if s.watching() {
+		info("Nothing sent yet")
+	}
+	pause := &fyne.MenuItem{Label: "Pause watching", Action: func() { t.u.watch.setPaused(true) }}
+	if s.paused {
+		pause = &fyne.MenuItem{Label: "Resume watching", Action: func() { t.u.watch.setPaused(false) }}
+	}
+	pause.Disabled = !s.watching()
+	items = append(items, fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: "Open Redox Uploader", Action: t.u.showWindow},
+		pause,
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: t.u.quit})
+	return fyne.NewMenu("Redox Uploader", items...)
+}
+
+func folderCount(n int, paused bool) string {
+	what := "folders"
+	if n == 1 {
+		what = "folder"
+	}
+	if paused {
+		return fmt.Sprintf("%d %s (paused)", n, what)
+	}
+	return fmt.Sprintf("watching %d %s", n, what)
+}
+
+// showWindow brings the window back from the tray.
+func (u *UI) showWindow() {
+	u.win.Show()
+	u.win.RequestFocus()
+}
+
+// quit closes the window for good, ending the app (and the watching).
+func (u *UI) quit() { u.win.Close() }
+
+// onCloseRequested is what closing the window does: with folders watched and a tray to go to,
+// the window hides and the watching goes on (asked once, remembered; Settings changes it);
+// otherwise it closes and the app ends.
+func (u *UI) onCloseRequested() {
+	if u.tray.desk == nil || !u.watch.summary().watching() {
+		u.quit()
+		return
+	}
+	switch u.app.Preferences().String(closeToTrayPref) {
+	case closeToTrayKeep:
+		u.win.Hide()
+	case closeToTrayQuit:
+		u.quit()
+	default:
+		u.confirmWith("Keep watching folders?", "Folders are watched for new files. Keep watching in the background "+
+			"when the window is closed? The Redox Uploader icon in the system tray opens the window again or quits. "+
+			"You can change this in Settings, in a source's Watched folders.", "Keep watching", "Quit", func(keep bool) {
+			if keep {
+				u.app.Preferences().SetString(closeToTrayPref, closeToTrayKeep)
+				u.win.Hide()
+				return
+			}
+			u.app.Preferences().SetString(closeToTrayPref, closeToTrayQuit)
+			u.quit()
+		})
+	}
+}
