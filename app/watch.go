@@ -231,15 +231,18 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 	}
 	if err != nil {
 		reason, detail := folderProblem(err, w.opts.Rescan)
-		if d.available || !d.known {
-			w.emit(WatchEvent{Outcome: WatchUnavailable, Folder: d.path, Reason: reason, Detail: detail})
-		}
+		changed := d.available || !d.known
 		d.available, d.known, d.problem = false, true, reason
 		w.forgetIn(d.path, nil)
+		if changed { // Status says so before the event does
+			w.publishStatus(nil)
+			w.emit(WatchEvent{Outcome: WatchUnavailable, Folder: d.path, Reason: reason, Detail: detail})
+		}
 		return
 	}
 	if !d.available {
 		d.available, d.known = true, true
+		w.publishStatus(nil)
 		w.emit(WatchEvent{Outcome: WatchWatching, Folder: d.path})
 	}
 	if w.fsw != nil {

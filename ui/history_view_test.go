@@ -41,6 +41,7 @@ func newHistoryTest(t *testing.T) *testUI {
 	})
 	tu := &testUI{core: core}
 	u := &UI{app: a, core: core, dialogs: tu.dialogs(), bg: newBackground()}
+	u.paste = newPaster(u) // shutdown clears its folder
 	tu.UI = u
 	fyne.DoAndWait(func() {
 		u.status, u.win = &widget.Label{}, a.NewWindow("Redox Uploader")
