@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Paste (Ctrl+V) of Windows files into the real window program under Wine, in a fresh Wine
+# prefix and a real X server (Xvfb): the window starts on the sandbox; a test-only Windows
+# program (scripts/wine/virtualfiles.c) puts on the OLE clipboard, and stays its owner,
+#   - two virtual files, as Outlook offers attachments (FileGroupDescriptorW + FileContents,
+#     one as an IStream, one as HGLOBAL), named "Überweisung Müller.pdf" and
+#     "Αποτελέσματα 檢查.pdf": both are uploaded under those names with the bytes offered
+#     (size and SHA-256 in the history), and no copy is left in the app's folder afterwards;
+#   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes.
+#
+#   scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe
+set -euo pipefail
+cd "$(dirname "$0")/.."
+usage="usage: scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe"
+cli=$(realpath "${1:?$usage}")
+window=$(realpath "${2:?$usage}")
+for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc xvfb-run xdotool sha256sum; do
+  command -v "$tool" >/dev/null || { echo "wine-paste-test: $tool is missing; run 'make deps'" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-paste.XXXXXX")
+# shellcheck source=scripts/wine/prefix.sh
+source scripts/wine/prefix.sh
+trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
+export LANG=C.UTF-8 # the helper's arguments carry the attachments' names
+wine_prefix "$tmp"
+x86_64-w64-mingw32-gcc -municode -O2 -o "$tmp/virtualfiles.exe" scripts/wine/virtualfiles.c -lole32 -luuid -lshell32
+
+mkdir "$tmp/attachments" "$tmp/files"
+head -c $((40 * 1024)) /dev/urandom >"$tmp/attachments/Überweisung Müller.pdf"
+head -c $((70 * 1024 + 3)) /dev/urandom >"$tmp/attachments/Αποτελέσματα 檢查.pdf"
+head -c $((30 * 1024)) /dev/urandom >"$tmp/files/Copied report.pdf"
+head -c 2048 /dev/urandom >"$tmp/files/Start.pdf"
+export tmp cli window
+
+xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
+  wine "$window" --sandbox --data-dir "$tmp/data" "$tmp/files/Start.pdf" >"$tmp/app.log" 2>&1 &
+  app=$!
+  helper=""
+  stop_helper() { [ -z "$helper" ] || { kill "$helper" 2>/dev/null || true; wait "$helper" 2>/dev/null || true; helper=""; }; }
+  trap "stop_helper; kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
+  fail() { echo "wine-paste-test: $*" >&2; echo "--- the app said:" >&2; cat "$tmp/app.log" >&2
+    echo "--- the helper said:" >&2; cat "$tmp/helper.log" >&2 2>/dev/null || true; exit 1; }
+  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
+  await() {
+    local what=$1; shift
+    for _ in $(seq 300); do "$@" && return 0; kill -0 "$app" 2>/dev/null || fail "the app ended"; sleep 0.2; done
+    fail "after 60 s, still not: $what"
+  }
+  history() { wine "$cli" history --data-dir "$tmp/data" --status done --csv --columns file,size,sha256 2>/dev/null | tr -d "\r"; }
+  uploaded() { history | grep -qF "$1,"; }
+  # offer MODE PATH...: the helper puts PATHs on the clipboard (virtual files or CF_HDROP) and stays its owner.
+  offer() {
+    local mode=$1; shift
+    local paths=()
+    for p in "$@"; do paths+=("$(winepath -w "$p")"); done
+    stop_helper
+    wine "$tmp/virtualfiles.exe" clip "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
+    helper=$!
+    await "the helper ready" grep -q "^ready" "$tmp/helper.log"
+  }
+  paste() { xdotool windowfocus --sync "$win"; xdotool key --window "$win" --clearmodifiers ctrl+v; }
+  # sent FILE [NAME]: the history has NAME (default: FILE s name) done with FILE s size and SHA-256.
+  sent() {
+    local name=${2:-$(basename "$1")}
+    await "$name uploaded" uploaded "$name"
+    local want got
+    want="$name,$(stat -c %s "$1"),$(sha256sum "$1" | cut -d" " -f1)"
+    got=$(history | grep -F "$name," | head -n1)
+    [ "$got" = "$want" ] || fail "the history says $got, want $want"
+  }
+
+  await "the start file uploaded" uploaded "Start.pdf"
+  win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" | head -n1)
+  [ -n "$win" ] || fail "no window"
+
+  # Virtual files, as Outlook offers attachments.
+  offer virtual "$tmp/attachments/Überweisung Müller.pdf" "$tmp/attachments/Αποτελέσματα 檢查.pdf"
+  paste
+  sent "$tmp/attachments/Überweisung Müller.pdf"
+  sent "$tmp/attachments/Αποτελέσματα 檢查.pdf"
+  left() { [ -z "$(find "$tmp/data" -path "*Pasted images*" -type f -print -quit)" ]; }
+  await "no copy of the attachments left" left
+  echo "wine-paste-test: two virtual files (Outlook attachments) pasted were uploaded under their own names with their bytes, and no copy was left."
+
+  # A file, as Explorer offers it (CF_HDROP).
+  offer files "$tmp/files/Copied report.pdf"
+  paste
+  sent "$tmp/files/Copied report.pdf"
+  echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
+'
+echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V into the window program under Wine were uploaded."
