@@ -47,7 +47,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     for _ in $(seq 300); do "$@" && return 0; kill -0 "$app" 2>/dev/null || fail "the app ended"; sleep 0.2; done
     fail "after 60 s, still not: $what"
   }
-  history() { wine "$cli" history --data-dir "$tmp/data" --status done --csv --columns file,size,sha256 2>/dev/null | tr -d "\r"; }
+  history() { wine "$cli" history --data-dir "$tmp/data" --status done --csv --columns file,size,sha256,path 2>/dev/null | tr -d "\r"; }
   uploaded() { history | grep -qF "$1,"; }
   # offer MODE PATH...: the helper puts PATHs on the clipboard (virtual files or CF_HDROP) and stays its owner.
   offer() {
@@ -59,26 +59,32 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     helper=$!
     await "the helper ready" grep -q "^ready" "$tmp/helper.log"
   }
-  paste() { xdotool windowfocus --sync "$win"; xdotool key --window "$win" --clearmodifiers ctrl+v; }
-  # sent FILE [NAME]: the history has NAME (default: FILE s name) done with FILE s size and SHA-256.
+  # focused: the window is found and focused (Wine may show and drop a window of that name first).
+  focused() {
+    win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | tail -n1)
+    [ -n "$win" ] && xdotool windowfocus --sync "$win" 2>/dev/null
+  }
+  paste() { await "the window focused" focused; xdotool key --window "$win" --clearmodifiers ctrl+v; }
+  # sent FILE FROM: the history has FILE s name done with its size and SHA-256, sent from a
+  # path that holds FROM.
   sent() {
-    local name=${2:-$(basename "$1")}
+    local name want got
+    name=$(basename "$1")
     await "$name uploaded" uploaded "$name"
-    local want got
-    want="$name,$(stat -c %s "$1"),$(sha256sum "$1" | cut -d" " -f1)"
+    want="$name,$(stat -c %s "$1"),$(sha256sum "$1" | cut -d" " -f1),"
     got=$(history | grep -F "$name," | head -n1)
-    [ "$got" = "$want" ] || fail "the history says $got, want $want"
+    [ "${got:0:${#want}}" = "$want" ] || fail "the history says $got, want $want..."
+    [[ $got == *"$2"* ]] || fail "$name was sent from ${got#"$want"}, not from a path holding $2"
   }
 
   await "the start file uploaded" uploaded "Start.pdf"
-  win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" | head -n1)
-  [ -n "$win" ] || fail "no window"
 
   # Virtual files, as Outlook offers attachments.
   offer virtual "$tmp/attachments/Überweisung Müller.pdf" "$tmp/attachments/Αποτελέσματα 檢查.pdf"
   paste
-  sent "$tmp/attachments/Überweisung Müller.pdf"
-  sent "$tmp/attachments/Αποτελέσματα 檢查.pdf"
+  # Saved by the app in its private folder, not read from where the helper had them.
+  sent "$tmp/attachments/Überweisung Müller.pdf" "\\Pasted images\\files-"
+  sent "$tmp/attachments/Αποτελέσματα 檢查.pdf" "\\Pasted images\\files-"
   left() { [ -z "$(find "$tmp/data" -path "*Pasted images*" -type f -print -quit)" ]; }
   await "no copy of the attachments left" left
   echo "wine-paste-test: two virtual files (Outlook attachments) pasted were uploaded under their own names with their bytes, and no copy was left."
@@ -86,7 +92,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   # A file, as Explorer offers it (CF_HDROP).
   offer files "$tmp/files/Copied report.pdf"
   paste
-  sent "$tmp/files/Copied report.pdf"
+  sent "$tmp/files/Copied report.pdf" "$(winepath -w "$tmp/files/Copied report.pdf")"
   echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
 '
 echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V into the window program under Wine were uploaded."
