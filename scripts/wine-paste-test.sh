@@ -6,7 +6,9 @@
 #     one as an IStream, one as HGLOBAL), named "Überweisung Müller.pdf" and
 #     "Αποτελέσματα 檢查.pdf": both are uploaded under those names with the bytes offered
 #     (size and SHA-256 in the history), and no copy is left in the app's folder afterwards;
-#   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes.
+#   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes;
+# and then drags two other virtual files onto the window (its OLE drop target, xdotool moving
+# the pointer): both are uploaded under their names with their bytes, no copy left.
 #
 #   scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe
 set -euo pipefail
@@ -30,6 +32,9 @@ mkdir "$tmp/attachments" "$tmp/files"
 head -c $((40 * 1024)) /dev/urandom >"$tmp/attachments/Überweisung Müller.pdf"
 head -c $((70 * 1024 + 3)) /dev/urandom >"$tmp/attachments/Αποτελέσματα 檢查.pdf"
 head -c $((30 * 1024)) /dev/urandom >"$tmp/files/Copied report.pdf"
+mkdir "$tmp/dragged"
+head -c $((20 * 1024 + 1)) /dev/urandom >"$tmp/dragged/Befund Jürgen Groß.pdf"
+head -c $((25 * 1024)) /dev/urandom >"$tmp/dragged/Ιατρική έκθεση 報告.pdf"
 head -c 2048 /dev/urandom >"$tmp/files/Start.pdf"
 export tmp cli window
 
@@ -94,5 +99,27 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   paste
   sent "$tmp/files/Copied report.pdf" "$(winepath -w "$tmp/files/Copied report.pdf")"
   echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
+
+  # A drag of virtual files onto the window (its OLE drop target): the helper starts DoDragDrop
+  # once the left button is down over the window; the pointer moves, and the button is let go.
+  stop_helper
+  paths=()
+  for p in "$tmp/dragged/"*; do paths+=("$(winepath -w "$p")"); done
+  wine "$tmp/virtualfiles.exe" drag virtual "${paths[@]}" >"$tmp/helper.log" 2>&1 &
+  helper=$!
+  await "the helper ready" grep -q "^ready" "$tmp/helper.log"
+  await "the window focused" focused
+  eval "$(xdotool getwindowgeometry --shell "$win")"
+  x=$((X + WIDTH / 2)) y=$((Y + HEIGHT / 2))
+  xdotool mousemove --sync $x $y mousedown 1
+  await "the drag started" grep -q "^dragging" "$tmp/helper.log"
+  for step in 1 2 3 4 5; do xdotool mousemove --sync $((x + step * 5)) $((y + step * 5)); sleep 0.1; done
+  xdotool mouseup 1
+  await "the drop ended" grep -q "^drop:" "$tmp/helper.log"
+  grep -q "^drop: effect 1, hr 0x40100" "$tmp/helper.log" || fail "the drop was not taken as a copy"
+  sent "$tmp/dragged/Befund Jürgen Groß.pdf" "\\Pasted images\\files-"
+  sent "$tmp/dragged/Ιατρική έκθεση 報告.pdf" "\\Pasted images\\files-"
+  await "no copy of the dragged files left" left
+  echo "wine-paste-test: two virtual files dragged onto the window were uploaded under their own names with their bytes, and no copy was left."
 '
-echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V into the window program under Wine were uploaded."
+echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V, and virtual files dragged, into the window program under Wine were uploaded."

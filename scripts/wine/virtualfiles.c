@@ -10,8 +10,8 @@
  *                                         left mouse button goes down (the script drives the mouse)
  *
  * It prints "ready" once the data object is on the clipboard (or the drag can start), then keeps
- * running as its owner, answering GetData from other programs, for up to 120 s, or until the drag
- * ends, when it prints the drop's result ("drop: effect N, hr 0xX").
+ * running as its owner, answering GetData from other programs, for up to 120 s. A drag prints
+ * "dragging" as it starts and the drop's result when it ends ("drop: effect N, hr 0xX").
  *
  * Build: x86_64-w64-mingw32-gcc -municode -O2 -o virtualfiles.exe virtualfiles.c -lole32 -luuid
  */
@@ -190,6 +190,8 @@ int wmain(int argc, WCHAR **argv) {
     puts("ready");
     fflush(stdout);
     for (int i = 0; i < 6000 && !(GetAsyncKeyState(VK_LBUTTON) & 0x8000); i++) Sleep(20);
+    puts("dragging");
+    fflush(stdout);
     DWORD effect = 0;
     hr = DoDragDrop(&data_object, &drop_source, DROPEFFECT_COPY, &effect);
     printf("drop: effect %lu, hr 0x%lx\n", effect, hr);
