@@ -7,8 +7,9 @@
 #     "Αποτελέσματα 檢查.pdf": both are uploaded under those names with the bytes offered
 #     (size and SHA-256 in the history), and no copy is left in the app's folder afterwards;
 #   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes;
-# and then drags two other virtual files onto the window (its OLE drop target, xdotool moving
-# the pointer): both are uploaded under their names with their bytes, no copy left.
+# and then drags onto the window (its OLE drop target, xdotool moving the pointer) two other
+# virtual files (both uploaded under their names with their bytes, no copy left) and a file as
+# CF_HDROP (uploaded with its bytes).
 #
 #   scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe
 set -euo pipefail
@@ -35,6 +36,7 @@ head -c $((30 * 1024)) /dev/urandom >"$tmp/files/Copied report.pdf"
 mkdir "$tmp/dragged"
 head -c $((20 * 1024 + 1)) /dev/urandom >"$tmp/dragged/Befund Jürgen Groß.pdf"
 head -c $((25 * 1024)) /dev/urandom >"$tmp/dragged/Ιατρική έκθεση 報告.pdf"
+head -c $((35 * 1024)) /dev/urandom >"$tmp/files/Dragged report.pdf"
 head -c 2048 /dev/urandom >"$tmp/files/Start.pdf"
 export tmp cli window
 
@@ -62,7 +64,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     stop_helper
     wine "$tmp/virtualfiles.exe" clip "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
     helper=$!
-    await "the helper ready" grep -q "^ready" "$tmp/helper.log"
+    await "the helper ready" grep -qs "^ready" "$tmp/helper.log"
   }
   # focused: the window is found and focused (Wine may show and drop a window of that name first).
   focused() {
@@ -100,26 +102,38 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   sent "$tmp/files/Copied report.pdf" "$(winepath -w "$tmp/files/Copied report.pdf")"
   echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
 
-  # A drag of virtual files onto the window (its OLE drop target): the helper starts DoDragDrop
-  # once the left button is down over the window; the pointer moves, and the button is let go.
-  stop_helper
-  paths=()
-  for p in "$tmp/dragged/"*; do paths+=("$(winepath -w "$p")"); done
-  wine "$tmp/virtualfiles.exe" drag virtual "${paths[@]}" >"$tmp/helper.log" 2>&1 &
-  helper=$!
-  await "the helper ready" grep -q "^ready" "$tmp/helper.log"
-  await "the window focused" focused
-  eval "$(xdotool getwindowgeometry --shell "$win")"
-  x=$((X + WIDTH / 2)) y=$((Y + HEIGHT / 2))
-  xdotool mousemove --sync $x $y mousedown 1
-  await "the drag started" grep -q "^dragging" "$tmp/helper.log"
-  for step in 1 2 3 4 5; do xdotool mousemove --sync $((x + step * 5)) $((y + step * 5)); sleep 0.1; done
-  xdotool mouseup 1
-  await "the drop ended" grep -q "^drop:" "$tmp/helper.log"
-  grep -q "^drop: effect 1, hr 0x40100" "$tmp/helper.log" || fail "the drop was not taken as a copy"
+  # drag MODE PATH...: the helper drags PATHs (virtual files or CF_HDROP) onto the window, its
+  # OLE drop target: DoDragDrop starts once the left button is down over the window; the
+  # pointer moves, the button is let go, and the helper says the drop was taken as a copy.
+  drag() {
+    local mode=$1; shift
+    local paths=()
+    for p in "$@"; do paths+=("$(winepath -w "$p")"); done
+    stop_helper
+    wine "$tmp/virtualfiles.exe" drag "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
+    helper=$!
+    await "the helper ready" grep -qs "^ready" "$tmp/helper.log"
+    await "the window focused" focused
+    eval "$(xdotool getwindowgeometry --shell "$win")"
+    local x=$((X + WIDTH / 2)) y=$((Y + HEIGHT / 2))
+    xdotool mousemove --sync $x $y mousedown 1
+    await "the drag started" grep -q "^dragging" "$tmp/helper.log"
+    for step in 1 2 3 4 5; do xdotool mousemove --sync $((x + step * 5)) $((y + step * 5)); sleep 0.1; done
+    xdotool mouseup 1
+    await "the drop ended" grep -q "^drop:" "$tmp/helper.log"
+    grep -q "^drop: effect 1, hr 0x40100" "$tmp/helper.log" || fail "the drop was not taken as a copy"
+  }
+
+  # Virtual files dragged onto the window.
+  drag virtual "$tmp/dragged/Befund Jürgen Groß.pdf" "$tmp/dragged/Ιατρική έκθεση 報告.pdf"
   sent "$tmp/dragged/Befund Jürgen Groß.pdf" "\\Pasted images\\files-"
   sent "$tmp/dragged/Ιατρική έκθεση 報告.pdf" "\\Pasted images\\files-"
   await "no copy of the dragged files left" left
   echo "wine-paste-test: two virtual files dragged onto the window were uploaded under their own names with their bytes, and no copy was left."
+
+  # A file dragged as Explorer drags one (CF_HDROP), now through the OLE drop target too.
+  drag files "$tmp/files/Dragged report.pdf"
+  sent "$tmp/files/Dragged report.pdf" "$(winepath -w "$tmp/files/Dragged report.pdf")"
+  echo "wine-paste-test: a file dragged as CF_HDROP was uploaded with its bytes."
 '
-echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V, and virtual files dragged, into the window program under Wine were uploaded."
+echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V or dragged into the window program under Wine were uploaded."
