@@ -7,6 +7,8 @@
 #     "Αποτελέσματα 檢查.pdf": both are uploaded under those names with the bytes offered
 #     (size and SHA-256 in the history), and no copy is left in the app's folder afterwards;
 #   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes;
+#   - a picture as "PNG": saved by the app with the same pixels, confirmed with Enter, uploaded
+#     with the saved PNG's SHA-256, then removed;
 # and then drags onto the window (its OLE drop target, xdotool moving the pointer) two other
 # virtual files (both uploaded under their names with their bytes, no copy left) and a file as
 # CF_HDROP (uploaded with its bytes).
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 usage="usage: scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe"
 cli=$(realpath "${1:?$usage}")
 window=$(realpath "${2:?$usage}")
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc xvfb-run xdotool sha256sum; do
+for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc xvfb-run xdotool sha256sum convert compare; do
   command -v "$tool" >/dev/null || { echo "wine-paste-test: $tool is missing; run 'make deps'" >&2; exit 1; }
 done
 
@@ -38,6 +40,7 @@ head -c $((20 * 1024 + 1)) /dev/urandom >"$tmp/dragged/Befund Jürgen Groß.pdf"
 head -c $((25 * 1024)) /dev/urandom >"$tmp/dragged/Ιατρική έκθεση 報告.pdf"
 head -c $((35 * 1024)) /dev/urandom >"$tmp/files/Dragged report.pdf"
 head -c 2048 /dev/urandom >"$tmp/files/Start.pdf"
+convert -size 300x200 xc: +noise Random -depth 8 "PNG24:$tmp/source.png"
 export tmp cli window
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
@@ -102,6 +105,28 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   sent "$tmp/files/Copied report.pdf" "$(winepath -w "$tmp/files/Copied report.pdf")"
   echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
 
+  # A picture, as "PNG": saved by the app with the same pixels, confirmed with Enter, uploaded
+  # with the saved PNG s SHA-256, then removed.
+  offer png "$tmp/source.png"
+  paste
+  found() { compgen -G "$tmp/data/Pasted images/Pasted image *.png" >/dev/null; }
+  await "the pasted picture saved" found
+  saved=$(compgen -G "$tmp/data/Pasted images/Pasted image *.png")
+  same_pixels() { compare -metric AE "$1" "$2" null: 2>/dev/null; }
+  await "the saved picture with the pasted pixels" same_pixels "$tmp/source.png" "$saved"
+  cp "$saved" "$tmp/saved.png"
+  if uploaded "$(basename "$saved")"; then fail "the picture was uploaded before it was confirmed"; fi
+  await "the window focused" focused
+  xdotool key --window "$win" Return
+  name=$(basename "$saved")
+  await "$name uploaded" uploaded "$name"
+  want=$(sha256sum "$tmp/saved.png" | cut -d" " -f1)
+  got=$(history | grep -F "$name," | cut -d, -f3)
+  [ "$got" = "$want" ] || fail "the history has SHA-256 $got for $name, want $want (the PNG the app saved)"
+  gone() { [ ! -e "$saved" ]; }
+  await "the uploaded picture removed" gone
+  echo "wine-paste-test: a picture pasted as PNG was confirmed with Enter and uploaded as $name, same pixels, then removed."
+
   # drag MODE PATH...: the helper drags PATHs (virtual files or CF_HDROP) onto the window, its
   # OLE drop target: DoDragDrop starts once the left button is down over the window; the
   # pointer moves, the button is let go, and the helper says the drop was taken as a copy.
@@ -136,4 +161,4 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   sent "$tmp/files/Dragged report.pdf" "$(winepath -w "$tmp/files/Dragged report.pdf")"
   echo "wine-paste-test: a file dragged as CF_HDROP was uploaded with its bytes."
 '
-echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V or dragged into the window program under Wine were uploaded."
+echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V or dragged, and a pasted picture, were uploaded by the window program under Wine."

@@ -6,6 +6,8 @@
  *                                         bytes (read now, from memory: the reader never sees SRC),
  *                                         the first as an IStream, the others as HGLOBAL
  *   virtualfiles.exe clip files PATH...   the clipboard holds CF_HDROP naming the files PATH
+ *   virtualfiles.exe clip png FILE         the clipboard holds a picture, FILE's bytes as "PNG"
+ *                                         (the format browsers and the Snipping Tool offer)
  *   virtualfiles.exe drag virtual SRC...  the same data object, dragged with DoDragDrop once the
  *                                         left mouse button goes down (the script drives the mouse)
  *
@@ -26,9 +28,9 @@
 
 static struct item { WCHAR name[MAX_PATH]; BYTE *data; DWORD size; } items[MAXFILES];
 static int nitems;
-static int virtual_mode;              /* 1: virtual files; 0: CF_HDROP */
+static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG } mode;
 static WCHAR *paths[MAXFILES];        /* CF_HDROP: the full paths */
-static CLIPFORMAT cf_descriptor, cf_contents;
+static CLIPFORMAT cf_descriptor, cf_contents, cf_png;
 
 /* A FORMATETC for format cf carried as tymed. */
 static FORMATETC fmt(CLIPFORMAT cf, DWORD tymed) {
@@ -38,7 +40,8 @@ static FORMATETC fmt(CLIPFORMAT cf, DWORD tymed) {
 
 /* The formats offered, best first. */
 static int offered(FORMATETC *out) {
-  if (!virtual_mode) { out[0] = fmt(CF_HDROP, TYMED_HGLOBAL); return 1; }
+  if (mode == OFFER_HDROP) { out[0] = fmt(CF_HDROP, TYMED_HGLOBAL); return 1; }
+  if (mode == OFFER_PNG) { out[0] = fmt(cf_png, TYMED_HGLOBAL); return 1; }
   out[0] = fmt(cf_descriptor, TYMED_HGLOBAL);
   out[1] = fmt(cf_contents, TYMED_ISTREAM | TYMED_HGLOBAL);
   return 2;
@@ -101,6 +104,7 @@ static HRESULT STDMETHODCALLTYPE GetData(IDataObject *This, FORMATETC *f, STGMED
   if (hr != S_OK) return hr;
   memset(m, 0, sizeof *m);
   if (f->cfFormat == CF_HDROP) { m->tymed = TYMED_HGLOBAL; m->hGlobal = hdrop(); return S_OK; }
+  if (f->cfFormat == cf_png) { m->tymed = TYMED_HGLOBAL; m->hGlobal = global_copy(items[0].data, items[0].size); return S_OK; }
   if (f->cfFormat == cf_descriptor) { m->tymed = TYMED_HGLOBAL; m->hGlobal = descriptor(); return S_OK; }
   if (f->lindex < 0 || f->lindex >= nitems) return DV_E_LINDEX;
   struct item *it = &items[f->lindex];
@@ -171,19 +175,20 @@ static int load(const WCHAR *src, struct item *it) {
 
 int wmain(int argc, WCHAR **argv) {
   if (argc < 4 || (wcscmp(argv[1], L"clip") && wcscmp(argv[1], L"drag")) ||
-      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files")) || argc - 3 > MAXFILES) {
-    fputs("usage: virtualfiles.exe clip|drag virtual|files PATH...\n", stderr);
+      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png")) || argc - 3 > MAXFILES) {
+    fputs("usage: virtualfiles.exe clip|drag virtual|files|png PATH...\n", stderr);
     return 2;
   }
   HRESULT hr = OleInitialize(NULL);
   if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleInitialize: 0x%lx\n", hr); return 1; }
   cf_descriptor = RegisterClipboardFormatW(CFSTR_FILEDESCRIPTORW);
   cf_contents = RegisterClipboardFormatW(CFSTR_FILECONTENTS);
-  virtual_mode = !wcscmp(argv[2], L"virtual");
+  cf_png = RegisterClipboardFormatW(L"PNG");
+  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG : OFFER_HDROP;
   nitems = argc - 3;
   for (int i = 0; i < nitems; i++) {
     paths[i] = argv[i + 3];
-    if (virtual_mode && !load(argv[i + 3], &items[i])) return 1;
+    if (mode != OFFER_HDROP && !load(argv[i + 3], &items[i])) return 1;
   }
 
   if (!wcscmp(argv[1], L"drag")) {
