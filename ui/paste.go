@@ -22,7 +22,8 @@ import (
 )
 
 // pastedFolder is the folder, inside the app's data folder (the user's only), that pasted
-// images are saved in before they are sent. It is removed when the window closes, and at the
+// images are saved in before they are sent, and pasted virtual files (Windows: Outlook
+// attachments), each paste in a folder of its own. It is removed when the window closes, and at the
 // next start if the app did not close.
 const pastedFolder = "Pasted images"
 
@@ -38,10 +39,13 @@ type paster struct {
 }
 
 func newPaster(u *UI) *paster {
+	dir := filepath.Join(u.core.Paths.Data, pastedFolder)
 	return &paster{
-		u:    u,
-		dir:  filepath.Join(u.core.Paths.Data, pastedFolder),
-		read: func(ctx context.Context) (clipfiles.Content, error) { return clipfiles.Read(ctx, clipfiles.Options{}) },
+		u:   u,
+		dir: dir,
+		read: func(ctx context.Context) (clipfiles.Content, error) {
+			return clipfiles.Read(ctx, clipfiles.Options{VirtualDir: dir})
+		},
 		now:  time.Now,
 		made: map[string]bool{},
 	}
@@ -59,6 +63,7 @@ func (p *paster) paste(ctx context.Context) {
 	case err != nil:
 		p.u.showError("The clipboard could not be read", &clipboardError{err})
 	case len(c.Files) > 0 || len(c.Refused) > 0:
+		p.track(c.Made)
 		p.u.addDropped(c.Files, c.Refused)
 	case len(c.Image) > 0:
 		p.pasteImage(c)
@@ -160,7 +165,18 @@ func (p *paster) confirm(path string, img image.Image) {
 	})
 }
 
-// remove deletes a pasted image the app saved; never another file.
+// track notes files the clipboard reader saved (virtual files), to be removed as pasted
+// images are.
+func (p *paster) track(paths []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, path := range paths {
+		p.made[path] = true
+	}
+}
+
+// remove deletes a pasted image or virtual file the app saved, never another file, and the
+// folder a virtual file was saved in once it is empty.
 func (p *paster) remove(path string) {
 	p.mu.Lock()
 	mine := p.made[path]
@@ -168,10 +184,13 @@ func (p *paster) remove(path string) {
 	p.mu.Unlock()
 	if mine {
 		os.Remove(path)
+		if dir := filepath.Dir(path); dir != p.dir {
+			os.Remove(dir) // only if empty
+		}
 	}
 }
 
-// uploadEnded removes a pasted image once it is on Redox (done, or already there). One that
+// uploadEnded removes a pasted image or virtual file once it is on Redox (done, or already there). One that
 // failed or was cancelled stays, for "Upload again", until the window closes.
 func (p *paster) uploadEnded(r app.Record) {
 	if r.Status == app.StatusDone || r.Status == app.StatusDuplicate {

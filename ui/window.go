@@ -51,6 +51,7 @@ func (u *UI) build() {
 		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("About Redox Uploader", u.showAbout))))
+	u.acceptOLEDrops() // Windows: Outlook attachments and other virtual files (drop_windows.go)
 }
 
 // stacked is the one object in objs, or objs one above the other.

@@ -13,47 +13,88 @@ import (
 )
 
 var (
-	user32                     = windows.NewLazySystemDLL("user32.dll")
-	kernel32                   = windows.NewLazySystemDLL("kernel32.dll")
-	shell32                    = windows.NewLazySystemDLL("shell32.dll")
-	procOpenClipboard          = user32.NewProc("OpenClipboard")
-	procCloseClipboard         = user32.NewProc("CloseClipboard")
-	procIsClipboardFormatAvail = user32.NewProc("IsClipboardFormatAvailable")
-	procGetClipboardData       = user32.NewProc("GetClipboardData")
-	procRegisterClipboardFmt   = user32.NewProc("RegisterClipboardFormatW")
-	procGlobalLock             = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock           = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize             = kernel32.NewProc("GlobalSize")
-	procDragQueryFileW         = shell32.NewProc("DragQueryFileW")
+	kernel32           = windows.NewLazySystemDLL("kernel32.dll")
+	procGlobalLock     = kernel32.NewProc("GlobalLock")
+	procGlobalUnlock   = kernel32.NewProc("GlobalUnlock")
+	procGlobalSize     = kernel32.NewProc("GlobalSize")
+	procDragQueryFileW = windows.NewLazySystemDLL("shell32.dll").NewProc("DragQueryFileW")
 )
 
 // Standard clipboard formats.
 const (
+	cfText        = 1
+	cfDIB         = 8
 	cfUnicodeText = 13
 	cfHDROP       = 15
-	cfDIB         = 8
-	cfText        = 1
 )
 
-// read reads the Windows clipboard: files (CF_HDROP) first, then a picture ("PNG", which
-// browsers and the Snipping Tool offer, else CF_DIB, a screenshot), then text. The clipboard
-// is opened for as short a time as possible; another program holding it open is waited for
-// up to opts.Timeout.
+// clipboardBusy is CLIPBRD_E_CANT_OPEN: another program has the clipboard open.
+const clipboardBusy = 0x800401D0
+
+// read reads the Windows clipboard through OLE (OleGetClipboard), which sees what any program
+// offers, including the virtual files of Outlook, browsers and zip folders. Another program
+// holding the clipboard open is waited for up to opts.Timeout.
 func read(ctx context.Context, opts Options) (Content, error) {
-	if err := openClipboard(ctx, opts.Timeout); err != nil {
-		return Content{}, err
+	var c Content
+	err := withOLE(func() error {
+		obj, err := oleClipboard(ctx, opts.Timeout)
+		if err != nil {
+			return err
+		}
+		defer release(uintptr(obj))
+		c, err = readDataObject(obj, opts)
+		return err
+	})
+	return c, err
+}
+
+// oleClipboard returns the clipboard's data object, retrying while another program has the
+// clipboard open.
+func oleClipboard(ctx context.Context, timeout time.Duration) (dataObject, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		var obj uintptr
+		hr, _, _ := procOleGetClipboard.Call(uintptr(unsafe.Pointer(&obj)))
+		switch {
+		case hr == sOK:
+			return dataObject(obj), nil
+		case hr != clipboardBusy:
+			return 0, &hresultError{"OleGetClipboard", hr}
+		case time.Now().After(deadline):
+			return 0, fmt.Errorf("opening the clipboard: %w", ErrTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond): // another program has it open; no event says when it closes
+		}
 	}
-	defer procCloseClipboard.Call()
-	if available(cfHDROP) {
-		files, err := dropFiles()
+}
+
+// ReadDataObject reads a data object's files as Read reads the clipboard's: obj is an
+// IDataObject pointer (what a drop target's Drop receives), valid for the call. It must be
+// called on the thread, with OLE initialized, that obj was given on.
+func ReadDataObject(obj uintptr, opts Options) (Content, error) {
+	return readDataObject(dataObject(obj), opts.withDefaults())
+}
+
+// readDataObject reads what d holds: files (CF_HDROP) first, then virtual files
+// (FileGroupDescriptorW and FileContents), then a picture ("PNG", which browsers and the
+// Snipping Tool offer, else CF_DIB, a screenshot), then text.
+func readDataObject(d dataObject, opts Options) (Content, error) {
+	if d.has(cfHDROP, tymedHGlobal) {
+		files, err := dropFiles(d)
 		return Content{Files: files}, err
 	}
-	if png := registeredFormat("PNG"); png != 0 && available(png) {
-		data, err := globalBytes(png, opts.MaxBytes)
+	if descriptor := registeredFormat("FileGroupDescriptorW"); d.has(descriptor, tymedHGlobal) {
+		return virtualFiles(d, descriptor, opts)
+	}
+	if png := registeredFormat("PNG"); d.has(png, tymedHGlobal) {
+		data, err := globalData(d, png, opts.MaxBytes)
 		return Content{Image: data, ImageType: targetPNG}, err
 	}
-	if available(cfDIB) {
-		dib, err := globalBytes(cfDIB, opts.MaxBytes)
+	if d.has(cfDIB, tymedHGlobal) {
+		dib, err := globalData(d, cfDIB, opts.MaxBytes)
 		if err != nil {
 			return Content{}, err
 		}
@@ -63,67 +104,41 @@ func read(ctx context.Context, opts Options) (Content, error) {
 		}
 		return Content{Image: data, ImageType: targetPNG}, nil
 	}
-	return Content{Text: available(cfUnicodeText) || available(cfText)}, nil
+	return Content{Text: d.has(cfUnicodeText, tymedHGlobal) || d.has(cfText, tymedHGlobal)}, nil
 }
 
-// openClipboard opens the clipboard, retrying while another program has it open.
-func openClipboard(ctx context.Context, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		r, _, err := procOpenClipboard.Call(0)
-		if r != 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("opening the clipboard: %w (%v)", ErrTimeout, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond): // another program has it open; no event says when it closes
-		}
-	}
-}
-
-func available(format uintptr) bool {
-	r, _, _ := procIsClipboardFormatAvail.Call(format)
-	return r != 0
-}
-
-func registeredFormat(name string) uintptr {
-	p, err := windows.UTF16PtrFromString(name)
+// globalData copies format out of d's global memory, refusing more than max bytes.
+func globalData(d dataObject, format uint16, max int) ([]byte, error) {
+	m, err := d.get(format, -1, tymedHGlobal)
 	if err != nil {
-		return 0
+		return nil, fmt.Errorf("reading the clipboard: %w", err)
 	}
-	r, _, _ := procRegisterClipboardFmt.Call(uintptr(unsafe.Pointer(p)))
-	return r
+	defer releaseMedium(m)
+	return globalBytes(m.data, int64(max))
 }
 
-// globalBytes copies the clipboard's data in format out of its global memory.
-func globalBytes(format uintptr, max int) ([]byte, error) {
-	h, _, err := procGetClipboardData.Call(format)
-	if h == 0 {
-		return nil, fmt.Errorf("reading the clipboard (format %d): %w", format, err)
-	}
+// globalBytes copies the bytes of the global memory h, at most max of them (more is an error).
+func globalBytes(h uintptr, max int64) ([]byte, error) {
 	size, _, _ := procGlobalSize.Call(h)
-	if int(size) > max {
+	if int64(size) > max {
 		return nil, fmt.Errorf("the clipboard item is larger than %d MiB", max>>20)
 	}
 	p, _, err := procGlobalLock.Call(h)
 	if p == 0 {
-		return nil, fmt.Errorf("reading the clipboard (format %d): %w", format, err)
+		return nil, fmt.Errorf("reading the clipboard's memory: %w", err)
 	}
 	defer procGlobalUnlock.Call(h)
-	mem := *(*unsafe.Pointer)(unsafe.Pointer(&p)) // global memory, not Go's: kept by the clipboard while locked
-	return append([]byte(nil), unsafe.Slice((*byte)(mem), size)...), nil
+	return append([]byte(nil), unsafe.Slice((*byte)(pointer(p)), size)...), nil
 }
 
 // dropFiles returns the paths of CF_HDROP (files copied in Explorer).
-func dropFiles() ([]string, error) {
-	h, _, err := procGetClipboardData.Call(cfHDROP)
-	if h == 0 {
+func dropFiles(d dataObject) ([]string, error) {
+	m, err := d.get(cfHDROP, -1, tymedHGlobal)
+	if err != nil {
 		return nil, fmt.Errorf("reading the clipboard's files: %w", err)
 	}
+	defer releaseMedium(m)
+	h := m.data
 	n, _, _ := procDragQueryFileW.Call(h, 0xFFFFFFFF, 0, 0)
 	files := make([]string, 0, n)
 	for i := uintptr(0); i < n; i++ {

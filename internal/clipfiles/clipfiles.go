@@ -15,7 +15,11 @@ import (
 type Content struct {
 	Files   []string // local paths of the files copied, in the order given
 	Refused []string // copied items that are not local files (web links...), as given
-	Image   []byte   // an image's bytes, in the format ImageType names
+	// Made lists the files among Files that the read itself wrote: virtual files (Windows:
+	// Outlook attachments, files in a zip folder) saved in Options.VirtualDir. The caller
+	// removes each once it is uploaded, and the whole of VirtualDir at its next start.
+	Made  []string
+	Image []byte // an image's bytes, in the format ImageType names
 	// ImageType is the image's MIME type: "image/png" or "image/jpeg".
 	ImageType string
 	Text      bool // the clipboard holds text and nothing else the app can use
@@ -31,6 +35,10 @@ type Options struct {
 	Display  string        // X11: the display to read ("" for $DISPLAY)
 	Timeout  time.Duration // how long the clipboard's owner has to answer; default 3 s
 	MaxBytes int           // the largest item read; default 64 MiB
+	// VirtualDir is the private folder (the user's only) that virtual files are saved in,
+	// each read in a folder of its own. "" leaves virtual files out: they are named in
+	// Content.Refused.
+	VirtualDir string
 }
 
 func (o Options) withDefaults() Options {

@@ -1,0 +1,222 @@
+/* virtualfiles.exe: a test-only Windows program (never shipped) that offers files the way
+ * Outlook offers attachments and Explorer offers copied files, for scripts/wine-paste-test.sh.
+ *
+ *   virtualfiles.exe clip virtual SRC...  the clipboard holds virtual files: FileGroupDescriptorW
+ *                                         names each SRC by its base name, FileContents gives its
+ *                                         bytes (read now, from memory: the reader never sees SRC),
+ *                                         the first as an IStream, the others as HGLOBAL
+ *   virtualfiles.exe clip files PATH...   the clipboard holds CF_HDROP naming the files PATH
+ *   virtualfiles.exe clip png FILE         the clipboard holds a picture, FILE's bytes as "PNG"
+ *                                         (the format browsers and the Snipping Tool offer)
+ *   virtualfiles.exe drag virtual SRC...  the same data object, dragged with DoDragDrop once the
+ *                                         left mouse button goes down (the script drives the mouse)
+ *
+ * It prints "ready" once the data object is on the clipboard (or the drag can start), then keeps
+ * running as its owner, answering GetData from other programs, for up to 120 s. A drag prints
+ * "dragging" as it starts and the drop's result when it ends ("drop: effect N, hr 0xX").
+ *
+ * Build: x86_64-w64-mingw32-gcc -municode -O2 -o virtualfiles.exe virtualfiles.c -lole32 -luuid
+ */
+#define COBJMACROS
+#include <windows.h>
+#include <ole2.h>
+#include <shlobj.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#define MAXFILES 8
+
+static struct item { WCHAR name[MAX_PATH]; BYTE *data; DWORD size; } items[MAXFILES];
+static int nitems;
+static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG } mode;
+static WCHAR *paths[MAXFILES];        /* CF_HDROP: the full paths */
+static CLIPFORMAT cf_descriptor, cf_contents, cf_png;
+
+/* A FORMATETC for format cf carried as tymed. */
+static FORMATETC fmt(CLIPFORMAT cf, DWORD tymed) {
+  FORMATETC f = {cf, NULL, DVASPECT_CONTENT, -1, tymed};
+  return f;
+}
+
+/* The formats offered, best first. */
+static int offered(FORMATETC *out) {
+  if (mode == OFFER_HDROP) { out[0] = fmt(CF_HDROP, TYMED_HGLOBAL); return 1; }
+  if (mode == OFFER_PNG) { out[0] = fmt(cf_png, TYMED_HGLOBAL); return 1; }
+  out[0] = fmt(cf_descriptor, TYMED_HGLOBAL);
+  out[1] = fmt(cf_contents, TYMED_ISTREAM | TYMED_HGLOBAL);
+  return 2;
+}
+
+static HGLOBAL global_copy(const void *p, SIZE_T n) {
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE | GMEM_ZEROINIT, n ? n : 1);
+  if (h && n) { memcpy(GlobalLock(h), p, n); GlobalUnlock(h); }
+  return h;
+}
+
+static HGLOBAL descriptor(void) {
+  SIZE_T n = sizeof(FILEGROUPDESCRIPTORW) + (nitems - 1) * sizeof(FILEDESCRIPTORW);
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE | GMEM_ZEROINIT, n);
+  FILEGROUPDESCRIPTORW *g = GlobalLock(h);
+  g->cItems = nitems;
+  for (int i = 0; i < nitems; i++) {
+    g->fgd[i].dwFlags = FD_FILESIZE | FD_ATTRIBUTES | FD_UNICODE;
+    g->fgd[i].dwFileAttributes = FILE_ATTRIBUTE_NORMAL;
+    g->fgd[i].nFileSizeLow = items[i].size;
+    wcscpy(g->fgd[i].cFileName, items[i].name);
+  }
+  GlobalUnlock(h);
+  return h;
+}
+
+static HGLOBAL hdrop(void) {
+  SIZE_T chars = 1;
+  for (int i = 0; i < nitems; i++) chars += wcslen(paths[i]) + 1;
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE | GMEM_ZEROINIT, sizeof(DROPFILES) + chars * sizeof(WCHAR));
+  DROPFILES *d = GlobalLock(h);
+  d->pFiles = sizeof(DROPFILES);
+  d->fWide = TRUE;
+  WCHAR *p = (WCHAR *)(d + 1);
+  for (int i = 0; i < nitems; i++) { wcscpy(p, paths[i]); p += wcslen(paths[i]) + 1; }
+  GlobalUnlock(h);
+  return h;
+}
+
+/* ---- IDataObject ---------------------------------------------------------------------- */
+
+static HRESULT STDMETHODCALLTYPE QueryInterface(IDataObject *This, REFIID riid, void **out) {
+  if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDataObject)) { *out = This; return S_OK; }
+  *out = NULL;
+  return E_NOINTERFACE;
+}
+static ULONG STDMETHODCALLTYPE AddRef(IDataObject *This) { return 2; }  /* a static object */
+static ULONG STDMETHODCALLTYPE Release(IDataObject *This) { return 1; }
+
+static HRESULT STDMETHODCALLTYPE QueryGetData(IDataObject *This, FORMATETC *f) {
+  FORMATETC o[2];
+  int n = offered(o);
+  for (int i = 0; i < n; i++)
+    if (f->cfFormat == o[i].cfFormat) return (f->tymed & o[i].tymed) ? S_OK : DV_E_TYMED;
+  return DV_E_FORMATETC;
+}
+
+static HRESULT STDMETHODCALLTYPE GetData(IDataObject *This, FORMATETC *f, STGMEDIUM *m) {
+  HRESULT hr = QueryGetData(This, f);
+  if (hr != S_OK) return hr;
+  memset(m, 0, sizeof *m);
+  if (f->cfFormat == CF_HDROP) { m->tymed = TYMED_HGLOBAL; m->hGlobal = hdrop(); return S_OK; }
+  if (f->cfFormat == cf_png) { m->tymed = TYMED_HGLOBAL; m->hGlobal = global_copy(items[0].data, items[0].size); return S_OK; }
+  if (f->cfFormat == cf_descriptor) { m->tymed = TYMED_HGLOBAL; m->hGlobal = descriptor(); return S_OK; }
+  if (f->lindex < 0 || f->lindex >= nitems) return DV_E_LINDEX;
+  struct item *it = &items[f->lindex];
+  HGLOBAL h = global_copy(it->data, it->size);
+  /* The first file as an IStream (as Outlook gives attachments), the others as HGLOBAL. */
+  if ((f->tymed & TYMED_ISTREAM) && (f->lindex == 0 || !(f->tymed & TYMED_HGLOBAL))) {
+    m->tymed = TYMED_ISTREAM;
+    return CreateStreamOnHGlobal(h, TRUE, &m->pstm);
+  }
+  m->tymed = TYMED_HGLOBAL;
+  m->hGlobal = h;
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE GetDataHere(IDataObject *This, FORMATETC *f, STGMEDIUM *m) { return E_NOTIMPL; }
+static HRESULT STDMETHODCALLTYPE GetCanonicalFormatEtc(IDataObject *This, FORMATETC *in, FORMATETC *out) {
+  out->ptd = NULL;
+  return E_NOTIMPL;
+}
+static HRESULT STDMETHODCALLTYPE SetData(IDataObject *This, FORMATETC *f, STGMEDIUM *m, BOOL release) { return E_NOTIMPL; }
+static HRESULT STDMETHODCALLTYPE EnumFormatEtc(IDataObject *This, DWORD dir, IEnumFORMATETC **out) {
+  FORMATETC o[2];
+  int n = offered(o);
+  if (dir != DATADIR_GET) return E_NOTIMPL;
+  return SHCreateStdEnumFmtEtc(n, o, out);
+}
+static HRESULT STDMETHODCALLTYPE DAdvise(IDataObject *This, FORMATETC *f, DWORD a, IAdviseSink *s, DWORD *c) { return OLE_E_ADVISENOTSUPPORTED; }
+static HRESULT STDMETHODCALLTYPE DUnadvise(IDataObject *This, DWORD c) { return OLE_E_ADVISENOTSUPPORTED; }
+static HRESULT STDMETHODCALLTYPE EnumDAdvise(IDataObject *This, IEnumSTATDATA **e) { return OLE_E_ADVISENOTSUPPORTED; }
+
+static IDataObjectVtbl data_vtbl = {QueryInterface, AddRef, Release, GetData, GetDataHere, QueryGetData,
+                                    GetCanonicalFormatEtc, SetData, EnumFormatEtc, DAdvise, DUnadvise, EnumDAdvise};
+static IDataObject data_object = {&data_vtbl};
+
+/* ---- IDropSource (drag mode) ------------------------------------------------------------ */
+
+static HRESULT STDMETHODCALLTYPE ds_QueryInterface(IDropSource *This, REFIID riid, void **out) {
+  if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDropSource)) { *out = This; return S_OK; }
+  *out = NULL;
+  return E_NOINTERFACE;
+}
+static ULONG STDMETHODCALLTYPE ds_AddRef(IDropSource *This) { return 2; }
+static ULONG STDMETHODCALLTYPE ds_Release(IDropSource *This) { return 1; }
+static HRESULT STDMETHODCALLTYPE ds_QueryContinueDrag(IDropSource *This, BOOL escape, DWORD keys) {
+  if (escape) return DRAGDROP_S_CANCEL;
+  return (keys & MK_LBUTTON) ? S_OK : DRAGDROP_S_DROP;
+}
+static HRESULT STDMETHODCALLTYPE ds_GiveFeedback(IDropSource *This, DWORD effect) { return DRAGDROP_S_USEDEFAULTCURSORS; }
+static IDropSourceVtbl source_vtbl = {ds_QueryInterface, ds_AddRef, ds_Release, ds_QueryContinueDrag, ds_GiveFeedback};
+static IDropSource drop_source = {&source_vtbl};
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+static int load(const WCHAR *src, struct item *it) {
+  HANDLE f = CreateFileW(src, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+  if (f == INVALID_HANDLE_VALUE) { fwprintf(stderr, L"virtualfiles: cannot open %ls\n", src); return 0; }
+  it->size = GetFileSize(f, NULL);
+  it->data = HeapAlloc(GetProcessHeap(), 0, it->size ? it->size : 1);
+  DWORD got = 0;
+  BOOL ok = ReadFile(f, it->data, it->size, &got, NULL) && got == it->size;
+  CloseHandle(f);
+  const WCHAR *base = wcsrchr(src, L'\\');
+  const WCHAR *slash = wcsrchr(src, L'/');
+  if (!base || (slash && slash > base)) base = slash;
+  wcsncpy(it->name, base ? base + 1 : src, MAX_PATH - 1);
+  return ok;
+}
+
+int wmain(int argc, WCHAR **argv) {
+  if (argc < 4 || (wcscmp(argv[1], L"clip") && wcscmp(argv[1], L"drag")) ||
+      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png")) || argc - 3 > MAXFILES) {
+    fputs("usage: virtualfiles.exe clip|drag virtual|files|png PATH...\n", stderr);
+    return 2;
+  }
+  HRESULT hr = OleInitialize(NULL);
+  if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleInitialize: 0x%lx\n", hr); return 1; }
+  cf_descriptor = RegisterClipboardFormatW(CFSTR_FILEDESCRIPTORW);
+  cf_contents = RegisterClipboardFormatW(CFSTR_FILECONTENTS);
+  cf_png = RegisterClipboardFormatW(L"PNG");
+  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG : OFFER_HDROP;
+  nitems = argc - 3;
+  for (int i = 0; i < nitems; i++) {
+    paths[i] = argv[i + 3];
+    if (mode != OFFER_HDROP && !load(argv[i + 3], &items[i])) return 1;
+  }
+
+  if (!wcscmp(argv[1], L"drag")) {
+    puts("ready");
+    fflush(stdout);
+    for (int i = 0; i < 6000 && !(GetAsyncKeyState(VK_LBUTTON) & 0x8000); i++) Sleep(20);
+    puts("dragging");
+    fflush(stdout);
+    DWORD effect = 0;
+    hr = DoDragDrop(&data_object, &drop_source, DROPEFFECT_COPY, &effect);
+    printf("drop: effect %lu, hr 0x%lx\n", effect, hr);
+    fflush(stdout);
+    OleUninitialize();
+    return hr == DRAGDROP_S_DROP && effect == DROPEFFECT_COPY ? 0 : 1;
+  }
+
+  hr = OleSetClipboard(&data_object);
+  if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleSetClipboard: 0x%lx\n", hr); return 1; }
+  puts("ready");
+  fflush(stdout);
+  /* Stay the clipboard's owner: FileContents is asked for per file, by other programs, later. */
+  DWORD end = GetTickCount() + 120000;
+  while (GetTickCount() < end) {
+    MsgWaitForMultipleObjects(0, NULL, FALSE, 100, QS_ALLINPUT);
+    MSG msg;
+    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) { TranslateMessage(&msg); DispatchMessageW(&msg); }
+  }
+  OleSetClipboard(NULL);
+  OleUninitialize();
+  return 0;
+}
