@@ -138,10 +138,13 @@ release: windows package msi
 # wine: the Windows programs under Wine in a scratch prefix: a CLI session with the console
 # program (Credential Manager, Windows folders and proxy settings, extra certificates, a scan
 # for secrets), the console program starting the window, and the window's smoke test; then
-# the MSI installed, upgraded and removed silently in another; then the organisation's policy
+# Outlook-style virtual files, copied files and a picture pasted and dragged onto the window
+# (a test-only OLE clipboard owner); the MSI installed, upgraded and removed silently in another;
+# then the organisation's policy
 # written into the registry with reg add (HKLM over HKCU), read by the console program.
 wine: windows msi
 	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
+	$(LEAKCHECK) bash scripts/wine-paste-test.sh $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/msi-test.sh $(MSI) $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/wine-policy-test.sh $(BINARY).exe
 
