@@ -171,14 +171,20 @@ func TestWatchTrayMenuPause(t *testing.T) {
 		})
 		return l
 	}
-	item := func(label string) *fyne.MenuItem {
-		for _, it := range r.tray.menu.Items {
-			if it.Label == label {
-				return it
+	press := func(label string) { // on the UI goroutine, which rebuilds the menu
+		found := false
+		fyne.DoAndWait(func() {
+			for _, it := range r.tray.menu.Items {
+				if it.Label == label {
+					found = true
+					it.Action()
+					return
+				}
 			}
+		})
+		if !found {
+			t.Fatalf("no %q in the tray menu %q", label, labels())
 		}
-		t.Fatalf("no %q in the tray menu %q", label, labels())
-		return nil
 	}
 	got := strings.Join(labels(), "|")
 	for _, want := range []string{"Radiology: watching 1 folder", "Last: uploaded at ", "Open Redox Uploader", "Pause watching", "Quit"} {
@@ -190,7 +196,7 @@ func TestWatchTrayMenuPause(t *testing.T) {
 		t.Errorf("tray menu %q names a file", got)
 	}
 
-	fyne.DoAndWait(item("Pause watching").Action)
+	press("Pause watching")
 	r.waitFor(t, "every watcher stopped", func() bool { return !r.watch.folderStates("Radiology")[dir].watched })
 	if got := strings.Join(labels(), "|"); !strings.Contains(got, "Resume watching") || !strings.Contains(got, "Watching paused") {
 		t.Errorf("paused tray menu %q", got)
@@ -199,7 +205,7 @@ func TestWatchTrayMenuPause(t *testing.T) {
 	if n := r.server.Stats().UploadRequests; n != 1 {
 		t.Errorf("%d uploads while paused, want 1", n)
 	}
-	fyne.DoAndWait(item("Resume watching").Action)
+	press("Resume watching")
 	r.waitUploaded(t, dir, "second.pdf")
 }
 
