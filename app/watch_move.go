@@ -47,9 +47,15 @@ func numbered(name string, n int) string {
 // moveNoReplace moves src to dest, failing with fs.ErrExist if dest exists. A hard link then
 // an unlink never replaces a file, even one that appears meanwhile; where links are not
 // possible (some network shares) it renames after checking that dest is free.
+//
+// A dest that is src itself (another hard link to the same file: a move that a crash cut off
+// between the link and the unlink) finishes that move: src, the extra name, goes.
 func moveNoReplace(src, dest string) error {
 	err := os.Link(src, dest)
 	if errors.Is(err, fs.ErrExist) {
+		if sameFile(src, dest) {
+			return os.Remove(src)
+		}
 		return err
 	}
 	if err == nil {
@@ -66,6 +72,13 @@ func moveNoReplace(src, dest string) error {
 		return fmt.Errorf("moving %s: %w", filepath.Base(src), err)
 	}
 	return nil
+}
+
+// sameFile reports whether a and b are two names of one file.
+func sameFile(a, b string) bool {
+	ai, aerr := os.Stat(a)
+	bi, berr := os.Stat(b)
+	return aerr == nil && berr == nil && os.SameFile(ai, bi)
 }
 
 // uploadedFolder is where a file sent on day goes, inside its watched folder.

@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -451,5 +453,37 @@ func TestWatchRestartSendsNothingTwice(t *testing.T) {
 	}
 	if _, err := os.Stat(cut); err != nil {
 		t.Errorf("the held file is not in the folder: %v", err)
+	}
+}
+
+// TestWatchMoveCutOffByACrash: a move to Uploaded/ that a crash cut off between the hard link
+// and the unlink (the file in both places, one file) is finished at the next move, not made a
+// second copy "name (2)".
+func TestWatchMoveCutOffByACrash(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "scan.pdf")
+	writeFile(t, src, []byte("scanned once"))
+	dest := filepath.Join(dir, "Uploaded", "2026-11-30")
+	if err := os.MkdirAll(dest, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(src, filepath.Join(dest, "scan.pdf")); err != nil { // the crash came here
+		t.Fatal(err)
+	}
+	got, err := moveInto(src, dest)
+	if err != nil || got != filepath.Join(dest, "scan.pdf") {
+		t.Fatalf("moveInto: %q, %v; want the name the cut-off move had made", got, err)
+	}
+	if _, err := os.Stat(src); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the watched folder still holds the file: %v", err)
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 1 {
+		t.Errorf("Uploaded/ holds %d files, want 1", len(entries))
+	}
+	// Another file of the same name is not the same file: it gets a number, nothing is lost.
+	other := filepath.Join(dir, "scan.pdf")
+	writeFile(t, other, []byte("a different scan"))
+	if got, err := moveInto(other, dest); err != nil || filepath.Base(got) != "scan (2).pdf" {
+		t.Errorf("a different file of that name: %q, %v; want scan (2).pdf", got, err)
 	}
 }
