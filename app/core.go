@@ -170,16 +170,13 @@ func (c *Core) Policy() *Policy { return c.policy }
 // SavePreferences saves the user's preferences as change makes them (notifications, copying
 // new URIs, history retention), refusing what the organisation's policy locks.
 func (c *Core) SavePreferences(change func(*Settings)) error {
-	old, err := c.LoadSettings()
-	if err != nil {
-		return err
-	}
-	wanted := old
-	change(&wanted)
-	if err := c.policy.checkPreferences(old, wanted); err != nil {
-		return err
-	}
 	return c.Settings.Update(func(cur *Settings) error {
+		old := c.policy.Effective(*cur) // what the user has now, read once, under the lock
+		wanted := old
+		change(&wanted)
+		if err := c.policy.checkPreferences(old, wanted); err != nil {
+			return err
+		}
 		change(cur)
 		return nil
 	})

@@ -226,15 +226,11 @@ func (c *Core) SaveNetwork(ns NetworkSettings, opts SaveNetworkOptions) error {
 	if err := ns.Validate(); err != nil {
 		return err
 	}
-	old, err := c.LoadSettings()
-	if err != nil {
-		return err
-	}
-	if err := c.policy.checkNetwork(old.Network, ns); err != nil {
-		return err
-	}
 	var st Settings
-	err = c.Settings.Update(func(cur *Settings) error {
+	err := c.Settings.Update(func(cur *Settings) error {
+		if err := c.policy.checkNetwork(c.policy.Effective(*cur).Network, ns); err != nil {
+			return err // checked under the lock, against the settings it changes
+		}
 		if opts.ProxyPassword != "" {
 			if err := c.Secrets.SetProxyPassword(opts.ProxyPassword); err != nil {
 				return err

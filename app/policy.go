@@ -76,9 +76,6 @@ func (p *Policy) lockAll() {
 	p.LockNotifications, p.LockAutoCopy, p.LockNetwork = true, true, true
 }
 
-// Managed reports whether the policy sets anything at all.
-func (p *Policy) Managed() bool { return p != nil }
-
 // ManagedSource returns the managed source named name (ignoring case).
 func (p *Policy) ManagedSource(name string) (Profile, bool) {
 	if p == nil {
