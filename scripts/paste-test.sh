@@ -36,6 +36,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   app=$!
   trap "kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
   fail() { echo "paste-test: $*" >&2; echo "--- the app said:" >&2; cat "$dir/app.log" >&2; exit 1; }
+  trap "echo \"paste-test: a step failed at line \$LINENO: \$BASH_COMMAND\" >&2" ERR
   # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
   await() {
     local what=$1; shift
@@ -46,8 +47,9 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   uploaded() { history | grep -qF "$1,"; }
   # The window is ready for a paste once the file it was started with is uploaded.
   await "the start file uploaded" uploaded "Start.pdf"
-  win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" | head -n1)
-  [ -n "$win" ] || fail "no window"
+  # The upload can finish before the window is mapped: wait for the window too.
+  shown() { win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | head -n1); [ -n "$win" ]; }
+  await "the window shown" shown
   # offers TARGET: the clipboard has been taken and offers TARGET (xclip forks and takes it after).
   offers() { xclip -selection clipboard -t TARGETS -o 2>/dev/null | grep -qx "$1"; }
   paste() { xdotool windowfocus --sync "$win"; xdotool key --window "$win" --clearmodifiers ctrl+v; }
