@@ -89,6 +89,7 @@ type watchedFolder struct {
 	available bool
 	known     bool   // looked at once at least
 	problem   string // with !available: why, in plain words
+	readOnly  bool   // files cannot be moved out of it: sent files stay (see watch_readonly.go)
 }
 
 // WatchStatus is what a Watcher is doing, for a window or a tray menu.
@@ -104,6 +105,7 @@ type WatchedFolder struct {
 	Path      string
 	Available bool
 	Problem   string // with !Available: why, in plain words
+	ReadOnly  bool   // files cannot be moved out of it: those sent stay in it, and are not sent again
 }
 
 // NewWatcher returns a watcher of folders for profile p, submitting to q. A folder that does
@@ -241,7 +243,7 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 		return
 	}
 	if !d.available {
-		d.available, d.known = true, true
+		d.available, d.known, d.readOnly = true, true, !canMoveOutOf(d.path)
 		w.publishStatus(nil)
 		w.emit(WatchEvent{Outcome: WatchWatching, Folder: d.path})
 	}
@@ -372,7 +374,7 @@ func (w *Watcher) submitReady(ctx context.Context) {
 		if f.state != fileReady || w.files[f.path] != f {
 			continue // changed or gone since it was readied
 		}
-		if w.holdIfCutOff(ctx, f) {
+		if w.holdIfCutOff(ctx, f) || w.keepIfSent(ctx, f) {
 			continue
 		}
 		s, err := w.queue.Submit(ctx, w.profile, []string{f.path}, SubmitOptions{})
@@ -450,14 +452,19 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		ev.Reason, ev.Detail = rec.NotSaved, ""
 	}
 	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()))
-	if err != nil {
+	switch {
+	case err != nil && isReadOnlyError(err):
 		f.state = fileLeft
-		ev.Reason = "Uploaded, but left in the folder: it could not be moved into " + WatchUploadedFolder +
-			" (the folder may be read-only). It is not sent again."
+		w.setReadOnly(f.folder, true)
+		ev.Reason, ev.Detail = "Uploaded; it stays in this read-only folder, and is not sent again.", err.Error()
+	case err != nil:
+		f.state = fileLeft
+		ev.Reason = "Uploaded, but left in the folder: it could not be moved into " + WatchUploadedFolder + ". It is not sent again."
 		ev.Detail = err.Error()
-	} else {
+	default:
 		ev.MovedTo = dest
 		w.forget(f)
+		w.setReadOnly(f.folder, false)
 	}
 	w.emitFile(f, ev)
 }
@@ -554,7 +561,7 @@ func (w *Watcher) publishStatus(last *WatchEvent) {
 	}
 	w.status.Folders = w.status.Folders[:0]
 	for _, d := range w.folders {
-		wf := WatchedFolder{Path: d.path, Available: d.available}
+		wf := WatchedFolder{Path: d.path, Available: d.available, ReadOnly: d.available && d.readOnly}
 		if !d.available {
 			wf.Problem = d.problem
 		}

@@ -22,6 +22,7 @@ const (
 	WatchHeld        WatchOutcome = "held"        // an earlier upload of it was cut off: Redox may have it; a person decides
 	WatchCancelled   WatchOutcome = "cancelled"   // stopped (the watcher stopping, or cancelled in the window); stays
 	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file); looked at again when it changes
+	WatchKept        WatchOutcome = "kept"        // already uploaded, in a read-only folder: it stays, and is not sent again
 )
 
 // WatchEvent is one thing that happened in a watched folder, for a log line or the window.

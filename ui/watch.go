@@ -39,7 +39,6 @@ type watchers struct {
 	profiles []app.Profile // the saved sources last seen
 	paused   bool
 	last     app.WatchEvent  // the newest outcome of a file
-	readOnly map[string]bool // folders where an uploaded file could not be moved (it stays, marked)
 	counts   watchCounts     // outcomes since the last notification
 	quiet    *time.Timer     // sends the notification once the folders are quiet
 }
@@ -57,7 +56,6 @@ type watchCounts struct{ uploaded, failed int }
 
 func newWatchers(u *UI) *watchers {
 	return &watchers{u: u, notify: u.app.SendNotification, notifyAfter: notifyAfter, running: map[string]*runningWatcher{},
-		readOnly: map[string]bool{},
 		settle:   func(p app.Profile) app.WatchOptions { return app.WatchOptions{Settle: p.WatchSettle()} }}
 }
 
@@ -152,9 +150,6 @@ func (ws *watchers) onEvent(e app.WatchEvent) {
 	switch e.Outcome {
 	case app.WatchUploaded, app.WatchDuplicate:
 		ws.counts.uploaded++
-		if e.MovedTo == "" && e.Reason != "" {
-			ws.readOnly[e.Folder] = true
-		}
 	case app.WatchFailed:
 		ws.counts.failed++
 	}
@@ -217,6 +212,8 @@ func outcomeWords(o app.WatchOutcome) string {
 		return "stopped: it is sent at the next start"
 	case app.WatchSkipped:
 		return "skipped"
+	case app.WatchKept:
+		return "was already uploaded (it stays in the read-only folder)"
 	}
 	return string(o)
 }
@@ -248,26 +245,20 @@ type folderState struct {
 	watched   bool   // a watcher runs for it
 	available bool   // it could be read when last looked at
 	problem   string // with watched && !available: why, in plain words
-	readOnly  bool   // an uploaded file could not be moved out of it: files stay, marked
+	readOnly  bool   // files cannot be moved out of it: those sent stay, and are not sent again
 }
 
 // folderStates returns the state of each folder of the source named name, by path.
 func (ws *watchers) folderStates(name string) map[string]folderState {
 	ws.mu.Lock()
 	r := ws.running[name]
-	readOnly := ws.readOnly
-	states := map[string]folderState{}
-	for dir, ro := range readOnly {
-		states[dir] = folderState{readOnly: ro}
-	}
 	ws.mu.Unlock()
+	states := map[string]folderState{}
 	if r == nil {
 		return states
 	}
 	for _, f := range r.watcher.Status().Folders {
-		st := states[f.Path]
-		st.watched, st.available, st.problem = true, f.Available, f.Problem
-		states[f.Path] = st
+		states[f.Path] = folderState{watched: true, available: f.Available, problem: f.Problem, readOnly: f.ReadOnly}
 	}
 	return states
 }

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// A watched folder that this account may read but not change (a share IT made read-only, a
+// read-only disk): files sent from it cannot be moved to Uploaded/, so they stay where they
+// are, and the history is what marks them as sent. The watcher finds this out when the folder
+// becomes available, before the first file is sent, so that Settings can say so up front.
+
+// canMoveOutOf reports whether files can be moved out of dir: it creates a hidden, empty file
+// of its own there and removes it again. Only a refusal to write (no permission, a read-only
+// file system) says no; any other error leaves the question to the first move.
+func canMoveOutOf(dir string) bool {
+	var nonce [6]byte
+	rand.Read(nonce[:])
+	probe := filepath.Join(dir, ".redox-uploader-write-check-"+hex.EncodeToString(nonce[:])+".tmp")
+	f, err := os.OpenFile(probe, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return !isReadOnlyError(err)
+	}
+	f.Close()
+	return !isReadOnlyError(os.Remove(probe))
+}
+
+// isReadOnlyError reports whether err is a refusal to change a folder: no permission, or a
+// read-only file system.
+func isReadOnlyError(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// setReadOnly records whether files can be moved out of the watched folder named path.
+func (w *Watcher) setReadOnly(path string, readOnly bool) {
+	for _, d := range w.folders {
+		if d.path == path && d.readOnly != readOnly {
+			d.readOnly = readOnly
+			w.publishStatus(nil)
+		}
+	}
+}
+
+// isReadOnly reports whether files cannot be moved out of the watched folder named path.
+func (w *Watcher) isReadOnly(path string) bool {
+	for _, d := range w.folders {
+		if d.path == path {
+			return d.readOnly
+		}
+	}
+	return false
+}
+
+// keepIfSent leaves a file of a read-only folder that was already uploaded to this source (its
+// content has a done row): it stays in the folder, and is not sent again nor given a new
+// history row at each start. It reports whether it left the file.
+func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
+	if !w.isReadOnly(f.folder) {
+		return false
+	}
+	sum, _, err := hashFile(f.path, f.size)
+	if err != nil {
+		return false // the queue says what is wrong with it
+	}
+	r, done, err := w.queue.history.LatestDone(ctx, w.profile.SourceID(), sum)
+	if err != nil || !done {
+		return false
+	}
+	f.state = fileLeft
+	w.emitFile(f, WatchEvent{Outcome: WatchKept, Row: r.ID, URI: r.URI,
+		Reason: "Already uploaded; it stays in this read-only folder, and is not sent again."})
+	return true
+}
