@@ -38,9 +38,9 @@ type watchers struct {
 	running  map[string]*runningWatcher
 	profiles []app.Profile // the saved sources last seen
 	paused   bool
-	last     app.WatchEvent  // the newest outcome of a file
-	counts   watchCounts     // outcomes since the last notification
-	quiet    *time.Timer     // sends the notification once the folders are quiet
+	last     app.WatchEvent // the newest outcome of a file
+	counts   watchCounts    // outcomes since the last notification
+	quiet    *time.Timer    // sends the notification once the folders are quiet
 }
 
 // runningWatcher is one source's watcher and how to stop it.
@@ -56,7 +56,7 @@ type watchCounts struct{ uploaded, failed int }
 
 func newWatchers(u *UI) *watchers {
 	return &watchers{u: u, notify: u.app.SendNotification, notifyAfter: notifyAfter, running: map[string]*runningWatcher{},
-		settle:   func(p app.Profile) app.WatchOptions { return app.WatchOptions{Settle: p.WatchSettle()} }}
+		settle: func(p app.Profile) app.WatchOptions { return app.WatchOptions{Settle: p.WatchSettle()} }}
 }
 
 // update runs the watchers the saved sources profiles call for, off the Fyne goroutine; safe
