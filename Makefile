@@ -21,7 +21,7 @@ BUILD_FLAGS := -trimpath -ldflags "$(LDFLAGS)"
 # is still running after they end.
 LEAKCHECK := bash scripts/leak-check.sh
 
-.PHONY: deps build headless demo run test lint unit keychain fuzz smoke policy docs release wine screenshots bench clean windows package msi sign deb debtest
+.PHONY: deps build headless demo run test lint unit keychain fuzz smoke policy docs release wine screenshots bench watch-vs-drop clean windows package msi sign deb debtest
 
 # MSI is the Windows installer `make msi` builds (an MSI's version is three numbers).
 MSI := dist/$(BINARY)-$(VERSION)-x64.msi
@@ -157,6 +157,11 @@ screenshots: build
 bench: build
 	$(GO) test -run='^$$' -bench=. -benchmem ./client ./app ./ui
 	@bash scripts/bench.sh ./$(BINARY) ./$(WINDOW)
+
+# watch-vs-drop: 200 files appearing in a watched folder against the same files dropped on
+# the open window, timed until all are done (a measurement, under Xvfb).
+watch-vs-drop: build
+	bash scripts/watch-vs-drop.sh ./$(BINARY) ./$(WINDOW)
 
 clean:
 	rm -rf $(BINARY) $(WINDOW) $(BINARY).exe $(WINDOW).exe dist
