@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"redoxuploader/app"
@@ -184,6 +185,21 @@ func (s *sourceName) Set(name string) error {
 	return nil
 }
 
+// folderList is the value of a flag given once per folder (--watch DIR --watch DIR2), each made a
+// full path from the folder the command runs in.
+type folderList []string
+
+func (l *folderList) String() string { return strings.Join(*l, ", ") }
+
+func (l *folderList) Set(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, abs)
+	return nil
+}
+
 // register adds --source and --profile to fs, with usage for --source.
 func (s *sourceName) register(fs *flag.FlagSet, usage string) {
 	fs.Var(s, "source", usage)
@@ -192,17 +208,19 @@ func (s *sourceName) register(fs *flag.FlagSet, usage string) {
 
 // flagOfField names the flag of source add that sets a source's field (app.FieldError.Field).
 var flagOfField = map[string]string{
-	"name":        "NAME",
-	"environment": "--environment",
-	"auth":        "--auth",
-	"apiKey":      "--api-key",
-	"clientId":    "--client-id",
-	"keyId":       "--key-id",
-	"apiBase":     "--api-base",
-	"uploadUrl":   "--upload-url",
-	"maxSize":     "--max-size",
-	"parallel":    "--parallel",
-	"secret":      "--private-key",
+	"name":          "NAME",
+	"environment":   "--environment",
+	"auth":          "--auth",
+	"apiKey":        "--api-key",
+	"clientId":      "--client-id",
+	"keyId":         "--key-id",
+	"apiBase":       "--api-base",
+	"uploadUrl":     "--upload-url",
+	"maxSize":       "--max-size",
+	"parallel":      "--parallel",
+	"secret":        "--private-key",
+	"watchFolders":  "--watch",
+	"settleSeconds": "--settle",
 }
 
 // fieldFlag is the flag for a source's field, or the field's own name if no flag sets it.

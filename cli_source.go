@@ -121,6 +121,10 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 	c.register(fs, 3)
 	environment := fs.String("environment", string(app.EnvDevelopment), "the Redox environment of this source: Development, Staging or Production")
 	replace := fs.Bool("replace", false, "overwrite a saved source of the same name")
+	var watch folderList
+	fs.Var(&watch, "watch", "a `FOLDER` whose new files are sent to this source, watched by the window and by 'watch --source NAME' (repeat for more)")
+	settle := fs.Int("settle", 0, fmt.Sprintf("a watched file is complete once unchanged for `SECONDS` (1 to %d; default %d)",
+		app.MaxSettleSeconds, int(app.DefaultWatchSettle.Seconds())))
 	names, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -134,6 +138,7 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 		return usagef("source add: %v", err)
 	}
 	p.Environment = app.Environment(canonicalEnvironment(*environment))
+	p.WatchFolders, p.SettleSeconds = watch, *settle
 	if p.Environment == app.EnvSandbox {
 		return usagef("source add: --environment must be Development, Staging or Production; the Sandbox source is built in")
 	}
@@ -174,6 +179,10 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 		return fmt.Errorf("the source %q was not saved: %w", p.Name, flagProblems(err))
 	}
 	fmt.Fprintf(env.stdout, "Saved source %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), p.Auth.Label(), visible.Name(p.UploadHost()))
+	if n := len(p.WatchFolders); n > 0 {
+		fmt.Fprintf(env.stdout, "Its %d watched folder(s) are watched while the window is open, or by: redox-uploader watch --source %s%s\n",
+			n, app.ShellQuote(p.Name), dataDirArg(dataDir.resolve(env).dir))
+	}
 	dir := dataDirArg(dataDir.resolve(env).dir)
 	next := "redox-uploader source set-secret " + app.ShellQuote(p.Name) + dir + " < FILE"
 	switch saved.Secret {
@@ -306,6 +315,12 @@ func runSourceShow(ctx context.Context, args []string, env cliEnv) error {
 	fmt.Fprintf(w, "max-size: %d bytes (%s)\n", p.MaxSize, client.HumanSize(p.MaxSize))
 	fmt.Fprintf(w, "parallel: %d\n", p.Parallel)
 	fmt.Fprintf(w, "source: %s\n", visible.Name(p.SourceID()))
+	for _, dir := range p.WatchFolders {
+		fmt.Fprintf(w, "watched folder: %s\n", visible.Name(dir))
+	}
+	if len(p.WatchFolders) > 0 {
+		fmt.Fprintf(w, "settle: %s\n", app.WaitText(p.WatchSettle()))
+	}
 	switch _, err := core.Secrets.Secret(p); {
 	case err == nil:
 		fmt.Fprintln(w, "secret: stored in the keychain")

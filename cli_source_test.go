@@ -313,6 +313,8 @@ func TestProfileAddValidation(t *testing.T) {
 			[]string{"  NAME: "}},
 		{"parallel", []string{"Clinic", "--api-key", "k", "--parallel", "40"},
 			[]string{"  --parallel: Set parallel uploads between 1 and 16."}},
+		{"watched folders", []string{"Clinic", "--api-key", "k", "--watch", "/scans", "--watch", "/scans/", "--settle", "601"},
+			[]string{"  --watch: The folder /scans is listed twice; remove one.", "  --settle: Set the settle time between 1 and 600 seconds."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -608,5 +610,31 @@ func TestDiagnosticsCommand(t *testing.T) {
 	r := runCmd(t, env, "diagnostics")
 	if r.code != exitOK || !strings.Contains(r.stdout, "Cardiology") || strings.Contains(r.stdout+r.stderr, "canary-diagnostics-secret") {
 		t.Errorf("exit %d, output:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestSourceAddWatchedFolders: source add --watch saves each folder as a full path (a relative
+// one from the folder the command runs in) with the settle time, says how they are watched,
+// and source show lists them.
+func TestSourceAddWatchedFolders(t *testing.T) {
+	s := newCLISession(t, mockKeychain(t))
+	scans := filepath.Join(t.TempDir(), "Scan inbox")
+	r := s.must("source", "add", "Scans", "--api-key", "k", "--watch", scans, "--watch", "faxes", "--settle", "8")
+	faxes, err := filepath.Abs("faxes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := s.savedProfile("Scans")
+	if !reflect.DeepEqual(p.WatchFolders, []string{scans, faxes}) || p.SettleSeconds != 8 {
+		t.Errorf("saved watched folders %q, settle %d; want %q, 8", p.WatchFolders, p.SettleSeconds, []string{scans, faxes})
+	}
+	if !strings.Contains(r.stdout, "2 watched folder(s) are watched while the window is open, or by: redox-uploader watch --source Scans") {
+		t.Errorf("source add does not say how its folders are watched:\n%s", r.stdout)
+	}
+	r = s.must("source", "show", "Scans")
+	for _, want := range []string{"watched folder: " + scans + "\n", "watched folder: " + faxes + "\n", "settle: 8 s\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("source show lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
