@@ -248,6 +248,11 @@ func (p *Policy) summary(line func(string, ...any)) {
 		names = append(names, s.Name)
 	}
 	line("  managed sources: %s", orNone(strings.Join(names, ", "), "none"))
+	for _, s := range p.Sources {
+		if len(s.WatchFolders) > 0 {
+			line("  %s watches: %s (settle time %d s)", s.Name, strings.Join(s.WatchFolders, ", "), int(s.WatchSettle().Seconds()))
+		}
+	}
 	line("  sources of the user's own: %s", map[bool]string{true: "locked", false: "allowed"}[p.UserSourcesLocked()])
 	proxy, certificates := p.NetworkLocked()
 	line("  proxy: %s; extra certificates file: %s", setOrUser(proxy), setOrUser(certificates))

@@ -54,6 +54,8 @@ func (r registryPolicy) value(name string, k policyKind) (policyValue, bool, err
 	switch k {
 	case policyText:
 		v.s, _, err = r.k.GetStringValue(name)
+	case policyList:
+		v.list, _, err = r.k.GetStringsValue(name)
 	default:
 		var n uint64
 		n, _, err = r.k.GetIntegerValue(name)
