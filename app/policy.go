@@ -136,6 +136,9 @@ func (p *Policy) Effective(st Settings) Settings {
 		return st
 	}
 	profiles := slices.Clone(p.Sources)
+	for i := range profiles { // the policy's own list stays the policy's, whatever the caller does with these
+		profiles[i].WatchFolders = slices.Clone(profiles[i].WatchFolders)
+	}
 	for _, own := range st.Profiles {
 		if _, managed := p.ManagedSource(own.Name); !managed {
 			profiles = append(profiles, own)

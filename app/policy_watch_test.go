@@ -30,7 +30,8 @@ func jsonList(t *testing.T, folders ...string) string {
 // policy, are in the effective settings (which the window's watchers and the command line
 // read), and cannot be changed or emptied by the user; the user's own source keeps its
 // folders under their control; diagnostics name the managed source's folders; the policy's
-// folders are never written into the user's settings file.
+// folders are never written into the user's settings file, nor changed through the effective
+// settings handed out.
 func TestPolicyWatchedFolders(t *testing.T) {
 	scans, faxes := filepath.Join(t.TempDir(), "Scans"), filepath.Join(t.TempDir(), "Faxes")
 	core := policyCore(t, watchPolicy(`"watchFolders": `+jsonList(t, scans, faxes)+`, "settleSeconds": 30`))
@@ -45,6 +46,11 @@ func TestPolicyWatchedFolders(t *testing.T) {
 	if !ok || !rad.Managed || !slices.Equal(rad.WatchFolders, []string{scans, faxes}) || rad.SettleSeconds != 30 {
 		t.Fatalf("the effective Radiology is %+v; want managed, watching %q with a settle time of 30 s", rad, []string{scans, faxes})
 	}
+	rad.WatchFolders[0] = "changed by a caller"
+	if again, _ := core.LoadSettings(); !slices.Equal(again.Profiles[0].WatchFolders, []string{scans, faxes}) {
+		t.Errorf("a caller changing the effective settings' folders changed the policy's: %q", again.Profiles[0].WatchFolders)
+	}
+	rad.WatchFolders[0] = scans
 
 	for what, change := range map[string]func(p *Profile){
 		"adding a folder":     func(p *Profile) { p.WatchFolders = append(p.WatchFolders, filepath.Join(filepath.Dir(scans), "Mine")) },
