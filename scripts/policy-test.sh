@@ -11,7 +11,7 @@
 # 'source provision' (folder 0750 and file 0640, root and the group); a user who is not root
 # is refused; a user outside the group cannot read it and is told why; a user in the group,
 # with no keychain and no secret of their own, uploads with it to the sandbox. Then the managed
-# source with a watched folder in the policy: diagnostics name the folder and its settle time,
+# source with a watched folder in the policy: diagnostics count the folder and say its settle time,
 # and 'watch --source NAME', given no folder, watches it as that user (as a service would): a
 # file dropped into it is uploaded with the machine's secret and moved to Uploaded/, and
 # SIGTERM stops it with status 0. Last, 'source unprovision' removes the secret.
@@ -107,7 +107,7 @@ unshare -m bash -euo pipefail -c '
   printf "{\"sources\": [{\"name\": \"Radiology\", \"apiKey\": \"%s\", \"uploadUrl\": \"%s\", \"apiBase\": \"%s\", \"watchFolders\": [\"%s\"], \"settleSeconds\": 1}]}" \
     "$key" "$url" "$base" "$scans" >$policy
   cli diagnostics >"$tmp/diag" 2>"$tmp/err" || fail "diagnostics with a watched folder failed: $(cat "$tmp/err")"
-  grep -qF "  Radiology watches: $scans (settle time 1 s)" "$tmp/diag" ||
+  grep -qF "  Radiology watches 1 folder (settle time 1 s)" "$tmp/diag" ||
     fail "diagnostics do not name the managed source'"'"'s watched folder: $(cat "$tmp/diag" "$tmp/err")"
   home=$(mktemp -d "$tmp/user.XXXXXX")
   chown 65534:65534 "$home"

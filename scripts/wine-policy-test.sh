@@ -127,10 +127,19 @@ echo "wine-policy-test: LockNotifications as a string: diagnostics says${problem
 
 # --- 6. watched folders: a REG_MULTI_SZ read as the folders; a plain string refused ----------------
 run diagnostics
-grep -qF '  Cardiology watches: C:\Scans\Cardiology, D:\Fax (settle time 5 s)' <<<"$out" ||
+grep -qF '  Cardiology watches 2 folders (settle time 5 s)' <<<"$out" ||
   fail "diagnostics do not show slot 1's watched folders (REG_MULTI_SZ) and settle time:
 $out"
-echo "wine-policy-test: slot 1's WatchFolders (REG_MULTI_SZ) and SettleSeconds are Cardiology's: C:\Scans\Cardiology, D:\Fax, 5 s"
+echo "wine-policy-test: slot 1's WatchFolders (REG_MULTI_SZ, two folders) and SettleSeconds (5 s) are Cardiology's"
+# The templates' box left empty: a multi-string holding one empty string ('\0'), or none. No
+# folder, no problem.
+wine reg add "$slot" /v WatchFolders /t REG_MULTI_SZ /d '\0' /f /reg:64 </dev/null >/dev/null 2>&1 || fail "reg add of an empty WatchFolders failed"
+run diagnostics
+if grep -q 'Cardiology watches' <<<"$out" || grep -q '^  problem: .*Cardiology' <<<"$out"; then
+  fail "an empty WatchFolders (REG_MULTI_SZ) gave Cardiology folders or a problem:
+$out"
+fi
+echo "wine-policy-test: an empty WatchFolders (the box left empty) is no folder and no problem"
 policy "$slot" WatchFolders REG_SZ 'C:\Scans\Cardiology'
 run diagnostics
 problem=$(grep '^  problem: .*source "Cardiology": WatchFolders: .*REG_MULTI_SZ' <<<"$out") ||
