@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strconv"
 	"time"
 
 	"redoxuploader/app"
@@ -11,8 +13,11 @@ import (
 
 // runWatch sends the files that appear in folders to a saved source (or the sandbox) until
 // Ctrl+C or SIGTERM, printing one line per file: time, name, outcome, then the URI or why.
-// Uploads under way when it is stopped finish for a few seconds, then are cancelled and
-// journaled; their files stay and are sent at the next start.
+// Without folders named, it watches the source's own watched folders (what Settings or the
+// organisation's policy set), with the source's settle time unless --settle says otherwise:
+// what a service run for a managed source wants. Uploads under way when it is stopped finish
+// for a few seconds, then are cancelled and journaled; their files stay and are sent at the
+// next start.
 func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	var (
 		source  sourceName
@@ -20,11 +25,11 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 		settle  float64
 		rescan  float64
 	)
-	fs := newFlagSet("watch", "--source NAME [--settle SECONDS] DIR...", env)
+	fs := newFlagSet("watch", "--source NAME [--settle SECONDS] [DIR...]", env)
 	source.register(fs, "send the files to the saved source `NAME`")
 	fs.BoolVar(&sandbox, "sandbox", false, "send to the built-in local Redox stand-in (nothing leaves this computer)")
 	fs.Float64Var(&settle, "settle", app.DefaultWatchSettle.Seconds(),
-		"a file is complete once its size and time have not changed for `SECONDS`")
+		"a file is complete once its size and time have not changed for `SECONDS` (default: the source's settle time)")
 	fs.Float64Var(&rescan, "rescan", app.DefaultWatchRescan.Seconds(),
 		"list the folders again every `SECONDS` (network drives send no change events; folders gone are looked for again)")
 	dataDir := dataDirFlag(fs)
@@ -32,7 +37,7 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 		return err
 	}
 	switch {
-	case fs.NArg() == 0:
+	case sandbox && fs.NArg() == 0:
 		return usagef("watch: name at least one folder to watch")
 	case source.given == sandbox:
 		return usagef("watch: use either --source NAME or --sandbox")
@@ -58,8 +63,22 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return err
 	}
+	folders := fs.Args()
+	if len(folders) == 0 {
+		if folders = p.WatchFolders; len(folders) == 0 {
+			where := "add them to the source in the window's Settings"
+			if p.Managed {
+				where = "ask your IT department to set the source's watched folders"
+			}
+			return usagef("watch: the source %q has no watched folders: name the folders to watch (watch --source NAME DIR...), or %s",
+				p.Name, where)
+		}
+	}
+	if !flagGiven(fs, "settle") {
+		settle = p.WatchSettle().Seconds()
+	}
 	verbose := dataDir.resolve(env).verbose
-	w, err := app.NewWatcher(core.Queue, p, fs.Args(), app.WatchOptions{
+	w, err := app.NewWatcher(core.Queue, p, folders, app.WatchOptions{
 		Settle: seconds(settle), Rescan: seconds(rescan),
 		OnEvent: func(e app.WatchEvent) {
 			if e.Outcome == app.WatchSending && !verbose {
@@ -71,7 +90,8 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return usagef("watch: %v", err)
 	}
-	fmt.Fprintf(env.stderr, "Watching %d folder(s) for %q. Press Ctrl+C to stop.\n", len(fs.Args()), p.Name)
+	fmt.Fprintf(env.stderr, "Watching %d folder(s) for %q; a file is sent once unchanged for %s. Press Ctrl+C to stop.\n",
+		len(folders), p.Name, strconv.FormatFloat(settle, 'f', -1, 64)+" s")
 	if err := w.Run(ctx); err != nil {
 		return err
 	}
@@ -80,3 +100,10 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// flagGiven reports whether the flag name was given on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}

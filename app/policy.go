@@ -136,6 +136,9 @@ func (p *Policy) Effective(st Settings) Settings {
 		return st
 	}
 	profiles := slices.Clone(p.Sources)
+	for i := range profiles { // the policy's own list stays the policy's, whatever the caller does with these
+		profiles[i].WatchFolders = slices.Clone(profiles[i].WatchFolders)
+	}
 	for _, own := range st.Profiles {
 		if _, managed := p.ManagedSource(own.Name); !managed {
 			profiles = append(profiles, own)
@@ -248,6 +251,11 @@ func (p *Policy) summary(line func(string, ...any)) {
 		names = append(names, s.Name)
 	}
 	line("  managed sources: %s", orNone(strings.Join(names, ", "), "none"))
+	for _, s := range p.Sources { // how many folders, not their paths: diagnostics name no path of the user's files
+		if len(s.WatchFolders) > 0 {
+			line("  %s watches %s (settle time %d s)", s.Name, folderCount(len(s.WatchFolders)), int(s.WatchSettle().Seconds()))
+		}
+	}
 	line("  sources of the user's own: %s", map[bool]string{true: "locked", false: "allowed"}[p.UserSourcesLocked()])
 	proxy, certificates := p.NetworkLocked()
 	line("  proxy: %s; extra certificates file: %s", setOrUser(proxy), setOrUser(certificates))
@@ -280,4 +288,12 @@ func preference(v *bool, locked bool) string {
 		return "default " + onOff(*v) + ", the user's choice"
 	}
 	return "the user's"
+}
+
+// folderCount is "1 folder" or "N folders".
+func folderCount(n int) string {
+	if n == 1 {
+		return "1 folder"
+	}
+	return fmt.Sprintf("%d folders", n)
 }

@@ -57,6 +57,8 @@ func (j jsonPolicy) value(name string, k policyKind) (policyValue, bool, error) 
 		err = json.Unmarshal(raw, &v.b)
 	case policyText:
 		err = json.Unmarshal(raw, &v.s)
+	case policyList:
+		err = json.Unmarshal(raw, &v.list)
 	case policyInt:
 		var f float64
 		if err = json.Unmarshal(raw, &f); err == nil && (f != math.Trunc(f) || f < 0 || f > math.MaxInt32) {
@@ -103,6 +105,8 @@ func policyKindWords(k policyKind) string {
 		return "true or false (on Windows a DWORD, 0 or 1)"
 	case policyInt:
 		return "a whole number (on Windows a DWORD)"
+	case policyList:
+		return `a list of texts in brackets, ["…", "…"] (on Windows a multi-string value, REG_MULTI_SZ, one a line)`
 	}
 	return "text in quotes (on Windows a string, REG_SZ)"
 }

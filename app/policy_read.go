@@ -19,6 +19,7 @@ const (
 	policyBool policyKind = iota // a REG_DWORD 0 or 1; true or false in JSON
 	policyInt                    // a REG_DWORD; a whole number in JSON
 	policyText                   // a REG_SZ; text in JSON
+	policyList                   // a REG_MULTI_SZ; a list of texts in JSON
 )
 
 // policySetting is one value of the policy: its name, its kind, and where it goes.
@@ -30,11 +31,12 @@ type policySetting struct {
 	lock func(p *Policy)
 }
 
-// policyValue is a value read: one of the three, as its setting's kind says.
+// policyValue is a value read: one of the four, as its setting's kind says.
 type policyValue struct {
-	b bool
-	n int64
-	s string
+	b    bool
+	n    int64
+	s    string
+	list []string
 }
 
 func boolPtr(v policyValue) *bool        { return &v.b }
@@ -88,6 +90,8 @@ var policySourceSettings = []sourceSetting{
 	{"ApiBase", policyText, func(s *Profile, v policyValue) { s.APIBase = textValue(v) }},
 	{"MaxSize", policyInt, func(s *Profile, v policyValue) { s.MaxSize = int64Value(v) }},
 	{"Parallel", policyInt, func(s *Profile, v policyValue) { s.Parallel = intValue(v) }},
+	{"WatchFolders", policyList, func(s *Profile, v policyValue) { s.WatchFolders = slices.Clone(v.list) }},
+	{"SettleSeconds", policyInt, func(s *Profile, v policyValue) { s.SettleSeconds = intValue(v) }},
 }
 
 // PolicyValueNames are the names of the values at the top of the policy, and
@@ -195,10 +199,38 @@ func readSource(sr namedReader) (Profile, error) {
 	}
 	s.Managed = true
 	if err := s.Validate(); err != nil {
-		return s, fmt.Errorf("source %q: %w", sourceLabel(sr, s), err)
+		return s, fmt.Errorf("source %q: %w", sourceLabel(sr, s), namedProblems(err, sr.r))
 	}
 	return s, nil
 }
+
+// namedProblems is a source's validation error with each problem named by the policy value
+// that holds the field, as r spells it ("watchFolders: Choose the folder scans again: …"), so
+// that IT knows which value to fix; err itself when it is no *ValidationError, which it wraps.
+func namedProblems(err error, r policyReader) error {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	parts := make([]string, len(v.Problems))
+	for i, p := range v.Problems {
+		label := fieldLabels[p.Field]
+		if j := slices.IndexFunc(policySourceSettings, func(s sourceSetting) bool { return strings.EqualFold(s.name, p.Field) }); j >= 0 {
+			label = r.label(policySourceSettings[j].name)
+		}
+		parts[i] = label + ": " + p.Message
+	}
+	return &policyValidationError{text: strings.Join(parts, " "), err: v}
+}
+
+// policyValidationError is a managed source's *ValidationError worded with the policy's names.
+type policyValidationError struct {
+	text string
+	err  *ValidationError
+}
+
+func (e *policyValidationError) Error() string { return e.text }
+func (e *policyValidationError) Unwrap() error { return e.err }
 
 // sourceLabel names a managed source in a problem: its name, else its key, else "without a name".
 func sourceLabel(sr namedReader, s Profile) string {

@@ -68,8 +68,8 @@ type admxPolicy struct {
 	} `xml:"elements"`
 }
 
-// admxElement is one element of a policy (boolean, decimal, text, enum; list, longDecimal and
-// multiText write nothing the app reads).
+// admxElement is one element of a policy (boolean, decimal, text, enum, multiText; list and
+// longDecimal write nothing the app reads).
 type admxElement struct {
 	XMLName     xml.Name
 	ID          string     `xml:"id,attr"`
@@ -203,6 +203,8 @@ func (p admxPolicy) writes(controls map[string]admlControl) ([]templateWrite, er
 			if w.shown != "" {
 				w.samples = []policyValue{{s: w.shown}}
 			}
+		case "multiText": // a REG_MULTI_SZ, one string a line of its box
+			w.kind = policyList
 		case "enum":
 			values := make([]*admxValue, len(e.Items))
 			for i := range e.Items {
@@ -317,9 +319,10 @@ var policyChoices = map[string][]string{
 
 // TestPolicyTemplatesWriteWhatTheAppReads: every value the Group Policy templates write is one
 // the app reads, at its place (the policy's key, or a managed source's key under Sources) and
-// of its kind (DWORD 0/1 for on/off, DWORD for numbers, string for text); every value the app
-// reads is written by some policy, and every managed source slot writes all of a source's
-// values; what the templates offer (choices, number ranges, defaults) is what the app accepts.
+// of its kind (DWORD 0/1 for on/off, DWORD for numbers, string for text, multi-string for
+// lists); every value the app reads is written by some policy, and every managed source slot
+// writes all of a source's values; what the templates offer (choices, number ranges, defaults)
+// is what the app accepts.
 func TestPolicyTemplatesWriteWhatTheAppReads(t *testing.T) {
 	admx, adml := readPolicyTemplates(t)
 	top := map[string]bool{}
@@ -477,7 +480,8 @@ func sampleText(k policyKind, v policyValue) string {
 }
 
 func kindName(k policyKind) string {
-	return map[policyKind]string{policyBool: "a DWORD 0 or 1", policyInt: "a DWORD number", policyText: "a string"}[k]
+	return map[policyKind]string{policyBool: "a DWORD 0 or 1", policyInt: "a DWORD number", policyText: "a string",
+		policyList: "a multi-string (REG_MULTI_SZ)"}[k]
 }
 
 // stringRef matches a reference to a string of the ADML, $(string.ID).
@@ -569,10 +573,11 @@ func TestPolicyTemplatesTexts(t *testing.T) {
 
 // controlKinds are the controls that can show each kind of element.
 var controlKinds = map[string][]string{
-	"text":    {"textBox", "comboBox"},
-	"decimal": {"decimalTextBox"},
-	"enum":    {"dropdownList"},
-	"boolean": {"checkBox"},
+	"text":      {"textBox", "comboBox"},
+	"multiText": {"multiTextBox"},
+	"decimal":   {"decimalTextBox"},
+	"enum":      {"dropdownList"},
+	"boolean":   {"checkBox"},
 }
 
 // checkPresentation: p's presentation exists when p has elements, and shows each element

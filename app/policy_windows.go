@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/windows/registry"
@@ -54,6 +55,11 @@ func (r registryPolicy) value(name string, k policyKind) (policyValue, bool, err
 	switch k {
 	case policyText:
 		v.s, _, err = r.k.GetStringValue(name)
+	case policyList:
+		v.list, _, err = r.k.GetStringsValue(name)
+		// A REG_MULTI_SZ holds no empty string (one ends the list); an empty box of the
+		// templates may still write one. It is no folder, not a problem.
+		v.list = slices.DeleteFunc(v.list, func(s string) bool { return s == "" })
 	default:
 		var n uint64
 		n, _, err = r.k.GetIntegerValue(name)

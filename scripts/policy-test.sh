@@ -10,8 +10,11 @@
 # /etc/group mounted over it in the namespace), root stores the managed source's secret with
 # 'source provision' (folder 0750 and file 0640, root and the group); a user who is not root
 # is refused; a user outside the group cannot read it and is told why; a user in the group,
-# with no keychain and no secret of their own, uploads with it to the sandbox;
-# 'source unprovision' removes it.
+# with no keychain and no secret of their own, uploads with it to the sandbox. Then the managed
+# source with a watched folder in the policy: diagnostics count the folder and say its settle time,
+# and 'watch --source NAME', given no folder, watches it as that user (as a service would): a
+# file dropped into it is uploaded with the machine's secret and moved to Uploaded/, and
+# SIGTERM stops it with status 0. Last, 'source unprovision' removes the secret.
 #
 #   scripts/policy-test.sh ./redox-uploader
 set -euo pipefail
@@ -58,7 +61,8 @@ unshare -m bash -euo pipefail -c '
   mount --bind "$tmp/group" /etc/group
   "$bin" sandbox --addr 127.0.0.1:0 >"$tmp/sandbox.out" 2>&1 &
   sandbox=$!
-  trap "kill $sandbox 2>/dev/null" EXIT
+  watcher=""
+  trap "kill \$sandbox \$watcher 2>/dev/null" EXIT
   for _ in $(seq 100); do grep -qs "Press Ctrl+C" "$tmp/sandbox.out" && break; sleep 0.1; done
   url=$(awk "\$1 == \"upload\" && \$2 == \"URL\" { print \$3 }" "$tmp/sandbox.out")
   base=$(awk "\$1 == \"API\" && \$2 == \"base\" { print \$3 }" "$tmp/sandbox.out")
@@ -96,8 +100,44 @@ unshare -m bash -euo pipefail -c '
     fail "a user in the group could not upload with the machine'"'"'s secret: $(cat "$tmp/err")"
   grep -q "report.txt.*/blob/" "$tmp/out" || fail "the upload printed no URI: $(cat "$tmp/out")"
 
+  # --- a managed source'"'"'s watched folder, watched by '"'"'watch --source NAME'"'"' --------------------
+  scans="$tmp/scans"
+  mkdir "$scans"
+  chown 65534:65534 "$scans" # the folder a scanner writes into, the watching user'"'"'s to move files in
+  printf "{\"sources\": [{\"name\": \"Radiology\", \"apiKey\": \"%s\", \"uploadUrl\": \"%s\", \"apiBase\": \"%s\", \"watchFolders\": [\"%s\"], \"settleSeconds\": 1}]}" \
+    "$key" "$url" "$base" "$scans" >$policy
+  cli diagnostics >"$tmp/diag" 2>"$tmp/err" || fail "diagnostics with a watched folder failed: $(cat "$tmp/err")"
+  grep -qF "  Radiology watches 1 folder (settle time 1 s)" "$tmp/diag" ||
+    fail "diagnostics do not name the managed source'"'"'s watched folder: $(cat "$tmp/diag" "$tmp/err")"
+  home=$(mktemp -d "$tmp/user.XXXXXX")
+  chown 65534:65534 "$home"
+  setpriv --reuid=65534 --regid=65534 --groups="$gid" env -u DBUS_SESSION_BUS_ADDRESS HOME="$home" \
+    "$bin" --data-dir "$home" watch --source Radiology --rescan 0.5 >"$tmp/watch.out" 2>"$tmp/watch.err" &
+  watcher=$!
+  wait_for() { # WHAT FILE TEXT: up to 30 s for TEXT in FILE, while the watcher runs
+    for _ in $(seq 300); do
+      grep -qF "$3" "$2" && return 0
+      kill -0 $watcher 2>/dev/null || fail "the watcher ended while waiting for $1: $(cat "$tmp/watch.out" "$tmp/watch.err")"
+      sleep 0.1
+    done
+    fail "timed out waiting for $1: $(cat "$tmp/watch.out" "$tmp/watch.err")"
+  }
+  wait_for "the watcher to start" "$tmp/watch.err" "Watching 1 folder(s) for \"Radiology\"; a file is sent once unchanged for 1 s."
+  printf "scan\n" >"$scans/.scan.part"
+  chmod 644 "$scans/.scan.part"
+  mv "$scans/.scan.part" "$scans/scan.pdf" # complete when it appears, as a scanner'"'"'s rename does
+  wait_for "scan.pdf to be uploaded" "$tmp/watch.out" "  scan.pdf  uploaded  "
+  grep -q "  scan.pdf  uploaded  .*/blob/" "$tmp/watch.out" || fail "the watcher printed no URI: $(cat "$tmp/watch.out")"
+  for _ in $(seq 100); do ls "$scans"/Uploaded/*/scan.pdf >/dev/null 2>&1 && break; sleep 0.1; done
+  ls "$scans"/Uploaded/*/scan.pdf >/dev/null 2>&1 || fail "scan.pdf was not moved to Uploaded/: $(find "$scans")"
+  kill -TERM $watcher
+  status=0; wait $watcher || status=$?
+  watcher=""
+  [ $status -eq 0 ] && grep -q "Stopped watching." "$tmp/watch.err" || fail "SIGTERM: exit $status, said: $(cat "$tmp/watch.err")"
+
   cli source unprovision Radiology >/dev/null 2>"$tmp/err" || fail "unprovision failed: $(cat "$tmp/err")"
   [ -z "$(ls -A $secrets)" ] || fail "unprovision left $(ls $secrets)"
 '
 echo "policy-test: /etc/redox-uploader/policy.json: a managed source listed and kept, a file users could write ignored, a broken one said"
 echo "policy-test: provisioned secret: 0750/0640 root:redox-uploader, refused to a user, unreadable outside the group (said), used by a member without a keychain, removed"
+echo "policy-test: a managed source's watched folder: in diagnostics; 'watch --source Radiology' watched it, uploaded a file with the machine's secret, moved it to Uploaded/, stopped on SIGTERM"

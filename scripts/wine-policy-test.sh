@@ -10,7 +10,10 @@
 #   3. `upload --sandbox FILE` is refused with Sandbox=0 (HKCU's Sandbox=1 loses to HKLM's);
 #   4. `diagnostics` names where the policy was read, the managed sources and what is set;
 #   5. a value of the wrong type (LockNotifications as a string) is a problem `diagnostics`
-#      names, while commands still run.
+#      names, while commands still run;
+#   6. slot 1's watched folders (WatchFolders, a REG_MULTI_SZ as the templates' multiText box
+#      writes it) and settle time are in `diagnostics`; WatchFolders as a plain string is a
+#      problem naming it and REG_MULTI_SZ, and the source is not used.
 #
 #   scripts/wine-policy-test.sh CLI.exe     (redox-uploader.exe, made by `make windows`)
 set -euo pipefail
@@ -65,6 +68,8 @@ for value in Name:Cardiology Environment:Staging Auth:legacy ApiKey:cardiology-k
 done
 policy "$slot" MaxSize REG_DWORD 10485760
 policy "$slot" Parallel REG_DWORD 3
+policy "$slot" WatchFolders REG_MULTI_SZ 'C:\Scans\Cardiology\0D:\Fax' # two folders, one a line in the box
+policy "$slot" SettleSeconds REG_DWORD 5
 # Slot 2 left empty, as a slot disabled in the Group Policy editor may leave it: no source, no problem.
 wine reg add "HKLM\\$key\\Sources\\2" /f /reg:64 </dev/null >/dev/null 2>&1 || fail "reg add of the empty slot 2 failed"
 policy "HKLM\\$key" UserSources REG_DWORD 0
@@ -119,4 +124,31 @@ if [ "$status" -ne 0 ] || ! grep -q '^Radiology ' <<<"$out"; then
 $out"
 fi
 echo "wine-policy-test: LockNotifications as a string: diagnostics says${problem#  problem:}; it stays locked, and commands run"
+
+# --- 6. watched folders: a REG_MULTI_SZ read as the folders; a plain string refused ----------------
+run diagnostics
+grep -qF '  Cardiology watches 2 folders (settle time 5 s)' <<<"$out" ||
+  fail "diagnostics do not show slot 1's watched folders (REG_MULTI_SZ) and settle time:
+$out"
+echo "wine-policy-test: slot 1's WatchFolders (REG_MULTI_SZ, two folders) and SettleSeconds (5 s) are Cardiology's"
+# The templates' box left empty: a multi-string holding one empty string ('\0'), or none. No
+# folder, no problem.
+wine reg add "$slot" /v WatchFolders /t REG_MULTI_SZ /d '\0' /f /reg:64 </dev/null >/dev/null 2>&1 || fail "reg add of an empty WatchFolders failed"
+run diagnostics
+if grep -q 'Cardiology watches' <<<"$out" || grep -q '^  problem: .*Cardiology' <<<"$out"; then
+  fail "an empty WatchFolders (REG_MULTI_SZ) gave Cardiology folders or a problem:
+$out"
+fi
+echo "wine-policy-test: an empty WatchFolders (the box left empty) is no folder and no problem"
+policy "$slot" WatchFolders REG_SZ 'C:\Scans\Cardiology'
+run diagnostics
+problem=$(grep '^  problem: .*source "Cardiology": WatchFolders: .*REG_MULTI_SZ' <<<"$out") ||
+  fail "diagnostics do not name WatchFolders as a string as a problem:
+$out"
+run source list
+if [ "$status" -ne 0 ] || grep -q '^Cardiology ' <<<"$out"; then
+  fail "source list with Cardiology's WatchFolders a string: exit status $status, want 0 and no Cardiology: $err
+$out"
+fi
+echo "wine-policy-test: WatchFolders as a string: diagnostics says${problem#  problem:}; Cardiology is not used"
 echo "wine-policy-test: passed in $((SECONDS - start)) s after the prefix"

@@ -29,7 +29,9 @@ func nativeFolderPicker(title string) (string, error) {
 
 // watchSection is the "Watched folders" part of a source's form: the folders whose new files go
 // to the source, each with how it is doing (watching, unavailable and why, read-only), Add a
-// folder and Remove, the settle time, and whether closing the window keeps watching.
+// folder and Remove, the settle time, and whether closing the window keeps watching. On a
+// read-only form (a source the organisation set, f.lock) the folders and the settle time are
+// shown as they are, with no Add or Remove; whether closing keeps watching stays the user's.
 type watchSection struct {
 	f       *profileForm
 	folders []string
@@ -55,7 +57,8 @@ func newWatchSection(f *profileForm, p app.Profile) *watchSection {
 	return s
 }
 
-// foldersContent is the list of folders with their states, and Add a folder.
+// foldersContent is the list of folders with their states, Add a folder unless the form is
+// read-only, and whether closing the window keeps watching.
 func (s *watchSection) foldersContent() fyne.CanvasObject {
 	s.show()
 	box := container.NewVBox(s.rows)
@@ -63,9 +66,12 @@ func (s *watchSection) foldersContent() fyne.CanvasObject {
 		box.Add(container.NewHBox(s.add))
 	}
 	switch {
-	case s.keep != nil && s.f.lock == "":
+	case s.keep != nil && s.f.lock != "":
+		s.keep.OnChanged = func(bool) { s.savePreference() } // a read-only form has no Save: the user's choice applies at once
 		box.Add(s.keep)
-	case s.keep == nil:
+	case s.keep != nil:
+		box.Add(s.keep)
+	default:
 		box.Add(hintLabel("There is no system tray here: folders are watched while the window is open."))
 	}
 	return box
@@ -183,9 +189,10 @@ func (s *watchSection) read(p *app.Profile) bool {
 	return true
 }
 
-// savePreference remembers whether closing the window keeps watching.
+// savePreference remembers whether closing the window keeps watching: the user's own choice,
+// on a source the organisation set too.
 func (s *watchSection) savePreference() {
-	if s.keep == nil || s.f.lock != "" {
+	if s.keep == nil {
 		return
 	}
 	choice := closeToTrayQuit
