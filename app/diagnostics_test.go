@@ -22,6 +22,8 @@ func TestDiagnosticsSafeToShare(t *testing.T) {
 	// A second profile with no secret stored, behind a manual proxy with a user name.
 	other := NewProfile("Cardiology")
 	other.APIKey = "cardiology-key"
+	watched := filepath.Join(filepath.Dir(path), "Scans Jane-Doe-MRN-4471")
+	other.WatchFolders, other.SettleSeconds = []string{watched}, 7
 	st, err := r.core.LoadSettings()
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +46,14 @@ func TestDiagnosticsSafeToShare(t *testing.T) {
 		"- Radiology Night Desk", "API secret: stored", "- Cardiology", "API secret: not stored",
 		"sign-in legacy", "upload host blob.redoxengine.com", "size limit 10 MB, 3 at once",
 		"proxy manual (", "proxy.example.org:3128", "extra trusted certificates: none",
-		"gone.pdf", "[file]", r.core.LogDir()} {
+		"gone.pdf", "[file]", r.core.LogDir(), "watches 1 folder (settle time 7 s)"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, d)
 		}
 	}
 	for what, secret := range map[string]string{"the secret": r.demo.Secret, "the access token": tok.AccessToken,
-		"the proxy password": "CANARY-proxy-pass", "the full path": path, "the patient's folder": "Jane-Doe-MRN-4471"} {
+		"the proxy password": "CANARY-proxy-pass", "the full path": path, "the patient's folder": "Jane-Doe-MRN-4471",
+		"the watched folder": watched} {
 		if secret != "" && strings.Contains(d, secret) {
 			t.Errorf("diagnostics contain %s:\n%s", what, d)
 		}
