@@ -27,26 +27,12 @@ shot=${3:+$(realpath -m "$3")}
 for tool in xvfb-run xdotool xwd convert compare dbus-run-session dbus-send gnome-keyring-daemon sha256sum; do
   command -v "$tool" >/dev/null || { echo "tray-test: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
-cd "$(dirname "$0")/.."
-GO=${GO:-go}
-# Keep Go's own caches and settings where they are: HOME is about to change.
-GOCACHE=$("$GO" env GOCACHE) GOMODCACHE=$("$GO" env GOMODCACHE) GOPATH=$("$GO" env GOPATH) GOENV=$("$GO" env GOENV)
-export GOCACHE GOMODCACHE GOPATH GOENV
-
+session=$(realpath "$(dirname "$0")/tray/session.sh")
+source "$session"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-tray-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-for tool in host wmclose addwatch; do "$GO" build -o "$tmp/bin/$tool" "./scripts/tray/$tool"; done
-
-# A home of its own: a new login keyring, the app's preferences (closeToTray unset: it asks).
-export HOME="$tmp/home"
-export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
-export XDG_RUNTIME_DIR="$tmp/run"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" "$tmp/scans"
-chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
-# No accessibility bus: GTK would have the test bus start one (at-spi) for nothing.
-export NO_AT_BRIDGE=1
-unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL GNOME_KEYRING_PID SSH_AUTH_SOCK DISPLAY WAYLAND_DISPLAY REDOX_UPLOADER_HOME
-export cli tmp shot LANG=${LANG:-C.UTF-8}
+tray_prepare "$tmp"
+export cli tmp shot session LANG=${LANG:-C.UTF-8}
 
 # dbus-run-session stops its dbus-daemon when the test ends; as root it warns that it cannot
 # raise its file limit, which is harmless, so that one line is filtered out.
@@ -73,33 +59,15 @@ export cli tmp shot LANG=${LANG:-C.UTF-8}
   logged() { grep -q "$2" "$tmp/$1.log" 2>/dev/null; }
   host() { "$tmp/bin/host" "$@"; }
 
-  # The keychain: gnome-keyring unlocked with a throwaway password, owning org.freedesktop.secrets
-  # before anything asks for it (or dbus-daemon would start a second, locked one).
-  printf %s throwaway-test-password | gnome-keyring-daemon --foreground --unlock --components=secrets >"$tmp/keyring.log" 2>&1 &
-  pids+=($!)
-  keyring_owner() {
-    [ "$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null | awk "{print \$2}")" = "${pids[0]}" ]
-  }
-  await "gnome-keyring on the test bus" keyring_owner
-
+  source "$session"
+  tray_keyring
   # The tray host, before the window: it owns org.kde.StatusNotifierWatcher.
   "$tmp/bin/host" watch >"$tmp/host.log" 2>&1 &
   pids+=($!)
   await "the tray host on the bus" logged host "watching for tray icons"
-
-  # A local Redox stand-in for the saved source, and the source saved with a watched folder.
-  "$cli" sandbox >"$tmp/sandbox.log" 2>&1 &
-  pids+=($!)
-  await "the sandbox to start" logged sandbox "Press Ctrl+C"
-  upload_url=$(awk "/upload URL/ {print \$3}" "$tmp/sandbox.log")
-  api_base=$(awk "/API base/ {print \$3}" "$tmp/sandbox.log")
-  api_key=$(awk "/ legacy / {print \$3}" "$tmp/sandbox.log")
-  secret=$(sed -n "s/.*REDOX_API_SECRET=\([^ ]*\).*/\1/p" "$tmp/sandbox.log" | head -n1)
+  # A saved source uploading to a local stand-in, with a watched folder.
   data="$tmp/data"
-  "$cli" source add "Scan desk" --upload-url "$upload_url" --api-base "$api_base" --api-key "$api_key" --data-dir "$data" >"$tmp/source.log" 2>&1
-  printf %s "$secret" | "$cli" source set-secret "Scan desk" --data-dir "$data" >>"$tmp/source.log" 2>&1
-  "$tmp/bin/addwatch" "$data" "Scan desk" 1 "$tmp/scans"
+  tray_watched_source "$cli" "$data" "Scan desk" 1 "$tmp/scans"
 
   # The window, through the command line, as a user starts it.
   "$cli" --sandbox --data-dir "$data" >"$tmp/app.log" 2>&1 &
