@@ -94,7 +94,9 @@ export cli tmp shot session LANG=${LANG:-C.UTF-8}
   xdotool key --window "$win" Tab Tab space
   await "the window hidden" hidden
   running "$app" || fail "the program ended when the window was closed with \"Keep watching\""
-  echo "tray-test: closing the window asked; \"Keep watching\" hid it and the program runs on."
+  remembered() { grep -qF "\"closeToTray\":\"keep\"" "$XDG_CONFIG_HOME"/fyne/*/preferences.json 2>/dev/null; }
+  await "the answer remembered (closeToTray in the preferences)" remembered
+  echo "tray-test: closing the window asked; \"Keep watching\" hid it, was remembered, and the program runs on."
 
   # A scan dropped into the watched folder: uploaded, moved to Uploaded/DATE/.
   head -c $((120 * 1024)) /dev/urandom >"$tmp/Referral scan.pdf"
