@@ -45,7 +45,7 @@ export cli tmp shot session LANG=${LANG:-C.UTF-8}
   trap "echo \"tray-test: a step failed at line \$LINENO: \$BASH_COMMAND\" >&2" ERR
   app=""
   # running PID: the process has not ended (a process that ended but was not waited for is a zombie).
-  running() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state:0:1}" != Z ]; }
+  running() { local state; state=$(sed -n "s/.*) \(.\).*/\1/p" "/proc/$1/stat" 2>/dev/null) && [ -n "$state" ] && [ "$state" != Z ]; }
   # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
   await() {
     local what=$1; shift
