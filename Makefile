@@ -111,12 +111,14 @@ fuzz:
 # status 1) instead of a crash. Then a second start handing its files to the open window (one
 # window per data folder), and Ctrl+V pasting copied files and a picture (xclip owns the clipboard).
 # Last, 'redox-uploader watch' on a folder: files uploaded and moved, kill -9 and a restart
-# sending nothing twice, SIGTERM stopping it.
+# sending nothing twice, SIGTERM stopping it. Then the window closed to the system tray on a private
+# bus with a test-only tray host: its watched folder still sending, the tray menu opening and quitting it.
 smoke: build
 	$(LEAKCHECK) bash scripts/smoke.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/one-window.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/paste-test.sh ./$(BINARY) ./$(WINDOW)
 	$(LEAKCHECK) bash scripts/watch-test.sh ./$(BINARY)
+	$(LEAKCHECK) bash scripts/tray-test.sh ./$(BINARY) ./$(WINDOW)
 
 # policy: the command line under a policy in /etc/redox-uploader/policy.json, mounted over in
 # a private namespace (needs root, as CI has): a managed source kept, a file users could write

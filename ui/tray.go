@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"redoxuploader/app"
 	"redoxuploader/internal/visible"
 )
 
@@ -18,17 +19,20 @@ const (
 )
 
 // tray is the system tray icon and its menu, shown while folders are watched: what is watched,
-// the last result, Open, Pause or Resume watching, Quit. Where no tray host runs (no desktop
-// app, or no StatusNotifier host on Linux), desk is nil: the menu is still built, and closing
-// the window quits as it always did.
+// the last result, Open, Pause or Resume watching, Quit. Where no icon can be shown (no desktop
+// app, no StatusNotifier host on Linux, or no folder watched when the window opened), desk is
+// nil: the menu is still built, and closing the window quits as it always did.
 type tray struct {
-	u     *UI
-	desk  desktop.App // nil when no tray host can show the icon
-	shown bool        // the icon was set up (it cannot be taken down again)
-	menu  *fyne.Menu  // the menu as last built
+	u    *UI
+	desk desktop.App // nil when there is no tray icon
+	menu *fyne.Menu  // the menu as last built
 }
 
-// newTray looks for a tray host and logs why there is none.
+// newTray sets up the tray icon, before the app runs, when there is a tray host and a saved
+// source watches folders; otherwise it logs why there is no icon. It must run before the app
+// does: Fyne starts its tray once, as the app starts running, and an icon first set up after
+// that never reaches the tray host. So a window opened with no folder watched gets no icon
+// until the next start (closing it quits), even if a folder is added meanwhile.
 func newTray(u *UI) *tray {
 	t := &tray{u: u}
 	desk, ok := u.app.(desktop.App)
@@ -36,23 +40,36 @@ func newTray(u *UI) *tray {
 	if ok {
 		ok, why = trayHost()
 	}
+	var profiles []app.Profile
 	if ok {
-		t.desk = desk
-	} else {
-		u.core.Log.Info("no system tray: closing the window quits, and watched folders are watched only while it is open", "why", why)
+		st, err := u.core.LoadSettings()
+		if err != nil {
+			u.core.Log.Warn("the settings could not be read in full for the tray icon", "error", err.Error())
+		}
+		profiles = st.Profiles
+		if !summarize(profiles, false, app.WatchEvent{}).watching() {
+			ok, why = false, "no folder was watched when the window opened"
+		}
 	}
+	if !ok {
+		u.core.Log.Info("no system tray icon: closing the window quits, and watched folders are watched only while it is open", "why", why)
+		return t
+	}
+	// The menu of the saved sources, as refresh builds it once the watchers start: Fyne puts
+	// this first menu in the tray as the app starts, which may be after refresh has run.
+	t.desk = desk
+	t.menu = t.build(summarize(profiles, false, app.WatchEvent{}))
+	desk.SetSystemTrayMenu(t.menu)
 	return t
 }
 
-// refresh builds the menu again from what is watched, and shows the icon once a folder is
-// watched; on the Fyne goroutine.
+// refresh builds the menu again from what is watched, and puts it in the tray icon; on the
+// Fyne goroutine.
 func (t *tray) refresh() {
 	t.menu = t.build(t.u.watch.summary())
-	if t.desk == nil || (!t.shown && !t.u.watch.summary().watching()) {
-		return
+	if t.desk != nil {
+		t.desk.SetSystemTrayMenu(t.menu)
 	}
-	t.shown = true
-	t.desk.SetSystemTrayMenu(t.menu)
 }
 
 // build is the menu's model for s.
@@ -103,8 +120,12 @@ func (u *UI) showWindow() {
 	u.win.RequestFocus()
 }
 
-// quit closes the window for good, ending the app (and the watching).
-func (u *UI) quit() { u.win.Close() }
+// quit closes the window for good and ends the app (and the watching). Closing the window
+// alone does not end an app whose tray icon is up: Fyne keeps it running in the tray.
+func (u *UI) quit() {
+	u.win.Close()
+	u.app.Quit()
+}
 
 // onCloseRequested is what closing the window does: with folders watched and a tray to go to,
 // the window hides and the watching goes on (asked once, remembered; Settings changes it);

@@ -279,8 +279,14 @@ type sourceFolders struct {
 func (ws *watchers) summary() watchSummary {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	s := watchSummary{paused: ws.paused, last: ws.last}
-	for _, p := range ws.profiles {
+	return summarize(ws.profiles, ws.paused, ws.last)
+}
+
+// summarize is the summary of the sources profiles with watching paused or not and the newest
+// outcome last.
+func summarize(profiles []app.Profile, paused bool, last app.WatchEvent) watchSummary {
+	s := watchSummary{paused: paused, last: last}
+	for _, p := range profiles {
 		if len(p.WatchFolders) > 0 {
 			s.sources = append(s.sources, sourceFolders{name: p.Name, folders: len(p.WatchFolders)})
 		}
