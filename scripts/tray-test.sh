@@ -4,7 +4,7 @@
 # org.kde.StatusNotifierWatcher and reads and presses the icon's menu over com.canonical.dbusmenu,
 # as a desktop's panel does) and an unlocked throwaway gnome-keyring, in a real X server (Xvfb).
 #   - a saved source, uploading to a local sandbox ('redox-uploader sandbox'), gets a watched
-#     folder the way Settings saves one (scripts/tray/addwatch); the window starts through the
+#     folder with `source add --watch`; the window starts through the
 #     command line (--sandbox --data-dir), and its tray icon registers with the folder in its menu;
 #   - the window is asked to close as a window manager does (WM_DELETE_WINDOW,
 #     scripts/tray/wmclose); "Keep watching folders?" is answered "Keep watching" with the

@@ -1,8 +1,8 @@
 # Sourced by scripts/tray-test.sh and scripts/screenshots.sh: a desktop session of their own for
 # the window with a watched folder. Bash only.
 #
-# Outside the session, tray_prepare TMP builds the test-only helpers into TMP/bin (host, wmclose,
-# addwatch) and gives what follows a home of its own in TMP: a new login keyring, the app's
+# Outside the session, tray_prepare TMP builds the test-only helpers into TMP/bin (host, wmclose)
+# and gives what follows a home of its own in TMP: a new login keyring, the app's
 # preferences, no caller's bus, keyring or display. Then the caller runs dbus-run-session (and
 # xvfb-run), and inside it, where `await WHAT COMMAND...` and `fail WHY` are defined and the
 # array `pids` collects what to stop at the end:
@@ -10,8 +10,7 @@
 #   tray_watched_source CLI DATA NAME SETTLE DIR
 #                                      'redox-uploader sandbox' running, a source NAME saved in the
 #                                      data folder DATA uploading to it with its secret in the
-#                                      keychain, and DIR its watched folder (settle SETTLE s),
-#                                      saved the way Settings saves a source
+#                                      keychain, and DIR its watched folder (settle SETTLE s)
 
 # tray_prepare TMP: the helpers built, and HOME and the XDG folders in TMP.
 tray_prepare() {
@@ -19,7 +18,7 @@ tray_prepare() {
   # Keep Go's own caches and settings where they are: HOME is about to change.
   GOCACHE=$("$go" env GOCACHE) GOMODCACHE=$("$go" env GOMODCACHE) GOPATH=$("$go" env GOPATH) GOENV=$("$go" env GOENV)
   export GOCACHE GOMODCACHE GOPATH GOENV
-  for tool in host wmclose addwatch; do
+  for tool in host wmclose; do
     (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && "$go" build -o "$tmp/bin/$tool" "./scripts/tray/$tool") || return 1
   done
   export HOME="$tmp/home"
@@ -58,9 +57,8 @@ tray_watched_source() {
   api_key=$(awk '/ legacy / {print $3}' "$tmp/sandbox.log")
   secret=$(sed -n 's/.*REDOX_API_SECRET=\([^ ]*\).*/\1/p' "$tmp/sandbox.log" | head -n1)
   mkdir -p "$dir"
-  "$cli" source add "$name" --upload-url "$upload_url" --api-base "$api_base" --api-key "$api_key" --data-dir "$data" >"$tmp/source.log" 2>&1 ||
-    fail "the source could not be saved"
+  "$cli" source add "$name" --upload-url "$upload_url" --api-base "$api_base" --api-key "$api_key" \
+    --watch "$dir" --settle "$settle" --data-dir "$data" >"$tmp/source.log" 2>&1 || fail "the source could not be saved"
   printf %s "$secret" | "$cli" source set-secret "$name" --data-dir "$data" >>"$tmp/source.log" 2>&1 ||
     fail "the source's secret could not be stored"
-  "$tmp/bin/addwatch" "$data" "$name" "$settle" "$dir" || fail "the watched folder could not be saved"
 }
