@@ -73,8 +73,14 @@ tray_shots() {
       mkdir -p "$XDG_CONFIG_HOME/xfce4/xfconf/xfce-perchannel-xml"
       cp "$(dirname "$session")/xfce4-panel.xml" "$XDG_CONFIG_HOME/xfce4/xfconf/xfce-perchannel-xml/"
     fi
-    export session panel tmp=$t
-    { dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
+    # The watched folder shown is /srv/scans/..., as on a real desk, not this run's temporary
+    # folder: as root, the session runs in a mount namespace of its own with a tmpfs on /srv.
+    scans_root=$t ns=()
+    if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+      scans_root=/srv/scans ns=(unshare --mount --propagation private sh -c 'mount -t tmpfs screenshots /srv && exec "$0" "$@"')
+    fi
+    export session panel tmp=$t scans_root
+    { ${ns[@]+"${ns[@]}"} dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
       pids=()
       trap "for p in \${pids[@]}; do kill \$p 2>/dev/null || true; wait \$p 2>/dev/null || true; done" EXIT
       fail() { echo "screenshots: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f:"; cat "$f"; done >&2; exit 1; }
@@ -92,7 +98,7 @@ tray_shots() {
           org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null | grep -q "boolean true"; }
         await "the panel'"'"'s tray on the bus" tray_up
       fi
-      scans="$tmp/Ward 4 scanner"
+      scans="$scans_root/Ward 4 scanner"
       tray_watched_source "$bin" "$tmp/data" "Scan desk" 0 "$scans"
       "$bin" --data-dir "$tmp/data" >"$tmp/app.log" 2>&1 & # on the saved source
       pids+=($!)
