@@ -71,6 +71,8 @@ func (s *watchSection) foldersContent() fyne.CanvasObject {
 		box.Add(s.keep)
 	case s.keep != nil:
 		box.Add(s.keep)
+	case s.f.v.u.tray.atNextStart:
+		box.Add(hintLabel("The system tray icon appears the next time Redox Uploader starts; until then, folders are watched while the window is open."))
 	default:
 		box.Add(hintLabel("There is no system tray here: folders are watched while the window is open."))
 	}

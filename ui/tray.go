@@ -26,6 +26,9 @@ type tray struct {
 	u    *UI
 	desk desktop.App // nil when there is no tray icon
 	menu *fyne.Menu  // the menu as last built
+	// atNextStart: a tray host runs, but no folder was watched when the window opened, so the
+	// icon comes at the next start.
+	atNextStart bool
 }
 
 // newTray sets up the tray icon, before the app runs, when there is a tray host and a saved
@@ -48,7 +51,7 @@ func newTray(u *UI) *tray {
 		}
 		profiles = st.Profiles
 		if !summarize(profiles, false, app.WatchEvent{}).watching() {
-			ok, why = false, "no folder was watched when the window opened"
+			ok, why, t.atNextStart = false, "no folder was watched when the window opened", true
 		}
 	}
 	if !ok {
