@@ -8,6 +8,14 @@
  *   virtualfiles.exe clip files PATH...   the clipboard holds CF_HDROP naming the files PATH
  *   virtualfiles.exe clip png FILE         the clipboard holds a picture, FILE's bytes as "PNG"
  *                                         (the format browsers and the Snipping Tool offer)
+ *   virtualfiles.exe clip dib24 FILE.ppm  the clipboard holds a screenshot as PrintScreen and the
+ *   virtualfiles.exe clip dib32 FILE.ppm  Snipping Tool put one: not an OLE data object but
+ *                                         OpenClipboard, EmptyClipboard, SetClipboardData(CF_DIB)
+ *                                         (Windows, and Wine, make CF_DIBV5 and CF_BITMAP from it).
+ *                                         The pixels are FILE's (a binary PPM, P6, 8 bits), as a
+ *                                         bottom-up BITMAPINFOHEADER DIB: dib24 of 24 bits, rows
+ *                                         padded to 4 bytes; dib32 of 32 bits, BI_BITFIELDS with
+ *                                         the three masks after the header, fourth bytes 0
  *   virtualfiles.exe drag virtual SRC...  the same data object, dragged with DoDragDrop once the
  *                                         left mouse button goes down (the script drives the mouse)
  *
@@ -21,6 +29,8 @@
 #include <windows.h>
 #include <ole2.h>
 #include <shlobj.h>
+#include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <wchar.h>
 
@@ -28,7 +38,7 @@
 
 static struct item { WCHAR name[MAX_PATH]; BYTE *data; DWORD size; } items[MAXFILES];
 static int nitems;
-static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG } mode;
+static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG, OFFER_DIB24, OFFER_DIB32 } mode;
 static WCHAR *paths[MAXFILES];        /* CF_HDROP: the full paths */
 static CLIPFORMAT cf_descriptor, cf_contents, cf_png;
 
@@ -156,6 +166,75 @@ static HRESULT STDMETHODCALLTYPE ds_GiveFeedback(IDropSource *This, DWORD effect
 static IDropSourceVtbl source_vtbl = {ds_QueryInterface, ds_AddRef, ds_Release, ds_QueryContinueDrag, ds_GiveFeedback};
 static IDropSource drop_source = {&source_vtbl};
 
+/* ---- CF_DIB, as a screenshot tool puts it ----------------------------------------------- */
+
+/* ppm_token reads the next number of a PPM header at *p (skipping blanks and # comments). */
+static int ppm_token(const BYTE **p, const BYTE *end, int *out) {
+  while (*p < end && (isspace(**p) || **p == '#')) {
+    if (**p == '#') while (*p < end && **p != '\n') (*p)++;
+    else (*p)++;
+  }
+  if (*p >= end || !isdigit(**p)) return 0;
+  for (*out = 0; *p < end && isdigit(**p); (*p)++) *out = *out * 10 + (**p - '0');
+  return 1;
+}
+
+/* dib makes a CF_DIB of bits (24 or 32) a pixel from the PPM in it, or returns NULL. */
+static HGLOBAL dib(const struct item *it, int bits) {
+  const BYTE *p = it->data, *end = it->data + it->size;
+  int width, height, maxval;
+  if (it->size < 2 || p[0] != 'P' || p[1] != '6') return NULL;
+  p += 2;
+  if (!ppm_token(&p, end, &width) || !ppm_token(&p, end, &height) || !ppm_token(&p, end, &maxval) ||
+      maxval != 255 || p >= end || width <= 0 || height <= 0)
+    return NULL;
+  p++; /* the one blank after maxval */
+  if (end - p < (ptrdiff_t)width * height * 3) return NULL;
+  DWORD stride = ((DWORD)width * bits + 31) / 32 * 4;
+  DWORD masks = bits == 32 ? 3 * sizeof(DWORD) : 0;
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE | GMEM_ZEROINIT, sizeof(BITMAPINFOHEADER) + masks + stride * height);
+  BITMAPINFOHEADER *bh = GlobalLock(h);
+  bh->biSize = sizeof *bh;
+  bh->biWidth = width;
+  bh->biHeight = height; /* positive: bottom-up, the last row first */
+  bh->biPlanes = 1;
+  bh->biBitCount = bits;
+  bh->biCompression = bits == 32 ? BI_BITFIELDS : BI_RGB;
+  bh->biSizeImage = stride * height;
+  DWORD *mask = (DWORD *)(bh + 1);
+  if (bits == 32) { mask[0] = 0xFF0000; mask[1] = 0xFF00; mask[2] = 0xFF; }
+  BYTE *pixels = (BYTE *)(bh + 1) + masks;
+  for (int y = 0; y < height; y++) {
+    const BYTE *src = p + (size_t)y * width * 3;
+    BYTE *row = pixels + (size_t)(height - 1 - y) * stride;
+    for (int x = 0; x < width; x++) {
+      BYTE *o = row + x * (bits / 8);
+      o[0] = src[3 * x + 2]; /* blue, green, red */
+      o[1] = src[3 * x + 1];
+      o[2] = src[3 * x];
+    }
+  }
+  GlobalUnlock(h);
+  return h;
+}
+
+/* set_dib puts the picture on the clipboard as CF_DIB, owned by a hidden window of this
+ * program (EmptyClipboard with no window would leave SetClipboardData failing). */
+static int set_dib(int bits) {
+  HGLOBAL h = dib(&items[0], bits);
+  if (!h) { fputs("virtualfiles: the picture is not a binary PPM of 8 bits\n", stderr); return 0; }
+  HWND owner = CreateWindowExW(0, L"STATIC", L"virtualfiles", 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL);
+  if (!OpenClipboard(owner)) { fprintf(stderr, "virtualfiles: OpenClipboard: %lu\n", GetLastError()); return 0; }
+  EmptyClipboard();
+  if (!SetClipboardData(CF_DIB, h)) {
+    fprintf(stderr, "virtualfiles: SetClipboardData(CF_DIB): %lu\n", GetLastError());
+    CloseClipboard();
+    return 0;
+  }
+  CloseClipboard();
+  return 1;
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static int load(const WCHAR *src, struct item *it) {
@@ -175,8 +254,9 @@ static int load(const WCHAR *src, struct item *it) {
 
 int wmain(int argc, WCHAR **argv) {
   if (argc < 4 || (wcscmp(argv[1], L"clip") && wcscmp(argv[1], L"drag")) ||
-      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png")) || argc - 3 > MAXFILES) {
-    fputs("usage: virtualfiles.exe clip|drag virtual|files|png PATH...\n", stderr);
+      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png") &&
+       wcscmp(argv[2], L"dib24") && wcscmp(argv[2], L"dib32")) || argc - 3 > MAXFILES) {
+    fputs("usage: virtualfiles.exe clip|drag virtual|files|png|dib24|dib32 PATH...\n", stderr);
     return 2;
   }
   HRESULT hr = OleInitialize(NULL);
@@ -184,7 +264,8 @@ int wmain(int argc, WCHAR **argv) {
   cf_descriptor = RegisterClipboardFormatW(CFSTR_FILEDESCRIPTORW);
   cf_contents = RegisterClipboardFormatW(CFSTR_FILECONTENTS);
   cf_png = RegisterClipboardFormatW(L"PNG");
-  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG : OFFER_HDROP;
+  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG
+       : !wcscmp(argv[2], L"dib24") ? OFFER_DIB24 : !wcscmp(argv[2], L"dib32") ? OFFER_DIB32 : OFFER_HDROP;
   nitems = argc - 3;
   for (int i = 0; i < nitems; i++) {
     paths[i] = argv[i + 3];
@@ -192,6 +273,7 @@ int wmain(int argc, WCHAR **argv) {
   }
 
   if (!wcscmp(argv[1], L"drag")) {
+    if (mode == OFFER_DIB24 || mode == OFFER_DIB32) { fputs("virtualfiles: a DIB is put on the clipboard, not dragged\n", stderr); return 2; }
     puts("ready");
     fflush(stdout);
     for (int i = 0; i < 6000 && !(GetAsyncKeyState(VK_LBUTTON) & 0x8000); i++) Sleep(20);
@@ -205,8 +287,12 @@ int wmain(int argc, WCHAR **argv) {
     return hr == DRAGDROP_S_DROP && effect == DROPEFFECT_COPY ? 0 : 1;
   }
 
-  hr = OleSetClipboard(&data_object);
-  if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleSetClipboard: 0x%lx\n", hr); return 1; }
+  if (mode == OFFER_DIB24 || mode == OFFER_DIB32) {
+    if (!set_dib(mode == OFFER_DIB24 ? 24 : 32)) return 1;
+  } else {
+    hr = OleSetClipboard(&data_object);
+    if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleSetClipboard: 0x%lx\n", hr); return 1; }
+  }
   puts("ready");
   fflush(stdout);
   /* Stay the clipboard's owner: FileContents is asked for per file, by other programs, later. */
@@ -216,7 +302,7 @@ int wmain(int argc, WCHAR **argv) {
     MSG msg;
     while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) { TranslateMessage(&msg); DispatchMessageW(&msg); }
   }
-  OleSetClipboard(NULL);
+  if (mode != OFFER_DIB24 && mode != OFFER_DIB32) OleSetClipboard(NULL);
   OleUninitialize();
   return 0;
 }
