@@ -9,6 +9,12 @@
 #   - a file as Explorer offers it (CF_HDROP): uploaded with its bytes;
 #   - a picture as "PNG": saved by the app with the same pixels, confirmed with Enter, uploaded
 #     with the saved PNG's SHA-256, then removed;
+# and, put on the clipboard as PrintScreen and the Snipping Tool put a screenshot (plain
+# SetClipboardData(CF_DIB), no OLE data object):
+#   - a 24-bit bottom-up DIB 301 pixels wide (each row padded by one byte), a 32-bit
+#     BI_BITFIELDS one, and a 32-bit CF_DIBV5 alone (from which the system makes CF_DIB): each
+#     saved as "Pasted image YYYY-MM-DD HH.MM.SS.png" with exactly the source's pixels (compare
+#     -metric AE: 0), confirmed with Enter, uploaded, then removed;
 # and then drags onto the window (its OLE drop target, xdotool moving the pointer) two other
 # virtual files (both uploaded under their names with their bytes, no copy left) and a file as
 # CF_HDROP (uploaded with its bytes).
@@ -41,6 +47,11 @@ head -c $((25 * 1024)) /dev/urandom >"$tmp/dragged/Ιατρική έκθεση �
 head -c $((35 * 1024)) /dev/urandom >"$tmp/files/Dragged report.pdf"
 head -c 2048 /dev/urandom >"$tmp/files/Start.pdf"
 convert -size 300x200 xc: +noise Random -depth 8 "PNG24:$tmp/source.png"
+# Screenshots: random pixels (any flip, shift, stride or channel-order mistake shows), as PPMs the
+# helper turns into DIBs; 301 px of 24 bits is 903 bytes, a row padded to 904.
+convert -size 301x200 xc: +noise Random -depth 8 "PPM:$tmp/screenshot24.ppm"
+convert -size 257x130 xc: +noise Random -depth 8 "PPM:$tmp/screenshot32.ppm"
+convert -size 199x101 xc: +noise Random -depth 8 "PPM:$tmp/picturev5.ppm" # its own: the same picture again would be a duplicate
 export tmp cli window
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
@@ -50,7 +61,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   stop_helper() { [ -z "$helper" ] || { kill "$helper" 2>/dev/null || true; wait "$helper" 2>/dev/null || true; helper=""; }; }
   trap "stop_helper; kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
   fail() { echo "wine-paste-test: $*" >&2; echo "--- the app said:" >&2; cat "$tmp/app.log" >&2
-    echo "--- the helper said:" >&2; cat "$tmp/helper.log" >&2 2>/dev/null || true; exit 1; }
+    echo "--- the helper said:" >&2; cat "$tmp/helper.log" >&2 2>/dev/null || true
+    [ ! -s "$tmp/compare.log" ] || { echo "--- compare -metric AE said (pixels that differ):" >&2; cat "$tmp/compare.log" >&2; }
+    echo "--- the history:" >&2; wine "$cli" history --data-dir "$tmp/data" --csv 2>&1 | tr -d "\r" >&2 || true
+    exit 1; }
   # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
   await() {
     local what=$1; shift
@@ -105,27 +119,65 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   sent "$tmp/files/Copied report.pdf" "$(winepath -w "$tmp/files/Copied report.pdf")"
   echo "wine-paste-test: a file pasted as CF_HDROP was uploaded with its bytes."
 
-  # A picture, as "PNG": saved by the app with the same pixels, confirmed with Enter, uploaded
-  # with the saved PNG s SHA-256, then removed.
-  offer png "$tmp/source.png"
-  paste
+  # picture MODE SOURCE: the helper puts the picture SOURCE on the clipboard as MODE (png, dib24,
+  # dib32) and it is pasted: the app saves it as "Pasted image YYYY-MM-DD HH.MM.SS.png" with
+  # exactly SOURCE s pixels, waits for Enter, uploads it with the saved PNG s SHA-256, then
+  # removes it. Sets name to the name it was uploaded under. Two pictures pasted within a second
+  # would have the same name (the history could not tell them apart): each waits for the clock
+  # to pass the second of the one before.
+  name=""
+  new_second() { [ "Pasted image $(date "+%Y-%m-%d %H.%M.%S").png" != "$name" ]; }
   found() { compgen -G "$tmp/data/Pasted images/Pasted image *.png" >/dev/null; }
-  await "the pasted picture saved" found
-  saved=$(compgen -G "$tmp/data/Pasted images/Pasted image *.png")
-  same_pixels() { compare -metric AE "$1" "$2" null: 2>/dev/null; }
-  await "the saved picture with the pasted pixels" same_pixels "$tmp/source.png" "$saved"
-  cp "$saved" "$tmp/saved.png"
-  if uploaded "$(basename "$saved")"; then fail "the picture was uploaded before it was confirmed"; fi
-  await "the window focused" focused
-  xdotool key --window "$win" Return
-  name=$(basename "$saved")
-  await "$name uploaded" uploaded "$name"
-  want=$(sha256sum "$tmp/saved.png" | cut -d" " -f1)
-  got=$(history | grep -F "$name," | cut -d, -f3)
-  [ "$got" = "$want" ] || fail "the history has SHA-256 $got for $name, want $want (the PNG the app saved)"
-  gone() { [ ! -e "$saved" ]; }
-  await "the uploaded picture removed" gone
+  same_pixels() { compare -metric AE "$1" "$2" null: 2>"$tmp/compare.log"; }
+  # confirm NAME: Enter in the window until the history has NAME (in any status). The question
+  # is shown a moment after the picture is saved and nothing outside says when; an Enter that
+  # came before it would be lost, so it is pressed again while the history has no such row.
+  recorded() { wine "$cli" history --data-dir "$tmp/data" --csv --columns file 2>/dev/null | tr -d "\r" | grep -qxF "$1"; }
+  confirm() {
+    for _ in $(seq 12); do
+      await "the window focused" focused
+      xdotool key --window "$win" Return
+      for _ in $(seq 10); do recorded "$1" && return 0; sleep 0.2; done
+    done
+    fail "Enter pressed 12 times, and $1 was not uploaded"
+  }
+  picture() {
+    await "a second later than the last picture" new_second
+    offer "$1" "$2"
+    paste
+    await "the pasted picture saved" found
+    local saved
+    saved=$(compgen -G "$tmp/data/Pasted images/Pasted image *.png" | head -n1)
+    name=$(basename "$saved")
+    [[ $name =~ ^Pasted\ image\ [0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}\.[0-9]{2}\.[0-9]{2}\.png$ ]] ||
+      fail "the pasted picture was saved as \"$name\", not \"Pasted image YYYY-MM-DD HH.MM.SS.png\""
+    await "the saved picture with the pasted pixels" same_pixels "$2" "$saved"
+    rm -f "$tmp/compare.log"
+    cp "$saved" "$tmp/saved.png"
+    if uploaded "$name"; then fail "the picture was uploaded before it was confirmed"; fi
+    confirm "$name"
+    await "$name uploaded" uploaded "$name"
+    local want got
+    want=$(sha256sum "$tmp/saved.png" | cut -d" " -f1)
+    got=$(history | grep -F "$name," | cut -d, -f3)
+    [ "$got" = "$want" ] || fail "the history has SHA-256 $got for $name, want $want (the PNG the app saved)"
+    gone() { [ ! -e "$saved" ]; }
+    await "the uploaded picture removed" gone
+  }
+
+  # A picture, as "PNG" (browsers, the Snipping Tool).
+  picture png "$tmp/source.png"
   echo "wine-paste-test: a picture pasted as PNG was confirmed with Enter and uploaded as $name, same pixels, then removed."
+
+  # Screenshots, as PrintScreen puts them: CF_DIB alone, from SetClipboardData.
+  picture dib24 "$tmp/screenshot24.ppm"
+  echo "wine-paste-test: a screenshot pasted as a 24-bit CF_DIB (rows padded) was confirmed with Enter and uploaded as $name, same pixels, then removed."
+  picture dib32 "$tmp/screenshot32.ppm"
+  echo "wine-paste-test: a screenshot pasted as a 32-bit BI_BITFIELDS CF_DIB was confirmed with Enter and uploaded as $name, same pixels, then removed."
+  # A picture as CF_DIBV5 alone (a BITMAPV5HEADER with an alpha mask): the system makes the
+  # CF_DIB the app reads.
+  picture dibv5 "$tmp/picturev5.ppm"
+  echo "wine-paste-test: a picture pasted as CF_DIBV5 alone was confirmed with Enter and uploaded as $name, same pixels, then removed."
 
   # drag MODE PATH...: the helper drags PATHs (virtual files or CF_HDROP) onto the window, its
   # OLE drop target: DoDragDrop starts once the left button is down over the window; the
@@ -161,4 +213,4 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   sent "$tmp/files/Dragged report.pdf" "$(winepath -w "$tmp/files/Dragged report.pdf")"
   echo "wine-paste-test: a file dragged as CF_HDROP was uploaded with its bytes."
 '
-echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V or dragged, and a pasted picture, were uploaded by the window program under Wine."
+echo "wine-paste-test: ok — virtual files and CF_HDROP files pasted with Ctrl+V or dragged, and pasted pictures (PNG, 24- and 32-bit CF_DIB screenshots, CF_DIBV5), were uploaded by the window program under Wine."

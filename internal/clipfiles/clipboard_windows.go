@@ -13,11 +13,15 @@ import (
 )
 
 var (
-	kernel32           = windows.NewLazySystemDLL("kernel32.dll")
-	procGlobalLock     = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock   = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize     = kernel32.NewProc("GlobalSize")
-	procDragQueryFileW = windows.NewLazySystemDLL("shell32.dll").NewProc("DragQueryFileW")
+	kernel32             = windows.NewLazySystemDLL("kernel32.dll")
+	procGlobalLock       = kernel32.NewProc("GlobalLock")
+	procGlobalUnlock     = kernel32.NewProc("GlobalUnlock")
+	procGlobalSize       = kernel32.NewProc("GlobalSize")
+	procDragQueryFileW   = windows.NewLazySystemDLL("shell32.dll").NewProc("DragQueryFileW")
+	user32               = windows.NewLazySystemDLL("user32.dll")
+	procOpenClipboard    = user32.NewProc("OpenClipboard")
+	procCloseClipboard   = user32.NewProc("CloseClipboard")
+	procGetClipboardData = user32.NewProc("GetClipboardData")
 )
 
 // Standard clipboard formats.
@@ -42,7 +46,9 @@ func read(ctx context.Context, opts Options) (Content, error) {
 			return err
 		}
 		defer release(uintptr(obj))
-		c, err = readDataObject(obj, opts)
+		c, err = readDataObject(obj, opts, func(format uint16) ([]byte, error) {
+			return plainClipboardData(ctx, format, opts)
+		})
 		return err
 	})
 	return c, err
@@ -51,22 +57,57 @@ func read(ctx context.Context, opts Options) (Content, error) {
 // oleClipboard returns the clipboard's data object, retrying while another program has the
 // clipboard open.
 func oleClipboard(ctx context.Context, timeout time.Duration) (dataObject, error) {
+	var obj uintptr
+	err := whileBusy(ctx, timeout, func() (bool, error) {
+		hr, _, _ := procOleGetClipboard.Call(uintptr(unsafe.Pointer(&obj)))
+		switch hr {
+		case sOK:
+			return true, nil
+		case clipboardBusy:
+			return false, nil
+		}
+		return false, &hresultError{"OleGetClipboard", hr}
+	})
+	return dataObject(obj), err
+}
+
+// plainClipboardData copies format out of the Win32 clipboard (OpenClipboard,
+// GetClipboardData), refusing more than opts.MaxBytes. It is what the OLE clipboard's data
+// object does itself on Windows; Wine's gives standard formats other than text (CF_DIB from
+// PrintScreen, a screenshot tool or Paint) in no medium at all (DV_E_TYMED), so they are read
+// here.
+func plainClipboardData(ctx context.Context, format uint16, opts Options) ([]byte, error) {
+	err := whileBusy(ctx, opts.Timeout, func() (bool, error) {
+		r, _, _ := procOpenClipboard.Call(0)
+		return r != 0, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer procCloseClipboard.Call()
+	h, _, err := procGetClipboardData.Call(uintptr(format))
+	if h == 0 {
+		return nil, fmt.Errorf("reading the clipboard: GetClipboardData(format %d): %w", format, err)
+	}
+	return globalBytes(h, int64(opts.MaxBytes))
+}
+
+// whileBusy calls open until it says it is done or fails, every 20 ms while another program
+// has the clipboard open (no event says when it closes it), for up to timeout.
+func whileBusy(ctx context.Context, timeout time.Duration, open func() (bool, error)) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		var obj uintptr
-		hr, _, _ := procOleGetClipboard.Call(uintptr(unsafe.Pointer(&obj)))
+		done, err := open()
 		switch {
-		case hr == sOK:
-			return dataObject(obj), nil
-		case hr != clipboardBusy:
-			return 0, &hresultError{"OleGetClipboard", hr}
+		case done || err != nil:
+			return err
 		case time.Now().After(deadline):
-			return 0, fmt.Errorf("opening the clipboard: %w", ErrTimeout)
+			return fmt.Errorf("opening the clipboard: %w", ErrTimeout)
 		}
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(20 * time.Millisecond): // another program has it open; no event says when it closes
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
@@ -75,13 +116,14 @@ func oleClipboard(ctx context.Context, timeout time.Duration) (dataObject, error
 // IDataObject pointer (what a drop target's Drop receives), valid for the call. It must be
 // called on the thread, with OLE initialized, that obj was given on.
 func ReadDataObject(obj uintptr, opts Options) (Content, error) {
-	return readDataObject(dataObject(obj), opts.withDefaults())
+	return readDataObject(dataObject(obj), opts.withDefaults(), nil)
 }
 
 // readDataObject reads what d holds: files (CF_HDROP) first, then virtual files
 // (FileGroupDescriptorW and FileContents), then a picture ("PNG", which browsers and the
-// Snipping Tool offer, else CF_DIB, a screenshot), then text.
-func readDataObject(d dataObject, opts Options) (Content, error) {
+// Snipping Tool offer, else CF_DIB, a screenshot), then text. plain, when d is the clipboard's,
+// reads a format from the Win32 clipboard when d will not give it (nil for a drop).
+func readDataObject(d dataObject, opts Options, plain func(format uint16) ([]byte, error)) (Content, error) {
 	if d.has(cfHDROP, tymedHGlobal) {
 		files, err := dropFiles(d)
 		return Content{Files: files}, err
@@ -95,6 +137,15 @@ func readDataObject(d dataObject, opts Options) (Content, error) {
 	}
 	if d.has(cfDIB, tymedHGlobal) {
 		dib, err := globalData(d, cfDIB, opts.MaxBytes)
+		var refused *hresultError // the data object would not give it (not: it is too large)
+		if errors.As(err, &refused) && plain != nil {
+			var plainErr error
+			if dib, plainErr = plain(cfDIB); plainErr != nil {
+				err = fmt.Errorf("%w; then %w", err, plainErr)
+			} else {
+				err = nil
+			}
+		}
 		if err != nil {
 			return Content{}, err
 		}

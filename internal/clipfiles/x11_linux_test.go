@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,33 +16,67 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// startXvfb starts an X server of the test's own (Xvfb, which tells its display number on a
-// pipe) and returns its display name; it ends with the test.
+// startXvfb starts an X server of the test's own and returns its display name; it ends with
+// the test. The display number is picked at random above those other X servers take: an Xvfb
+// that looks for a free number itself (-displayfd alone, xvfb-run -a) tries each from 0 (or 99)
+// up and, in trying, can take over the socket of a server already there (seen: "Can't open
+// display :0" in the middle of a test, while other tests started X servers).
 func startXvfb(t *testing.T) string {
+	t.Helper()
+	for range 20 {
+		if display, ok := tryXvfb(t, 1000+rand.IntN(30000)); ok {
+			return display
+		}
+	}
+	t.Fatal("Xvfb did not start on any of 20 display numbers (scripts/deps.sh installs it)")
+	return ""
+}
+
+// tryXvfb starts Xvfb on display n and waits until it is ready (it writes the number on a pipe
+// then); false if it could not start there (another server has that number).
+func tryXvfb(t *testing.T, n int) (string, bool) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "320x240x24")
+	display := fmt.Sprintf(":%d", n)
+	cmd := exec.Command("Xvfb", display, "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "320x240x24")
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Xvfb (scripts/deps.sh installs it): %v", err)
 	}
 	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	line, err := bufio.NewReader(r).ReadString('\n')
 	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb did not say its display: %v", err)
+	if err != nil || strings.TrimSpace(line) != strconv.Itoa(n) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return "", false
 	}
-	return ":" + strings.TrimSpace(line)
+	t.Cleanup(func() { stop(cmd) })
+	return display, true
+}
+
+// stop ends an X server as its user would (SIGTERM: it removes its socket and lock file, which
+// SIGKILL would leave behind), killing it if it has not ended in 5 s.
+func stop(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	ended := make(chan struct{})
+	go func() { cmd.Wait(); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-ended
+	}
 }
 
 // own puts data on display's clipboard as target with xclip, a real clipboard owner, and
@@ -61,14 +96,16 @@ func own(t *testing.T, display, target string, data []byte) *exec.Cmd {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	sc := bufio.NewScanner(out)
+	var said []string
 	for sc.Scan() {
 		if strings.Contains(sc.Text(), "Waiting for selection requests") {
 			go io.Copy(io.Discard, out)
 			awaitOwner(t, display)
 			return cmd
 		}
+		said = append(said, sc.Text())
 	}
-	t.Fatalf("xclip ended without taking the clipboard: %v", sc.Err())
+	t.Fatalf("xclip ended without taking the clipboard (%v, %v); it said: %q", sc.Err(), cmd.Wait(), said)
 	return nil
 }
 

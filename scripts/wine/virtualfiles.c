@@ -8,6 +8,16 @@
  *   virtualfiles.exe clip files PATH...   the clipboard holds CF_HDROP naming the files PATH
  *   virtualfiles.exe clip png FILE         the clipboard holds a picture, FILE's bytes as "PNG"
  *                                         (the format browsers and the Snipping Tool offer)
+ *   virtualfiles.exe clip dib24 FILE.ppm  the clipboard holds a screenshot as PrintScreen and the
+ *   virtualfiles.exe clip dib32 FILE.ppm  Snipping Tool put one: not an OLE data object but
+ *   virtualfiles.exe clip dibv5 FILE.ppm  OpenClipboard, EmptyClipboard, SetClipboardData(CF_DIB)
+ *                                         (Windows, and Wine, make CF_DIBV5 and CF_BITMAP from it).
+ *                                         The pixels are FILE's (a binary PPM, P6, 8 bits), as a
+ *                                         bottom-up DIB: dib24 of 24 bits, rows padded to 4 bytes;
+ *                                         dib32 of 32 bits, BI_BITFIELDS with the three masks after
+ *                                         the BITMAPINFOHEADER, fourth bytes 0; dibv5 of 32 bits, a
+ *                                         BITMAPV5HEADER with an alpha mask, alpha 255, put as
+ *                                         CF_DIBV5 alone (the system makes CF_DIB from it)
  *   virtualfiles.exe drag virtual SRC...  the same data object, dragged with DoDragDrop once the
  *                                         left mouse button goes down (the script drives the mouse)
  *
@@ -21,6 +31,8 @@
 #include <windows.h>
 #include <ole2.h>
 #include <shlobj.h>
+#include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <wchar.h>
 
@@ -28,7 +40,7 @@
 
 static struct item { WCHAR name[MAX_PATH]; BYTE *data; DWORD size; } items[MAXFILES];
 static int nitems;
-static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG } mode;
+static enum { OFFER_HDROP, OFFER_VIRTUAL, OFFER_PNG, OFFER_DIB } mode;
 static WCHAR *paths[MAXFILES];        /* CF_HDROP: the full paths */
 static CLIPFORMAT cf_descriptor, cf_contents, cf_png;
 
@@ -156,6 +168,92 @@ static HRESULT STDMETHODCALLTYPE ds_GiveFeedback(IDropSource *This, DWORD effect
 static IDropSourceVtbl source_vtbl = {ds_QueryInterface, ds_AddRef, ds_Release, ds_QueryContinueDrag, ds_GiveFeedback};
 static IDropSource drop_source = {&source_vtbl};
 
+/* ---- CF_DIB, as a screenshot tool puts it ----------------------------------------------- */
+
+/* ppm_token reads the next number of a PPM header at *p (skipping blanks and # comments). */
+static int ppm_token(const BYTE **p, const BYTE *end, int *out) {
+  while (*p < end && (isspace(**p) || **p == '#')) {
+    if (**p == '#') while (*p < end && **p != '\n') (*p)++;
+    else (*p)++;
+  }
+  if (*p >= end || !isdigit(**p)) return 0;
+  for (*out = 0; *p < end && isdigit(**p); (*p)++) *out = *out * 10 + (**p - '0');
+  return 1;
+}
+
+/* The DIBs the helper makes, as programs put screenshots and pictures on the clipboard. */
+static const struct dibkind {
+  const WCHAR *name;
+  int bits, v5; /* v5: a BITMAPV5HEADER with an alpha mask, put as CF_DIBV5 alone */
+} dibkinds[] = {{L"dib24", 24, 0}, {L"dib32", 32, 0}, {L"dibv5", 32, 1}};
+static const struct dibkind *dibkind; /* the one asked for, or NULL */
+
+/* dib makes a bottom-up DIB of kind k from the PPM in it, or returns NULL. */
+static HGLOBAL dib(const struct item *it, const struct dibkind *k) {
+  const BYTE *p = it->data, *end = it->data + it->size;
+  int width, height, maxval;
+  if (it->size < 2 || p[0] != 'P' || p[1] != '6') return NULL;
+  p += 2;
+  if (!ppm_token(&p, end, &width) || !ppm_token(&p, end, &height) || !ppm_token(&p, end, &maxval) ||
+      maxval != 255 || p >= end || width <= 0 || height <= 0)
+    return NULL;
+  p++; /* the one blank after maxval */
+  if (end - p < (ptrdiff_t)width * height * 3) return NULL;
+  DWORD stride = ((DWORD)width * k->bits + 31) / 32 * 4;
+  DWORD header = k->v5 ? sizeof(BITMAPV5HEADER) : sizeof(BITMAPINFOHEADER);
+  DWORD masks = k->bits == 32 && !k->v5 ? 3 * sizeof(DWORD) : 0; /* after a plain header */
+  HGLOBAL h = GlobalAlloc(GMEM_MOVEABLE | GMEM_ZEROINIT, header + masks + stride * height);
+  BYTE *base = GlobalLock(h);
+  BITMAPV5HEADER *bh = (BITMAPV5HEADER *)base; /* its first 40 bytes are a BITMAPINFOHEADER */
+  bh->bV5Size = header;
+  bh->bV5Width = width;
+  bh->bV5Height = height; /* positive: bottom-up, the last row first */
+  bh->bV5Planes = 1;
+  bh->bV5BitCount = k->bits;
+  bh->bV5Compression = k->bits == 32 ? BI_BITFIELDS : BI_RGB;
+  bh->bV5SizeImage = stride * height;
+  if (k->v5) {
+    bh->bV5RedMask = 0xFF0000; bh->bV5GreenMask = 0xFF00; bh->bV5BlueMask = 0xFF; bh->bV5AlphaMask = 0xFF000000;
+    bh->bV5CSType = 0x73524742; /* LCS_sRGB, 'sRGB' */
+    bh->bV5Intent = LCS_GM_IMAGES;
+  } else if (masks) {
+    DWORD *mask = (DWORD *)(base + header);
+    mask[0] = 0xFF0000; mask[1] = 0xFF00; mask[2] = 0xFF;
+  }
+  BYTE *pixels = base + header + masks;
+  for (int y = 0; y < height; y++) {
+    const BYTE *src = p + (size_t)y * width * 3;
+    BYTE *row = pixels + (size_t)(height - 1 - y) * stride;
+    for (int x = 0; x < width; x++) {
+      BYTE *o = row + x * (k->bits / 8);
+      o[0] = src[3 * x + 2]; /* blue, green, red */
+      o[1] = src[3 * x + 1];
+      o[2] = src[3 * x];
+      if (k->v5) o[3] = 255; /* opaque; a plain 32-bit DIB leaves the fourth byte 0, as GDI does */
+    }
+  }
+  GlobalUnlock(h);
+  return h;
+}
+
+/* set_dib puts the picture on the clipboard as CF_DIB (CF_DIBV5 for dibv5), owned by a hidden
+ * window of this program (EmptyClipboard with no window would leave SetClipboardData failing). */
+static int set_dib(void) {
+  HGLOBAL h = dib(&items[0], dibkind);
+  if (!h) { fputs("virtualfiles: the picture is not a binary PPM of 8 bits\n", stderr); return 0; }
+  HWND owner = CreateWindowExW(0, L"STATIC", L"virtualfiles", 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL);
+  if (!OpenClipboard(owner)) { fprintf(stderr, "virtualfiles: OpenClipboard: %lu\n", GetLastError()); return 0; }
+  EmptyClipboard();
+  UINT format = dibkind->v5 ? CF_DIBV5 : CF_DIB;
+  if (!SetClipboardData(format, h)) {
+    fprintf(stderr, "virtualfiles: SetClipboardData(%u): %lu\n", format, GetLastError());
+    CloseClipboard();
+    return 0;
+  }
+  CloseClipboard();
+  return 1;
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static int load(const WCHAR *src, struct item *it) {
@@ -175,8 +273,9 @@ static int load(const WCHAR *src, struct item *it) {
 
 int wmain(int argc, WCHAR **argv) {
   if (argc < 4 || (wcscmp(argv[1], L"clip") && wcscmp(argv[1], L"drag")) ||
-      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png")) || argc - 3 > MAXFILES) {
-    fputs("usage: virtualfiles.exe clip|drag virtual|files|png PATH...\n", stderr);
+      (wcscmp(argv[2], L"virtual") && wcscmp(argv[2], L"files") && wcscmp(argv[2], L"png") &&
+       wcsncmp(argv[2], L"dib", 3)) || argc - 3 > MAXFILES) {
+    fputs("usage: virtualfiles.exe clip|drag virtual|files|png|dib24|dib32|dibv5 PATH...\n", stderr);
     return 2;
   }
   HRESULT hr = OleInitialize(NULL);
@@ -184,7 +283,11 @@ int wmain(int argc, WCHAR **argv) {
   cf_descriptor = RegisterClipboardFormatW(CFSTR_FILEDESCRIPTORW);
   cf_contents = RegisterClipboardFormatW(CFSTR_FILECONTENTS);
   cf_png = RegisterClipboardFormatW(L"PNG");
-  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG : OFFER_HDROP;
+  mode = !wcscmp(argv[2], L"virtual") ? OFFER_VIRTUAL : !wcscmp(argv[2], L"png") ? OFFER_PNG
+       : !wcsncmp(argv[2], L"dib", 3) ? OFFER_DIB : OFFER_HDROP;
+  for (size_t i = 0; i < sizeof dibkinds / sizeof dibkinds[0]; i++)
+    if (!wcscmp(argv[2], dibkinds[i].name)) dibkind = &dibkinds[i];
+  if (mode == OFFER_DIB && !dibkind) { fputs("virtualfiles: dib24, dib32 or dibv5\n", stderr); return 2; }
   nitems = argc - 3;
   for (int i = 0; i < nitems; i++) {
     paths[i] = argv[i + 3];
@@ -192,6 +295,7 @@ int wmain(int argc, WCHAR **argv) {
   }
 
   if (!wcscmp(argv[1], L"drag")) {
+    if (mode == OFFER_DIB) { fputs("virtualfiles: a DIB is put on the clipboard, not dragged\n", stderr); return 2; }
     puts("ready");
     fflush(stdout);
     for (int i = 0; i < 6000 && !(GetAsyncKeyState(VK_LBUTTON) & 0x8000); i++) Sleep(20);
@@ -205,8 +309,12 @@ int wmain(int argc, WCHAR **argv) {
     return hr == DRAGDROP_S_DROP && effect == DROPEFFECT_COPY ? 0 : 1;
   }
 
-  hr = OleSetClipboard(&data_object);
-  if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleSetClipboard: 0x%lx\n", hr); return 1; }
+  if (mode == OFFER_DIB) {
+    if (!set_dib()) return 1;
+  } else {
+    hr = OleSetClipboard(&data_object);
+    if (FAILED(hr)) { fprintf(stderr, "virtualfiles: OleSetClipboard: 0x%lx\n", hr); return 1; }
+  }
   puts("ready");
   fflush(stdout);
   /* Stay the clipboard's owner: FileContents is asked for per file, by other programs, later. */
@@ -216,7 +324,7 @@ int wmain(int argc, WCHAR **argv) {
     MSG msg;
     while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) { TranslateMessage(&msg); DispatchMessageW(&msg); }
   }
-  OleSetClipboard(NULL);
+  if (mode != OFFER_DIB) OleSetClipboard(NULL);
   OleUninitialize();
   return 0;
 }
