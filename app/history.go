@@ -37,6 +37,9 @@ const (
 	// historyMaxConns bounds the connection pool; a CSV export streaming on one connection must
 	// not hold up the journal on another.
 	historyMaxConns = 8
+	// historyCheckpointPages is the write-ahead log's size, in pages, that makes a write copy
+	// it into the database; see historyDSN.
+	historyCheckpointPages = 4096
 )
 
 // History is the upload journal: one SQLite row per upload, written before the work it
@@ -189,6 +192,7 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 	if err := createPrivateFile(path); err != nil {
 		return nil, err
 	}
+	syncDataOnly()
 	db, err := sql.Open("sqlite", historyDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("opening the upload history %s: %w", path, err)
@@ -215,6 +219,15 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 	return h, nil
 }
 
+// syncDataOnly makes SQLite flush its files to disk with fdatasync, as SQLite built from its
+// own sources does on Linux, instead of fsync (the driver's default): both make the data and
+// the file's size durable; fsync also waits for the file's times to be journaled, which on ext4
+// made each flush up to a third longer. Where the system has no fdatasync this does nothing.
+// The switch is process-wide.
+var syncDataOnly = sync.OnceFunc(func() {
+	sqlite.Fdatasync(true) //nolint:errcheck // ErrFdatasyncUnavailable: fsync stays, as before
+})
+
 // historyDSN is the driver's name for the database at path: a file: URI (so any character in
 // the path is safe) with the settings every pooled connection needs.
 func historyDSN(path string) string {
@@ -226,6 +239,12 @@ func historyDSN(path string) string {
 	// flush to disk on every state change, two per file sent, which made a batch of 200 small
 	// files spend longer journaling than uploading.
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// The write-ahead log is copied into the database (a checkpoint: two flushes to disk, and
+	// the write lock held meanwhile) once it holds this many pages, and when the last History
+	// closes. SQLite's 1,000 made a batch of 200 files checkpoint three times on its way, each
+	// time copying again the few pages every write changes (the table's, its indexes'); one
+	// copy at the end writes each of them once. At most 16 MiB of log, removed at close.
+	q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(historyCheckpointPages)+")")
 	q.Set("_txlock", "immediate") // transactions take the write lock up front: no upgrade deadlocks
 	return fileURL(path, q)
 }

@@ -67,12 +67,18 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 }
 
 // claimHashedMark and claimUnhashedMark take one queued row to uploading, with its hash or
-// without (see claimSend and claimUnhashed).
+// without (see claimSend and claimUnhashed). claimUnhashedLean is claimUnhashedMark for the
+// usual row, which already has the size and owner it is claimed with (the queue journaled it
+// so): it leaves those columns alone, and with them the indexes on them (uploads_size_check,
+// uploads_owner), which SQLite rewrites for every column an UPDATE sets, changed or not. A
+// row it does not match is claimed with claimUnhashedMark.
 const (
 	claimHashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
 		sha256 = ?, size = ?, owner = ? WHERE id = ? AND status = 'queued'`
 	claimUnhashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
 		size = ?, owner = ? WHERE id = ? AND status = 'queued'`
+	claimUnhashedLean = `UPDATE uploads SET status = 'uploading', started = ?1, attempts = 0
+		WHERE id = ?2 AND status = 'queued' AND size = ?3 AND owner = ?4`
 )
 
 // markClaimed runs mark (claimHashedMark or claimUnhashedMark) with args in tx. It ends the
@@ -125,8 +131,11 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	var shared *sql.Stmt
+	var lean, shared *sql.Stmt
 	mark, err := h.stmt(ctx, claimUnhashedMark) // before the transaction; see History.stmt
+	if err == nil {
+		lean, err = h.stmt(ctx, claimUnhashedLean)
+	}
 	if err == nil && !force {
 		shared, err = h.stmt(ctx, sizeSharedQuery)
 	}
@@ -144,7 +153,14 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 				return errSizeShared // rolled back: nothing to commit
 			}
 		}
-		var err error
+		res = nil // afresh at each run; see inWriteTx
+		leanRes, err := tx.StmtContext(ctx, lean).ExecContext(ctx, timeToDB(started), id, size, h.ownerID())
+		if err != nil {
+			return h.dbError(op, err)
+		}
+		if n, err := leanRes.RowsAffected(); err == nil && n == 1 {
+			return nil
+		}
 		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), size, h.ownerID(), id)
 		return err
 	})

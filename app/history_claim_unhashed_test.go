@@ -173,3 +173,34 @@ func rowOwner(t *testing.T, h *History, id int64) string {
 	}
 	return owner
 }
+
+// TestHistoryClaimUnhashedOtherRow: a queued row claimed with a size or by a History other
+// than the ones it was journaled with (the lean claim does not match it) is claimed all the
+// same, taking the claim's size and owner.
+func TestHistoryClaimUnhashedOtherRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	h := openHistoryAt(t, path)
+	other := openHistoryAt(t, path)
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name     string
+		inserter *History
+		size     int64
+	}{
+		{"journaled as it is claimed", h, 10},
+		{"another size", h, 20},
+		{"journaled by another History", other, 10},
+		{"another size and History", other, 20},
+	} {
+		r := insertRecord(t, tc.inserter, Record{Source: "s-" + tc.name, Size: 10, Status: StatusQueued})
+		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), "s-"+tc.name, tc.size, true); err != nil || !ok {
+			t.Errorf("%s: claimed %v, %v", tc.name, ok, err)
+			continue
+		}
+		got := getRecord(t, h, r.ID)
+		if got.Status != StatusUploading || got.Size != tc.size || rowOwner(t, h, r.ID) != h.owner.id {
+			t.Errorf("%s: row %s, %d bytes, owner %q; want uploading, %d bytes, owner %q", tc.name, got.Status, got.Size,
+				rowOwner(t, h, r.ID), tc.size, h.owner.id)
+		}
+	}
+}
