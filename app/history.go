@@ -200,11 +200,29 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 	db.SetMaxOpenConns(historyMaxConns)
 	h := &History{db: db, path: path, lock: lock, shared: !primary, writer: make(chan struct{}, 1),
 		closing: make(chan struct{})}
-	if err := h.prepare(context.Background(), primary); err != nil {
+	// This History's owner files are made while SQLite opens the file and reads its schema (the
+	// first statement's work, most of an opening): neither needs the other. The recovery that
+	// follows needs both: it must know this History's own owner from those of Histories gone.
+	owned := make(chan ownerOrError, 1)
+	go func() {
+		o, err := newOwner(path)
+		owned <- ownerOrError{o, err}
+	}()
+	ctx := context.Background()
+	err = h.prepareSchema(ctx)
+	o := <-owned
+	if err == nil && o.err != nil {
+		err = folderError("opening the upload history", filepath.Dir(path), o.err)
+	}
+	if err != nil {
+		if o.owner != nil {
+			err = errors.Join(err, o.owner.close(false))
+		}
 		return nil, errors.Join(err, db.Close())
 	}
-	if h.owner, err = newOwner(path); err != nil {
-		return nil, errors.Join(folderError("opening the upload history", filepath.Dir(path), err), db.Close())
+	h.owner = o.owner
+	if err := h.recoverAtOpen(ctx, primary); err != nil {
+		return nil, errors.Join(err, h.owner.close(false), db.Close())
 	}
 	if primary {
 		if err := lock.share(); err != nil {
@@ -213,10 +231,16 @@ func openLocked(path string, lock *instanceLock, primary bool) (*History, error)
 	}
 	for _, f := range []string{path + "-wal", path + "-shm"} {
 		if err := restrictFile(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, errors.Join(err, db.Close())
+			return nil, errors.Join(err, h.owner.close(false), db.Close())
 		}
 	}
 	return h, nil
+}
+
+// ownerOrError is what newOwner returned.
+type ownerOrError struct {
+	owner *owner
+	err   error
 }
 
 // syncDataOnly makes SQLite flush its files to disk with fdatasync, as SQLite built from its
@@ -258,9 +282,9 @@ func fileURL(path string, q url.Values) string {
 	return (&url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}).String()
 }
 
-// prepare checks the file is a history this version can read, switches it to WAL, migrates
-// it and, for the primary, recovers rows left in flight.
-func (h *History) prepare(ctx context.Context, primary bool) error {
+// prepareSchema checks the file is a history this version can read, switches it to WAL and
+// migrates it.
+func (h *History) prepareSchema(ctx context.Context) error {
 	version, err := userVersion(ctx, h.db)
 	if err != nil {
 		return h.dbError("opening the upload history", err)
@@ -280,6 +304,13 @@ func (h *History) prepare(ctx context.Context, primary bool) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// recoverAtOpen recovers, once the schema is ready and h has its owner, the rows of Histories
+// that are gone and, for the primary, every row still in flight.
+func (h *History) recoverAtOpen(ctx context.Context, primary bool) error {
+	var err error
 	// Any opener recovers the rows of Histories that are gone (and journals what they could
 	// not); the primary, alone, then recovers every row still in flight, including those of
 	// versions that did not record owners.

@@ -284,3 +284,43 @@ func BenchmarkHistoryMigrate100k(b *testing.B) {
 	}
 	reportSize(b, template)
 }
+
+// BenchmarkHistoryLoneUpload: the journal's whole part in a command that sends one file with
+// --force (scripts/bench.sh case A), on a history that already has a few rows: open, insert the
+// queued row, claim it unhashed, write its outcome, close. The transfer is left out.
+func BenchmarkHistoryLoneUpload(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "history.db")
+	h, err := OpenHistory(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	insertRows(b, h.db, syntheticRows(100))
+	if err := h.Close(); err != nil {
+		b.Fatal(err)
+	}
+	const size = 10 << 20
+	i := 0
+	for b.Loop() {
+		h, err := OpenHistory(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		r := Record{Profile: "Command line", Source: "token@127.0.0.1", Path: fmt.Sprintf("/tmp/scan-%06d.tiff", i),
+			Name: fmt.Sprintf("scan-%06d.tiff", i), Size: size, MIME: "image/tiff", Status: StatusQueued}
+		if err := h.InsertBatch(ctx, []*Record{&r}); err != nil {
+			b.Fatal(err)
+		}
+		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), r.Source, size, true); err != nil || !ok {
+			b.Fatalf("claim: %v, %v", ok, err)
+		}
+		r.Status, r.URI, r.SHA256 = StatusDone, fmt.Sprintf("http://127.0.0.1/%032x", i), fmt.Sprintf("%064x", i)
+		if err := h.Finish(ctx, &r); err != nil {
+			b.Fatal(err)
+		}
+		if err := h.Close(); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -85,14 +85,20 @@ const (
 // transaction with errNotClaimed, and the result, when the row was not queued any more:
 // checkChanged reads the row's status once the transaction is over.
 func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op string, mark *sql.Stmt, args ...any) (sql.Result, error) {
-	res, err := tx.StmtContext(ctx, mark).ExecContext(ctx, args...)
-	if err != nil {
-		return nil, h.dbError(op, err)
+	return h.claimedRow(op)(tx.StmtContext(ctx, mark).ExecContext(ctx, args...))
+}
+
+// claimedRow checks the result of a claim's UPDATE as markClaimed does.
+func (h *History) claimedRow(op string) func(sql.Result, error) (sql.Result, error) {
+	return func(res sql.Result, err error) (sql.Result, error) {
+		if err != nil {
+			return nil, h.dbError(op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return res, errNotClaimed
+		}
+		return res, nil
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return res, errNotClaimed
-	}
-	return res, nil
 }
 
 // errNotClaimed ends a claim's transaction when its row was not queued any more.
@@ -131,11 +137,8 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 	if started.IsZero() {
 		started = time.Now()
 	}
-	var lean, shared *sql.Stmt
-	mark, err := h.stmt(ctx, claimUnhashedMark) // before the transaction; see History.stmt
-	if err == nil {
-		lean, err = h.stmt(ctx, claimUnhashedLean)
-	}
+	var shared *sql.Stmt
+	lean, err := h.stmt(ctx, claimUnhashedLean) // before the transaction; see History.stmt
 	if err == nil && !force {
 		shared, err = h.stmt(ctx, sizeSharedQuery)
 	}
@@ -161,7 +164,8 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 		if n, err := leanRes.RowsAffected(); err == nil && n == 1 {
 			return nil
 		}
-		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), size, h.ownerID(), id)
+		// Rare (see claimUnhashedLean): not worth a prepared statement of its own.
+		res, err = h.claimedRow(op)(tx.ExecContext(ctx, claimUnhashedMark, timeToDB(started), size, h.ownerID(), id))
 		return err
 	})
 	switch {
