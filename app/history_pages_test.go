@@ -9,9 +9,9 @@ import (
 )
 
 // TestHistoryPagesPerWrite: the writes the queue journals for every file sent change no more
-// pages than they must, counted in the write-ahead log: the claim the row's own, its status
-// index's and its duplicate check index's (3); a done outcome those, the owner index's and the
-// row waiting for the search index (5). An UPDATE that sets a column with an index, or a column
+// pages than they must, counted in the write-ahead log: a claim, with the hash or without, the
+// row's own, its status index's and its duplicate check index's (3); a done outcome those, the
+// owner index's and the row waiting for the search index (5). An UPDATE that sets a column with an index, or a column
 // referencing its own table, even to the value it has, rewrites more (8 for the outcome).
 func TestHistoryPagesPerWrite(t *testing.T) {
 	h := openTestHistory(t)
@@ -28,10 +28,21 @@ func TestHistoryPagesPerWrite(t *testing.T) {
 		}
 		return (fi.Size() - 32) / (24 + pageSize) // the log's header, then a header and a page per frame
 	}
-	r := insertRecord(t, h, Record{Profile: "P", Source: "s", Path: "/tmp/scan.pdf", Name: "scan.pdf", Size: 10,
-		MIME: "application/pdf", Status: StatusQueued})
-
+	queued := func(name string) Record {
+		return insertRecord(t, h, Record{Profile: "P", Source: "s", Path: "/tmp/" + name, Name: name, Size: 10,
+			MIME: "application/pdf", Status: StatusQueued})
+	}
+	hashed := queued("hashed.pdf")
 	before := frames()
+	if c, err := h.claimSend(ctx, hashed.ID, time.Now(), "s", strings.Repeat("c", 64), 10, false); err != nil || !c.claimed {
+		t.Fatalf("claim with the hash: %+v, %v", c, err)
+	}
+	if n := frames() - before; n != 3 {
+		t.Errorf("the claim with the hash wrote %d pages; want 3", n)
+	}
+
+	r := queued("scan.pdf")
+	before = frames()
 	if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), "s", 10, true); err != nil || !ok {
 		t.Fatalf("claim: %v, %v", ok, err)
 	}
