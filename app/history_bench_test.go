@@ -324,3 +324,47 @@ func BenchmarkHistoryLoneUpload(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkHistorySendCycle: the two writes the queue journals for each file it sends with
+// --force in a batch (scripts/bench.sh case B), on an open history: the claim, unhashed, and
+// the done outcome with the hash and URI. One op is one file; the rows are inserted
+// beforehand, 200 at a time, as Submit does, outside the timing.
+func BenchmarkHistorySendCycle(b *testing.B) {
+	h, err := OpenHistory(filepath.Join(b.TempDir(), "history.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	var queued []*Record
+	next := func(i int) *Record {
+		if len(queued) == 0 {
+			b.StopTimer()
+			queued = make([]*Record, 200)
+			for k := range queued {
+				n := i + k
+				queued[k] = &Record{Profile: "Command line", Source: "token@127.0.0.1", Path: fmt.Sprintf("/tmp/page-%06d.pdf", n),
+					Name: fmt.Sprintf("page-%06d.pdf", n), Size: 100 << 10, MIME: "application/pdf", Status: StatusQueued}
+			}
+			if err := h.InsertBatch(ctx, queued); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		r := queued[0]
+		queued = queued[1:]
+		return r
+	}
+	i := 0
+	for b.Loop() {
+		r := next(i)
+		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), r.Source, r.Size, true); err != nil || !ok {
+			b.Fatalf("claim: %v, %v", ok, err)
+		}
+		r.Status, r.URI, r.SHA256 = StatusDone, fmt.Sprintf("http://127.0.0.1/%032x", i), fmt.Sprintf("%064x", i)
+		if err := h.Finish(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
