@@ -51,12 +51,13 @@ type History struct {
 	lock         *instanceLock // nil when read-only
 	shared       bool
 	recovered    Recovery
-	stmts        sync.Map      // query text → *sql.Stmt; see stmt
-	writer       chan struct{} // holds a token while one of this History's writes runs; see lockWrites
-	group        writeGroup    // writes waiting to be committed together; see inWriteTx
-	sinceIndexed atomic.Int32  // outcomes journaled since the waiting rows were last indexed; see outcomeJournaled
-	readOnly     error         // nil, or why this History can only be read; see ReadOnly
-	keepOpen     *sql.Conn     // holds an empty read-only history's in-memory database open
+	stmts        sync.Map       // query text → *sql.Stmt; see stmt
+	writer       chan struct{}  // holds a token while one of this History's writes runs; see lockWrites
+	group        writeGroup     // writes waiting to be committed together; see inWriteTx
+	sinceIndexed atomic.Int32   // outcomes journaled since the waiting rows were last indexed; see outcomeJournaled
+	checkpoints  logCheckpoints // whether the log is being copied into the database; see checkpointSoon
+	readOnly     error          // nil, or why this History can only be read; see ReadOnly
+	keepOpen     *sql.Conn      // holds an empty read-only history's in-memory database open
 
 	owner      *owner          // this History in the rows it has in flight; nil when read-only
 	unsaved    unsavedOutcomes // outcomes Finish could not write yet
@@ -352,6 +353,7 @@ func (h *History) Close() error {
 }
 
 func (h *History) close() error {
+	h.stopCheckpoints() // before closeUnsaved waits for the background work
 	notSaved := h.closeUnsaved(context.Background())
 	// Not indexed now (or fewer than indexWaitingMin), the rows wait for the next History to
 	// open the file; a search finds them all the same.
