@@ -284,3 +284,87 @@ func BenchmarkHistoryMigrate100k(b *testing.B) {
 	}
 	reportSize(b, template)
 }
+
+// BenchmarkHistoryLoneUpload: the journal's whole part in a command that sends one file with
+// --force (scripts/bench.sh case A), on a history that already has a few rows: open, insert the
+// queued row, claim it unhashed, write its outcome, close. The transfer is left out.
+func BenchmarkHistoryLoneUpload(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "history.db")
+	h, err := OpenHistory(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	insertRows(b, h.db, syntheticRows(100))
+	if err := h.Close(); err != nil {
+		b.Fatal(err)
+	}
+	const size = 10 << 20
+	i := 0
+	for b.Loop() {
+		h, err := OpenHistory(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		r := Record{Profile: "Command line", Source: "token@127.0.0.1", Path: fmt.Sprintf("/tmp/scan-%06d.tiff", i),
+			Name: fmt.Sprintf("scan-%06d.tiff", i), Size: size, MIME: "image/tiff", Status: StatusQueued}
+		if err := h.InsertBatch(ctx, []*Record{&r}); err != nil {
+			b.Fatal(err)
+		}
+		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), r.Source, size, true); err != nil || !ok {
+			b.Fatalf("claim: %v, %v", ok, err)
+		}
+		r.Status, r.URI, r.SHA256 = StatusDone, fmt.Sprintf("http://127.0.0.1/%032x", i), fmt.Sprintf("%064x", i)
+		if err := h.Finish(ctx, &r); err != nil {
+			b.Fatal(err)
+		}
+		if err := h.Close(); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkHistorySendCycle: the two writes the queue journals for each file it sends with
+// --force in a batch (scripts/bench.sh case B), on an open history: the claim, unhashed, and
+// the done outcome with the hash and URI. One op is one file; the rows are inserted
+// beforehand, 200 at a time, as Submit does, outside the timing.
+func BenchmarkHistorySendCycle(b *testing.B) {
+	h, err := OpenHistory(filepath.Join(b.TempDir(), "history.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	var queued []*Record
+	next := func(i int) *Record {
+		if len(queued) == 0 {
+			b.StopTimer()
+			queued = make([]*Record, 200)
+			for k := range queued {
+				n := i + k
+				queued[k] = &Record{Profile: "Command line", Source: "token@127.0.0.1", Path: fmt.Sprintf("/tmp/page-%06d.pdf", n),
+					Name: fmt.Sprintf("page-%06d.pdf", n), Size: 100 << 10, MIME: "application/pdf", Status: StatusQueued}
+			}
+			if err := h.InsertBatch(ctx, queued); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		r := queued[0]
+		queued = queued[1:]
+		return r
+	}
+	i := 0
+	for b.Loop() {
+		r := next(i)
+		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), r.Source, r.Size, true); err != nil || !ok {
+			b.Fatalf("claim: %v, %v", ok, err)
+		}
+		r.Status, r.URI, r.SHA256 = StatusDone, fmt.Sprintf("http://127.0.0.1/%032x", i), fmt.Sprintf("%064x", i)
+		if err := h.Finish(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

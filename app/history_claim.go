@@ -39,7 +39,7 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 		started = time.Now()
 	}
 	var blocked blockedStmts
-	mark, err := h.stmt(ctx, claimHashedMark) // before the transaction; see History.stmt
+	lean, err := h.stmt(ctx, claimHashedLean) // before the transaction; see History.stmt
 	if err == nil && !force {
 		blocked, err = h.blockedStmts(ctx)
 	}
@@ -56,7 +56,8 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 				return h.dbError(op, err) // nil when blocked: the transaction commits nothing
 			}
 		}
-		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), sha256, size, h.ownerID(), id)
+		res, err = h.markClaimed(ctx, tx, op, lean, []any{timeToDB(started), sha256, id, size, h.ownerID()},
+			claimHashedMark, []any{timeToDB(started), sha256, size, h.ownerID(), id})
 		c.claimed = err == nil
 		return err
 	})
@@ -67,20 +68,37 @@ func (h *History) claimSend(ctx context.Context, id int64, started time.Time, so
 }
 
 // claimHashedMark and claimUnhashedMark take one queued row to uploading, with its hash or
-// without (see claimSend and claimUnhashed).
+// without (see claimSend and claimUnhashed). claimHashedLean and claimUnhashedLean do the same
+// for the usual row, which already has the size and owner it is claimed with (the queue
+// journaled it so): they leave those columns alone, and with them the indexes on them
+// (uploads_size_check, uploads_owner), which SQLite rewrites for every column an UPDATE sets,
+// changed or not. A row they do not match is claimed with the full statement.
 const (
 	claimHashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
 		sha256 = ?, size = ?, owner = ? WHERE id = ? AND status = 'queued'`
 	claimUnhashedMark = `UPDATE uploads SET status = 'uploading', started = ?, attempts = 0,
 		size = ?, owner = ? WHERE id = ? AND status = 'queued'`
+	claimHashedLean = `UPDATE uploads SET status = 'uploading', started = ?1, attempts = 0, sha256 = ?2
+		WHERE id = ?3 AND status = 'queued' AND size = ?4 AND owner = ?5`
+	claimUnhashedLean = `UPDATE uploads SET status = 'uploading', started = ?1, attempts = 0
+		WHERE id = ?2 AND status = 'queued' AND size = ?3 AND owner = ?4`
 )
 
-// markClaimed runs mark (claimHashedMark or claimUnhashedMark) with args in tx. It ends the
-// transaction with errNotClaimed, and the result, when the row was not queued any more:
-// checkChanged reads the row's status once the transaction is over.
-func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op string, mark *sql.Stmt, args ...any) (sql.Result, error) {
-	res, err := tx.StmtContext(ctx, mark).ExecContext(ctx, args...)
+// markClaimed claims a row in tx: lean (claimHashedLean or claimUnhashedLean, prepared) with
+// leanArgs and, when it does not match the row, full (the matching Mark statement) with
+// fullArgs, unprepared, as it is rarely run. It ends the transaction with errNotClaimed, and the
+// result, when the row was not queued any more: checkChanged reads the row's status once the
+// transaction is over.
+func (h *History) markClaimed(ctx context.Context, tx *sql.Tx, op string, lean *sql.Stmt, leanArgs []any,
+	full string, fullArgs []any) (sql.Result, error) {
+	res, err := tx.StmtContext(ctx, lean).ExecContext(ctx, leanArgs...)
 	if err != nil {
+		return nil, h.dbError(op, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return res, nil
+	}
+	if res, err = tx.ExecContext(ctx, full, fullArgs...); err != nil {
 		return nil, h.dbError(op, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
@@ -126,7 +144,7 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 		started = time.Now()
 	}
 	var shared *sql.Stmt
-	mark, err := h.stmt(ctx, claimUnhashedMark) // before the transaction; see History.stmt
+	lean, err := h.stmt(ctx, claimUnhashedLean) // before the transaction; see History.stmt
 	if err == nil && !force {
 		shared, err = h.stmt(ctx, sizeSharedQuery)
 	}
@@ -145,7 +163,8 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 			}
 		}
 		var err error
-		res, err = h.markClaimed(ctx, tx, op, mark, timeToDB(started), size, h.ownerID(), id)
+		res, err = h.markClaimed(ctx, tx, op, lean, []any{timeToDB(started), id, size, h.ownerID()},
+			claimUnhashedMark, []any{timeToDB(started), size, h.ownerID(), id})
 		return err
 	})
 	switch {

@@ -45,15 +45,35 @@ const indexWaitingOp = "adding the latest uploads to the history's search index"
 
 // indexIfMany runs IndexWaiting once at least indexWaitingMin rows wait.
 func (h *History) indexIfMany(ctx context.Context) error {
+	many, err := h.manyWaiting(ctx)
+	if err != nil || !many {
+		return err
+	}
+	return h.IndexWaiting(ctx)
+}
+
+// indexWhenIdle is indexIfMany for the queue when it has nothing left to send: while the rows
+// waiting are indexed, the write-ahead log is copied into the database in the background (see
+// checkpointSoon), so that the History's close finds little left to copy. Both need a write
+// of their own, so with few rows waiting neither is done now.
+func (h *History) indexWhenIdle(ctx context.Context) error {
+	many, err := h.manyWaiting(ctx)
+	if err != nil || !many {
+		return err
+	}
+	h.checkpointSoon()
+	return h.IndexWaiting(ctx)
+}
+
+// manyWaiting reports whether at least indexWaitingMin rows wait for the search index; never
+// on a read-only History.
+func (h *History) manyWaiting(ctx context.Context) (bool, error) {
 	if h.readOnly != nil {
-		return nil
+		return false, nil
 	}
 	var n int
 	err := h.queryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM uploads_unindexed LIMIT ?)", indexWaitingMin).Scan(&n)
-	if err != nil || n < indexWaitingMin {
-		return h.dbError(indexWaitingOp, err)
-	}
-	return h.IndexWaiting(ctx)
+	return n >= indexWaitingMin, h.dbError(indexWaitingOp, err)
 }
 
 // outcomeJournaled counts an outcome written and indexes the rows waiting once there are

@@ -514,6 +514,10 @@ func TestHistoryDamagedFile(t *testing.T) {
 			if err != nil || string(got) != string(tc.content) {
 				t.Errorf("the damaged file was changed or removed (%v)", err)
 			}
+			// The owner's files, made while SQLite read the file, go with the failed opening.
+			if owners, _ := filepath.Glob(path + ownerFilePrefix + "*"); len(owners) > 0 {
+				t.Errorf("the failed opening left %q", owners)
+			}
 		})
 	}
 }

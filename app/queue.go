@@ -296,7 +296,7 @@ func (q *Queue) work(l *lane) {
 			idle := q.idleLocked()
 			q.mu.Unlock()
 			if idle { // nothing left to do: the rows ended wait no more for the search index, if many
-				q.history.indexIfMany(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
+				q.history.indexWhenIdle(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
 			}
 			return
 		}
