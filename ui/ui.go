@@ -133,9 +133,12 @@ func (u *UI) setActive(p app.Profile) {
 func (u *UI) start(ctx context.Context, opts Options) {
 	u.paste.removeAll() // what a window that did not close left
 	u.sources.reload(opts.Sandbox)
+	read := u.watch.settingsStamp()
 	if st, err := u.core.LoadSettings(); err == nil && ctx.Err() == nil {
 		u.watch.update(st.Profiles) // the sources' watched folders
 	}
+	// And as the command line or another window changes them.
+	u.bg.Go(func(ctx context.Context) { u.watch.followSettings(ctx, read) })
 	if len(opts.Files) > 0 && ctx.Err() == nil {
 		u.addFiles(opts.Files)
 	}

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -66,6 +68,49 @@ func (ws *watchers) update(profiles []app.Profile) {
 	ws.profiles = slices.Clone(profiles)
 	ws.mu.Unlock()
 	ws.u.bg.Go(ws.reconcile)
+}
+
+// settingsPoll is how often an open window looks whether the settings file changed (see
+// followSettings).
+const settingsPoll = time.Second
+
+// settingsStamp is the settings file as it is now (nil if it cannot be looked at), for
+// followSettings: take it before reading the settings, so that no change is missed.
+func (ws *watchers) settingsStamp() fs.FileInfo {
+	fi, _ := os.Stat(ws.u.core.Paths.SettingsFile())
+	return fi
+}
+
+// followSettings looks every settingsPoll until ctx ends whether the settings file changed
+// since last (its time or size), and if so runs the watchers its sources call for: a folder
+// added with 'source add --watch', or in another window, is watched without restarting this
+// one.
+func (ws *watchers) followSettings(ctx context.Context, last fs.FileInfo) {
+	path := ws.u.core.Paths.SettingsFile()
+	tick := time.NewTicker(settingsPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		fi, err := os.Stat(path)
+		if err != nil || (last != nil && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime())) {
+			continue
+		}
+		st, err := ws.u.core.LoadSettings()
+		if err != nil {
+			continue // looked at again at the next change; the watchers run on as they are
+		}
+		last = fi
+		ws.mu.Lock()
+		same := reflect.DeepEqual(ws.profiles, st.Profiles)
+		ws.mu.Unlock()
+		if !same {
+			ws.update(st.Profiles)
+		}
+	}
 }
 
 // reconcile stops the watchers no longer wanted (or paused, or whose folders changed), waits
