@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # the session script is in single quotes on purpose: it expands inside
 # Closing the real Windows window program to the system tray, under Wine, in a fresh prefix and
 # a real X server (Xvfb) without a desktop panel:
 #   - a source saved with the console program ('source add --watch', its secret in Wine's
@@ -101,7 +102,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   # Close as a window manager asks, and wait for the question: the window changes.
   xwd -id "$win" -silent >"$tmp/before.xwd"
   "$tmp/wmclose" "$win"
-  changed() { xwd -id "$win" -silent >"$tmp/now.xwd" && ! compare -metric AE "$tmp/before.xwd" "$tmp/now.xwd" null: 2>/dev/null; }
+  changed() { xwd -id "$win" -silent >"$tmp/now.xwd" 2>/dev/null && ! compare -metric AE "$tmp/before.xwd" "$tmp/now.xwd" null: 2>/dev/null; }
   await "the window to ask whether to keep watching" changed
   running "$app" || fail "closing the window ended the program instead of asking"
   # "Keep watching" with the keyboard: Tab to the buttons (Quit first, then Keep watching), Space.
