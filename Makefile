@@ -148,6 +148,7 @@ wine: windows msi
 	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/wine-paste-test.sh $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/wine-watch-test.sh $(BINARY).exe
+	$(LEAKCHECK) bash scripts/wine-tray-test.sh $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/msi-test.sh $(MSI) $(BINARY).exe $(WINDOW).exe
 	$(LEAKCHECK) bash scripts/wine-policy-test.sh $(BINARY).exe
 
