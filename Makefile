@@ -140,9 +140,10 @@ release: windows package msi
 # wine: the Windows programs under Wine in a scratch prefix: a CLI session with the console
 # program (Credential Manager, Windows folders and proxy settings, extra certificates, a scan
 # for secrets), the console program starting the window, and the window's smoke test; then
-# Outlook-style virtual files, copied files and a picture pasted and dragged onto the window
-# (a test-only OLE clipboard owner); the MSI installed, upgraded and removed silently in another;
-# then the organisation's policy
+# Outlook-style virtual files, copied files, a picture and screenshots (CF_DIB) pasted and
+# dragged onto the window (a test-only OLE clipboard owner); the watch command, with a file held
+# open for writing; the window closed to the notification area while a folder is watched; the
+# MSI installed, upgraded and removed silently in another prefix; then the organisation's policy
 # written into the registry with reg add (HKLM over HKCU), read by the console program.
 wine: windows msi
 	$(LEAKCHECK) bash scripts/wine-test.sh $(BINARY).exe $(WINDOW).exe
