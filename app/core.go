@@ -282,6 +282,13 @@ func (c *Core) SaveProfile(p Profile, opts SaveProfileOptions) (SavedProfile, er
 		if saved.Replaced && !opts.Replace {
 			return &ProfileExistsError{Name: old.Name}
 		}
+		replacing := ""
+		if saved.Replaced {
+			replacing = old.Name
+		}
+		if msg := folderWatchedElsewhere(p, replacing, c.policy.Effective(*cur)); msg != "" {
+			return &ValidationError{Problems: []FieldError{{Field: "watchFolders", Message: msg}}}
+		}
 		if err := cur.PutProfile(p); err != nil {
 			return err
 		}

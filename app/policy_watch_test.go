@@ -68,7 +68,7 @@ func TestPolicyWatchedFolders(t *testing.T) {
 	}
 
 	mine := NewProfile("Ward 7")
-	mine.APIKey, mine.WatchFolders, mine.SettleSeconds = "own-key", []string{faxes}, 2
+	mine.APIKey, mine.WatchFolders, mine.SettleSeconds = "own-key", []string{filepath.Join(filepath.Dir(faxes), "Own faxes")}, 2
 	if _, err := core.SaveProfile(mine, SaveProfileOptions{}); err != nil {
 		t.Fatalf("the user's own source with a watched folder: %v", err)
 	}
@@ -77,6 +77,11 @@ func TestPolicyWatchedFolders(t *testing.T) {
 		t.Fatalf("the user removing their own source's folder: %v", err)
 	}
 	mine.WatchFolders = []string{scans}
+	var v *ValidationError
+	if _, err := core.SaveProfile(mine, SaveProfileOptions{Replace: true}); !errors.As(err, &v) || !strings.Contains(err.Error(), `already watched for the source "Radiology"`) {
+		t.Fatalf("the user adding the managed source's folder to their own: %v; want it refused, naming Radiology", err)
+	}
+	mine.WatchFolders = []string{filepath.Join(filepath.Dir(scans), "Mine")}
 	if _, err := core.SaveProfile(mine, SaveProfileOptions{Replace: true}); err != nil {
 		t.Fatalf("the user adding a folder to their own source: %v", err)
 	}
@@ -87,8 +92,8 @@ func TestPolicyWatchedFolders(t *testing.T) {
 	if rad, _ := st.Profile("Radiology"); !slices.Equal(rad.WatchFolders, []string{scans, faxes}) || rad.SettleSeconds != 30 {
 		t.Errorf("after the refusals Radiology watches %q, settle %d; want the policy's", rad.WatchFolders, rad.SettleSeconds)
 	}
-	if w, _ := st.Profile("Ward 7"); !slices.Equal(w.WatchFolders, []string{scans}) || w.Managed {
-		t.Errorf("the user's own source %+v; want it watching %s, the user's", w, scans)
+	if w, _ := st.Profile("Ward 7"); !slices.Equal(w.WatchFolders, mine.WatchFolders) || w.Managed {
+		t.Errorf("the user's own source %+v; want it watching %s, the user's", w, mine.WatchFolders)
 	}
 	saved, err := core.Settings.Load()
 	if err != nil {

@@ -3,7 +3,9 @@ package app
 import (
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -32,8 +34,36 @@ func watchFoldersProblem(folders []string) string {
 			return "Remove line breaks, tabs and other control characters from the folder " + dir + "."
 		case !filepath.IsAbs(dir):
 			return "Choose the folder " + dir + " again: a watched folder needs its full path, from the drive or the root."
-		case slices.ContainsFunc(folders[:i], func(d string) bool { return filepath.Clean(d) == filepath.Clean(dir) }):
+		case slices.ContainsFunc(folders[:i], func(d string) bool { return SameFolder(d, dir) }):
 			return "The folder " + dir + " is listed twice; remove one."
+		}
+	}
+	return ""
+}
+
+// SameFolder reports whether a and b name the same folder: the same path once cleaned, in any
+// case on Windows, whose file systems do not tell names apart by case.
+func SameFolder(a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if runtime.GOOS == "windows" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+// folderWatchedElsewhere checks that no other source of st watches one of p's folders: a folder
+// watched for two sources would send each file to both. replacing is the name p is saved over
+// ("" for a new source). It returns the problem in plain words, or "".
+func folderWatchedElsewhere(p Profile, replacing string, st Settings) string {
+	for _, dir := range p.WatchFolders {
+		for _, o := range st.Profiles {
+			if strings.EqualFold(o.Name, p.Name) || (replacing != "" && strings.EqualFold(o.Name, replacing)) {
+				continue
+			}
+			if slices.ContainsFunc(o.WatchFolders, func(d string) bool { return SameFolder(d, dir) }) {
+				return "The folder " + dir + " is already watched for the source " + strconv.Quote(o.Name) +
+					". A folder can be watched for one source only, or each file would be sent to both: remove it from one of them."
+			}
 		}
 	}
 	return ""

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +77,36 @@ func TestWatchSettingsSaved(t *testing.T) {
 	}
 	if !p.sameClient(got) || got.sameClient(NewProfile("Other")) {
 		t.Error("sameClient should ignore the watched folders alone")
+	}
+}
+
+// TestSaveProfileFolderWatchedForOneSource: a folder another source watches (written another
+// way: a trailing separator) cannot be added to a second source, whose files would go to both;
+// the source that watches it can be saved again with it, and a folder freed by one source can
+// be taken by another.
+func TestSaveProfileFolderWatchedForOneSource(t *testing.T) {
+	core := policyCore(t, "")
+	scans := t.TempDir()
+	ward := NewProfile("Ward 4")
+	ward.APIKey, ward.WatchFolders = "ward-key", []string{scans}
+	if _, err := core.SaveProfile(ward, SaveProfileOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := core.SaveProfile(ward, SaveProfileOptions{Replace: true}); err != nil {
+		t.Errorf("saving the source that watches the folder again: %v", err)
+	}
+	cardio := NewProfile("Cardiology")
+	cardio.APIKey, cardio.WatchFolders = "cardio-key", []string{scans + string(filepath.Separator)}
+	_, err := core.SaveProfile(cardio, SaveProfileOptions{})
+	var v *ValidationError
+	if !errors.As(err, &v) || v.Problems[0].Field != "watchFolders" || !strings.Contains(err.Error(), `already watched for the source "Ward 4"`) {
+		t.Fatalf("a second source watching the folder: %v; want a problem under watchFolders naming Ward 4", err)
+	}
+	ward.WatchFolders = nil
+	if _, err := core.SaveProfile(ward, SaveProfileOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := core.SaveProfile(cardio, SaveProfileOptions{}); err != nil {
+		t.Errorf("the folder once freed: %v", err)
 	}
 }

@@ -39,6 +39,9 @@ type watchSection struct {
 	add     *widget.Button
 	settle  *formEntry
 	keep    *widget.Check // nil when there is no system tray to keep watching from
+	// keepChosen: the person changed keep in this form. Only then does saving the form write
+	// the preference: one never chosen stays unset, so closing the window still asks.
+	keepChosen bool
 }
 
 func newWatchSection(f *profileForm, p app.Profile) *watchSection {
@@ -66,10 +69,13 @@ func (s *watchSection) foldersContent() fyne.CanvasObject {
 		box.Add(container.NewHBox(s.add))
 	}
 	switch {
-	case s.keep != nil && s.f.lock != "":
-		s.keep.OnChanged = func(bool) { s.savePreference() } // a read-only form has no Save: the user's choice applies at once
-		box.Add(s.keep)
 	case s.keep != nil:
+		s.keep.OnChanged = func(bool) {
+			s.keepChosen = true
+			if s.f.lock != "" { // a read-only form has no Save: the user's choice applies at once
+				s.savePreference()
+			}
+		}
 		box.Add(s.keep)
 	case s.f.v.u.tray.atNextStart:
 		box.Add(hintLabel("The system tray icon appears the next time Redox Uploader starts; until then, folders are watched while the window is open."))
@@ -126,6 +132,9 @@ func (s *watchSection) stateLabel(dir string, st folderState) *widget.Label {
 		l.Text = "Watched once the source is saved."
 	case s.f.v.u.watch.isPaused():
 		l.Text, l.Importance = "Paused: new files wait in the folder until watching is resumed (system tray menu).", widget.WarningImportance
+	case st.takenBy != "":
+		l.Text, l.Importance = "Not watched for this source: the source “"+st.takenBy+"” watches this folder, and a folder is "+
+			"watched for one source only. Remove it here, or from the other source.", widget.WarningImportance
 	case !st.watched:
 		l.Text = "Starting…"
 	case !st.available && st.problem != "":
@@ -194,7 +203,7 @@ func (s *watchSection) read(p *app.Profile) bool {
 // savePreference remembers whether closing the window keeps watching: the user's own choice,
 // on a source the organisation set too.
 func (s *watchSection) savePreference() {
-	if s.keep == nil {
+	if s.keep == nil || !s.keepChosen {
 		return
 	}
 	choice := closeToTrayQuit

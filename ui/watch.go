@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,7 +39,8 @@ type watchers struct {
 
 	mu       sync.Mutex // guards what follows
 	running  map[string]*runningWatcher
-	profiles []app.Profile // the saved sources last seen
+	profiles []app.Profile                // the saved sources last seen
+	takenBy  map[string]map[string]string // folders a source lists that another source watches; see assignFolders
 	paused   bool
 	last     app.WatchEvent // the newest outcome of a file
 	counts   watchCounts    // outcomes since the last notification
@@ -96,12 +98,12 @@ func (ws *watchers) followSettings(ctx context.Context, last fs.FileInfo) {
 		case <-tick.C:
 		}
 		fi, err := os.Stat(path)
-		if err != nil || (last != nil && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime())) {
-			continue
+		if err != nil || (last != nil && os.SameFile(fi, last) && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime())) {
+			continue // a save replaces the file, so a new file is a change even at the same time and size
 		}
 		st, err := ws.u.core.LoadSettings()
 		if err != nil {
-			continue // looked at again at the next change; the watchers run on as they are
+			continue // read again at the next look; the watchers run on as they are
 		}
 		last = fi
 		ws.mu.Lock()
@@ -121,12 +123,8 @@ func (ws *watchers) reconcile(ctx context.Context) {
 	defer ws.apply.Unlock()
 	ws.mu.Lock()
 	want := map[string]app.Profile{}
-	if !ws.paused {
-		for _, p := range ws.profiles {
-			if len(p.WatchFolders) > 0 && ctx.Err() == nil {
-				want[p.Name] = p
-			}
-		}
+	if !ws.paused && ctx.Err() == nil {
+		want, ws.takenBy = assignFolders(ws.profiles)
 	}
 	var stopping []*runningWatcher
 	for name, r := range ws.running {
@@ -149,6 +147,45 @@ func (ws *watchers) reconcile(ctx context.Context) {
 		}
 	}
 	ws.changed()
+}
+
+// assignFolders gives each watched folder to one source: a folder that two sources list (a
+// user's own source saved before the organisation's policy gave the folder to a managed one)
+// would send each file to both. The managed sources come first, then by name; a folder
+// already given is left out of the later source's watcher, and takenBy says to whom it went
+// (by the later source's name, then the folder). It returns the sources to watch, by name.
+func assignFolders(profiles []app.Profile) (want map[string]app.Profile, takenBy map[string]map[string]string) {
+	ordered := slices.Clone(profiles)
+	slices.SortStableFunc(ordered, func(a, b app.Profile) int {
+		if a.Managed != b.Managed {
+			if a.Managed {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	want, takenBy = map[string]app.Profile{}, map[string]map[string]string{}
+	var given []string
+	owner := map[string]string{}
+	for _, p := range ordered {
+		var mine []string
+		for _, dir := range p.WatchFolders {
+			if i := slices.IndexFunc(given, func(d string) bool { return app.SameFolder(d, dir) }); i >= 0 {
+				if takenBy[p.Name] == nil {
+					takenBy[p.Name] = map[string]string{}
+				}
+				takenBy[p.Name][dir] = owner[given[i]]
+				continue
+			}
+			mine, given, owner[dir] = append(mine, dir), append(given, dir), p.Name
+		}
+		if len(mine) > 0 {
+			p.WatchFolders = mine
+			want[p.Name] = p
+		}
+	}
+	return want, takenBy
 }
 
 // sameWatch reports whether a watcher of a runs as one of b would: a change to any of the
@@ -191,7 +228,9 @@ func (ws *watchers) onEvent(e app.WatchEvent) {
 		return
 	}
 	ws.mu.Lock()
-	ws.last = e
+	if e.Outcome != app.WatchKept { // a file kept from before is no news for the tray's "Last:"
+		ws.last = e
+	}
 	switch e.Outcome {
 	case app.WatchUploaded, app.WatchDuplicate:
 		ws.counts.uploaded++
@@ -291,14 +330,18 @@ type folderState struct {
 	available bool   // it could be read when last looked at
 	problem   string // with watched && !available: why, in plain words
 	readOnly  bool   // files cannot be moved out of it: those sent stay, and are not sent again
+	takenBy   string // another source watches it (see assignFolders); this one does not
 }
 
 // folderStates returns the state of each folder of the source named name, by path.
 func (ws *watchers) folderStates(name string) map[string]folderState {
 	ws.mu.Lock()
 	r := ws.running[name]
-	ws.mu.Unlock()
 	states := map[string]folderState{}
+	for dir, other := range ws.takenBy[name] {
+		states[dir] = folderState{takenBy: other}
+	}
+	ws.mu.Unlock()
 	if r == nil {
 		return states
 	}
