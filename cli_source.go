@@ -179,11 +179,11 @@ func runSourceAdd(ctx context.Context, args []string, env cliEnv) error {
 		return fmt.Errorf("the source %q was not saved: %w", p.Name, flagProblems(err))
 	}
 	fmt.Fprintf(env.stdout, "Saved source %q: %s, %s, uploads to %s.\n", p.Name, envLabel(p.Environment), p.Auth.Label(), visible.Name(p.UploadHost()))
+	dir := dataDirArg(dataDir.resolve(env).dir)
 	if n := len(p.WatchFolders); n > 0 {
 		fmt.Fprintf(env.stdout, "Its %d watched folder(s) are watched while the window is open, or by: redox-uploader watch --source %s%s\n",
-			n, app.ShellQuote(p.Name), dataDirArg(dataDir.resolve(env).dir))
+			n, app.ShellQuote(p.Name), dir)
 	}
-	dir := dataDirArg(dataDir.resolve(env).dir)
 	next := "redox-uploader source set-secret " + app.ShellQuote(p.Name) + dir + " < FILE"
 	switch saved.Secret {
 	case app.SecretStored:

@@ -33,7 +33,7 @@ func newSourceList(v *settingsView) *sourceList {
 func (s *sourceList) content() fyne.CanvasObject {
 	intro := &widget.Label{Text: "The secret of each source stays in this computer's keychain, never in a file.",
 		Truncation: fyne.TextTruncateEllipsis}
-	top := fyne.CanvasObject(intro)
+	var top fyne.CanvasObject
 	if s.v.u.core.Policy().UserSourcesLocked() {
 		top = container.NewVBox(intro, organisationNote(lockedSourcesReason+" "+askITForSource))
 	} else {
@@ -91,7 +91,7 @@ func (s *sourceList) row(p app.Profile) fyne.CanvasObject {
 		p.Auth.Label(), visible.Name(p.UploadHost()), client.HumanSize(p.MaxSize), p.Parallel),
 		Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	if n := len(p.WatchFolders); n > 0 {
-		detail.Text += " · " + folderCount(n, false)
+		detail.Text += " · " + folderWords(n, false)
 	}
 	if p.Validate() != nil {
 		detail.Text, detail.Importance = "Needs attention: some details are missing or wrong. Choose Edit to fix them.", widget.DangerImportance

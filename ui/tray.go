@@ -86,7 +86,7 @@ func (t *tray) build(s watchSummary) *fyne.Menu {
 		info("Watching paused")
 	}
 	for _, src := range s.sources {
-		info(fmt.Sprintf("%s: %s", src.name, folderCount(src.folders, s.paused)))
+		info(fmt.Sprintf("%s: %s", src.name, folderWords(src.folders, s.paused)))
 	}
 	if s.last.Outcome != "" {
 		info(fmt.Sprintf("Last: %s at %s", outcomeWords(s.last.Outcome), s.last.Time.Local().Format("15:04")))
@@ -106,7 +106,8 @@ func (t *tray) build(s watchSummary) *fyne.Menu {
 	return fyne.NewMenu("Redox Uploader", items...)
 }
 
-func folderCount(n int, paused bool) string {
+// folderWords says how many folders a source watches, or that watching is paused.
+func folderWords(n int, paused bool) string {
 	what := "folders"
 	if n == 1 {
 		what = "folder"

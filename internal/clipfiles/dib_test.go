@@ -154,16 +154,6 @@ func pack(value byte, mask uint32) uint32 {
 	return uint32(uint64(value)*max/255) << shift
 }
 
-// opaque is img with every pixel's alpha 255.
-func opaque(img *image.NRGBA) *image.NRGBA {
-	out := image.NewNRGBA(img.Bounds())
-	copy(out.Pix, img.Pix)
-	for i := 3; i < len(out.Pix); i += 4 {
-		out.Pix[i] = 255
-	}
-	return out
-}
-
 var bgrx = [4]uint32{0xFF0000, 0xFF00, 0xFF, 0}
 
 // dibCases are bitmaps as programs put them on the clipboard, and the picture each holds.

@@ -1,8 +1,9 @@
-/* holdopen.exe PATH BYTES SECONDS: a test-only stand-in for a scanner that keeps its file open
- * while it finishes the job. It creates PATH, writes BYTES bytes, prints "ready", then holds the
- * file open for writing (sharing it for reading only, as scanners and editors do) for SECONDS
- * without changing it, so its size and time settle although it is not complete; then it closes
- * it and prints "closed". Used by scripts/wine-watch-test.sh. Build with mingw-w64:
+/* holdopen.exe PATH BYTES: a test-only stand-in for a scanner that keeps its file open while it
+ * finishes the job. It creates PATH, writes BYTES bytes, prints "ready", then holds the file
+ * open for writing (sharing it for reading only, as scanners and editors do) without changing
+ * it, so its size and time settle although it is not complete, until a line comes on its
+ * standard input; then it closes it and prints "closed". Used by scripts/wine-watch-test.sh.
+ * Build with mingw-w64:
  *   x86_64-w64-mingw32-gcc -municode -O2 -o holdopen.exe holdopen.c
  */
 #include <windows.h>
@@ -10,11 +11,11 @@
 #include <stdlib.h>
 
 int wmain(int argc, wchar_t **argv) {
-    if (argc != 4) {
-        fwprintf(stderr, L"usage: holdopen.exe PATH BYTES SECONDS\n");
+    if (argc != 3) {
+        fwprintf(stderr, L"usage: holdopen.exe PATH BYTES\n");
         return 2;
     }
-    long bytes = wcstol(argv[2], NULL, 10), seconds = wcstol(argv[3], NULL, 10);
+    long bytes = wcstol(argv[2], NULL, 10);
     HANDLE f = CreateFileW(argv[1], GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
     if (f == INVALID_HANDLE_VALUE) {
         fwprintf(stderr, L"holdopen: creating the file: error %lu\n", GetLastError());
@@ -33,7 +34,8 @@ int wmain(int argc, wchar_t **argv) {
     FlushFileBuffers(f);
     printf("ready\n");
     fflush(stdout);
-    Sleep((DWORD)seconds * 1000);
+    char line[16];
+    fgets(line, sizeof line, stdin); /* the test says when: a line, or its end */
     CloseHandle(f);
     printf("closed\n");
     fflush(stdout);
