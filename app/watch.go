@@ -442,7 +442,8 @@ func (w *Watcher) onQueueEvent(e Event) {
 }
 
 // moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved (a read-only
-// folder), it stays, remembered as sent (and the duplicate check knows it at the next start).
+// folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
+// keepIfSent knows it at every later start, whatever the retention purge deleted.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	ev := WatchEvent{Outcome: WatchUploaded, Row: rec.ID, URI: rec.URI}
 	if rec.Status == StatusDuplicate {
@@ -457,9 +458,15 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		f.state = fileLeft
 		w.setReadOnly(f.folder, true)
 		ev.Reason, ev.Detail = "Uploaded; it stays in this read-only folder, and is not sent again.", err.Error()
+		// Not the watcher's context: a file whose upload ends while the watcher stops is
+		// recorded all the same.
+		if err := w.queue.history.KeepInPlace(context.Background(), w.profile.SourceID(), rec.SHA256, rec.Size); err != nil {
+			ev.Detail = joinDetail(ev.Detail, err.Error())
+		}
 	case err != nil:
 		f.state = fileLeft
-		ev.Reason = "Uploaded, but left in the folder: it could not be moved into " + WatchUploadedFolder + ". It is not sent again."
+		ev.Reason = "Uploaded, but it could not be moved into " + WatchUploadedFolder + ", so it is still in the folder. " +
+			"Check that the History shows it uploaded, then move it out of the folder yourself."
 		ev.Detail = err.Error()
 	default:
 		ev.MovedTo = dest

@@ -57,20 +57,33 @@ func (w *Watcher) isReadOnly(path string) bool {
 	return false
 }
 
-// keepIfSent leaves a file of a read-only folder that was already uploaded to this source (its
-// content has a done row): it stays in the folder, and is not sent again nor given a new
-// history row at each start. It reports whether it left the file.
+// keepIfSent leaves a file of a read-only folder that was already uploaded to this source: it
+// stays in the folder, and is not sent again nor given a new history row at each start. Its
+// content was sent if it was recorded as left in place (History.KeptInPlace), or has a done
+// row (LatestDone; a file sent before files left in place were recorded is recorded now). A
+// file is hashed only if something of its source was sent with its size (History.MaybeSent):
+// files accumulate in such a folder, and most have long been kept. It reports whether it left
+// the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
 	if !w.isReadOnly(f.folder) {
 		return false
 	}
-	sum, _, err := hashFile(f.path, f.size)
+	history, source := w.queue.history, w.profile.SourceID()
+	if maybe, err := history.MaybeSent(ctx, source, f.size); err == nil && !maybe {
+		return false // new content; on an error, the hash decides
+	}
+	sum, _, err := w.queue.hashFile(f.path, f.size)
 	if err != nil {
 		return false // the queue says what is wrong with it
 	}
-	r, done, err := w.queue.history.LatestDone(ctx, w.profile.SourceID(), sum)
-	if err != nil || !done {
+	kept, keptErr := history.KeptInPlace(ctx, source, sum)
+	r, done, doneErr := history.LatestDone(ctx, source, sum)
+	kept, done = kept && keptErr == nil, done && doneErr == nil // either one found is enough
+	if !kept && !done {
 		return false
+	}
+	if !kept {
+		history.KeepInPlace(ctx, source, sum, f.size) //nolint:errcheck // tried again at the next start
 	}
 	f.state = fileLeft
 	w.emitFile(f, WatchEvent{Outcome: WatchKept, Row: r.ID, URI: r.URI,
