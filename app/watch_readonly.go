@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // A watched folder that this account may read but not change (a share IT made read-only, a
@@ -31,10 +30,18 @@ func canMoveOutOf(dir string) bool {
 	return !isReadOnlyError(os.Remove(probe))
 }
 
-// isReadOnlyError reports whether err is a refusal to change a folder: no permission, or a
-// read-only file system.
+// isReadOnlyError reports whether err is a refusal to change a folder: no permission, or one
+// of this system's readOnlyErrors (a read-only file system, a write-protected disk...).
 func isReadOnlyError(err error) bool {
-	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+	if errors.Is(err, fs.ErrPermission) {
+		return true
+	}
+	for _, target := range readOnlyErrors {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // setReadOnly records whether files can be moved out of the watched folder named path.
