@@ -68,9 +68,9 @@ func (w *Watcher) isReadOnly(path string) bool {
 // stays in the folder, and is not sent again nor given a new history row at each start. Its
 // content was sent if it was recorded as left in place (History.KeptInPlace), or has a done
 // row (LatestDone; a file sent before files left in place were recorded is recorded now). A
-// file is hashed only if something of its source was sent with its size (History.MaybeSent):
-// files accumulate in such a folder, and most have long been kept. It reports whether it left
-// the file.
+// file is hashed only if something of its source was sent with its size (History.MaybeSent),
+// so a new scan of a size never sent is handed to the queue unread; a file already kept has
+// its size known, and is hashed again at each start. It reports whether it left the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
 	if !w.isReadOnly(f.folder) {
 		return false
