@@ -68,17 +68,14 @@ func (w *Watcher) isReadOnly(path string) bool {
 // stays in the folder, and is not sent again nor given a new history row at each start. Its
 // content was sent if it was recorded as left in place (History.KeptInPlace), or has a done
 // row (LatestDone; a file sent before files left in place were recorded is recorded now). A
-// file is hashed only if something of its source was sent with its size (History.MaybeSent),
+// file is hashed only if something of its source was sent with its size (mustReadToKeep),
 // so a new scan of a size never sent is handed to the queue unread; a file already kept has
 // its size known, and is hashed again at each start. It reports whether it left the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
-	if !w.isReadOnly(f.folder) {
+	if !w.mustReadToKeep(ctx, f) {
 		return false
 	}
 	history, source := w.queue.history, w.profile.SourceID()
-	if maybe, err := history.MaybeSent(ctx, source, f.size); err == nil && !maybe {
-		return false // new content; on an error, the hash decides
-	}
 	sum, _, err := w.queue.hashFile(f.path, f.size)
 	if err != nil {
 		return false // the queue says what is wrong with it
@@ -96,4 +93,15 @@ func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
 	w.emitFile(f, WatchEvent{Outcome: WatchKept, Row: r.ID, URI: r.URI,
 		Reason: "Already uploaded; it stays in this read-only folder, and is not sent again."})
 	return true
+}
+
+// mustReadToKeep reports whether keepIfSent must hash f to know whether it was sent: f is in a
+// read-only folder, and something of this source was sent with its size (or the history could
+// not say). Otherwise f is new content, handed to the queue unread.
+func (w *Watcher) mustReadToKeep(ctx context.Context, f *watchedFile) bool {
+	if !w.isReadOnly(f.folder) {
+		return false
+	}
+	maybe, err := w.queue.history.MaybeSent(ctx, w.profile.SourceID(), f.size)
+	return maybe || err != nil
 }

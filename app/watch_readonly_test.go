@@ -3,8 +3,10 @@ package app
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -77,5 +79,55 @@ func TestKeepIfSent(t *testing.T) {
 				t.Errorf("KeptInPlace = %v, %v; want the kept file recorded as left in place", left, err)
 			}
 		})
+	}
+}
+
+// TestNewScanSentBeforeKeptFilesAreRead: in a read-only folder, a new scan of a size never
+// sent is handed to the queue before the files that must be read to be known as kept, though
+// it comes after them by name.
+func TestNewScanSentBeforeKeptFilesAreRead(t *testing.T) {
+	dir := t.TempDir()
+	old, scan := filepath.Join(dir, "a-old.pdf"), filepath.Join(dir, "b-new.pdf")
+	oldContent := []byte("a referral sent last year, still in the read-only share")
+	writeFile(t, old, oldContent)
+	writeFile(t, scan, []byte("this morning's scan"))
+	qr := newQueueRig(t, 2)
+	digest := sha256.Sum256(oldContent)
+	insertRecord(t, qr.history, Record{Source: qr.profile.SourceID(), Size: int64(len(oldContent)),
+		SHA256: hex.EncodeToString(digest[:]), Status: StatusDone, URI: "https://blob.redoxengine.com/old"})
+
+	var rowsWhenRead atomic.Int64 // history rows when a-old.pdf was read
+	qr.queue.hashFile = func(path string, size int64) (string, int64, error) {
+		if path == old {
+			n, err := qr.history.Count(t.Context(), Query{})
+			if err != nil {
+				t.Error(err)
+			}
+			rowsWhenRead.Store(int64(n))
+		}
+		return hashFile(path, size)
+	}
+	rig := newWatchRig(t, qr, quickWatch(), dir)
+	w := rig.watcher
+	w.folders[0].readOnly = true
+	for _, path := range []string{old, scan} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
+		w.files[path] = f
+		w.ready = append(w.ready, f)
+	}
+
+	w.submitReady(t.Context())
+	if n := rowsWhenRead.Load(); n != 2 {
+		t.Errorf("a-old.pdf was read with %d history rows; want 2: b-new.pdf queued first", n)
+	}
+	if got := w.files[old].state; got != fileLeft {
+		t.Errorf("a-old.pdf: state %v, want left (kept)", got)
+	}
+	if got := w.files[scan].state; got != fileSubmitted {
+		t.Errorf("b-new.pdf: state %v, want submitted", got)
 	}
 }
