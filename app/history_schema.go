@@ -136,6 +136,19 @@ var historyMigrations = []string{
 	// 6: the size check. A file whose size no other row of its source has cannot be a duplicate,
 	// so the queue sends it without hashing it first (sizeShared, claimUnhashed ask this index).
 	`CREATE INDEX uploads_size_check ON uploads (source, size);`,
+
+	// 7: files uploaded from a watched folder that could not be changed (read-only), which stay
+	// there: the content (source, SHA-256, size) of each, so that it is never sent again, even
+	// once the retention purge has deleted its upload's row (history_kept.go). No path or name:
+	// uploads holds those. Purge never deletes from it. The size index lets the watcher hash a
+	// file only when something of its source has its size.
+	`CREATE TABLE kept_in_place (
+		source TEXT    NOT NULL,
+		sha256 TEXT    NOT NULL CHECK (length(sha256) = 64),
+		size   INTEGER NOT NULL CHECK (size >= 0),
+		PRIMARY KEY (source, sha256)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX kept_in_place_size ON kept_in_place (source, size);`,
 }
 
 type queryRower interface {

@@ -366,15 +366,31 @@ func (w *Watcher) checkSettling(now time.Time) {
 }
 
 // submitReady hands complete files to the queue while fewer than the source's Parallel of
-// this watcher's are under way.
+// this watcher's are under way. Files that keepIfSent must read (in a read-only folder, of a
+// size sent before) come last: a folder of kept files does not hold back a new scan.
 func (w *Watcher) submitReady(ctx context.Context) {
+	var toRead []*watchedFile
+	w.submitWhile(ctx, func(f *watchedFile) bool {
+		if w.mustReadToKeep(ctx, f) {
+			toRead = append(toRead, f)
+			return false
+		}
+		return true
+	})
+	w.ready = append(toRead, w.ready...)
+	w.submitWhile(ctx, func(*watchedFile) bool { return true })
+}
+
+// submitWhile takes ready files in order while a place is free, and hands each that take
+// accepts to the queue, unless it is held or kept; take removes the others from w.ready.
+func (w *Watcher) submitWhile(ctx context.Context, take func(*watchedFile) bool) {
 	for w.inflight < max(w.profile.Parallel, 1) && len(w.ready) > 0 && ctx.Err() == nil {
 		f := w.ready[0]
 		w.ready = w.ready[1:]
 		if f.state != fileReady || w.files[f.path] != f {
 			continue // changed or gone since it was readied
 		}
-		if w.holdIfCutOff(ctx, f) || w.keepIfSent(ctx, f) {
+		if !take(f) || w.holdIfCutOff(ctx, f) || w.keepIfSent(ctx, f) {
 			continue
 		}
 		s, err := w.queue.Submit(ctx, w.profile, []string{f.path}, SubmitOptions{})
@@ -442,7 +458,8 @@ func (w *Watcher) onQueueEvent(e Event) {
 }
 
 // moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved (a read-only
-// folder), it stays, remembered as sent (and the duplicate check knows it at the next start).
+// folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
+// keepIfSent knows it at every later start, whatever the retention purge deleted.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	ev := WatchEvent{Outcome: WatchUploaded, Row: rec.ID, URI: rec.URI}
 	if rec.Status == StatusDuplicate {
@@ -457,9 +474,15 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		f.state = fileLeft
 		w.setReadOnly(f.folder, true)
 		ev.Reason, ev.Detail = "Uploaded; it stays in this read-only folder, and is not sent again.", err.Error()
+		// Not the watcher's context: a file whose upload ends while the watcher stops is
+		// recorded all the same.
+		if err := w.queue.history.KeepInPlace(context.Background(), w.profile.SourceID(), rec.SHA256, rec.Size); err != nil {
+			ev.Detail = joinDetail(ev.Detail, err.Error())
+		}
 	case err != nil:
 		f.state = fileLeft
-		ev.Reason = "Uploaded, but left in the folder: it could not be moved into " + WatchUploadedFolder + ". It is not sent again."
+		ev.Reason = "Uploaded, but it could not be moved into " + WatchUploadedFolder + ", so it is still in the folder. " +
+			"Check that the History shows it uploaded, then move it out of the folder yourself."
 		ev.Detail = err.Error()
 	default:
 		ev.MovedTo = dest

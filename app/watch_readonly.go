@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // A watched folder that this account may read but not change (a share IT made read-only, a
@@ -31,10 +30,18 @@ func canMoveOutOf(dir string) bool {
 	return !isReadOnlyError(os.Remove(probe))
 }
 
-// isReadOnlyError reports whether err is a refusal to change a folder: no permission, or a
-// read-only file system.
+// isReadOnlyError reports whether err is a refusal to change a folder: no permission, or one
+// of this system's readOnlyErrors (a read-only file system, a write-protected disk...).
 func isReadOnlyError(err error) bool {
-	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+	if errors.Is(err, fs.ErrPermission) {
+		return true
+	}
+	for _, target := range readOnlyErrors {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // setReadOnly records whether files can be moved out of the watched folder named path.
@@ -57,23 +64,44 @@ func (w *Watcher) isReadOnly(path string) bool {
 	return false
 }
 
-// keepIfSent leaves a file of a read-only folder that was already uploaded to this source (its
-// content has a done row): it stays in the folder, and is not sent again nor given a new
-// history row at each start. It reports whether it left the file.
+// keepIfSent leaves a file of a read-only folder that was already uploaded to this source: it
+// stays in the folder, and is not sent again nor given a new history row at each start. Its
+// content was sent if it was recorded as left in place (History.KeptInPlace), or has a done
+// row (LatestDone; a file sent before files left in place were recorded is recorded now). A
+// file is hashed only if something of its source was sent with its size (mustReadToKeep),
+// so a new scan of a size never sent is handed to the queue unread; a file already kept has
+// its size known, and is hashed again at each start. It reports whether it left the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
-	if !w.isReadOnly(f.folder) {
+	if !w.mustReadToKeep(ctx, f) {
 		return false
 	}
-	sum, _, err := hashFile(f.path, f.size)
+	history, source := w.queue.history, w.profile.SourceID()
+	sum, _, err := w.queue.hashFile(f.path, f.size)
 	if err != nil {
 		return false // the queue says what is wrong with it
 	}
-	r, done, err := w.queue.history.LatestDone(ctx, w.profile.SourceID(), sum)
-	if err != nil || !done {
+	kept, keptErr := history.KeptInPlace(ctx, source, sum)
+	r, done, doneErr := history.LatestDone(ctx, source, sum)
+	kept, done = kept && keptErr == nil, done && doneErr == nil // either one found is enough
+	if !kept && !done {
 		return false
+	}
+	if !kept {
+		history.KeepInPlace(ctx, source, sum, f.size) //nolint:errcheck // tried again at the next start
 	}
 	f.state = fileLeft
 	w.emitFile(f, WatchEvent{Outcome: WatchKept, Row: r.ID, URI: r.URI,
 		Reason: "Already uploaded; it stays in this read-only folder, and is not sent again."})
 	return true
+}
+
+// mustReadToKeep reports whether keepIfSent must hash f to know whether it was sent: f is in a
+// read-only folder, and something of this source was sent with its size (or the history could
+// not say). Otherwise f is new content, handed to the queue unread.
+func (w *Watcher) mustReadToKeep(ctx context.Context, f *watchedFile) bool {
+	if !w.isReadOnly(f.folder) {
+		return false
+	}
+	maybe, err := w.queue.history.MaybeSent(ctx, w.profile.SourceID(), f.size)
+	return maybe || err != nil
 }

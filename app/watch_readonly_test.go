@@ -1,0 +1,133 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestKeepIfSent: a file of a read-only watched folder is kept (left, not sent) when its
+// content was uploaded to the source, known by a done row or by a record of files left in
+// place, which the done row's file gets at once. It is hashed only when something of the
+// source was sent with its size: a new file of a new size is handed to the queue unread.
+func TestKeepIfSent(t *testing.T) {
+	content := []byte("a referral scanned to a read-only share")
+	digest := sha256.Sum256(content)
+	sum := hex.EncodeToString(digest[:])
+	size := int64(len(content))
+	other := strings.Repeat("e", 64)
+	for _, tc := range []struct {
+		name       string
+		writable   bool     // the folder is not read-only
+		done       []Record // done rows of the source (Source set by the test)
+		leftSize   int64    // with leftHash: recorded as left in place
+		leftHash   string   //
+		wantKept   bool     //
+		wantRow    bool     // the kept event names the done row
+		wantHashes int32    // files hashed
+	}{
+		{name: "nothing of its size sent", done: []Record{{Size: size + 1, SHA256: other}}, wantHashes: 0},
+		{name: "other content of its size sent", done: []Record{{Size: size, SHA256: other}}, wantHashes: 1},
+		{name: "other content of its size left in place", leftSize: size, leftHash: other, wantHashes: 1},
+		{name: "its content done", done: []Record{{Size: size, SHA256: sum}}, wantKept: true, wantRow: true, wantHashes: 1},
+		{name: "its content left in place, its row purged", leftSize: size, leftHash: sum, wantKept: true, wantHashes: 1},
+		{name: "writable folder", writable: true, done: []Record{{Size: size, SHA256: sum}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "referral.pdf")
+			writeFile(t, path, content)
+			qr := newQueueRig(t, 1)
+			source := qr.profile.SourceID()
+			var row Record
+			for _, r := range tc.done {
+				r.Source, r.Status, r.URI = source, StatusDone, "https://blob.redoxengine.com/sent"
+				row = insertRecord(t, qr.history, r)
+			}
+			if tc.leftHash != "" {
+				if err := qr.history.KeepInPlace(t.Context(), source, tc.leftHash, tc.leftSize); err != nil {
+					t.Fatal(err)
+				}
+			}
+			hashes := countHashes(qr.queue)
+			rig := newWatchRig(t, qr, quickWatch(), dir)
+			rig.watcher.folders[0].readOnly = !tc.writable
+
+			f := &watchedFile{path: path, folder: dir, size: size, state: fileReady}
+			if kept := rig.watcher.keepIfSent(t.Context(), f); kept != tc.wantKept {
+				t.Fatalf("keepIfSent = %v, want %v", kept, tc.wantKept)
+			}
+			if n := hashes.Load(); n != tc.wantHashes {
+				t.Errorf("hashed %d files, want %d", n, tc.wantHashes)
+			}
+			if !tc.wantKept {
+				return
+			}
+			ev := <-rig.events
+			wantRow := int64(0)
+			if tc.wantRow {
+				wantRow = row.ID
+			}
+			if ev.Outcome != WatchKept || ev.Row != wantRow {
+				t.Errorf("event %+v; want kept, naming row %d", ev, wantRow)
+			}
+			if left, err := qr.history.KeptInPlace(t.Context(), source, sum); err != nil || !left {
+				t.Errorf("KeptInPlace = %v, %v; want the kept file recorded as left in place", left, err)
+			}
+		})
+	}
+}
+
+// TestNewScanSentBeforeKeptFilesAreRead: in a read-only folder, a new scan of a size never
+// sent is handed to the queue before the files that must be read to be known as kept, though
+// it comes after them by name.
+func TestNewScanSentBeforeKeptFilesAreRead(t *testing.T) {
+	dir := t.TempDir()
+	old, scan := filepath.Join(dir, "a-old.pdf"), filepath.Join(dir, "b-new.pdf")
+	oldContent := []byte("a referral sent last year, still in the read-only share")
+	writeFile(t, old, oldContent)
+	writeFile(t, scan, []byte("this morning's scan"))
+	qr := newQueueRig(t, 2)
+	digest := sha256.Sum256(oldContent)
+	insertRecord(t, qr.history, Record{Source: qr.profile.SourceID(), Size: int64(len(oldContent)),
+		SHA256: hex.EncodeToString(digest[:]), Status: StatusDone, URI: "https://blob.redoxengine.com/old"})
+
+	var rowsWhenRead atomic.Int64 // history rows when a-old.pdf was read
+	qr.queue.hashFile = func(path string, size int64) (string, int64, error) {
+		if path == old {
+			n, err := qr.history.Count(t.Context(), Query{})
+			if err != nil {
+				t.Error(err)
+			}
+			rowsWhenRead.Store(int64(n))
+		}
+		return hashFile(path, size)
+	}
+	rig := newWatchRig(t, qr, quickWatch(), dir)
+	w := rig.watcher
+	w.folders[0].readOnly = true
+	for _, path := range []string{old, scan} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
+		w.files[path] = f
+		w.ready = append(w.ready, f)
+	}
+
+	w.submitReady(t.Context())
+	if n := rowsWhenRead.Load(); n != 2 {
+		t.Errorf("a-old.pdf was read with %d history rows; want 2: b-new.pdf queued first", n)
+	}
+	if got := w.files[old].state; got != fileLeft {
+		t.Errorf("a-old.pdf: state %v, want left (kept)", got)
+	}
+	if got := w.files[scan].state; got != fileSubmitted {
+		t.Errorf("b-new.pdf: state %v, want submitted", got)
+	}
+}
