@@ -175,65 +175,54 @@ func rowOwner(t *testing.T, h *History, id int64) string {
 	return owner
 }
 
-// TestHistoryClaimUnhashedOtherRow: a queued row claimed with a size or by a History other
-// than the ones it was journaled with (the lean claim does not match it) is claimed all the
-// same, taking the claim's size and owner.
-func TestHistoryClaimUnhashedOtherRow(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "history.db")
-	h := openHistoryAt(t, path)
-	other := openHistoryAt(t, path)
-	ctx := t.Context()
-	for _, tc := range []struct {
-		name     string
-		inserter *History
-		size     int64
+// TestHistoryClaimOtherRow: a queued row claimed, without a hash or with one, with a size or by
+// a History other than the ones it was journaled with (the lean claim does not match it), is
+// claimed all the same, taking the claim's size, owner and (with one) hash.
+func TestHistoryClaimOtherRow(t *testing.T) {
+	for _, claim := range []struct {
+		name   string
+		hashed bool
+		// do claims row id of source with hash ("" for the claim without one) and size.
+		do func(h *History, id int64, source, hash string, size int64) (bool, error)
 	}{
-		{"journaled as it is claimed", h, 10},
-		{"another size", h, 20},
-		{"journaled by another History", other, 10},
-		{"another size and History", other, 20},
+		{"without a hash", false, func(h *History, id int64, source, _ string, size int64) (bool, error) {
+			return h.claimUnhashed(t.Context(), id, time.Now(), source, size, true)
+		}},
+		{"with a hash", true, func(h *History, id int64, source, hash string, size int64) (bool, error) {
+			c, err := h.claimSend(t.Context(), id, time.Now(), source, hash, size, true)
+			return c.claimed, err
+		}},
 	} {
-		r := insertRecord(t, tc.inserter, Record{Source: "s-" + tc.name, Size: 10, Status: StatusQueued})
-		if ok, err := h.claimUnhashed(ctx, r.ID, time.Now(), "s-"+tc.name, tc.size, true); err != nil || !ok {
-			t.Errorf("%s: claimed %v, %v", tc.name, ok, err)
-			continue
-		}
-		got := getRecord(t, h, r.ID)
-		if got.Status != StatusUploading || got.Size != tc.size || rowOwner(t, h, r.ID) != h.owner.id {
-			t.Errorf("%s: row %s, %d bytes, owner %q; want uploading, %d bytes, owner %q", tc.name, got.Status, got.Size,
-				rowOwner(t, h, r.ID), tc.size, h.owner.id)
-		}
-	}
-}
-
-// TestHistoryClaimSendOtherRow: a queued row claimed with its hash, with a size or by a History
-// other than the ones it was journaled with (the lean claim does not match it), is claimed all
-// the same, taking the claim's hash, size and owner.
-func TestHistoryClaimSendOtherRow(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "history.db")
-	h := openHistoryAt(t, path)
-	other := openHistoryAt(t, path)
-	ctx := t.Context()
-	for i, tc := range []struct {
-		name     string
-		inserter *History
-		size     int64
-	}{
-		{"journaled as it is claimed", h, 10},
-		{"another size", h, 20},
-		{"journaled by another History", other, 10},
-		{"another size and History", other, 20},
-	} {
-		hash := fmt.Sprintf("%064x", i+1)
-		r := insertRecord(t, tc.inserter, Record{Source: "s", Size: 10, Status: StatusQueued})
-		if c, err := h.claimSend(ctx, r.ID, time.Now(), "s", hash, tc.size, true); err != nil || !c.claimed {
-			t.Errorf("%s: claimed %+v, %v", tc.name, c, err)
-			continue
-		}
-		got := getRecord(t, h, r.ID)
-		if got.Status != StatusUploading || got.SHA256 != hash || got.Size != tc.size || rowOwner(t, h, r.ID) != h.owner.id {
-			t.Errorf("%s: row %s, %q, %d bytes, owner %q; want uploading, %q, %d bytes, owner %q", tc.name, got.Status,
-				got.SHA256, got.Size, rowOwner(t, h, r.ID), hash, tc.size, h.owner.id)
-		}
+		t.Run(claim.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "history.db")
+			h := openHistoryAt(t, path)
+			other := openHistoryAt(t, path)
+			for i, tc := range []struct {
+				name     string
+				inserter *History
+				size     int64
+			}{
+				{"journaled as it is claimed", h, 10},
+				{"another size", h, 20},
+				{"journaled by another History", other, 10},
+				{"another size and History", other, 20},
+			} {
+				hash := ""
+				if claim.hashed {
+					hash = fmt.Sprintf("%064x", i+1)
+				}
+				source := "s-" + tc.name
+				r := insertRecord(t, tc.inserter, Record{Source: source, Size: 10, Status: StatusQueued})
+				if ok, err := claim.do(h, r.ID, source, hash, tc.size); err != nil || !ok {
+					t.Errorf("%s: claimed %v, %v", tc.name, ok, err)
+					continue
+				}
+				got := getRecord(t, h, r.ID)
+				if got.Status != StatusUploading || got.SHA256 != hash || got.Size != tc.size || rowOwner(t, h, r.ID) != h.owner.id {
+					t.Errorf("%s: row %s, %q, %d bytes, owner %q; want uploading, %q, %d bytes, owner %q", tc.name, got.Status,
+						got.SHA256, got.Size, rowOwner(t, h, r.ID), hash, tc.size, h.owner.id)
+				}
+			}
+		})
 	}
 }
