@@ -415,7 +415,7 @@ func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 	if !ok || u.Size != f.size {
 		return false
 	}
-	sum, _, err := hashFile(f.path, f.size)
+	sum, _, err := w.queue.hashFile(f.path, f.size)
 	if err != nil || (u.SHA256 != "" && u.SHA256 != sum) {
 		return false // the queue says what is wrong with it; or it is other content now
 	}

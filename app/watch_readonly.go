@@ -46,22 +46,26 @@ func isReadOnlyError(err error) bool {
 
 // setReadOnly records whether files can be moved out of the watched folder named path.
 func (w *Watcher) setReadOnly(path string, readOnly bool) {
-	for _, d := range w.folders {
-		if d.path == path && d.readOnly != readOnly {
-			d.readOnly = readOnly
-			w.publishStatus(nil)
-		}
+	if d := w.folder(path); d != nil && d.readOnly != readOnly {
+		d.readOnly = readOnly
+		w.publishStatus(nil)
 	}
 }
 
 // isReadOnly reports whether files cannot be moved out of the watched folder named path.
 func (w *Watcher) isReadOnly(path string) bool {
+	d := w.folder(path)
+	return d != nil && d.readOnly
+}
+
+// folder is the watched folder named path, or nil.
+func (w *Watcher) folder(path string) *watchedFolder {
 	for _, d := range w.folders {
 		if d.path == path {
-			return d.readOnly
+			return d
 		}
 	}
-	return false
+	return nil
 }
 
 // keepIfSent leaves a file of a read-only folder that was already uploaded to this source: it
