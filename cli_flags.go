@@ -251,6 +251,13 @@ func flagProblems(err error) error {
 	return errors.New(strings.Join(flagChanges(v), " "))
 }
 
+// givenFlags are the names of the flags given on the command line (not left at their defaults).
+func givenFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
 // parseFlags parses a command's flags: flag.ErrHelp after --help, a *flagError after a mistake
 // the flag package found (both printed by fs).
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,8 +40,7 @@ func runHistory(ctx context.Context, args []string, env cliEnv) error {
 	if len(rest) > 0 {
 		return usagef("history: unexpected argument %q (search with --search TEXT)", rest[0])
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := givenFlags(fs)
 
 	q := app.Query{Text: *search, Profile: source.name, Limit: *limit}
 	for _, s := range splitList(*statuses) {

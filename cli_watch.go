@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strconv"
 	"time"
@@ -74,7 +73,7 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 				p.Name, where)
 		}
 	}
-	if !flagGiven(fs, "settle") {
+	if !givenFlags(fs)["settle"] {
 		settle = p.WatchSettle().Seconds()
 	}
 	verbose := dataDir.resolve(env).verbose
@@ -100,10 +99,3 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// flagGiven reports whether the flag name was given on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
-}
