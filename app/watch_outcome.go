@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// What a Watcher does with a file once its upload has ended: moved to Uploaded/DATE/ or to
+// Failed/ with a note, left in a read-only folder, or tried again later.
+
+// onQueueEvent acts on an event of one of this watcher's rows: a start is announced; a final
+// outcome frees a place and moves, retries or leaves the file.
+func (w *Watcher) onQueueEvent(e Event) {
+	f := w.byRow[e.Record.ID]
+	if f == nil {
+		return
+	}
+	rec := e.Record
+	if e.Kind == EventStarted {
+		w.emitFile(f, WatchEvent{Outcome: WatchSending, Row: rec.ID})
+		return
+	}
+	if !e.Final() {
+		return
+	}
+	delete(w.byRow, rec.ID)
+	w.inflight--
+	switch rec.Status {
+	case StatusDone, StatusDuplicate:
+		w.moveSent(f, rec)
+	case StatusFailed:
+		w.settleFailure(f, rec)
+	default: // cancelled: it stays, and is sent at the next start
+		f.state = fileLeft
+		w.emitFile(f, WatchEvent{Outcome: WatchCancelled, Row: rec.ID, Reason: rec.ErrorMessage})
+	}
+}
+
+// moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved (a read-only
+// folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
+// keepIfSent knows it at every later start, whatever the retention purge deleted.
+func (w *Watcher) moveSent(f *watchedFile, rec Record) {
+	ev := WatchEvent{Outcome: WatchUploaded, Row: rec.ID, URI: rec.URI}
+	if rec.Status == StatusDuplicate {
+		ev.Outcome, ev.Reason = WatchDuplicate, "Already uploaded to this source; that upload's URI is shown."
+	}
+	if rec.NotSaved != "" {
+		ev.Reason, ev.Detail = rec.NotSaved, ""
+	}
+	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()))
+	switch {
+	case err != nil && isReadOnlyError(err):
+		f.state = fileLeft
+		w.setReadOnly(f.folder, true)
+		ev.Reason, ev.Detail = "Uploaded; it stays in this read-only folder, and is not sent again.", err.Error()
+		// Not the watcher's context: a file whose upload ends while the watcher stops is
+		// recorded all the same.
+		if err := w.queue.history.KeepInPlace(context.Background(), w.profile.SourceID(), rec.SHA256, rec.Size); err != nil {
+			ev.Detail = joinDetail(ev.Detail, err.Error())
+		}
+	case err != nil:
+		f.state = fileLeft
+		ev.Reason = "Uploaded, but it could not be moved into " + WatchUploadedFolder + ", so it is still in the folder. " +
+			"Check that the History shows it uploaded, then move it out of the folder yourself."
+		ev.Detail = err.Error()
+	default:
+		ev.MovedTo = dest
+		w.forget(f)
+		w.setReadOnly(f.folder, false)
+	}
+	w.emitFile(f, ev)
+}
+
+// settleFailure moves a file refused for good to Failed/ with its why file; a passing failure
+// is tried again later, and a file that changed while it was checked or sent settles again.
+func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
+	fi, err := os.Stat(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		w.forget(f)
+		w.emitFile(f, WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent."})
+		return
+	}
+	changed := err != nil || fi.Size() != f.sentSize || !fi.ModTime().Equal(f.sentModTime) ||
+		rec.ErrorKind == ErrorKindChangedWhileSending
+	if changed {
+		f.state = fileSettling // still being written: sent once it has settled again
+		w.emitFile(f, WatchEvent{Outcome: WatchRetrying, Row: rec.ID, Reason: "It changed while it was being sent; it is sent again once it has settled."})
+		return
+	}
+	if !failedForGood(rec, false) {
+		w.retryLater(f, WatchEvent{Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail})
+		return
+	}
+	ev := WatchEvent{Outcome: WatchFailed, Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail}
+	dest, err := moveInto(f.path, filepath.Join(f.folder, WatchFailedFolder))
+	if err != nil {
+		f.state = fileLeft
+		ev.Detail = joinDetail(ev.Detail, "it could not be moved into "+WatchFailedFolder+": "+err.Error())
+	} else {
+		ev.MovedTo = dest
+		w.forget(f)
+		if err := writeWhyFile(dest, rec); err != nil {
+			ev.Detail = joinDetail(ev.Detail, err.Error())
+		}
+	}
+	w.emitFile(f, ev)
+}
+
+// retryLater leaves f in its folder to be tried again after a wait that doubles each time.
+func (w *Watcher) retryLater(f *watchedFile, ev WatchEvent) {
+	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
+	f.state, f.retryAt = fileWaiting, w.now().Add(f.retryWait)
+	ev.Outcome = WatchRetrying
+	ev.Reason += " Trying again in " + WaitText(f.retryWait) + "."
+	w.emitFile(f, ev)
+}
