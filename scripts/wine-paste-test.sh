@@ -73,16 +73,19 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   }
   history() { wine "$cli" history --data-dir "$tmp/data" --status done --csv --columns file,size,sha256,path 2>/dev/null | tr -d "\r"; }
   uploaded() { history | grep -qF "$1,"; }
-  # offer MODE PATH...: the helper puts PATHs on the clipboard (virtual files or CF_HDROP) and stays its owner.
-  offer() {
-    local mode=$1; shift
+  # start_helper VERB MODE PATH...: the helper (in place of one still running) is to VERB (clip
+  # or drag) PATHs as MODE (virtual files, CF_HDROP files or a picture); awaits its "ready".
+  start_helper() {
+    local verb=$1 mode=$2; shift 2
     local paths=()
     for p in "$@"; do paths+=("$(winepath -w "$p")"); done
     stop_helper
-    wine "$tmp/virtualfiles.exe" clip "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
+    wine "$tmp/virtualfiles.exe" "$verb" "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
     helper=$!
     await "the helper ready" grep -qs "^ready" "$tmp/helper.log"
   }
+  # offer MODE PATH...: the helper puts PATHs on the clipboard (virtual files or CF_HDROP) and stays its owner.
+  offer() { start_helper clip "$@"; }
   # focused: the window is found and focused (Wine may show and drop a window of that name first).
   focused() {
     win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | tail -n1)
@@ -183,13 +186,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   # OLE drop target: DoDragDrop starts once the left button is down over the window; the
   # pointer moves, the button is let go, and the helper says the drop was taken as a copy.
   drag() {
-    local mode=$1; shift
-    local paths=()
-    for p in "$@"; do paths+=("$(winepath -w "$p")"); done
-    stop_helper
-    wine "$tmp/virtualfiles.exe" drag "$mode" "${paths[@]}" >"$tmp/helper.log" 2>&1 &
-    helper=$!
-    await "the helper ready" grep -qs "^ready" "$tmp/helper.log"
+    start_helper drag "$@"
     await "the window focused" focused
     eval "$(xdotool getwindowgeometry --shell "$win")"
     local x=$((X + WIDTH / 2)) y=$((Y + HEIGHT / 2))

@@ -12,18 +12,6 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-var (
-	kernel32             = windows.NewLazySystemDLL("kernel32.dll")
-	procGlobalLock       = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock     = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize       = kernel32.NewProc("GlobalSize")
-	procDragQueryFileW   = windows.NewLazySystemDLL("shell32.dll").NewProc("DragQueryFileW")
-	user32               = windows.NewLazySystemDLL("user32.dll")
-	procOpenClipboard    = user32.NewProc("OpenClipboard")
-	procCloseClipboard   = user32.NewProc("CloseClipboard")
-	procGetClipboardData = user32.NewProc("GetClipboardData")
-)
-
 // Standard clipboard formats.
 const (
 	cfText        = 1

@@ -15,15 +15,6 @@ import (
 // The few COM calls the OLE clipboard and drop target need, made through the objects' vtables
 // with syscall.SyscallN: no COM library, nothing generated.
 
-var (
-	ole32                   = windows.NewLazySystemDLL("ole32.dll")
-	procOleInitialize       = ole32.NewProc("OleInitialize")
-	procOleUninitialize     = ole32.NewProc("OleUninitialize")
-	procOleGetClipboard     = ole32.NewProc("OleGetClipboard")
-	procReleaseStgMedium    = ole32.NewProc("ReleaseStgMedium")
-	procRegisterClipboardFm = windows.NewLazySystemDLL("user32.dll").NewProc("RegisterClipboardFormatW")
-)
-
 // TYMED values: how a medium carries its data.
 const (
 	tymedHGlobal = 1
@@ -77,13 +68,22 @@ func comCall(obj uintptr, index int, args ...uintptr) uintptr {
 
 func release(obj uintptr) { comCall(obj, vtblRelease) }
 
+// InitOLE initializes OLE on the calling thread (OleInitialize; already initialized is no
+// error). The thread must stay locked to its goroutine while OLE is used on it.
+func InitOLE() error {
+	if hr, _, _ := procOleInitialize.Call(0); hr != sOK && hr != sFalse {
+		return &hresultError{"OleInitialize", hr}
+	}
+	return nil
+}
+
 // withOLE runs fn on a locked OS thread with OLE initialized (an apartment of its own), as
 // OleGetClipboard and the data objects it returns need.
 func withOLE(fn func() error) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if hr, _, _ := procOleInitialize.Call(0); hr != sOK && hr != sFalse {
-		return &hresultError{"OleInitialize", hr}
+	if err := InitOLE(); err != nil {
+		return err
 	}
 	defer procOleUninitialize.Call()
 	return fn()
@@ -138,6 +138,6 @@ func registeredFormat(name string) uint16 {
 	if err != nil {
 		return 0
 	}
-	r, _, _ := procRegisterClipboardFm.Call(uintptr(unsafe.Pointer(p)))
+	r, _, _ := procRegisterClipboardFmt.Call(uintptr(unsafe.Pointer(p)))
 	return uint16(r)
 }

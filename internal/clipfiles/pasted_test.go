@@ -45,9 +45,7 @@ func TestSavePNG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !samePixels(got, src) {
-		t.Error("the saved PNG's pixels differ from the image's")
-	}
+	checkPixels(t, got, src)
 }
 
 // A JPEG on the clipboard is decoded (and so saved as a PNG); anything else is an error.
@@ -73,18 +71,4 @@ func TestDecodeImage(t *testing.T) {
 			t.Errorf("DecodeImage(%s) = %v, %v; want error %v", tt.mime, img, err, tt.wantErr)
 		}
 	}
-}
-
-func samePixels(a, b image.Image) bool {
-	if a.Bounds() != b.Bounds() {
-		return false
-	}
-	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
-		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
-			if color.NRGBAModel.Convert(a.At(x, y)) != color.NRGBAModel.Convert(b.At(x, y)) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -14,7 +14,6 @@ import (
 
 var (
 	ole32               = windows.NewLazySystemDLL("ole32.dll")
-	procOleInitialize   = ole32.NewProc("OleInitialize")
 	procRegisterDrag    = ole32.NewProc("RegisterDragDrop")
 	procRevokeDrag      = ole32.NewProc("RevokeDragDrop")
 	procDragAcceptFiles = windows.NewLazySystemDLL("shell32.dll").NewProc("DragAcceptFiles")
@@ -22,7 +21,6 @@ var (
 
 const (
 	sOK           = 0
-	sFalse        = 1
 	eNoInterface  = 0x80004002
 	dropEffectNo  = 0
 	dropEffectCpy = 1
@@ -60,8 +58,8 @@ func Register(hwnd uintptr, opts clipfiles.Options, onDrop OnDrop) (revoke func(
 			windows.NewCallback(drop),
 		}
 	})
-	if hr, _, _ := procOleInitialize.Call(0); hr != sOK && hr != sFalse { // the window's thread stays initialized
-		return nil, fmt.Errorf("OleInitialize: HRESULT 0x%08X", uint32(hr))
+	if err := clipfiles.InitOLE(); err != nil { // the window's thread stays initialized
+		return nil, err
 	}
 	t := &target{vtbl: &vtbl, opts: opts, onDrop: onDrop}
 	liveMu.Lock()
