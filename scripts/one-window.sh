@@ -67,7 +67,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   (cd "$dir/files" && second "handed over" 0 --sandbox --data-dir "$dir/data" "Handed over.pdf")
   await "the first window uploaded the handed file" uploaded data "Handed over.pdf"
   count_is 1 || fail "$(windows | wc -l) windows after the hand-over, want 1"
-  kill -0 "$first" 2>/dev/null || fail "the first window ended"
+  running "$first" || fail "the first window ended"
 
   # Another data folder is another window; it takes the focus.
   open other other --sandbox
@@ -124,7 +124,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   await "the file of each start uploaded" uploaded race "Race B.pdf"
   count_is 1 || fail "$(windows | wc -l) windows after two starts at once, want 1"
   alive=0
-  for p in "$a" "$b"; do case $(ps -o stat= -p "$p" || true) in "" | Z*) ;; *) alive=$((alive + 1)) ;; esac; done
+  for p in "$a" "$b"; do if running "$p"; then alive=$((alive + 1)); fi; done
   [ "$alive" -eq 1 ] || fail "$alive of the two starts still running, want 1 (the window)"
 '
 echo "one-window: ok — a second start hands its files to the open window of its data folder, which uploads them and comes to the front."
