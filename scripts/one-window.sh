@@ -30,12 +30,14 @@ for name in "Handed over" "Not for the sandbox" "After the crash" "Refused" "Rac
   head -c $((40 * 1024)) /dev/urandom >"$dir/files/$name.pdf"
 done
 unset XDG_RUNTIME_DIR # the sockets go in the data folders, where this script can see them
-export dir cli LANG=${LANG:-C.UTF-8}
+await_sh=$(realpath "$(dirname "$0")/lib/await.sh")
+export dir cli await_sh LANG=${LANG:-C.UTF-8}
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   started=()
   trap "for p in \${started[@]+\"\${started[@]}\"}; do kill -KILL \$p 2>/dev/null || true; wait \$p 2>/dev/null || true; done" EXIT
   fail() { echo "one-window: $*" >&2; for f in "$dir"/*.log; do echo "--- $(basename "$f"):" >&2; cat "$f" >&2; done; exit 1; }
+  source "$await_sh"
   # open DATA LOG [ARGS...]: start a window through the command line, in the background.
   open() {
     local data=$1 log=$2; shift 2
@@ -44,12 +46,6 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     last=$!
   }
   windows() { xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | sort || true; }
-  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-  await() {
-    local what=$1; shift
-    for _ in $(seq 300); do "$@" && return 0; sleep 0.2; done
-    fail "after 60 s, still not: $what"
-  }
   count_is() { [ "$(windows | wc -l)" -eq "$1" ]; }
   uploaded() { "$cli" history --data-dir "$dir/$1" --status done --csv --columns file,uri 2>/dev/null | grep -q "^$2,http://127.0.0.1:[0-9]*/blob/"; }
   focused() { [ "$(xdotool getwindowfocus 2>/dev/null)" = "$1" ]; }
@@ -71,7 +67,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   (cd "$dir/files" && second "handed over" 0 --sandbox --data-dir "$dir/data" "Handed over.pdf")
   await "the first window uploaded the handed file" uploaded data "Handed over.pdf"
   count_is 1 || fail "$(windows | wc -l) windows after the hand-over, want 1"
-  kill -0 "$first" 2>/dev/null || fail "the first window ended"
+  running "$first" || fail "the first window ended"
 
   # Another data folder is another window; it takes the focus.
   open other other --sandbox
@@ -128,7 +124,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   await "the file of each start uploaded" uploaded race "Race B.pdf"
   count_is 1 || fail "$(windows | wc -l) windows after two starts at once, want 1"
   alive=0
-  for p in "$a" "$b"; do case $(ps -o stat= -p "$p" || true) in "" | Z*) ;; *) alive=$((alive + 1)) ;; esac; done
+  for p in "$a" "$b"; do if running "$p"; then alive=$((alive + 1)); fi; done
   [ "$alive" -eq 1 ] || fail "$alive of the two starts still running, want 1 (the window)"
 '
 echo "one-window: ok — a second start hands its files to the open window of its data folder, which uploads them and comes to the front."

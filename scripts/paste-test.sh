@@ -29,7 +29,8 @@ head -c $((60 * 1024)) /dev/urandom >"$dir/files/Écho 100%.pdf"
 printf '# copied files\r\nfile://%s/files/Scan%%2012%%20March.pdf\r\nfile://%s/files/%%C3%%89cho%%20100%%25.pdf\r\n' "$dir" "$dir" >"$dir/uri-list"
 # A picture large enough (about 1.6 MB) to come through the clipboard in INCR chunks.
 convert -size 900x600 xc: +noise Random -depth 8 "PNG24:$dir/source.png"
-export dir cli shot LANG=${LANG:-C.UTF-8}
+await_sh=$(realpath "$(dirname "$0")/lib/await.sh")
+export dir cli shot await_sh LANG=${LANG:-C.UTF-8}
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   "$cli" --sandbox --data-dir "$dir/data" "$dir/files/Start.pdf" >"$dir/app.log" 2>&1 &
@@ -37,12 +38,8 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   trap "kill $app 2>/dev/null || true; wait $app 2>/dev/null || true" EXIT
   fail() { echo "paste-test: $*" >&2; echo "--- the app said:" >&2; cat "$dir/app.log" >&2; exit 1; }
   trap "echo \"paste-test: a step failed at line \$LINENO: \$BASH_COMMAND\" >&2" ERR
-  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-  await() {
-    local what=$1; shift
-    for _ in $(seq 300); do "$@" && return 0; kill -0 "$app" 2>/dev/null || fail "the app ended"; sleep 0.2; done
-    fail "after 60 s, still not: $what"
-  }
+  source "$await_sh"
+  await_pid=$app await_name="the app"
   history() { "$cli" history --data-dir "$dir/data" --status done --csv --columns file,sha256,uri 2>/dev/null; }
   uploaded() { history | grep -qF "$1,"; }
   # The window is ready for a paste once the file it was started with is uploaded.

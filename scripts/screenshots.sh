@@ -84,11 +84,9 @@ tray_shots() {
       pids=()
       trap "for p in \${pids[@]}; do kill \$p 2>/dev/null || true; wait \$p 2>/dev/null || true; done" EXIT
       fail() { echo "screenshots: $*" >&2; for f in "$tmp"/*.log; do echo "--- $f:"; cat "$f"; done >&2; exit 1; }
-      # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-      await() { local what=$1; shift; for _ in $(seq 300); do "$@" && return 0; sleep 0.2; done; fail "after 60 s, still not: $what"; }
+      source "$session" # await, and the session'"'"'s own steps
       # changed: the screen differs from $tmp/before.xwd.
       changed() { xwd -root -silent >"$tmp/now.xwd" && ! compare -metric AE "$tmp/before.xwd" "$tmp/now.xwd" null: 2>/dev/null; }
-      source "$session"
       tray_keyring
       if [ -n "$panel" ]; then
         # Xfce'"'"'s panel, its tray at the top left; no window manager, so its check is off.

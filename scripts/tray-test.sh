@@ -43,23 +43,9 @@ export cli tmp shot session LANG=${LANG:-C.UTF-8}
   logs() { for f in "$tmp"/*.log "$tmp"/data/logs/*.log; do [ -f "$f" ] && { echo "--- $(basename "$f"):"; cat "$f"; }; done; }
   fail() { echo "tray-test: $*" >&2; logs >&2; exit 1; }
   trap "echo \"tray-test: a step failed at line \$LINENO: \$BASH_COMMAND\" >&2" ERR
-  app=""
-  # running PID: the process has not ended (a process that ended but was not waited for is a zombie).
-  running() { local state; state=$(sed -n "s/.*) \(.\).*/\1/p" "/proc/$1/stat" 2>/dev/null) && [ -n "$state" ] && [ "$state" != Z ]; }
-  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-  await() {
-    local what=$1; shift
-    for _ in $(seq 300); do
-      "$@" && return 0
-      [ -z "$app" ] || running "$app" || fail "the window program ended while waiting for: $what"
-      sleep 0.2
-    done
-    fail "after 60 s, still not: $what"
-  }
+  source "$session"
   logged() { grep -q "$2" "$tmp/$1.log" 2>/dev/null; }
   host() { "$tmp/bin/host" "$@"; }
-
-  source "$session"
   tray_keyring
   # The tray host, before the window: it owns org.kde.StatusNotifierWatcher.
   "$tmp/bin/host" watch >"$tmp/host.log" 2>&1 &
@@ -73,6 +59,7 @@ export cli tmp shot session LANG=${LANG:-C.UTF-8}
   "$cli" --sandbox --data-dir "$data" >"$tmp/app.log" 2>&1 &
   app=$!
   pids+=($app)
+  await_pid=$app await_name="the window program"
   shown() { win=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | head -n1); [ -n "$win" ]; }
   hidden() { [ -z "$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null)" ]; }
   await "the window shown" shown
@@ -119,10 +106,7 @@ export cli tmp shot session LANG=${LANG:-C.UTF-8}
   await "the window shown again by \"Open Redox Uploader\"" shown
   host click "Quit"
   status=0
-  for _ in $(seq 300); do running "$app" || break; sleep 0.2; done
-  ! running "$app" || fail "\"Quit\" in the tray menu did not end the program within 60 s"
-  wait "$app" || status=$?
-  app=""
+  await_end "the program ended by \"Quit\" in the tray menu" || status=$?
   [ $status -eq 0 ] || fail "\"Quit\" in the tray menu: exit status $status, want 0"
   await "the tray icon gone from the host" logged host "^gone "
   echo "tray-test: \"Open Redox Uploader\" showed the window again; \"Quit\" ended the program with exit status 0."

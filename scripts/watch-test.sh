@@ -22,24 +22,23 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "watch-test: $*" >&2; exit 1; }
+# fail WHY: says why, then what the watcher said, and ends with status 1.
+fail() {
+  echo "watch-test: $*" >&2
+  for f in "$tmp"/*.err; do [ -s "$f" ] && { echo "--- $(basename "$f"):"; cat "$f"; }; done >&2
+  exit 1
+}
+# shellcheck source=scripts/lib/await.sh
+source "$(dirname "$0")/lib/await.sh"
+await_name="the watcher"
 
 in="$tmp/scans"
 mkdir -p "$in"
 # start LOG: the watcher in the background, its lines in LOG, its messages in LOG.err.
 start() {
   "$bin" watch --data-dir "$tmp/data" --sandbox --settle "$settle" --rescan 1 --verbose "$in" >"$1" 2>"$1.err" &
-  watcher=$!
-  wait_for "the watcher to start" 'grep -q " watching$" "'"$1"'"'
-}
-# wait_for WHAT CONDITION: polls CONDITION for up to 60 s.
-wait_for() {
-  local deadline=$((SECONDS + 60))
-  until eval "$2"; do
-    [ -n "$watcher" ] && ! kill -0 "$watcher" 2>/dev/null && fail "the watcher exited while waiting for $1: $(cat "$tmp"/*.err)"
-    [ $SECONDS -ge $deadline ] && fail "timed out waiting for $1"
-    sleep 0.2
-  done
+  watcher=$! await_pid=$!
+  await "the watcher to start" grep -q " watching$" "$1"
 }
 lines() { grep -c "  $2" "$1" 2>/dev/null || true; } # lines of LOG with outcome OUTCOME
 top_files() { find "$in" -maxdepth 1 -type f | wc -l; }
@@ -52,7 +51,7 @@ for i in 1 2 3 4 5; do
   head -c 300000 /dev/urandom >"$in/.scan$i.part"
   mv "$in/.scan$i.part" "$in/scan$i.pdf" # complete when it appears: the delay is all the watcher's
   complete=$(date +%s.%N)
-  wait_for "scan$i.pdf to be sent" 'grep -q "  scan'$i'.pdf  uploaded  " "$tmp/run1.log"'
+  await "scan$i.pdf to be sent" grep -q "  scan$i.pdf  uploaded  " "$tmp/run1.log"
   started=$(grep "  scan$i.pdf  sending" "$tmp/run1.log" | head -1 | cut -c1-23)
   [ -n "$started" ] || fail "no sending line for scan$i.pdf"
   latencies+=("$(echo "$(epoch "$started") - $complete" | bc)")
@@ -69,22 +68,27 @@ batch=150
 for i in $(seq 1 $batch); do head -c 500000 /dev/urandom >"$tmp/b$i.pdf"; done
 sha256sum "$tmp"/b*.pdf "$in"/Uploaded/*/*.pdf | awk '{ print $1 }' | sort >"$tmp/want.sha"
 mv "$tmp"/b*.pdf "$in"/
-wait_for "part of the batch to be sent" '[ "$(lines "$tmp/run1.log" "b[0-9]*.pdf  uploaded")" -ge 5 ]'
+some_sent() { [ "$(lines "$tmp/run1.log" "b[0-9]*.pdf  uploaded")" -ge 5 ]; }
+await "part of the batch to be sent" some_sent
 kill -KILL "$watcher"
 wait "$watcher" 2>/dev/null
-watcher=
+watcher="" await_pid=""
 before=$(lines "$tmp/run1.log" "uploaded")
 left=$(top_files)
 [ "$left" -gt 0 ] || fail "the whole batch was sent before the kill; nothing to check"
 start "$tmp/run2.log"
-wait_for "every file left to be sent or held" '[ "$(top_files)" -eq "$(lines "$tmp/run2.log" "held")" ] &&
-  [ "$(lines "$tmp/run2.log" "sending")" -eq "$(lines "$tmp/run2.log" "\(uploaded\|failed\|will retry\)")" ]'
+# every file left sent or held: as many held lines as files in the folder, and every sending finished.
+all_settled() {
+  [ "$(top_files)" -eq "$(lines "$tmp/run2.log" "held")" ] &&
+    [ "$(lines "$tmp/run2.log" "sending")" -eq "$(lines "$tmp/run2.log" "\(uploaded\|failed\|will retry\)")" ]
+}
+await "every file left to be sent or held" all_settled
 kill -TERM "$watcher"
 wait "$watcher"
 status=$?
-watcher=
-[ $status -eq 0 ] || fail "SIGTERM: exit status $status, want 0: $(cat "$tmp/run2.log.err")"
-grep -q "Stopped watching" "$tmp/run2.log.err" || fail "SIGTERM: no 'Stopped watching': $(cat "$tmp/run2.log.err")"
+watcher="" await_pid=""
+[ $status -eq 0 ] || fail "SIGTERM: exit status $status, want 0"
+grep -q "Stopped watching" "$tmp/run2.log.err" || fail "SIGTERM: no 'Stopped watching'"
 
 "$bin" history --data-dir "$tmp/data" --csv --columns sha256,status >"$tmp/history.csv" || fail "history --csv failed"
 # Sent (or perhaps sent): done and unknown rows. No content may have two.

@@ -48,7 +48,6 @@ export tmp cli window shot
 xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   source scripts/wine/prefix.sh
   pids=()
-  app=""
   stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; wine_prefix_end; }
   trap stop_all EXIT
   fail() {
@@ -57,18 +56,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     exit 1
   }
   trap "echo \"wine-tray-test: a step failed at line \$LINENO: \$BASH_COMMAND\" >&2" ERR
-  # running PID: the process has not ended (a process that ended but was not waited for is a zombie).
-  running() { local state; state=$(sed -n "s/.*) \(.\).*/\1/p" "/proc/$1/stat" 2>/dev/null) && [ -n "$state" ] && [ "$state" != Z ]; }
-  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-  await() {
-    local what=$1; shift
-    for _ in $(seq 300); do
-      "$@" && return 0
-      [ -z "$app" ] || running "$app" || fail "the window program ended while waiting for: $what"
-      sleep 0.2
-    done
-    fail "after 60 s, still not: $what"
-  }
+  source scripts/lib/await.sh
   wine_prefix "$tmp"
 
   # A saved source uploading to the sandbox, with a watched folder; its secret in the Credential Manager.
@@ -91,6 +79,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   wine "$window" --data-dir "$data" </dev/null >"$tmp/app.log" 2>&1 &
   app=$!
   pids+=($app)
+  await_pid=$app await_name="the window program"
   visible() { xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n1; }
   shown() { win=$(visible "^Redox Uploader\$"); [ -n "$win" ]; }
   hidden() { [ -z "$(visible "^Redox Uploader\$")" ]; }
@@ -154,10 +143,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
 
   choose 3 End
   status=0
-  for _ in $(seq 300); do running "$app" || break; sleep 0.2; done
-  ! running "$app" || fail "\"Quit\" in the tray menu did not end the program within 60 s"
-  wait "$app" || status=$?
-  app=""
+  await_end "the program ended by \"Quit\" in the tray menu" || status=$?
   [ $status -eq 0 ] || fail "\"Quit\" in the tray menu: exit status $status, want 0"
   tray_gone() { [ -z "$(visible "^Wine System Tray\$")" ]; }
   await "the tray icon gone (Wine hides its tray window once it holds no icon)" tray_gone

@@ -27,12 +27,8 @@ wine_prefix "$tmp"
 x86_64-w64-mingw32-gcc -municode -O2 -o "$tmp/holdopen.exe" scripts/wine/holdopen.c
 
 fail() { echo "wine-watch-test: $*" >&2; echo "--- the watcher said:" >&2; cat "$tmp/watch.log" "$tmp/watch.err" >&2; exit 1; }
-# await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-await() {
-  local what=$1; shift
-  for _ in $(seq 300); do "$@" && return 0; kill -0 "$watcher" 2>/dev/null || fail "the watcher ended"; sleep 0.2; done
-  fail "after 60 s, still not: $what"
-}
+# shellcheck source=scripts/lib/await.sh
+source scripts/lib/await.sh
 logged() { grep -qs "$1" "$tmp/watch.log"; }
 history() { wine "$cli" history --data-dir "$tmp/data" --csv --columns file,size,status 2>/dev/null </dev/null | tr -d "\r"; }
 
@@ -41,6 +37,7 @@ mkdir "$in"
 wine "$cli" watch --sandbox --data-dir "$tmp/data" --settle 1 --rescan 1 "$(winepath -w "$in")" \
   </dev/null >"$tmp/watch.log" 2>"$tmp/watch.err" &
 watcher=$!
+await_pid=$watcher await_name="the watcher"
 await "the folder watched" logged " watching$"
 
 # 1. A file appears: uploaded, then moved.

@@ -4,13 +4,16 @@
 # Outside the session, tray_prepare TMP builds the test-only helpers into TMP/bin (host, wmclose)
 # and gives what follows a home of its own in TMP: a new login keyring, the app's
 # preferences, no caller's bus, keyring or display. Then the caller runs dbus-run-session (and
-# xvfb-run), and inside it, where `await WHAT COMMAND...` and `fail WHY` are defined and the
-# array `pids` collects what to stop at the end:
+# xvfb-run), and inside it, where `fail WHY` is defined and the array `pids` collects what to
+# stop at the end, sources this file again (which brings scripts/lib/await.sh) and calls:
 #   tray_keyring                       an unlocked throwaway gnome-keyring owning the Secret Service
 #   tray_watched_source CLI DATA NAME SETTLE DIR
 #                                      'redox-uploader sandbox' running, a source NAME saved in the
 #                                      data folder DATA uploading to it with its secret in the
 #                                      keychain, and DIR its watched folder (settle SETTLE s)
+
+# shellcheck source=scripts/lib/await.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/await.sh"
 
 # tray_prepare TMP: the helpers built, and HOME and the XDG folders in TMP.
 tray_prepare() {

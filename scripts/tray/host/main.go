@@ -5,7 +5,6 @@
 //	host watch           own org.kde.StatusNotifierWatcher on the session bus and accept the
 //	                     icons that register, and org.freedesktop.Notifications, writing each
 //	                     icon and notification on a line of stdout, until SIGTERM or SIGINT
-//	host items           print the registered icons, one "BUSNAME/PATH" a line; status 1 if none
 //	host menu            print the first icon's menu (com.canonical.dbusmenu GetLayout), one item
 //	                     a line: "ID<TAB>enabled|disabled|separator<TAB>LABEL"
 //	host click LABEL     press the enabled item labelled LABEL (DBusMenu Event "clicked")
@@ -19,7 +18,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -29,7 +27,7 @@ import (
 // callTimeout bounds each D-Bus call.
 const callTimeout = 10 * time.Second
 
-const usage = "usage: host watch | items | menu | click LABEL"
+const usage = "usage: host watch | menu | click LABEL"
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -52,15 +50,8 @@ func run(args []string) error {
 	switch {
 	case args[0] == "watch" && len(args) == 1:
 		return serveWatcher(ctx, conn, os.Stdout)
-	case args[0] == "items" && len(args) == 1:
-		items, err := registeredItems(ctx, conn)
-		if err != nil {
-			return err
-		}
-		fmt.Println(strings.Join(items, "\n"))
-		return nil
 	case args[0] == "menu" && len(args) == 1:
-		entries, err := itemMenu(ctx, conn)
+		_, entries, err := itemMenu(ctx, conn)
 		if err != nil {
 			return err
 		}

@@ -76,11 +76,11 @@ func firstMenu(ctx context.Context, conn *dbus.Conn) (dbus.BusObject, error) {
 	return conn.Object(busName, menuPath), nil
 }
 
-// itemMenu reads the first icon's whole menu, in order.
-func itemMenu(ctx context.Context, conn *dbus.Conn) ([]menuEntry, error) {
+// itemMenu reads the first icon's whole menu, in order, and returns it with the menu's object.
+func itemMenu(ctx context.Context, conn *dbus.Conn) (dbus.BusObject, []menuEntry, error) {
 	obj, err := firstMenu(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -89,9 +89,10 @@ func itemMenu(ctx context.Context, conn *dbus.Conn) ([]menuEntry, error) {
 		root     layout
 	)
 	if err := obj.CallWithContext(ctx, menuIface+".GetLayout", 0, int32(0), int32(-1), []string{}).Store(&revision, &root); err != nil {
-		return nil, fmt.Errorf("reading the menu: %w", err)
+		return nil, nil, fmt.Errorf("reading the menu: %w", err)
 	}
-	return flatten(root.Children)
+	entries, err := flatten(root.Children)
+	return obj, entries, err
 }
 
 // flatten lists the nodes of children and their own children, depth first.
@@ -129,7 +130,7 @@ func flatten(children []dbus.Variant) ([]menuEntry, error) {
 
 // clickItem presses the enabled menu item labelled label, as a panel does when it is clicked.
 func clickItem(ctx context.Context, conn *dbus.Conn, label string) error {
-	entries, err := itemMenu(ctx, conn)
+	obj, entries, err := itemMenu(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -139,10 +140,6 @@ func clickItem(ctx context.Context, conn *dbus.Conn, label string) error {
 		}
 		if !e.enabled {
 			return fmt.Errorf("the menu item %q is disabled", label)
-		}
-		obj, err := firstMenu(ctx, conn)
-		if err != nil {
-			return err
 		}
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
