@@ -65,12 +65,8 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
     [ ! -s "$tmp/compare.log" ] || { echo "--- compare -metric AE said (pixels that differ):" >&2; cat "$tmp/compare.log" >&2; }
     echo "--- the history:" >&2; wine "$cli" history --data-dir "$tmp/data" --csv 2>&1 | tr -d "\r" >&2 || true
     exit 1; }
-  # await WHAT COMMAND...: run COMMAND every 0.2 s until it succeeds, for up to 60 s.
-  await() {
-    local what=$1; shift
-    for _ in $(seq 300); do "$@" && return 0; kill -0 "$app" 2>/dev/null || fail "the app ended"; sleep 0.2; done
-    fail "after 60 s, still not: $what"
-  }
+  source scripts/lib/await.sh
+  await_pid=$app await_name="the app"
   history() { wine "$cli" history --data-dir "$tmp/data" --status done --csv --columns file,size,sha256,path 2>/dev/null | tr -d "\r"; }
   uploaded() { history | grep -qF "$1,"; }
   # start_helper VERB MODE PATH...: the helper (in place of one still running) is to VERB (clip
