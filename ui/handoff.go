@@ -51,10 +51,5 @@ func (u *UI) OpenHanded(files []string, sandboxOnly bool) error {
 // Closed is closed when the window closes: from then on OpenHanded takes nothing.
 func (u *UI) Closed() <-chan struct{} { return u.bg.ctx.Done() }
 
-// raise shows the window and asks for the focus, from any goroutine.
-func (u *UI) raise() {
-	fyne.Do(func() {
-		u.win.Show()
-		u.win.RequestFocus()
-	})
-}
+// raise shows the window and asks for the focus, as the tray's Open does, from any goroutine.
+func (u *UI) raise() { fyne.Do(u.showWindow) }

@@ -87,14 +87,21 @@ func testPicture(t *testing.T) (image.Image, []byte) {
 	return img, b.Bytes()
 }
 
+// pastePicture pastes testPicture into a window on the sandbox and waits for the question
+// whether to upload it; it returns the window, the picture and where it was saved.
+func pastePicture(t *testing.T) (tu *testUI, src image.Image, saved string) {
+	t.Helper()
+	src, data := testPicture(t)
+	tu = pasteTestUI(t, clipfiles.Content{Image: data, ImageType: "image/png"}, nil)
+	fyne.DoAndWait(tu.onPaste)
+	tu.waitText(t, "Upload this picture from the clipboard?")
+	return tu, src, filepath.Join(tu.core.Paths.Data, pastedFolder, "Pasted image 2026-11-26 09.03.07.png")
+}
+
 // A pasted picture is saved as a PNG with the same pixels, in a folder of the user's only,
 // shown for confirmation, sent on Enter, and removed once it is on Redox.
 func TestPasteImageConfirmedWithEnterIsUploaded(t *testing.T) {
-	src, data := testPicture(t)
-	tu := pasteTestUI(t, clipfiles.Content{Image: data, ImageType: "image/png"}, nil)
-	fyne.DoAndWait(tu.onPaste)
-	tu.waitText(t, "Upload this picture from the clipboard?")
-	saved := filepath.Join(tu.core.Paths.Data, pastedFolder, "Pasted image 2026-11-26 09.03.07.png")
+	tu, src, saved := pastePicture(t)
 	got, sum := readPNG(t, saved)
 	if !samePicture(got, src) {
 		t.Error("the saved PNG's pixels differ from the clipboard's picture")
@@ -116,11 +123,7 @@ func TestPasteImageConfirmedWithEnterIsUploaded(t *testing.T) {
 }
 
 func TestPasteImageCancelledWithEscapeIsRemoved(t *testing.T) {
-	_, data := testPicture(t)
-	tu := pasteTestUI(t, clipfiles.Content{Image: data, ImageType: "image/png"}, nil)
-	fyne.DoAndWait(tu.onPaste)
-	tu.waitText(t, "Upload this picture from the clipboard?")
-	saved := filepath.Join(tu.core.Paths.Data, pastedFolder, "Pasted image 2026-11-26 09.03.07.png")
+	tu, _, saved := pastePicture(t)
 	if _, err := os.Stat(saved); err != nil {
 		t.Fatal(err)
 	}

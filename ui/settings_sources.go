@@ -45,7 +45,6 @@ func (s *sourceList) content() fyne.CanvasObject {
 
 // show lists the saved sources by name.
 func (s *sourceList) show(profiles []app.Profile) {
-	s.v.u.watch.update(profiles) // a source saved or removed: its folders are watched, or no longer
 	s.profiles = slices.Clone(profiles)
 	slices.SortStableFunc(s.profiles, func(a, b app.Profile) int { return strings.Compare(a.Name, b.Name) })
 	rows := make([]fyne.CanvasObject, 0, 2*len(s.profiles))

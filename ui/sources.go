@@ -57,19 +57,31 @@ func label(p app.Profile) string {
 	return fmt.Sprintf("%s — %s", name, visible.Name(string(p.Environment)))
 }
 
-// reload lists the saved sources (and the sandbox when it runs or is asked for) off the Fyne
-// goroutine, then shows them; with no source at all the welcome screen appears.
+// reload reads the settings off the Fyne goroutine and shows them as showSettings does. When
+// they cannot be read, it says so and lists the sources it has, but leaves the watchers as they
+// are: followSettings runs them once the settings can be read again.
 func (sp *sourcePicker) reload(startSandbox bool) {
 	st, err := sp.u.core.LoadSettings()
 	if err != nil {
 		sp.u.showError("The settings could not be read", err)
+		sp.list(st, startSandbox)
+		return
 	}
 	sp.showSettings(st, startSandbox)
 }
 
-// showSettings lists the sources of st, settings just read or saved, as reload does: off the
-// Fyne goroutine, so that a save or a removal that returns the settings needs no second read.
+// showSettings takes in st, settings just read or saved, off the Fyne goroutine: it runs the
+// watchers its sources call for (a source saved or removed: its folders are watched, or no
+// longer) and lists its sources. A save or a removal that returns the settings needs no second
+// read.
 func (sp *sourcePicker) showSettings(st app.Settings, startSandbox bool) {
+	sp.u.watch.update(st.Profiles)
+	sp.list(st, startSandbox)
+}
+
+// list lists the sources of st (and the sandbox when it runs or is asked for); with no source
+// at all the welcome screen appears. Off the Fyne goroutine.
+func (sp *sourcePicker) list(st app.Settings, startSandbox bool) {
 	sp.u.autoCopy.Store(st.AutoCopy)
 	profiles := append([]app.Profile(nil), st.Profiles...)
 	sort.SliceStable(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })

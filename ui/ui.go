@@ -132,11 +132,8 @@ func (u *UI) setActive(p app.Profile) {
 // shows the welcome screen or the tabs, and adds the files given at start.
 func (u *UI) start(ctx context.Context, opts Options) {
 	u.paste.removeAll() // what a window that did not close left
-	u.sources.reload(opts.Sandbox)
 	read := u.watch.settingsStamp()
-	if st, err := u.core.LoadSettings(); err == nil && ctx.Err() == nil {
-		u.watch.update(st.Profiles) // the sources' watched folders
-	}
+	u.sources.reload(opts.Sandbox) // the sources, and their watched folders
 	// And as the command line or another window changes them.
 	u.bg.Go(func(ctx context.Context) { u.watch.followSettings(ctx, read) })
 	if len(opts.Files) > 0 && ctx.Err() == nil {

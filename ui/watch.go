@@ -39,8 +39,7 @@ type watchers struct {
 
 	mu       sync.Mutex // guards what follows
 	running  map[string]*runningWatcher
-	profiles []app.Profile                // the saved sources last seen
-	takenBy  map[string]map[string]string // folders a source lists that another source watches; see assignFolders
+	profiles []app.Profile // the saved sources last seen
 	paused   bool
 	last     app.WatchEvent // the newest outcome of a file
 	counts   watchCounts    // outcomes since the last notification
@@ -124,7 +123,7 @@ func (ws *watchers) reconcile(ctx context.Context) {
 	ws.mu.Lock()
 	want := map[string]app.Profile{}
 	if !ws.paused && ctx.Err() == nil {
-		want, ws.takenBy = assignFolders(ws.profiles)
+		want, _ = assignFolders(ws.profiles)
 	}
 	var stopping []*runningWatcher
 	for name, r := range ws.running {
@@ -337,8 +336,9 @@ type folderState struct {
 func (ws *watchers) folderStates(name string) map[string]folderState {
 	ws.mu.Lock()
 	r := ws.running[name]
+	_, takenBy := assignFolders(ws.profiles)
 	states := map[string]folderState{}
-	for dir, other := range ws.takenBy[name] {
+	for dir, other := range takenBy[name] {
 		states[dir] = folderState{takenBy: other}
 	}
 	ws.mu.Unlock()
