@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -62,6 +61,7 @@ type History struct {
 	owner      *owner          // this History in the rows it has in flight; nil when read-only
 	unsaved    unsavedOutcomes // outcomes Finish could not write yet
 	closing    chan struct{}   // closed by Close: background work stops
+	outcomes   sync.Once       // the outcome statement prepared ahead; see prepareOutcomeSoon
 	background sync.WaitGroup  // background work (retrying unsaved outcomes)
 	closeOnce  sync.Once
 	closeErr   error
@@ -461,11 +461,22 @@ func (h *History) InsertBatch(ctx context.Context, recs []*Record) error {
 	return nil
 }
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+// isSHA256Hex reports whether s is a SHA-256 in lower-case hex: 64 of 0-9 and a-f.
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // checkHash refuses a SHA-256 that is not lower-case hex and a negative size.
 func checkHash(op, sha256 string, size int64) error {
-	if !sha256Hex.MatchString(sha256) {
+	if !isSHA256Hex(sha256) {
 		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, sha256)
 	}
 	if size < 0 {
@@ -485,31 +496,47 @@ func checkHash(op, sha256 string, size int64) error {
 // history can be written (see unsavedOutcomes), and the error matches ErrNotSaved and says
 // why in plain words.
 func (h *History) Finish(ctx context.Context, r *Record) error {
+	_, err := h.finishClaiming(ctx, r, nil)
+	return err
+}
+
+// finishClaiming is Finish, and, when next is not nil, the claim of the next row to send
+// (see claimUnhashed) in the same transaction: a worker sending files one after another
+// journals one write per file instead of two. It reports whether next was claimed; a claim
+// that cannot be made (another row has the size, the row is no longer queued, or the claim's
+// own write failed) leaves the outcome to be journaled alone, and the row to be claimed as
+// usual.
+func (h *History) finishClaiming(ctx context.Context, r *Record, next *unhashedClaim) (claimed bool, err error) {
 	op := fmt.Sprintf("recording the result of upload %d", r.ID)
 	if !r.Status.Final() {
-		return fmt.Errorf("%s: %q is not a final status", op, r.Status)
+		return false, fmt.Errorf("%s: %q is not a final status", op, r.Status)
 	}
-	if r.SHA256 != "" && !sha256Hex.MatchString(r.SHA256) {
-		return fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, r.SHA256)
+	if r.SHA256 != "" && !isSHA256Hex(r.SHA256) {
+		return false, fmt.Errorf("%s: %q is not a lower-case hex SHA-256", op, r.SHA256)
 	}
 	if r.Finished.IsZero() {
 		r.Finished = time.Now()
 	}
 	var res sql.Result
-	var err error
-	if r.DuplicateOf == 0 {
-		res, err = h.finishNotDuplicate(ctx, op, r)
-	} else {
+	switch {
+	case r.DuplicateOf != 0:
 		res, err = h.exec(ctx, op, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...)
+	case next != nil:
+		if res, claimed, err = h.finishNotDuplicate(ctx, op, r, next); err == nil {
+			break
+		}
+		res, claimed, err = h.finishNotDuplicate(ctx, op, r, nil) // the claim may be what failed
+	default:
+		res, _, err = h.finishNotDuplicate(ctx, op, r, nil)
 	}
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
-		return h.keepUnsaved(*r, err) // worded by exec
+		return false, h.keepUnsaved(*r, err) // worded by exec
 	}
 	if err := h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading); err != nil {
-		return err
+		return false, err
 	}
 	h.outcomeJournaled(ctx)
-	return nil
+	return claimed, nil
 }
 
 // outcomeSQL writes the outcome outcomeArgs gives into its row, as Finish describes; the
@@ -531,28 +558,47 @@ const outcomeLeanSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 
 // finishNotDuplicate writes r's outcome, which is no duplicate (r.DuplicateOf is 0), as Finish
 // does: with outcomeLeanSQL, or, for a row it does not match, with outcomeSQL, which also
-// clears duplicate_of. It returns the result of the statement that decided.
-func (h *History) finishNotDuplicate(ctx context.Context, op string, r *Record) (sql.Result, error) {
+// clears duplicate_of; then, in the same transaction, claim next when it is not nil. It
+// returns the result of the outcome's statement that decided, and whether next was claimed.
+func (h *History) finishNotDuplicate(ctx context.Context, op string, r *Record, next *unhashedClaim) (sql.Result, bool, error) {
 	lean, err := h.stmt(ctx, outcomeLeanSQL) // before the transaction; see History.stmt
 	if err != nil {
-		return nil, h.dbError(op, err)
+		return nil, false, h.dbError(op, err)
+	}
+	var claims unhashedClaimStmts
+	if next != nil {
+		if claims, err = h.unhashedClaimStmts(ctx, *next); err != nil {
+			return nil, false, err
+		}
 	}
 	var res sql.Result
+	var claimed bool
 	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
+		claimed = false // afresh at each run; see inWriteTx
 		var err error
 		res, err = tx.StmtContext(ctx, lean).ExecContext(ctx, r.Status, r.URI, r.ErrorKind, r.ErrorMessage,
 			r.ErrorDetail, r.HTTPStatus, r.Attempts, timeToDB(r.Finished), r.SHA256, r.ID)
 		if err != nil {
 			return h.dbError(op, err)
 		}
-		if n, err := res.RowsAffected(); err == nil && n == 1 {
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			// Rare: not worth a prepared statement of its own.
+			if res, err = tx.ExecContext(ctx, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...); err != nil {
+				return h.dbError(op, err)
+			}
+		}
+		if next == nil {
 			return nil
 		}
-		// Rare: not worth a prepared statement of its own.
-		res, err = tx.ExecContext(ctx, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...)
-		return h.dbError(op, err)
+		switch _, err := h.claimUnhashedIn(ctx, tx, *next, claims); {
+		case err == nil:
+			claimed = true
+		case !errors.Is(err, errSizeShared) && !errors.Is(err, errNotClaimed):
+			return err // the outcome is written again, alone
+		}
+		return nil // not claimed, nothing of the claim written: the outcome commits
 	})
-	return res, err
+	return res, claimed, err
 }
 
 // outcomeArgs are outcomeSQL's arguments for r.

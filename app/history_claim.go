@@ -136,35 +136,16 @@ func (h *History) sizeShared(ctx context.Context, id int64, source string, size 
 // hashes the file and claims it with claimSend.
 func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time, source string, size int64,
 	force bool) (bool, error) {
-	op := fmt.Sprintf("marking upload %d as sending", id)
-	if size < 0 {
-		return false, fmt.Errorf("%s: negative size %d", op, size)
-	}
-	if started.IsZero() {
-		started = time.Now()
-	}
-	var shared *sql.Stmt
-	lean, err := h.stmt(ctx, claimUnhashedLean) // before the transaction; see History.stmt
-	if err == nil && !force {
-		shared, err = h.stmt(ctx, sizeSharedQuery)
-	}
+	c := unhashedClaim{id: id, started: started, source: source, size: size, force: force}
+	op := c.op()
+	stmts, err := h.unhashedClaimStmts(ctx, c)
 	if err != nil {
-		return false, h.dbError(op, err)
+		return false, err
 	}
 	var res sql.Result
 	err = h.inWriteTx(ctx, op, func(tx *sql.Tx) error {
-		if !force {
-			var taken bool
-			if err := tx.StmtContext(ctx, shared).QueryRowContext(ctx, source, size, id).Scan(&taken); err != nil {
-				return h.dbError(op, err)
-			}
-			if taken {
-				return errSizeShared // rolled back: nothing to commit
-			}
-		}
 		var err error
-		res, err = h.markClaimed(ctx, tx, op, lean, []any{timeToDB(started), id, size, h.ownerID()},
-			claimUnhashedMark, []any{timeToDB(started), size, h.ownerID(), id})
+		res, err = h.claimUnhashedIn(ctx, tx, c, stmts)
 		return err
 	})
 	switch {
@@ -174,6 +155,62 @@ func (h *History) claimUnhashed(ctx context.Context, id int64, started time.Time
 		return false, h.checkChanged(ctx, op, id, res, nil, StatusQueued)
 	}
 	return err == nil, err
+}
+
+// unhashedClaim is the claim claimUnhashed makes: of row id, queued with size bytes for
+// source, as uploading since started (now when zero).
+type unhashedClaim struct {
+	id      int64
+	started time.Time
+	source  string
+	size    int64
+	force   bool
+}
+
+func (c unhashedClaim) op() string { return fmt.Sprintf("marking upload %d as sending", c.id) }
+
+// unhashedClaimStmts are the prepared statements of an unhashed claim: the claim, and the
+// size check unless it is forced.
+type unhashedClaimStmts struct{ lean, shared *sql.Stmt }
+
+// unhashedClaimStmts checks c and prepares its statements, before the transaction that runs
+// them (see History.stmt).
+func (h *History) unhashedClaimStmts(ctx context.Context, c unhashedClaim) (unhashedClaimStmts, error) {
+	if c.size < 0 {
+		return unhashedClaimStmts{}, fmt.Errorf("%s: negative size %d", c.op(), c.size)
+	}
+	var s unhashedClaimStmts
+	var err error
+	s.lean, err = h.stmt(ctx, claimUnhashedLean)
+	if err == nil && !c.force {
+		s.shared, err = h.stmt(ctx, sizeSharedQuery)
+	}
+	if err != nil {
+		return unhashedClaimStmts{}, h.dbError(c.op(), err)
+	}
+	return s, nil
+}
+
+// claimUnhashedIn makes claim c in tx. It ends the transaction with errSizeShared, having
+// written nothing, when another row of the source has the size, and with errNotClaimed (and
+// the result for checkChanged) when the row was not queued any more.
+func (h *History) claimUnhashedIn(ctx context.Context, tx *sql.Tx, c unhashedClaim, s unhashedClaimStmts) (sql.Result, error) {
+	op := c.op()
+	if !c.force {
+		var taken bool
+		if err := tx.StmtContext(ctx, s.shared).QueryRowContext(ctx, c.source, c.size, c.id).Scan(&taken); err != nil {
+			return nil, h.dbError(op, err)
+		}
+		if taken {
+			return nil, errSizeShared // rolled back: nothing to commit
+		}
+	}
+	started := c.started
+	if started.IsZero() {
+		started = time.Now()
+	}
+	return h.markClaimed(ctx, tx, op, s.lean, []any{timeToDB(started), c.id, c.size, h.ownerID()},
+		claimUnhashedMark, []any{timeToDB(started), c.size, h.ownerID(), c.id})
 }
 
 // errSizeShared ends claimUnhashed's transaction when another row has the same size.

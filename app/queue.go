@@ -75,6 +75,8 @@ type job struct {
 	profile Profile
 	force   bool        // upload even if the same content is already done for this source
 	hashed  *hashedFile // the file was hashed before it was queued (Resend); nil: not yet
+	ahead   *aheadClaim // claimed with the outcome of the job before it (takeAhead); nil: not
+	next    *job        // the job of the lane its worker took to run next (takeAhead)
 	ctx     context.Context
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when a worker has taken the job to a final state
@@ -286,28 +288,34 @@ func (q *Queue) idleLocked() bool {
 	return true
 }
 
-// work runs a lane's jobs one after another until none are left.
+// work runs a lane's jobs one after another until none are left: the next waiting, or the
+// one the last run took ahead (takeAhead).
 func (q *Queue) work(l *lane) {
 	defer q.wg.Done()
+	var next *job
 	for {
-		q.mu.Lock()
-		if len(l.pending) == 0 {
-			l.running--
-			idle := q.idleLocked()
-			q.mu.Unlock()
-			if idle { // nothing left to do: the rows ended wait no more for the search index, if many
-				q.history.indexWhenIdle(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
+		j := next
+		if j == nil {
+			q.mu.Lock()
+			if len(l.pending) == 0 {
+				l.running--
+				idle := q.idleLocked()
+				q.mu.Unlock()
+				if idle { // nothing left to do: the rows ended wait no more for the search index, if many
+					q.history.indexWhenIdle(q.ctx) //nolint:errcheck // they stay waiting, found by searches all the same
+				}
+				return
 			}
-			return
+			j = l.pending[0]
+			l.pending = l.pending[1:]
+			q.active[j.rec.ID] = j
+			q.mu.Unlock()
 		}
-		j := l.pending[0]
-		l.pending = l.pending[1:]
-		q.active[j.rec.ID] = j
-		q.mu.Unlock()
 
 		q.run(j) // ends in finish, which takes j out of active
 		j.cancel()
 		close(j.done)
+		next, j.next = j.next, nil
 	}
 }
 
@@ -319,6 +327,10 @@ func (q *Queue) work(l *lane) {
 // file it does not (the outcome, with the hash if it has one); the insert was the batch's.
 func (q *Queue) run(j *job) {
 	rec := j.rec
+	if j.ahead != nil {
+		q.sendClaimedAhead(j, &rec)
+		return
+	}
 	if q.stopped(j, &rec) {
 		return
 	}
@@ -377,7 +389,7 @@ func (q *Queue) sendChecked(j *job, rec *Record) {
 		return
 	}
 	res, err := q.upload(j, rec, c)
-	q.settle(rec, res, err, changedFromHash(rec.SHA256, res))
+	q.settle(j, rec, res, err, changedFromHash(rec.SHA256, res))
 }
 
 // clientOrFail returns the client of j's profile, or ends rec failed (a credentials problem
@@ -403,6 +415,7 @@ func (q *Queue) upload(j *job, rec *Record, c *client.Client) (client.Result, er
 	q.logger().Info("upload started", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile,
 		"source", rec.Source, "environment", rec.Environment)
 	started := *rec // what the progress and retry events carry
+	q.history.prepareOutcomeSoon()
 	return c.Upload(j.ctx, rec.Path, client.UploadOptions{
 		Name:     rec.Name,
 		Progress: q.progressReporter(started),
@@ -418,22 +431,28 @@ func (q *Queue) upload(j *job, rec *Record, c *client.Client) (client.Result, er
 // settle journals and announces the outcome of an upload: done, cancelled, failed, or, when
 // changed says how the file changed while it was sent, failed with that warning (see
 // changedWhileSending).
-func (q *Queue) settle(rec *Record, res client.Result, err error, changed string) {
+func (q *Queue) settle(j *job, rec *Record, res client.Result, err error, changed string) {
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
+	kind := EventFailed
 	switch {
 	case err == nil && changed != "":
 		changedWhileSending(rec, res, changed)
-		q.finish(rec, EventFailed)
 	case err == nil:
 		rec.Status, rec.URI = StatusDone, res.URI
 		rec.SHA256 = cmp.Or(res.SentSHA256, rec.SHA256)
-		q.finish(rec, EventDone)
+		kind = EventDone
 	case client.KindOf(err) == client.KindCancelled:
-		q.finish(rec, EventCancelled)
+		kind = EventCancelled
 	default:
 		q.setFailure(rec, err, res.Attempts)
-		q.finish(rec, EventFailed)
+	}
+	var claim *unhashedClaim
+	if kind != EventCancelled { // a cancel may be the queue's closing: it takes nothing more
+		j.next, claim = q.takeAhead(j)
+	}
+	if !q.finishClaiming(rec, kind, claim) && j.next != nil {
+		j.next.ahead = nil // claimed as usual when it runs
 	}
 }
 

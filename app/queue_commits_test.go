@@ -103,47 +103,59 @@ func TestCommitCounterCountsWritesOnly(t *testing.T) {
 	}
 }
 
-// TestQueueCommitsPerFile: the journal costs one commit per batch (the rows, queued) plus two
-// per file sent (uploading with its hash; the outcome) and one per file not sent (a duplicate:
-// the outcome with its hash). The outcomes wait for the search index: too few to index when
-// the queue has nothing left to do (see indexIfMany). Each commit is a serialised write to disk, the per-file cost of
-// a large batch; this fails if one comes back (it was 1 + 3 per file before the hash moved
-// into the uploading write). One file at a time, so that no two writes wait together: those
-// share a commit (TestHistoryCommitsWaitingWritesTogether).
+// TestQueueCommitsPerFile: the journal costs one commit per batch (the rows, queued) plus, per
+// file sent, two when it is hashed first (uploading with its hash; the outcome) and one when
+// it is not (forced, or of a size no other row has): its claim rides with the outcome of the
+// file before it (takeAhead), and only the first file's claim is a commit of its own. A file
+// not sent costs one (a duplicate: the outcome with its hash). The outcomes wait for the
+// search index: too few to index when the queue has nothing left to do (see indexIfMany).
+// Each commit is a serialised write to disk, the per-file cost of a large batch; this fails if
+// one comes back (it was 1 + 3 per file before the hash moved into the uploading write, and 1
+// + 2 before claims rode with outcomes). One file at a time, so that no two writes wait
+// together: those share a commit (TestHistoryCommitsWaitingWritesTogether).
 func TestQueueCommitsPerFile(t *testing.T) {
 	h, commits := watchCommits(t)
 	r := newQueueRigWith(t, 1, h)
 
 	const files = 6
 	dir := t.TempDir()
-	var paths []string
+	var paths, sized []string // all of one size; each of its own size
 	for i := range files {
 		paths = append(paths, writeRandom(t, dir, string(rune('a'+i))+".pdf", 20<<10))
+		sized = append(sized, writeRandom(t, dir, string(rune('a'+i))+".tif", 30<<10+i))
 	}
 
 	for _, tc := range []struct {
 		name  string
+		paths []string
 		force bool
 		want  Status
 		per   int64 // commits per file
+		first int64 // commits more for the first file: its claim, when the others ride
 	}{
-		{"new files, duplicate check", false, StatusDone, 2},
-		{"same files again: duplicates", false, StatusDuplicate, 1},
-		{"same files, --force", true, StatusDone, 2},
+		{"new files of one size, duplicate check", paths, false, StatusDone, 2, 0},
+		{"same files again: duplicates", paths, false, StatusDuplicate, 1, 0},
+		{"same files, --force", paths, true, StatusDone, 1, 1},
+		{"new files of different sizes", sized, false, StatusDone, 1, 1},
 	} {
 		commits.Store(0)
-		sub, err := r.queue.Submit(t.Context(), r.profile, paths, SubmitOptions{Force: tc.force})
+		sub, err := r.queue.Submit(t.Context(), r.profile, tc.paths, SubmitOptions{Force: tc.force})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.waitFinal(t, sub.IDs...)
 		r.queue.wg.Wait() // the workers have ended, the last having looked at the rows waiting for the index
-		if got, want := commits.Load(), 1+tc.per*files; got != want {
-			t.Errorf("%s: %d commits for %d files, want %d (1 for the batch + %d a file)", tc.name, got, files, want, tc.per)
+		if got, want := commits.Load(), 1+tc.first+tc.per*files; got != want {
+			t.Errorf("%s: %d commits for %d files, want %d (1 for the batch, %d for the first claim, %d a file)",
+				tc.name, got, files, want, tc.first, tc.per)
 		}
 		for i, id := range sub.IDs {
 			rec := r.row(t, id)
-			if rec.Status != tc.want || rec.SHA256 != fileSHA256(t, paths[i]) || rec.Size != 20<<10 {
+			fi, err := os.Stat(tc.paths[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if size := fi.Size(); rec.Status != tc.want || rec.SHA256 != fileSHA256(t, tc.paths[i]) || rec.Size != size {
 				t.Errorf("%s: row %+v, want %s with the file's SHA-256 and size", tc.name, rec, tc.want)
 			}
 			if tc.want == StatusDone && (rec.Started.IsZero() || rec.Finished.Before(rec.Started)) {
@@ -151,8 +163,8 @@ func TestQueueCommitsPerFile(t *testing.T) {
 			}
 		}
 	}
-	if n := len(r.server.Uploads()); n != 2*files {
-		t.Errorf("the server received %d uploads, want %d", n, 2*files)
+	if n := len(r.server.Uploads()); n != 3*files {
+		t.Errorf("the server received %d uploads, want %d", n, 3*files)
 	}
 }
 

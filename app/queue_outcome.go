@@ -21,7 +21,11 @@ func (q *Queue) finishDuplicate(rec *Record, earlier Record) {
 
 // finish journals rec's final state and announces it. The write is not cancellable: a
 // cancelled upload must still be recorded as such.
-func (q *Queue) finish(rec *Record, kind EventKind) {
+func (q *Queue) finish(rec *Record, kind EventKind) { q.finishClaiming(rec, kind, nil) }
+
+// finishClaiming is finish, journaling with rec's outcome the claim of the next row its worker
+// sends, when next is not nil (see takeAhead); it reports whether that row was claimed.
+func (q *Queue) finishClaiming(rec *Record, kind EventKind, next *unhashedClaim) bool {
 	switch kind {
 	case EventDone:
 		rec.Status = StatusDone
@@ -37,7 +41,7 @@ func (q *Queue) finish(rec *Record, kind EventKind) {
 		rec.Status = StatusFailed
 	}
 	rec.Finished = q.now()
-	err := q.history.Finish(context.Background(), rec)
+	claimed, err := q.history.finishClaiming(context.Background(), rec, next)
 	var ns *notSavedError
 	switch {
 	case errors.As(err, &ns):
@@ -59,6 +63,7 @@ func (q *Queue) finish(rec *Record, kind EventKind) {
 	if savedFirst {
 		q.announceSaved(saved)
 	}
+	return claimed
 }
 
 // lateSaved hears from the history that rec's outcome, which it could not write when the row

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"os"
+	"redoxuploader/client"
+	"time"
 )
 
 // sendUnhashed sends j's file without hashing it first, when the duplicate check cannot need
@@ -52,12 +54,18 @@ func (q *Queue) sendUnhashed(j *job, rec *Record) bool {
 	case !claimed:
 		return false // a row of the same size came in meanwhile: hash first
 	}
+	q.sendClaimed(j, rec, c, before, started)
+	return true
+}
+
+// sendClaimed sends rec's file, claimed as uploading since started without a hash, with c,
+// and journals the outcome; before is the file as stat saw it before the claim.
+func (q *Queue) sendClaimed(j *job, rec *Record, c *client.Client, before os.FileInfo, started time.Time) {
 	rec.Started = started
 	res, err := q.upload(j, rec, c)
 	changed := ""
 	if err == nil {
 		changed = changedFromStamp(before, rec.Path, res)
 	}
-	q.settle(rec, res, err, changed)
-	return true
+	q.settle(j, rec, res, err, changed)
 }
