@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"redoxuploader/internal/visible"
 )
@@ -172,11 +173,21 @@ func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // Redacted replaces the value of an attribute that may hold a secret.
 const Redacted = "[REDACTED]"
 
-// secretKeyPattern matches attribute keys whose values are never written.
-var secretKeyPattern = regexp.MustCompile(`(?i)secret|token|authorization|password|private`)
+// secretKeyWords are the words that make an attribute key secret, in any case: the value of
+// "apiSecret", "access_token" or "proxyPassword" is never written.
+var secretKeyWords = []string{"secret", "token", "authorization", "password", "private"}
 
-// bearerPattern matches a bearer credential inside a string value.
-var bearerPattern = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
+// secretKeyPattern matches the keys that hold a secret key word. Only keys that are not plain
+// ASCII need it: its case folding also knows the long s (U+017F) as an "s" and the Kelvin sign
+// (U+212A) as a "k". It is compiled on first use, which most programs never make.
+var secretKeyPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)` + strings.Join(secretKeyWords, "|"))
+})
+
+// bearerPattern matches a bearer credential inside a string value; compiled on first use.
+var bearerPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
+})
 
 // RedactingHandler is a guard in front of another slog.Handler. The app only logs fields that
 // hold no secret; this catches mistakes: the value of any attribute (at any group depth) whose
@@ -194,8 +205,12 @@ func (h *RedactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.next.Enabled(ctx, l)
 }
 
-// Handle redacts the record's message and attributes, then passes it on.
+// Handle redacts the record's message and attributes, then passes it on. A record with
+// nothing to redact, as almost every one is, goes on as it came.
 func (h *RedactingHandler) Handle(ctx context.Context, r slog.Record) error {
+	if recordIsClean(r) {
+		return h.next.Handle(ctx, r)
+	}
 	out := slog.NewRecord(r.Time, r.Level, redactString(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(a))
@@ -218,9 +233,44 @@ func (h *RedactingHandler) WithGroup(name string) slog.Handler {
 	return &RedactingHandler{next: h.next.WithGroup(name)}
 }
 
+// recordIsClean reports whether redacting r would leave it as it is: no secret key, no bearer
+// credential, and no value that redactAttr turns into text (errors and other values of any
+// kind, LogValuers) at any group depth.
+func recordIsClean(r slog.Record) bool {
+	if hasBearer(r.Message) {
+		return false
+	}
+	clean := true
+	r.Attrs(func(a slog.Attr) bool {
+		clean = attrIsClean(a)
+		return clean
+	})
+	return clean
+}
+
+func attrIsClean(a slog.Attr) bool {
+	if isSecretKey(a.Key) {
+		return false
+	}
+	switch a.Value.Kind() {
+	case slog.KindString:
+		return !hasBearer(a.Value.String())
+	case slog.KindGroup:
+		for _, g := range a.Value.Group() {
+			if !attrIsClean(g) {
+				return false
+			}
+		}
+		return true
+	case slog.KindAny, slog.KindLogValuer:
+		return false
+	}
+	return true
+}
+
 func redactAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
-	if secretKeyPattern.MatchString(a.Key) {
+	if isSecretKey(a.Key) {
 		return slog.String(a.Key, Redacted)
 	}
 	switch v.Kind() {
@@ -244,10 +294,49 @@ func redactAttr(a slog.Attr) slog.Attr {
 }
 
 func redactString(s string) string {
-	if !strings.Contains(strings.ToLower(s), "bearer") {
+	if !hasBearer(s) {
 		return s
 	}
-	return bearerPattern.ReplaceAllString(s, "${1}"+Redacted)
+	return bearerPattern().ReplaceAllString(s, "${1}"+Redacted)
+}
+
+// isSecretKey reports whether key holds one of secretKeyWords, ignoring case as
+// secretKeyPattern does. A plain ASCII key, as every key the app writes is, is checked without
+// the pattern.
+func isSecretKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return secretKeyPattern().MatchString(key)
+		}
+	}
+	for _, word := range secretKeyWords {
+		if containsFoldASCII(key, word) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBearer reports whether s holds "bearer" in any case: the only texts bearerPattern can
+// change. No character outside ASCII folds to b, e, a or r, so an ASCII check finds them all.
+func hasBearer(s string) bool { return containsFoldASCII(s, "bearer") }
+
+// containsFoldASCII reports whether s holds word with its ASCII letters in either case; word is
+// lower-case ASCII letters.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != word[0] {
+			continue
+		}
+		j := 1
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutPath returns s with the local path and its folder replaced by the base name and

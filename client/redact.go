@@ -102,7 +102,7 @@ func (s *secretSet) scrub(text string) string {
 		return text
 	}
 	hidden := s.currentIndex().find(text)
-	for _, p := range credentialPatterns {
+	for _, p := range credentialPatterns() {
 		for _, m := range p.FindAllStringSubmatchIndex(text, -1) {
 			lo, hi := m[0], m[1]
 			if len(m) > 2 && m[2] >= 0 {
@@ -163,13 +163,16 @@ func (e *scrubbedError) Error() string        { return e.text }
 func (e *scrubbedError) Is(target error) bool { return errors.Is(e.cause, target) }
 
 // credentialPatterns find credentials whatever their owner: the first group, when there is
-// one, is the part to hide.
-var credentialPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\bbearer(?:\s|%20|\+)+([A-Za-z0-9\-._~+/]{8,}=*)`),
-	regexp.MustCompile(`(?i)authorization[^A-Za-z0-9]{1,8}(?:basic|bearer|digest)(?:\s|%20|\+)+([A-Za-z0-9\-._~+/]+=*)`),
-	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`), // a JWT
-	regexp.MustCompile(`(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)`),
-}
+// one, is the part to hide. They are compiled when a text is first scrubbed, not when a
+// program starts: only a failure from a server needs them.
+var credentialPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)\bbearer(?:\s|%20|\+)+([A-Za-z0-9\-._~+/]{8,}=*)`),
+		regexp.MustCompile(`(?i)authorization[^A-Za-z0-9]{1,8}(?:basic|bearer|digest)(?:\s|%20|\+)+([A-Za-z0-9\-._~+/]+=*)`),
+		regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`), // a JWT
+		regexp.MustCompile(`(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)`),
+	}
+})
 
 // markSpan marks bytes lo to hi of a text of length n as hidden, allocating the marks when
 // none exist yet.
