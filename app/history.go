@@ -502,10 +502,10 @@ func (h *History) Finish(ctx context.Context, r *Record) error {
 
 // finishClaiming is Finish, and, when next is not nil, the claim of the next row to send
 // (see claimUnhashed) in the same transaction: a worker sending files one after another
-// journals one write per file instead of two. It reports whether next was claimed; a claim
-// that cannot be made (another row has the size, the row is no longer queued, or the claim's
-// own write failed) leaves the outcome to be journaled alone, and the row to be claimed as
-// usual.
+// journals one write per file instead of two. It reports whether next was claimed, whatever
+// became of r's outcome (a row found already final, say); a claim that cannot be made (another
+// row has the size, the row is no longer queued, or the claim's own write failed) leaves the
+// outcome to be journaled alone, and the row to be claimed as usual.
 func (h *History) finishClaiming(ctx context.Context, r *Record, next *unhashedClaim) (claimed bool, err error) {
 	op := fmt.Sprintf("recording the result of upload %d", r.ID)
 	if !r.Status.Final() {
@@ -533,7 +533,7 @@ func (h *History) finishClaiming(ctx context.Context, r *Record, next *unhashedC
 		return false, h.keepUnsaved(*r, err) // worded by exec
 	}
 	if err := h.checkChanged(ctx, op, r.ID, res, err, StatusQueued, StatusUploading); err != nil {
-		return false, err
+		return claimed, err
 	}
 	h.outcomeJournaled(ctx)
 	return claimed, nil
@@ -559,7 +559,8 @@ const outcomeLeanSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 // finishNotDuplicate writes r's outcome, which is no duplicate (r.DuplicateOf is 0), as Finish
 // does: with outcomeLeanSQL, or, for a row it does not match, with outcomeSQL, which also
 // clears duplicate_of; then, in the same transaction, claim next when it is not nil. It
-// returns the result of the outcome's statement that decided, and whether next was claimed.
+// returns the result of the outcome's statement that decided, and whether next was claimed
+// (never when the transaction did not commit).
 func (h *History) finishNotDuplicate(ctx context.Context, op string, r *Record, next *unhashedClaim) (sql.Result, bool, error) {
 	lean, err := h.stmt(ctx, outcomeLeanSQL) // before the transaction; see History.stmt
 	if err != nil {
@@ -598,7 +599,7 @@ func (h *History) finishNotDuplicate(ctx context.Context, op string, r *Record, 
 		}
 		return nil // not claimed, nothing of the claim written: the outcome commits
 	})
-	return res, claimed, err
+	return res, claimed && err == nil, err
 }
 
 // outcomeArgs are outcomeSQL's arguments for r.
