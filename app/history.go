@@ -95,20 +95,45 @@ func (h *History) unlockWrites() { <-h.writer }
 // prepares its statements before its transaction (inWriteTx) takes a connection: prepared
 // inside, a new statement finds every connection busy and opens another, which reads the
 // whole schema again, only to be prepared once more on the transaction's connection.
+//
+// A query is prepared by one caller at a time: another asking for it meanwhile (a worker
+// starting beside others, an outcome prepared ahead of it by prepareOutcomeSoon) waits for
+// that statement instead of preparing its own, on another connection if the first holds the
+// only one.
 func (h *History) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := h.stmts.Load(query); ok {
-		return s.(*sql.Stmt), nil
+		if s, ok := s.(*sql.Stmt); ok {
+			return s, nil
+		}
 	}
-	s, err := h.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	for {
+		v, found := h.stmts.LoadOrStore(query, &preparing{done: make(chan struct{})})
+		switch v := v.(type) {
+		case *sql.Stmt:
+			return v, nil
+		case *preparing:
+			if !found { // this caller prepares it
+				s, err := h.db.PrepareContext(ctx, query)
+				if err != nil {
+					h.stmts.Delete(query)
+				} else {
+					h.stmts.Store(query, s)
+				}
+				close(v.done)
+				return s, err
+			}
+			select {
+			case <-v.done: // prepared, or failed (then this caller tries)
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
 	}
-	if prev, loaded := h.stmts.LoadOrStore(query, s); loaded {
-		s.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return s, nil
 }
+
+// preparing stands in History.stmts for a query one caller is preparing; done is closed when
+// the statement is stored, or the query removed because it failed.
+type preparing struct{ done chan struct{} }
 
 // exec runs a prepared statement that writes, in a transaction of the journal's (see
 // inWriteTx), and returns its result once that transaction has committed. Its errors are
@@ -361,7 +386,9 @@ func (h *History) close() error {
 	// open the file; a search finds them all the same.
 	h.indexIfMany(context.Background()) //nolint:errcheck // see above
 	h.stmts.Range(func(_, s any) bool {
-		s.(*sql.Stmt).Close()
+		if s, ok := s.(*sql.Stmt); ok {
+			s.Close()
+		}
 		return true
 	})
 	var err error

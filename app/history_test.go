@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -795,5 +796,46 @@ func TestHistoryClaimSend(t *testing.T) {
 	}
 	if c, err := h.claimSend(ctx, waiter.ID, time.Now(), "s", busyHash, 1, false); err != nil || !c.found || c.earlier.ID != busy.ID {
 		t.Errorf("claim once the other row is done: %+v, %v; want the duplicate of row %d", c, err, busy.ID)
+	}
+}
+
+// TestHistoryPreparesAQueryOnce: callers asking at once for a statement not yet prepared get
+// the one statement the first prepares, on one connection: each preparing its own would take a
+// connection of its own (the only one being busy here) and read the whole schema on it.
+func TestHistoryPreparesAQueryOnce(t *testing.T) {
+	h, err := OpenHistory(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	busy, err := h.db.Conn(t.Context()) // the connection the opening left idle
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	const callers = 8
+	const query = "SELECT count(*) FROM uploads WHERE size > ?"
+	start := make(chan struct{})
+	stmts := make([]*sql.Stmt, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			<-start
+			s, err := h.stmt(t.Context(), query)
+			if err != nil {
+				t.Error(err)
+			}
+			stmts[i] = s
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, s := range stmts {
+		if s != stmts[0] {
+			t.Fatalf("caller %d got statement %p, caller 0 %p: want the same one", i, s, stmts[0])
+		}
+	}
+	if n := h.db.Stats().OpenConnections; n != 2 {
+		t.Errorf("%d connections open after %d callers prepared one query beside a busy one, want 2", n, callers)
 	}
 }

@@ -313,7 +313,9 @@ func TestResendHashesOnce(t *testing.T) {
 // TestQueueSendsOnOneConnection: files sent one at a time, by every claim there is (unhashed
 // with --force, unhashed with the size check, hashed with the duplicate check), are journaled
 // on one connection of the pool. A statement prepared inside a write transaction would open a
-// second one (reading the whole schema again) only to prepare it there; see History.stmt.
+// second one (reading the whole schema again) only to prepare it there; see History.stmt. So
+// would an outcome prepared while its statement is being prepared ahead (a file of
+// prepareAheadSize or more, sent first).
 func TestQueueSendsOnOneConnection(t *testing.T) {
 	r := newQueueRig(t, 1)
 	dir := t.TempDir()
@@ -323,6 +325,7 @@ func TestQueueSendsOnOneConnection(t *testing.T) {
 		path  string
 		force bool
 	}{
+		{"outcome prepared ahead", writeRandom(t, dir, "big.tif", prepareAheadSize), true},
 		{"forced", first, true},
 		{"size unique", writeRandom(t, dir, "unique.pdf", 30<<10), false},
 		{"size shared: hashed first", writeRandom(t, dir, "twin-size.pdf", 20<<10), false},
