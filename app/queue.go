@@ -329,7 +329,9 @@ func (q *Queue) work(l *lane) {
 // duplicate and then sent (sendChecked). Any other file, and every forced one, is sent at once
 // and hashed as it goes out (sendUnhashed, queue_unhashed.go), so it is read once. Either way
 // run journals two writes for a file it sends (uploading, then the outcome) and one for a
-// file it does not (the outcome, with the hash if it has one); the insert was the batch's.
+// file it does not (the outcome, with the hash if it has one); the insert was the batch's. A
+// file sent unhashed after another of its lane was claimed with that file's outcome
+// (takeAhead, queue_ahead.go) and is sent at once (sendClaimedAhead): one write of its own.
 func (q *Queue) run(j *job) {
 	rec := j.rec
 	if j.ahead != nil {

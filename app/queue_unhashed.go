@@ -3,8 +3,9 @@ package app
 import (
 	"context"
 	"os"
-	"redoxuploader/client"
 	"time"
+
+	"redoxuploader/client"
 )
 
 // sendUnhashed sends j's file without hashing it first, when the duplicate check cannot need
