@@ -23,17 +23,18 @@ type logCheckpoints struct {
 }
 
 // checkpointSoon starts a checkpoint in the background, unless one is running or the History
-// is closing or read-only.
-func (h *History) checkpointSoon() {
+// is closing or read-only, and reports whether it did.
+func (h *History) checkpointSoon() bool {
 	c := &h.checkpoints
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.running || c.closed || h.closing == nil || h.readOnly != nil {
-		return
+		return false
 	}
 	c.running = true
 	h.background.Add(1)
 	go h.checkpointInBackground()
+	return true
 }
 
 // checkpointInBackground copies the write-ahead log into the database file as far as it can
