@@ -54,7 +54,6 @@ type History struct {
 	writer       chan struct{}  // holds a token while one of this History's writes runs; see lockWrites
 	group        writeGroup     // writes waiting to be committed together; see inWriteTx
 	sinceIndexed atomic.Int32   // outcomes journaled since the waiting rows were last indexed; see outcomeJournaled
-	sinceCopied  atomic.Int32   // outcomes journaled since the queue last had the log copied; see indexWhenIdle
 	checkpoints  logCheckpoints // whether the log is being copied into the database; see checkpointSoon
 	readOnly     error          // nil, or why this History can only be read; see ReadOnly
 	keepOpen     *sql.Conn      // holds an empty read-only history's in-memory database open

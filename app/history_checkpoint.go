@@ -23,18 +23,17 @@ type logCheckpoints struct {
 }
 
 // checkpointSoon starts a checkpoint in the background, unless one is running or the History
-// is closing or read-only, and reports whether it did.
-func (h *History) checkpointSoon() bool {
+// is closing or read-only.
+func (h *History) checkpointSoon() {
 	c := &h.checkpoints
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.running || c.closed || h.closing == nil || h.readOnly != nil {
-		return false
+		return
 	}
 	c.running = true
 	h.background.Add(1)
 	go h.checkpointInBackground()
-	return true
 }
 
 // checkpointInBackground copies the write-ahead log into the database file as far as it can

@@ -7,11 +7,8 @@ import (
 
 // indexWaitingEvery is how many outcomes a History journals before it indexes the final rows
 // waiting for the trigram index, whatever the queue is doing: every search reads the waiting
-// rows one by one, so they are kept few. As many as indexWaitingMin: a batch of 200 files
-// indexes its rows a quarter at a time while the other workers send, instead of all of them
-// after its last file, with one core idle (256 made the batch 2-6 % slower here, and took
-// 8 % more CPU).
-const indexWaitingEvery = 64
+// rows one by one, so they are kept few.
+const indexWaitingEvery = 256
 
 // indexWaitingMin is how many rows must wait before the queue's idle moments, and a History's
 // opening and closing, index them (indexIfMany). Fewer cost a search next to nothing, and
@@ -55,16 +52,17 @@ func (h *History) indexIfMany(ctx context.Context) error {
 	return h.IndexWaiting(ctx)
 }
 
-// indexWhenIdle is indexIfMany for the queue when it has nothing left to send; and, once
-// indexWaitingMin outcomes have been journaled since it last did, it has the write-ahead log
-// copied into the database in the background meanwhile (see checkpointSoon), so that the
-// History's close finds little left to copy. Both need a write of their own, so after a few
-// files neither is done now.
+// indexWhenIdle is indexIfMany for the queue when it has nothing left to send: while the rows
+// waiting are indexed, the write-ahead log is copied into the database in the background (see
+// checkpointSoon), so that the History's close finds little left to copy. Both need a write
+// of their own, so with few rows waiting neither is done now.
 func (h *History) indexWhenIdle(ctx context.Context) error {
-	if h.sinceCopied.Load() >= indexWaitingMin && h.checkpointSoon() {
-		h.sinceCopied.Store(0)
+	many, err := h.manyWaiting(ctx)
+	if err != nil || !many {
+		return err
 	}
-	return h.indexIfMany(ctx)
+	h.checkpointSoon()
+	return h.IndexWaiting(ctx)
 }
 
 // manyWaiting reports whether at least indexWaitingMin rows wait for the search index; never
@@ -82,7 +80,6 @@ func (h *History) manyWaiting(ctx context.Context) (bool, error) {
 // indexWaitingEvery. A failure leaves them waiting, found by searches all the same, and is met
 // again by the next write.
 func (h *History) outcomeJournaled(ctx context.Context) {
-	h.sinceCopied.Add(1)
 	if h.sinceIndexed.Add(1) >= indexWaitingEvery {
 		h.IndexWaiting(ctx) //nolint:errcheck // see above
 	}

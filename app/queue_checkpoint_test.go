@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// TestQueueIdleCopiesTheLogIntoTheDatabase: once the queue has nothing left to send after
-// indexWaitingMin outcomes or more, the write-ahead log is copied into the database file in
-// the background, so the file alone (read as immutable, which ignores the log) holds every row
-// and outcome, before the history closes. (After a few files nothing is written then, and the
+// TestQueueIdleCopiesTheLogIntoTheDatabase: once the queue has nothing left to send and many
+// rows wait for the search index, the write-ahead log is copied into the database file in the
+// background, so the file alone (read as immutable, which ignores the log) holds every row and
+// outcome, before the history closes. (With few rows waiting nothing is written then, and the
 // history keeps one connection: TestQueueSendsOnOneConnection.)
 func TestQueueIdleCopiesTheLogIntoTheDatabase(t *testing.T) {
 	r := newQueueRig(t, 2)
