@@ -33,27 +33,50 @@ wineserver -k 2>/dev/null || true # the window starts a Wine desktop of its own 
 # A display without OpenGL, as a remote desktop without graphics acceleration: Xvfb without GLX
 # leaves Wine's opengl32 without a driver. The program must say so in a message box (Enter
 # closes it) and exit with status 1.
+#
+# Under load, about one run in twenty here, a thread of Wine's own faults at a fixed address
+# (0000000259D937EA) while GLFW fails to set up WGL; Wine's debugger then holds the process,
+# which never exits. A run that showed the box, said why, and met that fault is run once more,
+# and says so; any other failure, or the fault twice, fails the test.
 export cli window tmp
-xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
-  wine "$window" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
-  app=$!
-  box=""
-  for _ in $(seq 150); do
-    box=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | head -n1)
-    [ -z "$box" ] && kill -0 $app 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -n "$box" ] && xdotool windowfocus --sync "$box" && xdotool key Return
-  for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
-  kill $app 2>/dev/null
-  status=0; wait $app || status=$?
-  if [ -z "$box" ] || [ $status -ne 1 ] || ! grep -qF "(OpenGL 2.1)" "$tmp/no-opengl.log"; then
+no_opengl_check() { # status: 0 as expected; 2 the box and message came, then Wine's fault; 1 anything else
+  xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
+    wine "$window" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
+    app=$!
+    box=""
+    for _ in $(seq 150); do
+      box=$(xdotool search --onlyvisible --name "^Redox Uploader\$" 2>/dev/null | head -n1)
+      [ -z "$box" ] && kill -0 $app 2>/dev/null || break
+      sleep 0.2
+    done
+    [ -n "$box" ] && xdotool windowfocus --sync "$box" && xdotool key Return
+    for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+    kill $app 2>/dev/null
+    status=0; wait $app || status=$?
+    said=0; grep -qF "(OpenGL 2.1)" "$tmp/no-opengl.log" && said=1
+    [ -n "$box" ] && [ $status -eq 1 ] && [ $said -eq 1 ] && exit 0
+    if [ -n "$box" ] && [ $said -eq 1 ] && grep -qF "Unhandled page fault on execute access to 0000000259D937EA" "$tmp/no-opengl.log"; then
+      exit 2
+    fi
     echo "wine-test: on a display without OpenGL: message box ${box:-not shown}, exit status $status (want 1); the program said:" >&2
     cat "$tmp/no-opengl.log" >&2
     exit 1
-  fi
-'
+  '
+}
+status=0
+no_opengl_check || status=$?
 wineserver -k 2>/dev/null || true
+if [ "$status" -eq 2 ]; then
+  echo "wine-test: a display without OpenGL: the box came and said why, then Wine's thread faulted at 0000000259D937EA; running it again."
+  status=0
+  no_opengl_check || status=$?
+  wineserver -k 2>/dev/null || true
+  if [ "$status" -eq 2 ]; then
+    echo "wine-test: on a display without OpenGL: Wine faulted at 0000000259D937EA twice; the program said:" >&2
+    cat "$tmp/no-opengl.log" >&2
+  fi
+fi
+[ "$status" -eq 0 ] || exit 1
 echo "wine-test: a display without OpenGL: explained in a message box, exit status 1."
 
 # The console program given no command, as from a Command Prompt: it starts the window program
