@@ -46,14 +46,12 @@ func (h *History) finishClaiming(ctx context.Context, r *Record, next *unhashedC
 	var res sql.Result
 	switch {
 	case r.DuplicateOf != 0:
-		res, err = h.exec(ctx, op, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...)
-	case next != nil:
-		if res, claimed, err = h.finishNotDuplicate(ctx, op, r, next); err == nil {
-			break
-		}
-		res, claimed, err = h.finishNotDuplicate(ctx, op, r, nil) // the claim may be what failed
+		res, err = h.exec(ctx, op, outcomeInFlightSQL, outcomeArgs(r)...)
 	default:
-		res, _, err = h.finishNotDuplicate(ctx, op, r, nil)
+		res, claimed, err = h.finishNotDuplicate(ctx, op, r, next)
+		if err != nil && next != nil { // the claim may be what failed: the outcome alone
+			res, claimed, err = h.finishNotDuplicate(ctx, op, r, nil)
+		}
 	}
 	if err != nil && h.readOnly == nil && ctx.Err() == nil && isWriteFailure(err) {
 		return false, h.keepUnsaved(*r, err) // worded by exec
@@ -71,6 +69,9 @@ const outcomeSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
 	error_message = ?, error_detail = ?, http_status = ?, attempts = ?, finished = ?, duplicate_of = ?,
 	sha256 = coalesce(nullif(?, ''), sha256), owner = ''
 	WHERE id = ? AND `
+
+// outcomeInFlightSQL is outcomeSQL for a row still queued or uploading, as Finish writes it.
+const outcomeInFlightSQL = outcomeSQL + "status IN ('queued', 'uploading')"
 
 // outcomeLeanSQL is outcomeSQL, with its condition on the status, for an outcome that is no
 // duplicate, written into a row whose duplicate_of is NULL (every row the queue has in flight):
@@ -110,7 +111,7 @@ func (h *History) finishNotDuplicate(ctx context.Context, op string, r *Record, 
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			// Rare: not worth a prepared statement of its own.
-			if res, err = tx.ExecContext(ctx, outcomeSQL+"status IN ('queued', 'uploading')", outcomeArgs(r)...); err != nil {
+			if res, err = tx.ExecContext(ctx, outcomeInFlightSQL, outcomeArgs(r)...); err != nil {
 				return h.dbError(op, err)
 			}
 		}
