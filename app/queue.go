@@ -282,6 +282,15 @@ func (q *Queue) enqueue(j *job) bool {
 	return true
 }
 
+// popLocked takes the first waiting job of l and counts it active; q.mu is held and l has one.
+func (q *Queue) popLocked(l *lane) *job {
+	j := l.pending[0]
+	l.pending[0] = nil
+	l.pending = l.pending[1:]
+	q.active[j.rec.ID] = j
+	return j
+}
+
 // idleLocked reports whether no worker of any lane is running (a lane with jobs waiting has
 // one). q.mu is held.
 func (q *Queue) idleLocked() bool {
@@ -311,9 +320,7 @@ func (q *Queue) work(l *lane) {
 				}
 				return
 			}
-			j = l.pending[0]
-			l.pending = l.pending[1:]
-			q.active[j.rec.ID] = j
+			j = q.popLocked(l)
 			q.mu.Unlock()
 		}
 
@@ -559,10 +566,10 @@ func (q *Queue) clientFor(p Profile) (*client.Client, error) {
 	q.clientMu.Lock()
 	defer q.clientMu.Unlock()
 	q.mu.Lock()
-	cached, ok := q.clients[p.Name]
+	c, ok := q.builtClientLocked(p)
 	q.mu.Unlock()
-	if ok && cached.profile.sameClient(p) {
-		return cached.client, nil
+	if ok {
+		return c, nil
 	}
 	c, err := q.newClient(p)
 	if err != nil {
@@ -572,6 +579,16 @@ func (q *Queue) clientFor(p Profile) (*client.Client, error) {
 	q.clients[p.Name] = cachedClient{profile: p, client: c}
 	q.mu.Unlock()
 	return c, nil
+}
+
+// builtClientLocked returns the cached client of p when p's settings are those it was built
+// with; q.mu is held.
+func (q *Queue) builtClientLocked(p Profile) (*client.Client, bool) {
+	cached, ok := q.clients[p.Name]
+	if !ok || !cached.profile.sameClient(p) {
+		return nil, false
+	}
+	return cached.client, true
 }
 
 // ForgetClient drops the cached client of a profile, so the next upload signs in with what

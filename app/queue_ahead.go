@@ -32,20 +32,17 @@ func (q *Queue) takeAhead(j *job) (*job, *unhashedClaim) {
 		q.mu.Unlock()
 		return nil, nil
 	}
-	next := l.pending[0]
-	l.pending[0] = nil
-	l.pending = l.pending[1:]
-	q.active[next.rec.ID] = next
-	cached, ok := q.clients[next.profile.Name]
+	next := q.popLocked(l)
+	c, built := q.builtClientLocked(next.profile)
 	q.mu.Unlock()
-	if !ok || !cached.profile.sameClient(next.profile) || next.ctx.Err() != nil || next.hashed != nil {
+	if !built || next.ctx.Err() != nil || next.hashed != nil {
 		return next, nil
 	}
 	before, err := os.Stat(next.rec.Path)
 	if err != nil || before.Size() != next.rec.Size {
 		return next, nil // run says why
 	}
-	next.ahead = &aheadClaim{before: before, client: cached.client, started: q.now()}
+	next.ahead = &aheadClaim{before: before, client: c, started: q.now()}
 	return next, &unhashedClaim{id: next.rec.ID, started: next.ahead.started, source: next.rec.Source,
 		size: next.rec.Size, force: next.force}
 }
