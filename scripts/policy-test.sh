@@ -66,7 +66,7 @@ unshare -m bash -euo pipefail -c '
   sandbox=$!
   watcher=""
   trap "kill \$sandbox \$watcher 2>/dev/null" EXIT
-  for _ in $(seq 100); do grep -qs "Press Ctrl+C" "$tmp/sandbox.out" && break; sleep 0.1; done
+  await "the sandbox to start" grep -qs "Press Ctrl+C" "$tmp/sandbox.out"
   url=$(awk "\$1 == \"upload\" && \$2 == \"URL\" { print \$3 }" "$tmp/sandbox.out")
   base=$(awk "\$1 == \"API\" && \$2 == \"base\" { print \$3 }" "$tmp/sandbox.out")
   key=$(awk "\$1 == \"legacy\" { print \$3 }" "$tmp/sandbox.out")
