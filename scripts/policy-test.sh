@@ -27,11 +27,14 @@ made=""
 [ -d /etc/redox-uploader ] || { mkdir -m 755 /etc/redox-uploader; made=1; } # a mount point; the package makes it too
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -z "$made" ] || rmdir /etc/redox-uploader' EXIT
-export bin tmp
+await_sh=$(realpath "$(dirname "$0")/lib/await.sh")
+export bin tmp await_sh
 unshare -m bash -euo pipefail -c '
   mount --make-rprivate /
   mount -t tmpfs -o mode=755 policy /etc/redox-uploader
-  fail() { echo "policy-test: $*" >&2; exit 1; }
+  # fail WHY: says why (and what the watcher said, once it has run), then ends with status 1.
+  fail() { echo "policy-test: $*" >&2; cat "$tmp"/watch.out "$tmp"/watch.err >&2 2>/dev/null || true; exit 1; }
+  source "$await_sh"
   policy=/etc/redox-uploader/policy.json
   cli() { "$bin" --data-dir "$tmp/data" "$@"; }
 
@@ -63,7 +66,7 @@ unshare -m bash -euo pipefail -c '
   sandbox=$!
   watcher=""
   trap "kill \$sandbox \$watcher 2>/dev/null" EXIT
-  for _ in $(seq 100); do grep -qs "Press Ctrl+C" "$tmp/sandbox.out" && break; sleep 0.1; done
+  await "the sandbox to start" grep -qs "Press Ctrl+C" "$tmp/sandbox.out"
   url=$(awk "\$1 == \"upload\" && \$2 == \"URL\" { print \$3 }" "$tmp/sandbox.out")
   base=$(awk "\$1 == \"API\" && \$2 == \"base\" { print \$3 }" "$tmp/sandbox.out")
   key=$(awk "\$1 == \"legacy\" { print \$3 }" "$tmp/sandbox.out")
@@ -114,26 +117,21 @@ unshare -m bash -euo pipefail -c '
   setpriv --reuid=65534 --regid=65534 --groups="$gid" env -u DBUS_SESSION_BUS_ADDRESS HOME="$home" \
     "$bin" --data-dir "$home" watch --source Radiology --rescan 0.5 >"$tmp/watch.out" 2>"$tmp/watch.err" &
   watcher=$!
-  wait_for() { # WHAT FILE TEXT: up to 30 s for TEXT in FILE, while the watcher runs
-    for _ in $(seq 300); do
-      grep -qF "$3" "$2" && return 0
-      kill -0 $watcher 2>/dev/null || fail "the watcher ended while waiting for $1: $(cat "$tmp/watch.out" "$tmp/watch.err")"
-      sleep 0.1
-    done
-    fail "timed out waiting for $1: $(cat "$tmp/watch.out" "$tmp/watch.err")"
-  }
-  wait_for "the watcher to start" "$tmp/watch.err" "Watching 1 folder(s) for \"Radiology\"; a file is sent once unchanged for 1 s."
+  await_pid=$watcher await_name="the watcher"
+  said() { grep -qF "$2" "$1"; } # FILE TEXT
+  await "the watcher to start" said "$tmp/watch.err" "Watching 1 folder(s) for \"Radiology\"; a file is sent once unchanged for 1 s."
   printf "scan\n" >"$scans/.scan.part"
   chmod 644 "$scans/.scan.part"
   mv "$scans/.scan.part" "$scans/scan.pdf" # complete when it appears, as a scanner'"'"'s rename does
-  wait_for "scan.pdf to be uploaded" "$tmp/watch.out" "  scan.pdf  uploaded  "
-  grep -q "  scan.pdf  uploaded  .*/blob/" "$tmp/watch.out" || fail "the watcher printed no URI: $(cat "$tmp/watch.out")"
-  for _ in $(seq 100); do ls "$scans"/Uploaded/*/scan.pdf >/dev/null 2>&1 && break; sleep 0.1; done
-  ls "$scans"/Uploaded/*/scan.pdf >/dev/null 2>&1 || fail "scan.pdf was not moved to Uploaded/: $(find "$scans")"
+  await "scan.pdf to be uploaded" said "$tmp/watch.out" "  scan.pdf  uploaded  "
+  grep -q "  scan.pdf  uploaded  .*/blob/" "$tmp/watch.out" || fail "the watcher printed no URI"
+  moved() { compgen -G "$scans/Uploaded/*/scan.pdf" >/dev/null; }
+  await "scan.pdf moved to Uploaded/" moved
   kill -TERM $watcher
-  status=0; wait $watcher || status=$?
+  status=0
+  await_end "the watcher stopped by SIGTERM" || status=$?
   watcher=""
-  [ $status -eq 0 ] && grep -q "Stopped watching." "$tmp/watch.err" || fail "SIGTERM: exit $status, said: $(cat "$tmp/watch.err")"
+  [ $status -eq 0 ] && grep -q "Stopped watching." "$tmp/watch.err" || fail "SIGTERM: exit $status, want 0 and \"Stopped watching.\""
 
   cli source unprovision Radiology >/dev/null 2>"$tmp/err" || fail "unprovision failed: $(cat "$tmp/err")"
   [ -z "$(ls -A $secrets)" ] || fail "unprovision left $(ls $secrets)"

@@ -25,13 +25,11 @@ cd "$(dirname "$0")/.."
 usage="usage: scripts/wine-paste-test.sh redox-uploader.exe redox-uploader-window.exe"
 cli=$(realpath "${1:?$usage}")
 window=$(realpath "${2:?$usage}")
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc xvfb-run xdotool sha256sum convert compare; do
-  command -v "$tool" >/dev/null || { echo "wine-paste-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-paste.XXXXXX")
 # shellcheck source=scripts/wine/prefix.sh
 source scripts/wine/prefix.sh
+wine_require_tools wine-paste-test xvfb-run xdotool sha256sum convert compare
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-paste.XXXXXX")
 trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
 export LANG=C.UTF-8 # the helper's arguments carry the attachments' names
 wine_prefix "$tmp"

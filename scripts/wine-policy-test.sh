@@ -19,13 +19,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cli=$(realpath "${1:?usage: scripts/wine-policy-test.sh CLI.exe}")
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc; do
-  command -v "$tool" >/dev/null || { echo "wine-policy-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-policy-test.XXXXXX")
 # shellcheck source=scripts/wine/prefix.sh
 source scripts/wine/prefix.sh
+wine_require_tools wine-policy-test
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-policy-test.XXXXXX")
 trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
 wine_prefix "$tmp"
 start=$SECONDS

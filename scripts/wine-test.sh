@@ -16,13 +16,11 @@ usage="usage: scripts/wine-test.sh redox-uploader.exe redox-uploader-window.exe"
 cli=$(realpath "${1:?$usage}")
 window=$(realpath "${2:?$usage}")
 [ "$(dirname "$cli")" = "$(dirname "$window")" ] || { echo "wine-test: the two programs must be in one folder" >&2; exit 1; }
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc; do
-  command -v "$tool" >/dev/null || { echo "wine-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-test.XXXXXX")
 # shellcheck source=scripts/wine/prefix.sh
 source scripts/wine/prefix.sh
+wine_require_tools wine-test
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-test.XXXXXX")
 trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
 wine_prefix "$tmp"
 

@@ -31,13 +31,11 @@ usage="usage: scripts/wine-tray-test.sh redox-uploader.exe redox-uploader-window
 cli=$(realpath "${1:?$usage}")
 window=$(realpath "${2:?$usage}")
 shot=${3:+$(realpath -m "$3")}
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc xvfb-run xdotool xwd convert compare sha256sum; do
-  command -v "$tool" >/dev/null || { echo "wine-tray-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-tray.XXXXXX")
 # shellcheck source=scripts/wine/prefix.sh
 source scripts/wine/prefix.sh
+wine_require_tools wine-tray-test xvfb-run xdotool xwd convert compare sha256sum
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-tray.XXXXXX")
 export WINEPREFIX="$tmp/prefix" # as wine_prefix sets it, for wine_prefix_end here if the session fails
 trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
 ${GO:-go} build -o "$tmp/wmclose" ./scripts/tray/wmclose

@@ -14,14 +14,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cli=$(realpath "${1:?usage: scripts/wine-watch-test.sh CLI.exe}")
-for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc; do
-  command -v "$tool" >/dev/null || { echo "wine-watch-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
+# shellcheck source=scripts/wine/prefix.sh
+source scripts/wine/prefix.sh
+wine_require_tools wine-watch-test
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-wine-watch.XXXXXX")
 watcher=""
-# shellcheck source=scripts/wine/prefix.sh
-source scripts/wine/prefix.sh
 trap '[ -z "$watcher" ] || kill "$watcher" 2>/dev/null; wine_prefix_end; rm -rf "$tmp"' EXIT
 wine_prefix "$tmp"
 x86_64-w64-mingw32-gcc -municode -O2 -o "$tmp/holdopen.exe" scripts/wine/holdopen.c

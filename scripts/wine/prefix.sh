@@ -1,7 +1,18 @@
 # shellcheck shell=bash
-# Sourced by the Wine tests: wine_prefix DIR makes DIR/prefix a fresh Wine prefix (a scratch
-# Windows user) ready to run our programs, and sets WINEPREFIX; wine_prefix_end stops its
-# wineserver. The caller removes DIR.
+# Sourced by the Wine tests: wine_require_tools NAME [TOOL...] ends the test unless the tools are
+# there; wine_prefix DIR makes DIR/prefix a fresh Wine prefix (a scratch Windows user) ready to
+# run our programs, and sets WINEPREFIX; wine_prefix_end stops its wineserver. The caller
+# removes DIR.
+
+# wine_require_tools NAME [TOOL...]: Wine's own tools, the MinGW compiler (wine_prefix may need
+# it) and each TOOL are on PATH; else "NAME: TOOL is missing; run 'make deps'" and exit 1.
+wine_require_tools() {
+  local name=$1 tool
+  shift
+  for tool in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc "$@"; do
+    command -v "$tool" >/dev/null || { echo "$name: $tool is missing; run 'make deps'" >&2; exit 1; }
+  done
+}
 
 # wine_prefix DIR: the prefix, with a persistent wineserver and Wine's own services started, their
 # output to DIR/wineboot.log: each command of a test then starts in a fraction of a second, and no

@@ -25,7 +25,7 @@
  * running as its owner, answering GetData from other programs, for up to 120 s. A drag prints
  * "dragging" as it starts and the drop's result when it ends ("drop: effect N, hr 0xX").
  *
- * Build: x86_64-w64-mingw32-gcc -municode -O2 -o virtualfiles.exe virtualfiles.c -lole32 -luuid
+ * Build: x86_64-w64-mingw32-gcc -municode -O2 -o virtualfiles.exe virtualfiles.c -lole32 -luuid -lshell32
  */
 #define COBJMACROS
 #include <windows.h>

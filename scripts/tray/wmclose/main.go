@@ -4,7 +4,7 @@
 // sends the window a WM_PROTOCOLS client message with WM_DELETE_WINDOW, which the program may
 // answer as it likes (ask, hide, or close). Under Xvfb without a window manager this is the
 // honest close; xdotool's windowclose destroys the window instead. Test-only, for
-// scripts/tray-test.sh.
+// scripts/tray-test.sh and scripts/wine-tray-test.sh.
 //
 // Usage: wmclose WINDOW-ID
 package main
