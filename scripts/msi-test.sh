@@ -28,13 +28,11 @@ usage="usage: scripts/msi-test.sh MSI CLI.exe WINDOW.exe"
 old=$(realpath "${1:?$usage}")
 cli=${2:?$usage}
 window=${3:?$usage}
-for tool in wine wineboot wineserver winepath msiinfo x86_64-w64-mingw32-gcc; do
-  command -v "$tool" >/dev/null || { echo "msi-test: $tool is missing; run 'make deps'" >&2; exit 1; }
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-msi-test.XXXXXX")
 # shellcheck source=scripts/wine/prefix.sh
 source scripts/wine/prefix.sh
+wine_require_tools msi-test msiinfo
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/redox-msi-test.XXXXXX")
 trap 'wine_prefix_end; rm -rf "$tmp"' EXIT
 wine_prefix "$tmp"
 
