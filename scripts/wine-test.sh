@@ -38,6 +38,7 @@ wineserver -k 2>/dev/null || true # the window starts a Wine desktop of its own 
 # and says so; any other failure, or the fault twice, fails the test.
 export cli window tmp
 no_opengl_check() { # status: 0 as expected; 2 the box and message came, then Wine's fault; 1 anything else
+  local status=0
   xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" bash -uo pipefail -c '
     wine "$window" --data-dir "$tmp/no-opengl" >"$tmp/no-opengl.log" 2>&1 &
     app=$!
@@ -59,16 +60,16 @@ no_opengl_check() { # status: 0 as expected; 2 the box and message came, then Wi
     echo "wine-test: on a display without OpenGL: message box ${box:-not shown}, exit status $status (want 1); the program said:" >&2
     cat "$tmp/no-opengl.log" >&2
     exit 1
-  '
+  ' || status=$?
+  wineserver -k 2>/dev/null || true
+  return "$status"
 }
 status=0
 no_opengl_check || status=$?
-wineserver -k 2>/dev/null || true
 if [ "$status" -eq 2 ]; then
   echo "wine-test: a display without OpenGL: the box came and said why, then Wine's thread faulted at 0000000259D937EA; running it again."
   status=0
   no_opengl_check || status=$?
-  wineserver -k 2>/dev/null || true
   if [ "$status" -eq 2 ]; then
     echo "wine-test: on a display without OpenGL: Wine faulted at 0000000259D937EA twice; the program said:" >&2
     cat "$tmp/no-opengl.log" >&2
