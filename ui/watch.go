@@ -171,19 +171,19 @@ func assignFolders(profiles []app.Profile) (want map[string]app.Profile, takenBy
 		return strings.Compare(a.Name, b.Name)
 	})
 	want, takenBy = map[string]app.Profile{}, map[string]map[string]string{}
-	var given []string
-	owner := map[string]string{}
+	type given struct{ dir, to string }
+	var gifts []given
 	for _, p := range ordered {
 		var mine []string
 		for _, dir := range p.WatchFolders {
-			if i := slices.IndexFunc(given, func(d string) bool { return app.SameFolder(d, dir) }); i >= 0 {
+			if i := slices.IndexFunc(gifts, func(g given) bool { return app.SameFolder(g.dir, dir) }); i >= 0 {
 				if takenBy[p.Name] == nil {
 					takenBy[p.Name] = map[string]string{}
 				}
-				takenBy[p.Name][dir] = owner[given[i]]
+				takenBy[p.Name][dir] = gifts[i].to
 				continue
 			}
-			mine, given, owner[dir] = append(mine, dir), append(given, dir), p.Name
+			mine, gifts = append(mine, dir), append(gifts, given{dir, p.Name})
 		}
 		if len(mine) > 0 {
 			p.WatchFolders = mine
