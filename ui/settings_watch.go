@@ -54,7 +54,7 @@ func newWatchSection(f *profileForm, p app.Profile) *watchSection {
 	s.add = &widget.Button{Text: "Add a folder…", Icon: theme.FolderNewIcon(), OnTapped: s.onAdd}
 	if f.v.u.tray.desk != nil {
 		s.keep = &widget.Check{Text: "Keep watching in the background when the window is closed",
-			Checked: f.v.u.app.Preferences().String(closeToTrayPref) == closeToTrayKeep}
+			Checked: f.v.u.app.Preferences().String(closeToTrayPref) == closeToTrayKeep, OnChanged: s.onKeepChanged}
 	}
 	f.focus["watchFolders"] = s.add
 	return s
@@ -70,12 +70,6 @@ func (s *watchSection) foldersContent() fyne.CanvasObject {
 	}
 	switch {
 	case s.keep != nil:
-		s.keep.OnChanged = func(bool) {
-			s.keepChosen = true
-			if s.f.lock != "" { // a read-only form has no Save: the user's choice applies at once
-				s.savePreference()
-			}
-		}
 		box.Add(s.keep)
 	case s.f.v.u.tray.atNextStart:
 		box.Add(hintLabel("The system tray icon appears the next time Redox Uploader starts; until then, folders are watched while the window is open."))
@@ -83,6 +77,14 @@ func (s *watchSection) foldersContent() fyne.CanvasObject {
 		box.Add(hintLabel("There is no system tray here: folders are watched while the window is open."))
 	}
 	return box
+}
+
+// onKeepChanged notes that the person chose whether closing the window keeps watching.
+func (s *watchSection) onKeepChanged(bool) {
+	s.keepChosen = true
+	if s.f.lock != "" { // a read-only form has no Save: the user's choice applies at once
+		s.savePreference()
+	}
 }
 
 // settleContent is the settle time field.

@@ -43,14 +43,14 @@ func newTray(u *UI) *tray {
 	if ok {
 		ok, why = trayHost()
 	}
-	var profiles []app.Profile
+	var saved watchSummary // what the saved sources watch
 	if ok {
 		st, err := u.core.LoadSettings()
 		if err != nil {
 			u.core.Log.Warn("the settings could not be read in full for the tray icon", "error", err.Error())
 		}
-		profiles = st.Profiles
-		if !summarize(profiles, false, app.WatchEvent{}).watching() {
+		saved = summarize(st.Profiles, false, app.WatchEvent{})
+		if !saved.watching() {
 			ok, why, t.atNextStart = false, "no folder was watched when the window opened", true
 		}
 	}
@@ -61,7 +61,7 @@ func newTray(u *UI) *tray {
 	// The menu of the saved sources, as refresh builds it once the watchers start: Fyne puts
 	// this first menu in the tray as the app starts, which may be after refresh has run.
 	t.desk = desk
-	t.menu = t.build(summarize(profiles, false, app.WatchEvent{}))
+	t.menu = t.build(saved)
 	desk.SetSystemTrayMenu(t.menu)
 	return t
 }

@@ -82,12 +82,18 @@ func (ws *watchers) settingsStamp() fs.FileInfo {
 	return fi
 }
 
+// sameStamp reports whether the settings file looked at twice, a then b, is unchanged: the
+// same file (a save replaces it, so a new file is a change even at the same time and size)
+// with the same time and size.
+func sameStamp(a, b fs.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+}
+
 // followSettings looks every settingsPoll until ctx ends whether the settings file changed
 // since last (its time or size), and if so runs the watchers its sources call for: a folder
 // added with 'source add --watch', or in another window, is watched without restarting this
 // one.
 func (ws *watchers) followSettings(ctx context.Context, last fs.FileInfo) {
-	path := ws.u.core.Paths.SettingsFile()
 	tick := time.NewTicker(settingsPoll)
 	defer tick.Stop()
 	for {
@@ -96,9 +102,9 @@ func (ws *watchers) followSettings(ctx context.Context, last fs.FileInfo) {
 			return
 		case <-tick.C:
 		}
-		fi, err := os.Stat(path)
-		if err != nil || (last != nil && os.SameFile(fi, last) && fi.Size() == last.Size() && fi.ModTime().Equal(last.ModTime())) {
-			continue // a save replaces the file, so a new file is a change even at the same time and size
+		fi := ws.settingsStamp()
+		if fi == nil || sameStamp(last, fi) {
+			continue
 		}
 		st, err := ws.u.core.LoadSettings()
 		if err != nil {
@@ -165,19 +171,19 @@ func assignFolders(profiles []app.Profile) (want map[string]app.Profile, takenBy
 		return strings.Compare(a.Name, b.Name)
 	})
 	want, takenBy = map[string]app.Profile{}, map[string]map[string]string{}
-	var given []string
-	owner := map[string]string{}
+	type given struct{ dir, to string }
+	var gifts []given
 	for _, p := range ordered {
 		var mine []string
 		for _, dir := range p.WatchFolders {
-			if i := slices.IndexFunc(given, func(d string) bool { return app.SameFolder(d, dir) }); i >= 0 {
+			if i := slices.IndexFunc(gifts, func(g given) bool { return app.SameFolder(g.dir, dir) }); i >= 0 {
 				if takenBy[p.Name] == nil {
 					takenBy[p.Name] = map[string]string{}
 				}
-				takenBy[p.Name][dir] = owner[given[i]]
+				takenBy[p.Name][dir] = gifts[i].to
 				continue
 			}
-			mine, given, owner[dir] = append(mine, dir), append(given, dir), p.Name
+			mine, gifts = append(mine, dir), append(gifts, given{dir, p.Name})
 		}
 		if len(mine) > 0 {
 			p.WatchFolders = mine

@@ -34,8 +34,8 @@ func read(ctx context.Context, opts Options) (Content, error) {
 			return err
 		}
 		defer release(uintptr(obj))
-		c, err = readDataObject(obj, opts, func(format uint16) ([]byte, error) {
-			return plainClipboardData(ctx, format, opts)
+		c, err = readDataObject(obj, opts, func() ([]byte, error) {
+			return plainClipboardData(ctx, cfDIB, opts)
 		})
 		return err
 	})
@@ -109,9 +109,9 @@ func ReadDataObject(obj uintptr, opts Options) (Content, error) {
 
 // readDataObject reads what d holds: files (CF_HDROP) first, then virtual files
 // (FileGroupDescriptorW and FileContents), then a picture ("PNG", which browsers and the
-// Snipping Tool offer, else CF_DIB, a screenshot), then text. plain, when d is the clipboard's,
-// reads a format from the Win32 clipboard when d will not give it (nil for a drop).
-func readDataObject(d dataObject, opts Options, plain func(format uint16) ([]byte, error)) (Content, error) {
+// Snipping Tool offer, else CF_DIB, a screenshot), then text. plainDIB, when d is the
+// clipboard's, reads CF_DIB from the Win32 clipboard when d will not give it (nil for a drop).
+func readDataObject(d dataObject, opts Options, plainDIB func() ([]byte, error)) (Content, error) {
 	if d.has(cfHDROP, tymedHGlobal) {
 		files, err := dropFiles(d)
 		return Content{Files: files}, err
@@ -124,16 +124,7 @@ func readDataObject(d dataObject, opts Options, plain func(format uint16) ([]byt
 		return Content{Image: data, ImageType: targetPNG}, err
 	}
 	if d.has(cfDIB, tymedHGlobal) {
-		dib, err := globalData(d, cfDIB, opts.MaxBytes)
-		var refused *hresultError // the data object would not give it (not: it is too large)
-		if errors.As(err, &refused) && plain != nil {
-			var plainErr error
-			if dib, plainErr = plain(cfDIB); plainErr != nil {
-				err = fmt.Errorf("%w; then %w", err, plainErr)
-			} else {
-				err = nil
-			}
-		}
+		dib, err := dibData(d, opts.MaxBytes, plainDIB)
 		if err != nil {
 			return Content{}, err
 		}
@@ -144,6 +135,21 @@ func readDataObject(d dataObject, opts Options, plain func(format uint16) ([]byt
 		return Content{Image: data, ImageType: targetPNG}, nil
 	}
 	return Content{Text: d.has(cfUnicodeText, tymedHGlobal) || d.has(cfText, tymedHGlobal)}, nil
+}
+
+// dibData copies CF_DIB out of d or, when d will not give it (not: it is too large) and plainDIB
+// is set, with plainDIB.
+func dibData(d dataObject, max int, plainDIB func() ([]byte, error)) ([]byte, error) {
+	dib, err := globalData(d, cfDIB, max)
+	var refused *hresultError
+	if !errors.As(err, &refused) || plainDIB == nil {
+		return dib, err
+	}
+	dib, plainErr := plainDIB()
+	if plainErr != nil {
+		return nil, fmt.Errorf("%w; then %w", err, plainErr)
+	}
+	return dib, nil
 }
 
 // globalData copies format out of d's global memory, refusing more than max bytes.

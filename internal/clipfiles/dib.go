@@ -50,6 +50,7 @@ type dibHeader struct {
 	compression   uint32
 	colorsUsed    int
 	masks         [4]uint32 // red, green, blue, alpha: where each channel's bits are
+	tableAt       int       // where the colour table (then the pixels) begins: after the header and any masks following it
 }
 
 // decodeDIB reads a CF_DIB into an image. It reads uncompressed bitmaps of 1, 4 and 8 bits a
@@ -60,13 +61,7 @@ func decodeDIB(dib []byte) (*image.NRGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	offset := h.size
-	switch {
-	case h.compression == biBitfields && h.size == 40:
-		offset += 12 // three masks follow a plain BITMAPINFOHEADER
-	case h.compression == biAlphaBitfields && h.size == 40:
-		offset += 16
-	}
+	offset := h.tableAt
 	var palette [][4]byte // blue, green, red, unused
 	paletteLen := h.colorsUsed
 	if h.bits <= 8 && paletteLen == 0 {
@@ -140,6 +135,7 @@ func readDIBHeader(dib []byte) (dibHeader, error) {
 	if h.size < 40 || h.size > len(dib) {
 		return dibHeader{}, fmt.Errorf("a bitmap header of %d bytes in %d bytes of data", h.size, len(dib))
 	}
+	h.tableAt = h.size
 	if h.height < 0 {
 		h.height, h.topDown = -h.height, true
 	}
@@ -175,6 +171,9 @@ func readDIBHeader(dib []byte) (dibHeader, error) {
 			}
 			for i := range n {
 				h.masks[i] = le.Uint32(dib[at+4*i:])
+			}
+			if h.size == 40 {
+				h.tableAt = at + 4*n // the masks follow a plain BITMAPINFOHEADER
 			}
 		default:
 			return dibHeader{}, fmt.Errorf("a %d-bit bitmap with compression %d is not read", h.bits, h.compression)

@@ -79,8 +79,13 @@ func buildDIB(spec dibSpec, src *image.NRGBA) []byte {
 		}
 	}
 	b.Write(header)
-	if spec.headerSize == 40 && spec.compression == biBitfields {
+	switch {
+	case spec.headerSize == 40 && spec.compression == biBitfields:
 		for _, m := range spec.masks[:3] {
+			binary.Write(&b, le, m)
+		}
+	case spec.headerSize == 40 && spec.compression == biAlphaBitfields:
+		for _, m := range spec.masks {
 			binary.Write(&b, le, m)
 		}
 	}
@@ -182,6 +187,7 @@ func dibCases() []struct {
 		{"32-bit BI_BITFIELDS RGBX (masks honoured)", buildDIB(dibSpec{headerSize: 40, bits: 32, compression: biBitfields, masks: [4]uint32{0xFF, 0xFF00, 0xFF0000, 0}}, pic), pic},
 		{"32-bit BI_BITFIELDS, BITMAPV5HEADER with alpha (CF_DIBV5)", buildDIB(dibSpec{headerSize: 124, bits: 32, compression: biBitfields, masks: [4]uint32{0xFF0000, 0xFF00, 0xFF, 0xFF000000}, alphaFrom: true}, alpha), alpha},
 		{"32-bit BI_BITFIELDS, BITMAPV4HEADER, alpha all 0: opaque", buildDIB(dibSpec{headerSize: 108, bits: 32, compression: biBitfields, masks: [4]uint32{0xFF0000, 0xFF00, 0xFF, 0xFF000000}}, pic), pic},
+		{"32-bit BI_ALPHABITFIELDS with alpha", buildDIB(dibSpec{headerSize: 40, bits: 32, compression: biAlphaBitfields, masks: [4]uint32{0xFF0000, 0xFF00, 0xFF, 0xFF000000}, alphaFrom: true}, alpha), alpha},
 		{"16-bit BI_RGB (5-5-5)", buildDIB(dibSpec{headerSize: 40, bits: 16}, pic), pic},
 		{"16-bit BI_BITFIELDS (5-6-5), top-down", buildDIB(dibSpec{headerSize: 40, bits: 16, compression: biBitfields, masks: [4]uint32{0xF800, 0x7E0, 0x1F, 0}, topDown: true}, pic), pic},
 		{"8-bit palettised, short colour table", buildDIB(dibSpec{headerSize: 40, bits: 8, paletteLen: 8}, pal(8)), pal(8)},
