@@ -69,6 +69,46 @@ func folderWatchedElsewhere(p Profile, replacing string, st Settings) string {
 	return ""
 }
 
+// AssignWatchFolders gives each watched folder of profiles to one source, for the watchers that
+// run: a folder two sources list (a user's own source saved before the organisation's policy
+// gave the folder to a managed one; folderWatchedElsewhere refuses it at each later save) would
+// send each file to both. The managed sources come first, then by name. watch holds, by name,
+// each source left with a folder, its WatchFolders only those given to it; takenBy says, by a
+// source's name then by a folder it lists, to which source that folder went.
+func AssignWatchFolders(profiles []Profile) (watch map[string]Profile, takenBy map[string]map[string]string) {
+	ordered := slices.Clone(profiles)
+	slices.SortStableFunc(ordered, func(a, b Profile) int {
+		if a.Managed != b.Managed {
+			if a.Managed {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	type given struct{ dir, to string }
+	var gone []given
+	watch, takenBy = map[string]Profile{}, map[string]map[string]string{}
+	for _, p := range ordered {
+		var mine []string
+		for _, dir := range p.WatchFolders {
+			if i := slices.IndexFunc(gone, func(g given) bool { return SameFolder(g.dir, dir) }); i >= 0 {
+				if takenBy[p.Name] == nil {
+					takenBy[p.Name] = map[string]string{}
+				}
+				takenBy[p.Name][dir] = gone[i].to
+				continue
+			}
+			mine, gone = append(mine, dir), append(gone, given{dir, p.Name})
+		}
+		if len(mine) > 0 {
+			p.WatchFolders = mine
+			watch[p.Name] = p
+		}
+	}
+	return watch, takenBy
+}
+
 // sameClient reports whether p and o upload alike: every field but the watched folders'
 // (which are no client's business, and make a Profile incomparable with ==).
 func (p Profile) sameClient(o Profile) bool {
