@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -21,6 +22,17 @@ func (p Profile) WatchSettle() time.Duration {
 		return DefaultWatchSettle
 	}
 	return time.Duration(p.SettleSeconds) * time.Second
+}
+
+// watchSummary is "watches 1 folder (settle time 3 s)": how many folders p watches, not their
+// paths (diagnostics name no path of the user's files), for the diagnostics of sources and
+// of the policy.
+func (p Profile) watchSummary() string {
+	folders := "1 folder"
+	if n := len(p.WatchFolders); n != 1 {
+		folders = fmt.Sprintf("%d folders", n)
+	}
+	return fmt.Sprintf("watches %s (settle time %d s)", folders, int(p.WatchSettle().Seconds()))
 }
 
 // watchFoldersProblem checks a source's watched folders: each a full path (from the drive or
