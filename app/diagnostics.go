@@ -99,7 +99,7 @@ func (c *Core) profileSummary(st Settings, line func(string, ...any)) {
 		line("    size limit %s, %d at once, %s: %s", client.HumanSize(p.MaxSize), p.Parallel,
 			p.Auth.SecretName(), c.secretState(p))
 		if len(p.WatchFolders) > 0 {
-			line("    watches %s (settle time %d s)", folderCount(len(p.WatchFolders)), int(p.WatchSettle().Seconds()))
+			line("    %s", p.watchSummary())
 		}
 		if err := p.Validate(); err != nil {
 			line("    problem: %s", strings.ReplaceAll(err.Error(), "\n", "; "))

@@ -253,7 +253,7 @@ func (p *Policy) summary(line func(string, ...any)) {
 	line("  managed sources: %s", orNone(strings.Join(names, ", "), "none"))
 	for _, s := range p.Sources { // how many folders, not their paths: diagnostics name no path of the user's files
 		if len(s.WatchFolders) > 0 {
-			line("  %s watches %s (settle time %d s)", s.Name, folderCount(len(s.WatchFolders)), int(s.WatchSettle().Seconds()))
+			line("  %s %s", s.Name, s.watchSummary())
 		}
 	}
 	line("  sources of the user's own: %s", map[bool]string{true: "locked", false: "allowed"}[p.UserSourcesLocked()])
@@ -288,12 +288,4 @@ func preference(v *bool, locked bool) string {
 		return "default " + onOff(*v) + ", the user's choice"
 	}
 	return "the user's"
-}
-
-// folderCount is "1 folder" or "N folders".
-func folderCount(n int) string {
-	if n == 1 {
-		return "1 folder"
-	}
-	return fmt.Sprintf("%d folders", n)
 }

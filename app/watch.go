@@ -367,30 +367,33 @@ func (w *Watcher) checkSettling(now time.Time) {
 
 // submitReady hands complete files to the queue while fewer than the source's Parallel of
 // this watcher's are under way. Files that keepIfSent must read (in a read-only folder, of a
-// size sent before) come last: a folder of kept files does not hold back a new scan.
+// size sent before) come last: a folder of kept files does not hold back a new scan. The
+// history is asked about each file's size (mustReadToKeep) once a round.
 func (w *Watcher) submitReady(ctx context.Context) {
 	var toRead []*watchedFile
 	w.submitWhile(ctx, func(f *watchedFile) bool {
 		if w.mustReadToKeep(ctx, f) {
 			toRead = append(toRead, f)
-			return false
+			return true
 		}
-		return true
+		return w.holdIfCutOff(ctx, f)
 	})
+	// The first pass ended with every ready file taken, or with no place free or ctx ended
+	// (then this one takes nothing): what this one takes is toRead's.
 	w.ready = append(toRead, w.ready...)
-	w.submitWhile(ctx, func(*watchedFile) bool { return true })
+	w.submitWhile(ctx, func(f *watchedFile) bool { return w.holdIfCutOff(ctx, f) || w.keepIfSent(ctx, f) })
 }
 
-// submitWhile takes ready files in order while a place is free, and hands each that take
-// accepts to the queue, unless it is held or kept; take removes the others from w.ready.
-func (w *Watcher) submitWhile(ctx context.Context, take func(*watchedFile) bool) {
+// submitWhile takes ready files in order while a place is free, and hands each to the queue
+// unless leave, which sets it aside, holds or keeps it, says not to.
+func (w *Watcher) submitWhile(ctx context.Context, leave func(*watchedFile) bool) {
 	for w.inflight < max(w.profile.Parallel, 1) && len(w.ready) > 0 && ctx.Err() == nil {
 		f := w.ready[0]
 		w.ready = w.ready[1:]
 		if f.state != fileReady || w.files[f.path] != f {
 			continue // changed or gone since it was readied
 		}
-		if !take(f) || w.holdIfCutOff(ctx, f) || w.keepIfSent(ctx, f) {
+		if leave(f) {
 			continue
 		}
 		s, err := w.queue.Submit(ctx, w.profile, []string{f.path}, SubmitOptions{})

@@ -71,14 +71,11 @@ func (w *Watcher) folder(path string) *watchedFolder {
 // keepIfSent leaves a file of a read-only folder that was already uploaded to this source: it
 // stays in the folder, and is not sent again nor given a new history row at each start. Its
 // content was sent if it was recorded as left in place (History.KeptInPlace), or has a done
-// row (LatestDone; a file sent before files left in place were recorded is recorded now). A
-// file is hashed only if something of its source was sent with its size (mustReadToKeep),
-// so a new scan of a size never sent is handed to the queue unread; a file already kept has
-// its size known, and is hashed again at each start. It reports whether it left the file.
+// row (LatestDone; a file sent before files left in place were recorded is recorded now). It
+// hashes f, so it is called only for a file mustReadToKeep said yes to: a new scan of a size
+// never sent is handed to the queue unread; a file already kept has its size known, and is
+// hashed again at each start. It reports whether it left the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
-	if !w.mustReadToKeep(ctx, f) {
-		return false
-	}
 	history, source := w.queue.history, w.profile.SourceID()
 	sum, _, err := w.queue.hashFile(f.path, f.size)
 	if err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -58,7 +59,7 @@ func TestKeepIfSent(t *testing.T) {
 			rig.watcher.folders[0].readOnly = !tc.writable
 
 			f := &watchedFile{path: path, folder: dir, size: size, state: fileReady}
-			if kept := rig.watcher.keepIfSent(t.Context(), f); kept != tc.wantKept {
+			if kept := keepAsSubmitReadyDoes(t.Context(), rig.watcher, f); kept != tc.wantKept {
 				t.Fatalf("keepIfSent = %v, want %v", kept, tc.wantKept)
 			}
 			if n := hashes.Load(); n != tc.wantHashes {
@@ -80,6 +81,12 @@ func TestKeepIfSent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keepAsSubmitReadyDoes asks whether f must be read to be known as kept, and if so keeps it
+// if it was sent, as submitReady does; it reports whether f was left.
+func keepAsSubmitReadyDoes(ctx context.Context, w *Watcher, f *watchedFile) bool {
+	return w.mustReadToKeep(ctx, f) && w.keepIfSent(ctx, f)
 }
 
 // TestNewScanSentBeforeKeptFilesAreRead: in a read-only folder, a new scan of a size never

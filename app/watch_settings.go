@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -21,6 +22,17 @@ func (p Profile) WatchSettle() time.Duration {
 		return DefaultWatchSettle
 	}
 	return time.Duration(p.SettleSeconds) * time.Second
+}
+
+// watchSummary is "watches 1 folder (settle time 3 s)": how many folders p watches, not their
+// paths (diagnostics name no path of the user's files), for the diagnostics of sources and
+// of the policy.
+func (p Profile) watchSummary() string {
+	folders := "1 folder"
+	if n := len(p.WatchFolders); n != 1 {
+		folders = fmt.Sprintf("%d folders", n)
+	}
+	return fmt.Sprintf("watches %s (settle time %d s)", folders, int(p.WatchSettle().Seconds()))
 }
 
 // watchFoldersProblem checks a source's watched folders: each a full path (from the drive or
@@ -67,6 +79,46 @@ func folderWatchedElsewhere(p Profile, replacing string, st Settings) string {
 		}
 	}
 	return ""
+}
+
+// AssignWatchFolders gives each watched folder of profiles to one source, for the watchers that
+// run: a folder two sources list (a user's own source saved before the organisation's policy
+// gave the folder to a managed one; folderWatchedElsewhere refuses it at each later save) would
+// send each file to both. The managed sources come first, then by name. watch holds, by name,
+// each source left with a folder, its WatchFolders only those given to it; takenBy says, by a
+// source's name then by a folder it lists, to which source that folder went.
+func AssignWatchFolders(profiles []Profile) (watch map[string]Profile, takenBy map[string]map[string]string) {
+	ordered := slices.Clone(profiles)
+	slices.SortStableFunc(ordered, func(a, b Profile) int {
+		if a.Managed != b.Managed {
+			if a.Managed {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	type given struct{ dir, to string }
+	var gone []given
+	watch, takenBy = map[string]Profile{}, map[string]map[string]string{}
+	for _, p := range ordered {
+		var mine []string
+		for _, dir := range p.WatchFolders {
+			if i := slices.IndexFunc(gone, func(g given) bool { return SameFolder(g.dir, dir) }); i >= 0 {
+				if takenBy[p.Name] == nil {
+					takenBy[p.Name] = map[string]string{}
+				}
+				takenBy[p.Name][dir] = gone[i].to
+				continue
+			}
+			mine, gone = append(mine, dir), append(gone, given{dir, p.Name})
+		}
+		if len(mine) > 0 {
+			p.WatchFolders = mine
+			watch[p.Name] = p
+		}
+	}
+	return watch, takenBy
 }
 
 // sameClient reports whether p and o upload alike: every field but the watched folders'
