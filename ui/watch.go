@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -129,7 +128,7 @@ func (ws *watchers) reconcile(ctx context.Context) {
 	ws.mu.Lock()
 	want := map[string]app.Profile{}
 	if !ws.paused && ctx.Err() == nil {
-		want, _ = assignFolders(ws.profiles)
+		want, _ = app.AssignWatchFolders(ws.profiles)
 	}
 	var stopping []*runningWatcher
 	for name, r := range ws.running {
@@ -152,45 +151,6 @@ func (ws *watchers) reconcile(ctx context.Context) {
 		}
 	}
 	ws.changed()
-}
-
-// assignFolders gives each watched folder to one source: a folder that two sources list (a
-// user's own source saved before the organisation's policy gave the folder to a managed one)
-// would send each file to both. The managed sources come first, then by name; a folder
-// already given is left out of the later source's watcher, and takenBy says to whom it went
-// (by the later source's name, then the folder). It returns the sources to watch, by name.
-func assignFolders(profiles []app.Profile) (want map[string]app.Profile, takenBy map[string]map[string]string) {
-	ordered := slices.Clone(profiles)
-	slices.SortStableFunc(ordered, func(a, b app.Profile) int {
-		if a.Managed != b.Managed {
-			if a.Managed {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	want, takenBy = map[string]app.Profile{}, map[string]map[string]string{}
-	type given struct{ dir, to string }
-	var gifts []given
-	for _, p := range ordered {
-		var mine []string
-		for _, dir := range p.WatchFolders {
-			if i := slices.IndexFunc(gifts, func(g given) bool { return app.SameFolder(g.dir, dir) }); i >= 0 {
-				if takenBy[p.Name] == nil {
-					takenBy[p.Name] = map[string]string{}
-				}
-				takenBy[p.Name][dir] = gifts[i].to
-				continue
-			}
-			mine, gifts = append(mine, dir), append(gifts, given{dir, p.Name})
-		}
-		if len(mine) > 0 {
-			p.WatchFolders = mine
-			want[p.Name] = p
-		}
-	}
-	return want, takenBy
 }
 
 // sameWatch reports whether a watcher of a runs as one of b would: a change to any of the
@@ -335,14 +295,14 @@ type folderState struct {
 	available bool   // it could be read when last looked at
 	problem   string // with watched && !available: why, in plain words
 	readOnly  bool   // files cannot be moved out of it: those sent stay, and are not sent again
-	takenBy   string // another source watches it (see assignFolders); this one does not
+	takenBy   string // another source watches it (see app.AssignWatchFolders); this one does not
 }
 
 // folderStates returns the state of each folder of the source named name, by path.
 func (ws *watchers) folderStates(name string) map[string]folderState {
 	ws.mu.Lock()
 	r := ws.running[name]
-	_, takenBy := assignFolders(ws.profiles)
+	_, takenBy := app.AssignWatchFolders(ws.profiles)
 	states := map[string]folderState{}
 	for dir, other := range takenBy[name] {
 		states[dir] = folderState{takenBy: other}
