@@ -129,7 +129,7 @@ func NewWatcher(q *Queue, p Profile, folders []string, opts WatchOptions) (*Watc
 		if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 			return nil, fmt.Errorf("%s is a file, not a folder: name the folder to watch", dir)
 		}
-		if !slices.ContainsFunc(w.folders, func(f *watchedFolder) bool { return f.path == abs }) {
+		if !slices.ContainsFunc(w.folders, func(f *watchedFolder) bool { return SameFolder(f.path, abs) }) {
 			w.folders = append(w.folders, &watchedFolder{path: abs})
 		}
 	}
