@@ -58,26 +58,6 @@ func (h *History) checkpointInBackground() {
 	}
 }
 
-// prepareOutcomeSoon prepares, once per History and in the background, the statement that
-// journals an upload's outcome (outcomeLeanSQL). The queue calls it as a file starts going
-// out, so that the outcome, which the user waits for, does not wait for SQLite to parse it as
-// well (about 0.2 ms here: the statement carries the search index's trigger).
-func (h *History) prepareOutcomeSoon() {
-	h.outcomes.Do(func() {
-		c := &h.checkpoints // its lock orders background work against Close (stopCheckpoints)
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.closed || h.closing == nil || h.readOnly != nil {
-			return
-		}
-		h.background.Add(1)
-		go func() {
-			defer h.background.Done()
-			h.stmt(context.Background(), outcomeLeanSQL) //nolint:errcheck // the outcome's write prepares it again and says why
-		}()
-	})
-}
-
 // stopCheckpoints lets no background checkpoint start any more; Close then waits for the one
 // running, with the History's other background work.
 func (h *History) stopCheckpoints() {

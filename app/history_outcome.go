@@ -63,6 +63,26 @@ func (h *History) finishClaiming(ctx context.Context, r *Record, next *unhashedC
 	return claimed, nil
 }
 
+// prepareOutcomeSoon prepares, once per History and in the background, the statement that
+// journals an upload's outcome (outcomeLeanSQL). The queue calls it as a file starts going
+// out, so that the outcome, which the user waits for, does not wait for SQLite to parse it as
+// well (about 0.2 ms here: the statement carries the search index's trigger).
+func (h *History) prepareOutcomeSoon() {
+	h.outcomes.Do(func() {
+		c := &h.checkpoints // its lock orders background work against Close (stopCheckpoints)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.closed || h.closing == nil || h.readOnly != nil {
+			return
+		}
+		h.background.Add(1)
+		go func() {
+			defer h.background.Done()
+			h.stmt(context.Background(), outcomeLeanSQL) //nolint:errcheck // the outcome's write prepares it again and says why
+		}()
+	})
+}
+
 // outcomeSQL writes the outcome outcomeArgs gives into its row, as Finish describes; the
 // caller ends it with the condition on the row's status that lets it take the outcome.
 const outcomeSQL = `UPDATE uploads SET status = ?, uri = ?, error_kind = ?,
