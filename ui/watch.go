@@ -30,7 +30,7 @@ type watchers struct {
 	u           *UI
 	notify      func(*fyne.Notification) // the app's; tests replace it
 	notifyAfter time.Duration
-	settle      func(app.Profile) app.WatchOptions // the options a source's watcher runs with; tests shorten them
+	settle      func(app.Profile) app.WatchOptions // the options a source's watcher runs with; tests shorten them, under mu
 	onChange    func()                             // called on the Fyne goroutine when what watch shows changed
 	section     *watchSection                      // the source form's watched folders last opened; Fyne goroutine only
 
@@ -159,7 +159,10 @@ func sameWatch(a, b app.Profile) bool { return reflect.DeepEqual(a, b) }
 
 // start runs a watcher for p's folders until the window closes or it is stopped.
 func (ws *watchers) start(p app.Profile) {
-	opts := ws.settle(p)
+	ws.mu.Lock()
+	settle := ws.settle
+	ws.mu.Unlock()
+	opts := settle(p)
 	opts.OnEvent = ws.onEvent
 	w, err := app.NewWatcher(ws.u.core.Queue, p, p.WatchFolders, opts)
 	if err != nil {
