@@ -216,6 +216,7 @@ func (q *Queue) journal(ctx context.Context, jobs []*job) ([]int64, error) {
 		return nil, err
 	}
 	ids := make([]int64, len(jobs))
+	var queued []*job
 	for i, j := range jobs {
 		rec := &j.rec
 		ids[i] = rec.ID
@@ -228,12 +229,13 @@ func (q *Queue) journal(ctx context.Context, jobs []*job) ([]int64, error) {
 		q.logger().Debug("upload queued", "row", rec.ID, "file", rec.Name, "size", rec.Size, "profile", rec.Profile)
 		j.ctx, j.cancel = context.WithCancel(q.ctx)
 		j.done = make(chan struct{})
-		if !q.enqueue(j) {
-			rec.ErrorMessage = heldMessage
-			q.finish(rec, EventCancelled)
-			j.cancel()
-			close(j.done)
-		}
+		queued = append(queued, j)
+	}
+	for _, j := range q.enqueue(queued) {
+		j.rec.ErrorMessage = heldMessage
+		q.finish(&j.rec, EventCancelled)
+		j.cancel()
+		close(j.done)
 	}
 	return ids, nil
 }
@@ -260,26 +262,32 @@ func (q *Queue) Hold(profileName string) (release func()) {
 	}
 }
 
-// enqueue adds j to its lane and starts a worker if the lane is below its limit; it refuses j
-// while its profile is held. Waiting jobs hold no file open and no goroutine.
-func (q *Queue) enqueue(j *job) bool {
+// enqueue adds the jobs to their lanes, in one hold of the queue's lock, and starts workers
+// while a lane is below its limit; it refuses, and returns, the jobs whose profile is held.
+// No worker takes a job before the whole batch waits in its lane, so the first file's worker
+// finds the next to claim with its outcome (takeAhead). Waiting jobs hold no file open and no
+// goroutine.
+func (q *Queue) enqueue(jobs []*job) (refused []*job) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.held[j.profile.Name] > 0 {
-		return false
+	for _, j := range jobs {
+		if q.held[j.profile.Name] > 0 {
+			refused = append(refused, j)
+			continue
+		}
+		l := q.lanes[j.profile.Name]
+		if l == nil {
+			l = &lane{}
+			q.lanes[j.profile.Name] = l
+		}
+		l.pending = append(l.pending, j)
+		if l.running < max(j.profile.Parallel, 1) {
+			l.running++
+			q.wg.Add(1)
+			go q.work(l)
+		}
 	}
-	l := q.lanes[j.profile.Name]
-	if l == nil {
-		l = &lane{}
-		q.lanes[j.profile.Name] = l
-	}
-	l.pending = append(l.pending, j)
-	if l.running < max(j.profile.Parallel, 1) {
-		l.running++
-		q.wg.Add(1)
-		go q.work(l)
-	}
-	return true
+	return refused
 }
 
 // popLocked takes the first waiting job of l and counts it active; q.mu is held and l has one.
