@@ -34,7 +34,7 @@ func runResend(ctx context.Context, args []string, env cliEnv) error {
 		return err
 	}
 	defer closeCore(core, env)
-	sub := core.Queue.Subscribe() // before Resend, so no event of the new row is missed
+	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Resend, so no event of the new row is missed
 	defer sub.Close()
 	newID, err := core.Resend(ctx, id, *force)
 	if err != nil {

@@ -138,7 +138,7 @@ func outcomeOf(r app.Record) fileOutcome {
 // is left; every row is journaled either way. A file not uploaded makes it errFailed.
 func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []string, f uploadFlags, env cliEnv) error {
 	shown := asGiven(paths)
-	sub := core.Queue.Subscribe() // before Submit, so no event is missed
+	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Submit, so no event is missed
 	defer sub.Close()
 	s, err := core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: f.force})
 	for _, note := range s.Folders {

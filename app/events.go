@@ -66,10 +66,16 @@ func WaitText(d time.Duration) string {
 // Final reports whether the row will not change again.
 func (e Event) Final() bool { return e.Record.Status.Final() }
 
+// OutcomeOrRetry keeps, for Queue.SubscribeTo, the events of a reader that reports each
+// file's outcome: the retries, and the events that end a row.
+func OutcomeOrRetry(e Event) bool { return e.Final() || e.Kind == EventRetrying }
+
 // Subscription delivers events in the order they happened, none dropped; a subscriber that
 // falls behind sees only the latest progress of each row. Close it when done.
 type Subscription struct {
 	C <-chan Event
+
+	keep func(Event) bool // the events delivered; nil: all
 
 	out     chan Event
 	mu      sync.Mutex
@@ -145,9 +151,9 @@ type broadcaster struct {
 	subs map[*Subscription]struct{}
 }
 
-func (b *broadcaster) subscribe() *Subscription {
+func (b *broadcaster) subscribe(keep func(Event) bool) *Subscription {
 	out := make(chan Event)
-	s := &Subscription{C: out, out: out, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Subscription{C: out, out: out, keep: keep, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.leave = func() {
 		b.mu.Lock()
 		delete(b.subs, s)
@@ -167,6 +173,8 @@ func (b *broadcaster) publish(e Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs {
-		s.push(e)
+		if s.keep == nil || s.keep(e) {
+			s.push(e)
+		}
 	}
 }

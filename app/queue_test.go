@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -513,7 +514,7 @@ func TestProgressThrottle(t *testing.T) {
 // state change in order and only the newest progress of each row.
 func TestSubscriptionKeepsOrderAndCoalescesProgress(t *testing.T) {
 	var b broadcaster
-	sub := b.subscribe()
+	sub := b.subscribe(nil)
 	defer sub.Close()
 	b.publish(Event{Kind: EventStarted, Record: Record{ID: 1}})
 	for i := int64(1); i <= 50; i++ {
@@ -533,6 +534,49 @@ func TestSubscriptionKeepsOrderAndCoalescesProgress(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "started:1 progress:1 progress:2 done:1" {
 		t.Errorf("events %v", got)
+	}
+}
+
+// TestSubscribeToDeliversWhatItKeeps: a subscription to the outcomes gets the retries and the
+// events that end a row, in order, and nothing else; one to everything, beside it, gets all.
+func TestSubscribeToDeliversWhatItKeeps(t *testing.T) {
+	q := NewQueue(nil, nil)
+	all, outcomes := q.Subscribe(), q.SubscribeTo(OutcomeOrRetry)
+	defer all.Close()
+	defer outcomes.Close()
+	published := []Event{
+		{Kind: EventQueued, Record: Record{ID: 1, Status: StatusQueued}},
+		{Kind: EventQueued, Record: Record{ID: 2, Status: StatusFailed}}, // a file that failed its checks
+		{Kind: EventStarted, Record: Record{ID: 1, Status: StatusUploading}},
+		{Kind: EventProgress, Record: Record{ID: 1, Status: StatusUploading}, Sent: 1, Total: 2},
+		{Kind: EventRetrying, Record: Record{ID: 1, Status: StatusUploading}},
+		{Kind: EventDone, Record: Record{ID: 1, Status: StatusDone}},
+	}
+	for _, e := range published {
+		q.events.publish(e)
+	}
+	read := func(sub *Subscription, n int) []string {
+		var got []string
+		for range n {
+			select {
+			case e := <-sub.C:
+				got = append(got, fmt.Sprintf("%s:%d", e.Kind, e.Record.ID))
+			case <-time.After(5 * time.Second):
+				t.Fatalf("only %v arrived", got)
+			}
+		}
+		select {
+		case e := <-sub.C:
+			t.Errorf("%s:%d arrived as well", e.Kind, e.Record.ID)
+		case <-time.After(50 * time.Millisecond):
+		}
+		return got
+	}
+	if got, want := strings.Join(read(outcomes, 3), " "), "queued:2 retrying:1 done:1"; got != want {
+		t.Errorf("the outcomes' subscription got %q, want %q", got, want)
+	}
+	if got := read(all, len(published)); len(got) != len(published) {
+		t.Errorf("the subscription to everything got %v", got)
 	}
 }
 

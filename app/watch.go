@@ -149,7 +149,7 @@ func (w *Watcher) Status() WatchStatus {
 // Run watches until ctx ends, then lets the uploads under way finish for StopGrace, cancels
 // the rest (journaled as cancelled: sent again at the next start) and returns. Call it once.
 func (w *Watcher) Run(ctx context.Context) error {
-	sub := w.queue.Subscribe()
+	sub := w.queue.SubscribeTo(actsOn)
 	defer sub.Close()
 	if err := w.loadCutOff(ctx); err != nil {
 		return err

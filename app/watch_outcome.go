@@ -11,6 +11,9 @@ import (
 // What a Watcher does with a file once its upload has ended: moved to Uploaded/DATE/ or to
 // Failed/ with a note, left in a read-only folder, or tried again later.
 
+// actsOn keeps the queue events onQueueEvent acts on: a row started, a row ended.
+func actsOn(e Event) bool { return e.Kind == EventStarted || e.Final() }
+
 // onQueueEvent acts on an event of one of this watcher's rows: a start is announced; a final
 // outcome frees a place and moves, retries or leaves the file.
 func (w *Watcher) onQueueEvent(e Event) {
