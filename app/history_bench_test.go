@@ -141,6 +141,7 @@ func BenchmarkHistorySearch100k(b *testing.B) {
 		}
 	}
 	old := rows[len(rows)/10].Created
+	lastHour := rows[len(rows)-1].Created.Add(-time.Hour) // 13 rows: a "Today" with less than a page
 
 	type searchCase struct {
 		name  string
@@ -173,6 +174,12 @@ func BenchmarkHistorySearch100k(b *testing.B) {
 			return Query{Statuses: []Status{StatusDone, StatusFailed}, Limit: 100}
 		}, 100},
 		{"until-oldest-tenth", func(int) Query { return Query{Until: old, Limit: 100} }, 100},
+		{"since-last-hour", func(int) Query { return Query{Since: lastHour, Limit: 100} }, 13},
+		{"since-last-hour-text", func(int) Query { return Query{Since: lastHour, Text: "report", Limit: 100} }, 1},
+		{"since-last-hour-failed", func(int) Query {
+			return Query{Since: lastHour, Statuses: []Status{StatusFailed}, Limit: 100}
+		}, 1},
+		{"since-last-30-days", func(int) Query { return Query{Since: lastHour.AddDate(0, 0, -30), Limit: 100} }, 100},
 	} {
 		run(tc)
 	}

@@ -147,7 +147,21 @@ type queryPlan struct {
 	where    []string // conditions on uploads AS u
 	args     []any
 	beforeID int64 // keyset paging: only rows with a lower id; 0 for none
+	since    []any // sinceFloorSQL's arguments when Query.Since is set: it floors the ids read
 }
+
+// sinceFloorSmall is how many rows created since Query.Since sinceFloorSQL reads, at most, to
+// find the lowest id among them. A variable for tests.
+var sinceFloorSmall = 2000
+
+// sinceFloorSQL is the lowest id of the rows created since its second argument, when they are
+// fewer than the first (sinceFloorSmall, the third too), else 0; NULL when there are none. No
+// row below it can be selected, so the newest-first scan stops there instead of reading the
+// whole history for a "Today" that holds less than a page (34 ms at 100,000 rows, for 13
+// rows). It reads the created index, so ids need not follow the creation times. A longer span
+// fills a page from the newest rows anyway.
+const sinceFloorSQL = `(SELECT CASE WHEN count(*) < ? THEN min(id) ELSE 0 END
+	FROM (SELECT id FROM uploads WHERE created >= ? LIMIT ?))`
 
 // planQuery turns q into SQL. keyset applies q.BeforeID. Query.Matches is the same selection
 // in Go.
@@ -184,6 +198,7 @@ func planQuery(q Query, keyset bool) (queryPlan, error) {
 	}
 	if !q.Since.IsZero() {
 		p.add("u.created >= ?", unixNanos(q.Since))
+		p.since = []any{sinceFloorSmall, unixNanos(q.Since), sinceFloorSmall}
 	}
 	if !q.Until.IsZero() {
 		p.add("u.created < ?", unixNanos(q.Until))
@@ -254,6 +269,10 @@ func (p *queryPlan) part(match, columns, from, id string, extra ...string) (stri
 	if p.beforeID > 0 {
 		where = append(where, id+" < ?")
 		args = append(args, p.beforeID)
+	}
+	if p.since != nil {
+		where = append(where, id+" >= "+sinceFloorSQL)
+		args = append(args, p.since...)
 	}
 	query := "SELECT " + columns + " FROM " + from
 	if len(where) > 0 {

@@ -272,7 +272,11 @@ func TestHistoryQueryPlans(t *testing.T) {
 		{"profile", Query{Profile: "Lab"}, "SEARCH u USING INDEX uploads_profile (profile=?)", true},
 		// Several statuses sort, but only the index entries: 1.7 ms a page over 100,000 rows.
 		{"two statuses", Query{Statuses: []Status{StatusFailed, StatusDone}}, "SEARCH u USING INDEX uploads_status (status=?)", false},
-		{"since", Query{Since: since}, "SCAN u", true}, // recent rows first: stops at the page
+		// Recent rows first, down to the lowest id created since (sinceFloorSQL, which reads the
+		// created index): a "Today" with less than a page reads today's rows, not the history.
+		{"since", Query{Since: since}, "SEARCH u USING INTEGER PRIMARY KEY (rowid>?)", true},
+		{"since, its floor", Query{Since: since}, "SEARCH uploads USING COVERING INDEX uploads_created (created>?)", true},
+		{"status since", Query{Statuses: []Status{StatusFailed}, Since: since}, "SEARCH u USING INDEX uploads_status (status=? AND rowid>?)", true},
 	} {
 		query, args := pageSQL(tc.q)
 		got := queryPlanOf(t, h, query, args...)
@@ -305,5 +309,70 @@ func TestHistoryQueryPlans(t *testing.T) {
 	}
 	if got := queryPlanOf(t, h, inFlightExistsQuery); !strings.Contains(got, "SEARCH uploads USING COVERING INDEX uploads_status (status=?)") {
 		t.Errorf("recovery check plan %q; want a search of uploads_status by status", got)
+	}
+}
+
+// TestHistorySinceFloorKeepsEveryRowSince: a search or count with Query.Since gives every row
+// created since, though ids need not follow the creation times (a clock set back, two
+// processes queuing at once): the lowest id created since floors the scan (sinceFloorSQL),
+// not the id of the earliest created. With at least sinceFloorSmall rows since, there is no
+// floor. Each result is checked against Query.Matches over every row, for a span with less
+// than a page and one without, for text from the trigram index, text too short for it, a
+// status, rows waiting for the index and a row in flight, and in pages of one.
+func TestHistorySinceFloorKeepsEveryRowSince(t *testing.T) {
+	h := openTestHistory(t)
+	ctx := t.Context()
+	since := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	at := func(hours int) time.Time { return since.Add(time.Duration(hours) * time.Hour) }
+	var rows []Record
+	for i, r := range []Record{
+		{Name: "report-old.pdf", Status: StatusDone, Created: at(-30)},
+		{Name: "report-late-clock.pdf", Status: StatusDone, Created: at(3)}, // the lowest id since, created last
+		{Name: "report-before.pdf", Status: StatusFailed, Created: at(-1)},  // created before, between ids since
+		{Name: "scan-a.pdf", Status: StatusDone, Created: at(1)},            // created first since
+		{Name: "report-b.pdf", Status: StatusCancelled, Created: at(2)},
+	} {
+		r.Profile, r.Source = "Lab", "s"
+		r.SHA256 = fmt.Sprintf("%064x", i+1)
+		rows = append(rows, insertRecord(t, h, r))
+	}
+	if err := h.IndexWaiting(ctx); err != nil { // the first ones from the index, the next waiting for it
+		t.Fatal(err)
+	}
+	for _, r := range []Record{
+		{Name: "report-waiting.pdf", Status: StatusDone, Created: at(4)},
+		{Name: "report-sending.pdf", Status: StatusUploading, Created: at(-2)},
+		{Name: "report-queued.pdf", Status: StatusQueued, Created: at(5)},
+	} {
+		r.Profile, r.Source = "Lab", "s"
+		rows = append(rows, insertRecord(t, h, r))
+	}
+
+	old := sinceFloorSmall
+	t.Cleanup(func() { sinceFloorSmall = old })
+	for _, small := range []int{100, 2} { // the rows since (5) fewer than sinceFloorSmall, then not
+		sinceFloorSmall = small
+		for _, q := range []Query{
+			{Since: since},
+			{Since: since, Text: "report"},
+			{Since: since, Text: "re"},
+			{Since: since, Statuses: []Status{StatusDone, StatusCancelled}},
+			{Since: since.Add(24 * time.Hour)}, // none since
+		} {
+			var want []int64
+			for i := len(rows) - 1; i >= 0; i-- {
+				if q.Matches(rows[i]) {
+					want = append(want, rows[i].ID)
+				}
+			}
+			for _, limit := range []int{1, MaxSearchLimit} {
+				if got := searchAll(t, h, q, limit); !slices.Equal(got, want) {
+					t.Errorf("%d rows for the floor, %+v, %d a page: %v, want %v", small, q, limit, got, want)
+				}
+			}
+			if n, err := h.Count(ctx, q); err != nil || n != len(want) {
+				t.Errorf("%d rows for the floor, Count(%+v) = %d, %v; want %d", small, q, n, err, len(want))
+			}
+		}
 	}
 }
