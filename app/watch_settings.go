@@ -28,11 +28,8 @@ func (p Profile) WatchSettle() time.Duration {
 // paths (diagnostics name no path of the user's files), for the diagnostics of sources and
 // of the policy.
 func (p Profile) watchSummary() string {
-	folders := "1 folder"
-	if n := len(p.WatchFolders); n != 1 {
-		folders = fmt.Sprintf("%d folders", n)
-	}
-	return fmt.Sprintf("watches %s (settle time %d s)", folders, int(p.WatchSettle().Seconds()))
+	n := len(p.WatchFolders)
+	return fmt.Sprintf("watches %d folder%s (settle time %d s)", n, plural(n), int(p.WatchSettle().Seconds()))
 }
 
 // watchFoldersProblem checks a source's watched folders: each a full path (from the drive or
