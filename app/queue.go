@@ -163,6 +163,9 @@ func (q *Queue) SubscribeTo(keep func(Event) bool) *Subscription { return q.even
 type SubmitOptions struct {
 	// Force uploads files whose content was already uploaded to the same source.
 	Force bool
+	// hashed is the hash the watcher took of the one file it submits: the upload uses it,
+	// instead of reading the file again, unless the file's size or modification time changes.
+	hashed *hashedFile
 }
 
 // Submission is what Submit did: one row per file, in order, and a note per folder.
@@ -188,6 +191,9 @@ func (q *Queue) Submit(ctx context.Context, p Profile, paths []string, opts Subm
 	jobs := make([]*job, len(files))
 	for i, path := range files {
 		j := &job{rec: q.newRecord(p, path), profile: p, force: opts.Force}
+		if len(files) == 1 {
+			j.hashed = opts.hashed
+		}
 		size, err := client.CheckFile(path, p.MaxSize)
 		j.rec.Size = size
 		if err != nil {

@@ -393,10 +393,12 @@ func (w *Watcher) submitWhile(ctx context.Context, leave func(*watchedFile) bool
 		if f.state != fileReady || w.files[f.path] != f {
 			continue // changed or gone since it was readied
 		}
+		f.hashed = nil // a hash of an earlier round may be of other content
 		if leave(f) {
 			continue
 		}
-		s, err := w.queue.Submit(ctx, w.profile, []string{f.path}, SubmitOptions{})
+		s, err := w.queue.Submit(ctx, w.profile, []string{f.path}, SubmitOptions{hashed: f.hashed})
+		f.hashed = nil
 		if err == nil && len(s.IDs) != 1 {
 			err = fmt.Errorf("the queue made %d rows of one file", len(s.IDs))
 		}
@@ -418,7 +420,7 @@ func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 	if !ok || u.Size != f.size {
 		return false
 	}
-	sum, _, err := w.queue.hashFile(f.path, f.size)
+	sum, err := w.hashOf(f)
 	if err != nil || (u.SHA256 != "" && u.SHA256 != sum) {
 		return false // the queue says what is wrong with it; or it is other content now
 	}

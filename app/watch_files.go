@@ -56,6 +56,7 @@ type watchedFile struct {
 	sentModTime  time.Time
 	retryAt      time.Time     // with fileWaiting
 	retryWait    time.Duration // the wait before the next try after a passing failure
+	hashed       *hashedFile   // the hash a check took of it this round (hashOf), handed to the queue with it
 }
 
 // see records what stat says of the file now and reports whether it changed since it was last

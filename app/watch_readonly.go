@@ -74,10 +74,11 @@ func (w *Watcher) folder(path string) *watchedFolder {
 // row (LatestDone; a file sent before files left in place were recorded is recorded now). It
 // hashes f, so it is called only for a file mustReadToKeep said yes to: a new scan of a size
 // never sent is handed to the queue unread; a file already kept has its size known, and is
-// hashed again at each start. It reports whether it left the file.
+// hashed again at each start. A file it does not leave goes to the queue with its hash
+// (hashOf), so it is read once more, to be sent, not twice. It reports whether it left the file.
 func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
 	history, source := w.queue.history, w.profile.SourceID()
-	sum, _, err := w.queue.hashFile(f.path, f.size)
+	sum, err := w.hashOf(f)
 	if err != nil {
 		return false // the queue says what is wrong with it
 	}
@@ -94,6 +95,18 @@ func (w *Watcher) keepIfSent(ctx context.Context, f *watchedFile) bool {
 	w.emitFile(f, WatchEvent{Outcome: WatchKept, Row: r.ID, URI: r.URI,
 		Reason: "Already uploaded; it stays in this read-only folder, and is not sent again."})
 	return true
+}
+
+// hashOf returns f's SHA-256, read once a round: holdIfCutOff and keepIfSent share it, and a
+// file they do not leave is handed to the queue with it (f.hashed), which sends it without
+// hashing it again unless it changed meanwhile.
+func (w *Watcher) hashOf(f *watchedFile) (string, error) {
+	if f.hashed != nil {
+		return f.hashed.sha256, nil
+	}
+	sum, hashed, err := w.queue.hashWithStamp(f.path, f.size)
+	f.hashed = hashed // nil when the file changed while it was read: the queue then reads it again
+	return sum, err
 }
 
 // mustReadToKeep reports whether keepIfSent must hash f to know whether it was sent: f is in a

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestKeepIfSent: a file of a read-only watched folder is kept (left, not sent) when its
@@ -136,5 +137,69 @@ func TestNewScanSentBeforeKeptFilesAreRead(t *testing.T) {
 	}
 	if got := w.files[scan].state; got != fileSubmitted {
 		t.Errorf("b-new.pdf: state %v, want submitted", got)
+	}
+}
+
+// TestReadOnlyFileHashedOnceBeforeSending: a file of a read-only folder of a size sent before,
+// with other content, is hashed once, by the watcher's check (keepIfSent), and the queue sends
+// it with that hash instead of reading it twice; the row and the stand-in agree on what was
+// sent. A file that changes while the check reads it is not handed over with that hash: the
+// queue hashes it again and sends what it holds now.
+func TestReadOnlyFileHashedOnceBeforeSending(t *testing.T) {
+	const size = 64 << 10
+	for _, tc := range []struct {
+		name    string
+		rewrite bool // the file is rewritten, same size, while the watcher's check reads it
+		hashes  int32
+	}{
+		{name: "unchanged", hashes: 1},
+		{name: "rewritten while checked", rewrite: true, hashes: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeRandom(t, dir, "referral.pdf", size)
+			qr := newQueueRig(t, 1)
+			insertRecord(t, qr.history, Record{Source: qr.profile.SourceID(), Size: size, SHA256: strings.Repeat("e", 64),
+				Status: StatusDone, URI: "https://blob.redoxengine.com/other"})
+			var hashes atomic.Int32
+			qr.queue.hashFile = func(p string, n int64) (string, int64, error) {
+				sum, got, err := hashFile(p, n)
+				if hashes.Add(1) == 1 && tc.rewrite {
+					writeRandom(t, dir, "referral.pdf", size)
+					later := time.Now().Add(time.Hour) // a new modification time whatever the clock's resolution
+					if err := os.Chtimes(p, later, later); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return sum, got, err
+			}
+			rig := newWatchRig(t, qr, quickWatch(), dir)
+			w := rig.watcher
+			w.folders[0].readOnly = true
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
+			w.files[path] = f
+			w.ready = append(w.ready, f)
+
+			w.submitReady(t.Context())
+			if f.state != fileSubmitted {
+				t.Fatalf("state %v, want submitted", f.state)
+			}
+			qr.waitFinal(t, f.row)
+			rec := qr.row(t, f.row)
+			if rec.Status != StatusDone || rec.SHA256 != fileSHA256(t, path) {
+				t.Errorf("row %s %.12s: %s; want done with the file's SHA-256 %.12s", rec.Status, rec.SHA256,
+					rec.ErrorMessage, fileSHA256(t, path))
+			}
+			if uploads := qr.server.Uploads(); len(uploads) != 1 || uploads[0].SHA256 != rec.SHA256 {
+				t.Errorf("the stand-in received %d uploads (%+v); want one, of the row's content", len(uploads), uploads)
+			}
+			if n := hashes.Load(); n != tc.hashes {
+				t.Errorf("the file was hashed %d times before it was sent, want %d", n, tc.hashes)
+			}
+		})
 	}
 }
