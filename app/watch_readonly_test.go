@@ -90,6 +90,24 @@ func keepAsSubmitReadyDoes(ctx context.Context, w *Watcher, f *watchedFile) bool
 	return w.mustReadToKeep(ctx, f) && w.keepIfSent(ctx, f)
 }
 
+// readOnlyWatcherWithReady is a watcher of dir, taken as a read-only folder, with the files at
+// paths (in dir) found complete and ready to hand over, in that order; it is not running.
+func readOnlyWatcherWithReady(t *testing.T, qr *queueRig, dir string, paths ...string) *Watcher {
+	t.Helper()
+	w := newWatchRig(t, qr, quickWatch(), dir).watcher
+	w.folders[0].readOnly = true
+	for _, path := range paths {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
+		w.files[path] = f
+		w.ready = append(w.ready, f)
+	}
+	return w
+}
+
 // TestNewScanSentBeforeKeptFilesAreRead: in a read-only folder, a new scan of a size never
 // sent is handed to the queue before the files that must be read to be known as kept, though
 // it comes after them by name.
@@ -115,18 +133,7 @@ func TestNewScanSentBeforeKeptFilesAreRead(t *testing.T) {
 		}
 		return hashFile(path, size)
 	}
-	rig := newWatchRig(t, qr, quickWatch(), dir)
-	w := rig.watcher
-	w.folders[0].readOnly = true
-	for _, path := range []string{old, scan} {
-		fi, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
-		w.files[path] = f
-		w.ready = append(w.ready, f)
-	}
+	w := readOnlyWatcherWithReady(t, qr, dir, old, scan)
 
 	w.submitReady(t.Context())
 	if n := rowsWhenRead.Load(); n != 2 {
@@ -173,16 +180,8 @@ func TestReadOnlyFileHashedOnceBeforeSending(t *testing.T) {
 				}
 				return sum, got, err
 			}
-			rig := newWatchRig(t, qr, quickWatch(), dir)
-			w := rig.watcher
-			w.folders[0].readOnly = true
-			fi, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := &watchedFile{path: path, folder: dir, size: fi.Size(), modTime: fi.ModTime(), state: fileReady}
-			w.files[path] = f
-			w.ready = append(w.ready, f)
+			w := readOnlyWatcherWithReady(t, qr, dir, path)
+			f := w.files[path]
 
 			w.submitReady(t.Context())
 			if f.state != fileSubmitted {
