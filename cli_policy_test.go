@@ -72,3 +72,24 @@ func TestCommandsUnderPolicy(t *testing.T) {
 		t.Errorf("a broken policy: exit %d, said:\n%s\nwant the list, and a warning naming the policy file", r.code, r.stderr)
 	}
 }
+
+// TestUploadNetworkFlagsUnderPolicy: upload's --proxy cannot send files around the proxy the
+// organisation's policy sets: exit status 1 and one plain sentence, and nothing is queued.
+func TestUploadNetworkFlagsUnderPolicy(t *testing.T) {
+	env := policyEnv(t, `{"sources": [{"name": "Radiology", "environment": "Production", "apiKey": "rad-key"}],
+		"proxyMode": "manual", "proxyUrl": "http://proxy.hospital.example:3128"}`)
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.4"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runIn(t.Context(), nil, "", env, "--data-dir", data, "upload", "--source", "Radiology", "--proxy", "none", file)
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if r.code != exitFailed || len(lines) != 1 || !strings.Contains(lines[0], "The proxy is set by your organisation") {
+		t.Errorf("upload --proxy none: exit %d, said:\n%s\nwant exit 1 and one line saying the proxy is set by the organisation",
+			r.code, r.stderr)
+	}
+	if r := runIn(t.Context(), nil, "", env, "--data-dir", data, "history"); strings.Contains(r.stdout, "scan.pdf") {
+		t.Errorf("the refused upload left a history row:\n%s", r.stdout)
+	}
+}

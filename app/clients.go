@@ -65,10 +65,7 @@ func WithClientOptions(opts ...client.Option) ClientOption {
 // cannot be used, and network settings that cannot be used are errors; the last is a
 // *client.Error naming the setting to mend.
 func NewClient(p Profile, opts ...ClientOption) (*client.Client, error) {
-	var r clientRecipe
-	for _, opt := range opts {
-		opt(&r)
-	}
+	r := recipeOf(opts)
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("source %q: %w", p.Name, err)
 	}
@@ -111,6 +108,30 @@ func (r *clientRecipe) credentials(p Profile) ([]client.Option, error) {
 	return opts, nil
 }
 
+// recipeOf is what opts give NewClient.
+func recipeOf(opts []ClientOption) clientRecipe {
+	var r clientRecipe
+	for _, opt := range opts {
+		opt(&r)
+	}
+	return r
+}
+
+// runNetwork is the network settings with the run's overrides put over them, and the proxy
+// password an override gives ("" for none).
+func (r *clientRecipe) runNetwork() (ns NetworkSettings, password string) {
+	if r.network != nil {
+		ns = *r.network
+	}
+	for _, o := range r.overrides {
+		ns = o.Apply(ns)
+		if o.ProxyPassword != "" {
+			password = o.ProxyPassword
+		}
+	}
+	return ns, password
+}
+
 // secretOf is p's secret: the one given, checked and trimmed, or the keychain's as stored
 // (stored is then true).
 func (r *clientRecipe) secretOf(p Profile) (secret string, stored bool, err error) {
@@ -133,17 +154,7 @@ func (r *clientRecipe) networkOptions(p Profile) ([]client.Option, error) {
 	if p.BuiltIn || (r.network == nil && len(r.overrides) == 0) {
 		return nil, nil
 	}
-	var ns NetworkSettings
-	if r.network != nil {
-		ns = *r.network
-	}
-	password := ""
-	for _, o := range r.overrides {
-		ns = o.Apply(ns)
-		if o.ProxyPassword != "" {
-			password = o.ProxyPassword
-		}
-	}
+	ns, password := r.runNetwork()
 	if password == "" && r.keychain != nil {
 		pw, err := r.keychain.proxyPasswordFor(ns)
 		if err != nil {
@@ -157,7 +168,8 @@ func (r *clientRecipe) networkOptions(p Profile) ([]client.Option, error) {
 // Client returns a Redox client for p built by NewClient from what this core knows: the
 // Sandbox profile signs in with the sandbox's demo credentials; any other source with its
 // keychain secret and token cache, through the saved network settings. The options given to
-// Open (Options.ClientOptions) and then opts are applied over those.
+// Open (Options.ClientOptions) and then opts are applied over those; a run's network override
+// that changes what the organisation's policy sets is refused (ErrSetByOrganisation).
 func (c *Core) Client(p Profile, opts ...ClientOption) (*client.Client, error) {
 	if p.BuiltIn {
 		sb, err := c.sandboxServer()
@@ -170,7 +182,11 @@ func (c *Core) Client(p Profile, opts ...ClientOption) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(p, slices.Concat([]ClientOption{WithKeychain(c.Secrets), WithNetwork(st.Network)}, c.clientOpts, opts)...)
+	opts = slices.Concat([]ClientOption{WithKeychain(c.Secrets), WithNetwork(st.Network)}, c.clientOpts, opts)
+	if err := c.policy.checkRunNetwork(recipeOf(opts)); err != nil {
+		return nil, err
+	}
+	return NewClient(p, opts...)
 }
 
 // queueClient is the queue's ClientSource: Client with this core's options only.

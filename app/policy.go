@@ -217,6 +217,17 @@ func (p *Policy) checkNetwork(old, ns NetworkSettings) error {
 	return nil
 }
 
+// checkRunNetwork refuses one run's network overrides in r (WithNetworkOverride: the command
+// line's --proxy and --ca-file) that change what the policy sets or locks: a file goes out
+// through the organisation's proxy, trusting the certificates it chose, whatever a flag says.
+func (p *Policy) checkRunNetwork(r clientRecipe) error {
+	if r.network == nil || len(r.overrides) == 0 {
+		return nil
+	}
+	run, _ := r.runNetwork()
+	return p.checkNetwork(*r.network, run)
+}
+
 // checkPreferences refuses a change of old into st in what the policy locks.
 func (p *Policy) checkPreferences(old, st Settings) error {
 	switch {

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"encoding/pem"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -331,5 +335,53 @@ func TestPolicySavingReturnsEffectiveSettings(t *testing.T) {
 	}
 	if p, ok := st.Profile("Radiology"); !ok || !p.Managed || len(st.Profiles) != 1 {
 		t.Errorf("RemoveProfile returned %+v; want the managed Radiology alone", st.Profiles)
+	}
+}
+
+// TestRunNetworkOverridesUnderPolicy: one run's network choices (the command line's --proxy
+// and --ca-file) cannot send a file around what the organisation's policy sets: no proxy,
+// another proxy or another certificate file is refused in one plain sentence, before anything
+// is sent; the policy's own values given again, or a longer stall timeout, which no policy
+// sets, are not. Without a policy each is the run's to choose.
+func TestRunNetworkOverridesUnderPolicy(t *testing.T) {
+	tlsServer := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(tlsServer.Close)
+	dir := t.TempDir()
+	hospitalCA, otherCA := filepath.Join(dir, "hospital.pem"), filepath.Join(dir, "other.pem")
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsServer.Certificate().Raw})
+	for _, f := range []string{hospitalCA, otherCA} {
+		if err := os.WriteFile(f, caPEM, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const proxy = "http://proxy.hospital.example:3128"
+	managed := policyCore(t, fmt.Sprintf(`{"proxyMode": "manual", "proxyUrl": %q, "extraCaFile": %q}`, proxy, hospitalCA))
+	free := policyCore(t, "")
+	s, d := secretsTestServer(t)
+	adHoc := secretsTestProfile("Command line", AuthToken, s, d)
+
+	for _, tc := range []struct {
+		name    string
+		run     NetworkOverride
+		refused string // what the refusal says under the policy; "" when allowed
+	}{
+		{"no proxy", NetworkOverride{Proxy: "none"}, "The proxy is set by your organisation"},
+		{"the system's proxy", NetworkOverride{Proxy: "system"}, "The proxy is set by your organisation"},
+		{"another proxy", NetworkOverride{Proxy: "http://elsewhere.example:8080"}, "The proxy is set by your organisation"},
+		{"another certificate file", NetworkOverride{CAFile: otherCA}, "The extra trusted certificates file is set by your organisation"},
+		{"the policy's proxy", NetworkOverride{Proxy: proxy}, ""},
+		{"the policy's certificate file", NetworkOverride{CAFile: hospitalCA}, ""},
+		{"a longer stall timeout", NetworkOverride{StallSeconds: 600}, ""},
+	} {
+		_, err := managed.Client(adHoc, WithSecret(d.Token), WithNetworkOverride(tc.run))
+		switch {
+		case tc.refused == "" && err != nil:
+			t.Errorf("%s under the policy: %v, want it allowed", tc.name, err)
+		case tc.refused != "" && (!errors.Is(err, ErrSetByOrganisation) || !strings.HasPrefix(err.Error(), tc.refused)):
+			t.Errorf("%s under the policy: %v, want a refusal saying %q", tc.name, err, tc.refused)
+		}
+		if _, err := free.Client(adHoc, WithSecret(d.Token), WithNetworkOverride(tc.run)); err != nil {
+			t.Errorf("%s without a policy: %v, want it allowed", tc.name, err)
+		}
 	}
 }
