@@ -223,7 +223,7 @@ func printOutcome(r app.Record, asJSON bool, env cliEnv) bool {
 }
 
 // printRetry says on standard error that an upload failed for a passing reason and is tried
-// again, when and why: "scan.pdf: Redox did not answer in time. Trying again in 4 s (attempt
+// again, when and why: "scan.pdf: Redox did not answer in time. Trying again in 1 s (attempt
 // 2 of 4)."
 func printRetry(e app.Event, path string, env cliEnv) {
 	fmt.Fprintf(env.stderr, "%s: %s. %s.\n", visible.Name(path), visible.Line(e.RetryReason()), e.RetryPlan())

@@ -23,7 +23,7 @@ while read -r line; do
   case "$cmd" in --*|\[*) cmd= ;; esac
   help=$("$bin" ${cmd:+"$cmd"} --help 2>&1 || true)
   if [ "$cmd" = source ] && [[ "${words[2]:-}" =~ ^[a-z-]+$ ]]; then
-    for action in $(sed 's/|/ /g' <<<"${line#redox-uploader source }" | tr ' ' '\n' | grep -E '^(add|list|show|set-secret|test|remove)$'); do
+    for action in $(sed 's/|/ /g' <<<"${line#redox-uploader source }" | tr ' ' '\n' | grep -E '^(add|list|show|set-secret|test|remove|provision|unprovision)$'); do
       grep -q "^  $action " <<<"$help" || { echo "doc-check: 'source $action' is not a source action" >&2; exit 1; }
       help+=$'\n'$("$bin" source "$action" --help 2>&1 || true)
     done
