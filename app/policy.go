@@ -161,12 +161,22 @@ func (p *Policy) Effective(st Settings) Settings {
 	return st
 }
 
+// proxyMode is how the policy has users reach Redox: its ProxyMode, or manual when it sets the
+// proxy's address alone (that proxy is then the one to go through); nil when it sets neither.
+func (p *Policy) proxyMode() *string {
+	if p.ProxyMode == nil && p.ProxyURL != nil {
+		manual := ProxyManual
+		return &manual
+	}
+	return p.ProxyMode
+}
+
 // network is ns with the network settings the policy sets.
 func (p *Policy) network(ns NetworkSettings) NetworkSettings {
 	for _, f := range []struct {
 		set *string
 		to  *string
-	}{{p.ProxyMode, &ns.ProxyMode}, {p.ProxyURL, &ns.ProxyURL}, {p.ExtraCAFile, &ns.ExtraCAFile}} {
+	}{{p.proxyMode(), &ns.ProxyMode}, {p.ProxyURL, &ns.ProxyURL}, {p.ExtraCAFile, &ns.ExtraCAFile}} {
 		if f.set != nil {
 			*f.to = *f.set
 		}
@@ -180,7 +190,7 @@ func (p *Policy) ownNetwork(own, ns NetworkSettings) NetworkSettings {
 	if p == nil {
 		return ns
 	}
-	return (&Policy{ProxyMode: keptIf(p.ProxyMode, own.ProxyMode), ProxyURL: keptIf(p.ProxyURL, own.ProxyURL),
+	return (&Policy{ProxyMode: keptIf(p.proxyMode(), own.ProxyMode), ProxyURL: keptIf(p.ProxyURL, own.ProxyURL),
 		ExtraCAFile: keptIf(p.ExtraCAFile, own.ExtraCAFile)}).network(ns)
 }
 

@@ -385,3 +385,36 @@ func TestRunNetworkOverridesUnderPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyProxyAddressAlone: a policy that sets the proxy's address and not how to reach
+// Redox sends every upload through that proxy, whatever mode the user saved, and the user
+// cannot turn it off; the user's own saved mode is kept for the day the policy goes.
+func TestPolicyProxyAddressAlone(t *testing.T) {
+	const proxy = "http://proxy.hospital.example:3128"
+	core := policyCore(t, `{"proxyUrl": "`+proxy+`"}`)
+	if err := core.Settings.Update(func(st *Settings) error { st.Network.ProxyMode = ProxyNone; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := core.LoadSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Network.ProxyMode != ProxyManual || st.Network.ProxyURL != proxy {
+		t.Errorf("effective network %+v, want the policy's proxy, manual", st.Network)
+	}
+	if err := core.SaveNetwork(NetworkSettings{ProxyMode: ProxyNone}, SaveNetworkOptions{}); !errors.Is(err, ErrSetByOrganisation) {
+		t.Errorf("turning the proxy off: %v, want it refused as set by the organisation", err)
+	}
+	longer := st.Network
+	longer.StallSeconds = 300
+	if err := core.SaveNetwork(longer, SaveNetworkOptions{}); err != nil {
+		t.Fatalf("saving a longer stall timeout: %v", err)
+	}
+	own, err := core.Settings.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own.Network.ProxyMode != ProxyNone || own.Network.ProxyURL != "" || own.Network.StallSeconds != 300 {
+		t.Errorf("saved network %+v, want the user's own mode (none, no address) kept and the stall timeout saved", own.Network)
+	}
+}
