@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // policyEnv is a command-line environment under the organisation's policy policyJSON, written
@@ -91,5 +93,34 @@ func TestUploadNetworkFlagsUnderPolicy(t *testing.T) {
 	}
 	if r := runIn(t.Context(), nil, "", env, "--data-dir", data, "history"); strings.Contains(r.stdout, "scan.pdf") {
 		t.Errorf("the refused upload left a history row:\n%s", r.stdout)
+	}
+}
+
+// TestWatchUnderPolicy: the watch command keeps what the policy sets for a managed source's
+// folders: its settle time cannot be changed with --settle, and its folder cannot be watched
+// for another source (the sandbox here), which would send the scans there and move them away.
+func TestWatchUnderPolicy(t *testing.T) {
+	scans := t.TempDir()
+	env := policyEnv(t, `{"sources": [{"name": "Radiology", "environment": "Production", "apiKey": "rad-key",
+		"watchFolders": ["`+scans+`"], "settleSeconds": 5}]}`)
+	data := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"a shorter settle time", []string{"watch", "--source", "Radiology", "--settle", "0.5"},
+			`How long a file must stay unchanged before it is sent to "Radiology" is set by your organisation`},
+		{"its folder for the sandbox", []string{"watch", "--sandbox", scans},
+			"The folder " + scans + ` is watched for the source "Radiology" only: this is set by your organisation`},
+	} {
+		// Bounded: a watch that is not refused would run until cancelled.
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		r := runIn(ctx, nil, "", env, append([]string{"--data-dir", data}, tc.args...)...)
+		cancel()
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code != exitFailed || len(lines) != 1 || !strings.Contains(lines[0], tc.says) {
+			t.Errorf("%s: exit %d, said:\n%s\nwant exit 1 and one line saying %q", tc.name, r.code, r.stderr, tc.says)
+		}
 	}
 }

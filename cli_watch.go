@@ -76,6 +76,9 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	if !givenFlags(fs)["settle"] {
 		settle = p.WatchSettle().Seconds()
 	}
+	if err := core.CheckWatch(p, folders, seconds(settle)); err != nil {
+		return err
+	}
 	verbose := dataDir.resolve(env).verbose
 	w, err := app.NewWatcher(core.Queue, p, folders, app.WatchOptions{
 		Settle: seconds(settle), Rescan: seconds(rescan),

@@ -62,7 +62,8 @@ func saveWatchingSource(t *testing.T, data, service, name string, settle int, fo
 // TestWatchSourceFolders: 'watch --source NAME' without folders watches the source's own
 // watched folders with the source's settle time (what a service run for a managed source
 // does): a file dropped into one is uploaded, and the command stops cleanly when cancelled.
-// A source with no watched folders is refused, saying how to name or set them.
+// A source with no watched folders is refused, saying how to name or set them, and so is a
+// folder another source watches: each file would be sent to both.
 func TestWatchSourceFolders(t *testing.T) {
 	service := mockKeychain(t)
 	data, scans := t.TempDir(), t.TempDir()
@@ -74,6 +75,14 @@ func TestWatchSourceFolders(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.stderr, `the source "Ward 7" has no watched folders`) ||
 		!strings.Contains(r.stderr, "watch --source NAME DIR") {
 		t.Errorf("watching a source without folders: exit %d, said:\n%s\nwant a usage error saying how to name them", r.code, r.stderr)
+	}
+
+	// Bounded: a watch that is not refused would run until cancelled.
+	bounded, stop := context.WithTimeout(t.Context(), 10*time.Second)
+	r = runIn(bounded, env, "", cliEnv{}, "watch", "--data-dir", data, "--source", "Ward 7", scans)
+	stop()
+	if r.code != exitFailed || !strings.Contains(r.stderr, "The folder "+scans+` is watched for the source "Radiology"`) {
+		t.Errorf("watching Radiology's folder for Ward 7: exit %d, said:\n%s\nwant it refused, naming Radiology", r.code, r.stderr)
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())

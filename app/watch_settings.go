@@ -64,18 +64,52 @@ func SameFolder(a, b string) bool {
 // watched for two sources would send each file to both. replacing is the name p is saved over
 // ("" for a new source). It returns the problem in plain words, or "".
 func folderWatchedElsewhere(p Profile, replacing string, st Settings) string {
+	others := slices.DeleteFunc(slices.Clone(st.Profiles), func(o Profile) bool {
+		return replacing != "" && strings.EqualFold(o.Name, replacing)
+	})
 	for _, dir := range p.WatchFolders {
-		for _, o := range st.Profiles {
-			if strings.EqualFold(o.Name, p.Name) || (replacing != "" && strings.EqualFold(o.Name, replacing)) {
-				continue
-			}
-			if slices.ContainsFunc(o.WatchFolders, func(d string) bool { return SameFolder(d, dir) }) {
-				return "The folder " + dir + " is already watched for the source " + strconv.Quote(o.Name) +
-					". A folder can be watched for one source only, or each file would be sent to both: remove it from one of them."
-			}
+		if o, ok := watchedBy(others, dir, p.Name); ok {
+			return "The folder " + dir + " is already watched for the source " + strconv.Quote(o.Name) +
+				". A folder can be watched for one source only, or each file would be sent to both: remove it from one of them."
 		}
 	}
 	return ""
+}
+
+// watchedBy returns the source of profiles, other than the one named except, that watches dir.
+func watchedBy(profiles []Profile, dir, except string) (Profile, bool) {
+	for _, o := range profiles {
+		if !strings.EqualFold(o.Name, except) && slices.ContainsFunc(o.WatchFolders, func(d string) bool { return SameFolder(d, dir) }) {
+			return o, true
+		}
+	}
+	return Profile{}, false
+}
+
+// CheckWatch checks one run of a watcher that sends the files of folders to p, settling for
+// settle (the watch command's folders and --settle): a folder a saved source watches is
+// watched for that source alone, or each file would be sent to both and moved away from the
+// other; and a source the organisation sets keeps its settle time. The problem is one plain
+// sentence (matching ErrSetByOrganisation when the policy holds what the run would change).
+func (c *Core) CheckWatch(p Profile, folders []string, settle time.Duration) error {
+	st, err := c.LoadSettings()
+	if err != nil {
+		return err
+	}
+	for _, dir := range folders {
+		o, ok := watchedBy(st.Profiles, dir, p.Name)
+		switch {
+		case ok && o.Managed:
+			return &organisationError{what: fmt.Sprintf("The folder %s is watched for the source %q only: this is", dir, o.Name)}
+		case ok:
+			return Sentencef("The folder %s is watched for the source %q. A folder is watched for one source only, or each "+
+				"file would be sent to both: watch it for %q, or remove it from that source's watched folders.", dir, o.Name, o.Name)
+		}
+	}
+	if p.Managed && settle != p.WatchSettle() {
+		return &organisationError{what: fmt.Sprintf("How long a file must stay unchanged before it is sent to %q is", p.Name)}
+	}
+	return nil
 }
 
 // AssignWatchFolders gives each watched folder of profiles to one source, for the watchers that
