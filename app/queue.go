@@ -88,11 +88,12 @@ type job struct {
 }
 
 // hashedFile is a SHA-256 taken of a file together with the size and modification time the
-// file had from before to after the hashing.
+// file had from before to after the hashing, and the file itself (os.SameFile).
 type hashedFile struct {
 	sha256  string
 	size    int64
 	modTime time.Time
+	file    os.FileInfo
 }
 
 // hashWithStamp hashes the file at path like hashFile and returns the hash with the file's
@@ -111,22 +112,36 @@ func (q *Queue) hashWithStamp(path string, expectSize int64) (string, *hashedFil
 	if err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
 		return sum, nil, nil
 	}
-	return sum, &hashedFile{sha256: sum, size: size, modTime: after.ModTime()}, nil
+	return sum, &hashedFile{sha256: sum, size: size, modTime: after.ModTime(), file: after}, nil
 }
 
-// hashedWhenQueued returns the hash taken of j's file when it was queued (a resend) if the
-// file still has the size and modification time it had then; false when there is none or the
-// file may have changed since (then it is hashed as it is sent).
+// hashedWhenQueued returns the hash taken of j's file when it was queued (a resend, or the
+// watcher's check) if it is still the same file, with the size and modification time it had
+// then; false when there is none or the file may have changed since (then it is hashed again,
+// or as it is sent).
 func (q *Queue) hashedWhenQueued(j *job) (string, bool) {
 	h := j.hashed
 	if h == nil || h.size != j.rec.Size {
 		return "", false
 	}
 	fi, err := os.Stat(j.rec.Path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != h.size || !fi.ModTime().Equal(h.modTime) {
+	if err != nil || !fi.Mode().IsRegular() || !os.SameFile(fi, h.file) || fi.Size() != h.size || !fi.ModTime().Equal(h.modTime) {
 		return "", false
 	}
 	return h.sha256, true
+}
+
+// sendsWithHashFromQueuing reports whether j's file is sent with the hash taken when it was
+// queued (sum, from hashedWhenQueued): unless forced, not when that content is already done for
+// the source. A duplicate is only ever decided on a hash taken now, as the file is checked: the
+// one taken earlier may be of content the file no longer holds (a copy that kept its size and
+// time), and a file ended as a duplicate is never sent.
+func (q *Queue) sendsWithHashFromQueuing(j *job, sum string) bool {
+	if j.force {
+		return true
+	}
+	_, done, err := q.history.LatestDone(j.ctx, j.rec.Source, sum)
+	return err == nil && !done
 }
 
 type cachedClient struct {
@@ -369,7 +384,7 @@ func (q *Queue) run(j *job) {
 	if q.stopped(j, &rec) {
 		return
 	}
-	if sum, ok := q.hashedWhenQueued(j); ok {
+	if sum, ok := q.hashedWhenQueued(j); ok && q.sendsWithHashFromQueuing(j, sum) {
 		rec.SHA256 = sum
 		q.sendChecked(j, &rec)
 		return

@@ -2,6 +2,7 @@ package app
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -119,6 +120,67 @@ func TestUnhashedFileRewrittenWhileSending(t *testing.T) {
 				t.Errorf("the file was hashed %d times before sending, want 0", hashes.Load())
 			}
 			sendOriginalAgain(t, r, path, original)
+		})
+	}
+}
+
+// TestHashFromQueuingNeverDecidesADuplicate: a file handed to the queue with a hash taken
+// earlier (the watcher's check) and then replaced by other content of the same size and
+// modification time (a copy that kept them), renamed over it or written in place, is sent as
+// what it holds now: never ended as a duplicate of the content hashed, nor failed as changed
+// while sending.
+func TestHashFromQueuingNeverDecidesADuplicate(t *testing.T) {
+	const size = 16 << 10
+	for _, tc := range []struct {
+		name       string
+		sentBefore bool // the content hashed was uploaded to the source before
+		inPlace    bool // the new content is written into the same file, else renamed over it
+	}{
+		{"written in place, the old content sent before", true, true},
+		{"renamed over, the old content sent before", true, false},
+		{"renamed over, the old content never sent", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newQueueRig(t, 1)
+			dir := t.TempDir()
+			path := writeRandom(t, dir, "scan.pdf", size)
+			if tc.sentBefore {
+				first, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.waitFinal(t, first.IDs...)
+			}
+			_, hashed, err := r.queue.hashWithStamp(path, size)
+			if err != nil || hashed == nil {
+				t.Fatalf("hashWithStamp: %v, %v", hashed, err)
+			}
+			fresh := path
+			if !tc.inPlace {
+				fresh = filepath.Join(dir, "scan.pdf.new")
+			}
+			writeRandom(t, dir, filepath.Base(fresh), size)
+			if err := os.Chtimes(fresh, hashed.modTime, hashed.modTime); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(fresh, path); err != nil {
+				t.Fatal(err)
+			}
+
+			sub, err := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{hashed: hashed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := sub.IDs[0]
+			r.waitFinal(t, id)
+			rec := r.row(t, id)
+			if rec.Status != StatusDone || rec.SHA256 != fileSHA256(t, path) {
+				t.Errorf("row %s %.12s: %s; want done with the new content's SHA-256 %.12s", rec.Status, rec.SHA256,
+					rec.ErrorMessage, fileSHA256(t, path))
+			}
+			if uploads := r.server.Uploads(); uploads[len(uploads)-1].SHA256 != fileSHA256(t, path) {
+				t.Errorf("the stand-in last received %.12s, want the new content", uploads[len(uploads)-1].SHA256)
+			}
 		})
 	}
 }
