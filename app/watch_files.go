@@ -69,6 +69,12 @@ func (f *watchedFile) see(fi os.FileInfo, now time.Time) (changed bool) {
 	return true
 }
 
+// changedSinceSent reports whether fi, what stat says of the file now, differs from the file
+// as it was handed to the queue.
+func (f *watchedFile) changedSinceSent(fi os.FileInfo) bool {
+	return fi.Size() != f.sentSize || !fi.ModTime().Equal(f.sentModTime)
+}
+
 // settled reports whether the file has not changed for settle.
 func (f *watchedFile) settled(now time.Time, settle time.Duration) bool {
 	return now.Sub(f.stableSince) >= settle

@@ -44,8 +44,16 @@ func (w *Watcher) onQueueEvent(e Event) {
 
 // moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved (a read-only
 // folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
-// keepIfSent knows it at every later start, whatever the retention purge deleted.
+// keepIfSent knows it at every later start, whatever the retention purge deleted. A file that
+// changed after it was handed over (a scanner adding a page, the next scan under the same name)
+// is not what Redox has: it stays, and is sent again once it has settled.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
+	if fi, err := os.Stat(f.path); err == nil && f.changedSinceSent(fi) {
+		f.state = fileSettling
+		w.emitFile(f, WatchEvent{Outcome: WatchRetrying, Row: rec.ID, URI: rec.URI,
+			Reason: "It was uploaded (the URI is shown), then it changed; the new version is sent once it has settled."})
+		return
+	}
 	ev := WatchEvent{Outcome: WatchUploaded, Row: rec.ID, URI: rec.URI}
 	if rec.Status == StatusDuplicate {
 		ev.Outcome, ev.Reason = WatchDuplicate, "Already uploaded to this source; that upload's URI is shown."
@@ -86,8 +94,7 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 		w.emitFile(f, WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent."})
 		return
 	}
-	changed := err != nil || fi.Size() != f.sentSize || !fi.ModTime().Equal(f.sentModTime) ||
-		rec.ErrorKind == ErrorKindChangedWhileSending
+	changed := err != nil || f.changedSinceSent(fi) || rec.ErrorKind == ErrorKindChangedWhileSending
 	if changed {
 		f.state = fileSettling // still being written: sent once it has settled again
 		w.emitFile(f, WatchEvent{Outcome: WatchRetrying, Row: rec.ID, Reason: "It changed while it was being sent; it is sent again once it has settled."})

@@ -90,12 +90,14 @@ func keepAsSubmitReadyDoes(ctx context.Context, w *Watcher, f *watchedFile) bool
 	return w.mustReadToKeep(ctx, f) && w.keepIfSent(ctx, f)
 }
 
-// readOnlyWatcherWithReady is a watcher of dir, taken as a read-only folder, with the files at
-// paths (in dir) found complete and ready to hand over, in that order; it is not running.
-func readOnlyWatcherWithReady(t *testing.T, qr *queueRig, dir string, paths ...string) *Watcher {
+// watcherWithReady is the rig of a watcher of dir, taken as a read-only folder or not, with the
+// files at paths (in dir) found complete and ready to hand over, in that order; it is not
+// running.
+func watcherWithReady(t *testing.T, qr *queueRig, dir string, readOnly bool, paths ...string) *watchRig {
 	t.Helper()
-	w := newWatchRig(t, qr, quickWatch(), dir).watcher
-	w.folders[0].readOnly = true
+	rig := newWatchRig(t, qr, quickWatch(), dir)
+	w := rig.watcher
+	w.folders[0].readOnly = readOnly
 	for _, path := range paths {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -105,7 +107,7 @@ func readOnlyWatcherWithReady(t *testing.T, qr *queueRig, dir string, paths ...s
 		w.files[path] = f
 		w.ready = append(w.ready, f)
 	}
-	return w
+	return rig
 }
 
 // TestNewScanSentBeforeKeptFilesAreRead: in a read-only folder, a new scan of a size never
@@ -133,7 +135,7 @@ func TestNewScanSentBeforeKeptFilesAreRead(t *testing.T) {
 		}
 		return hashFile(path, size)
 	}
-	w := readOnlyWatcherWithReady(t, qr, dir, old, scan)
+	w := watcherWithReady(t, qr, dir, true, old, scan).watcher
 
 	w.submitReady(t.Context())
 	if n := rowsWhenRead.Load(); n != 2 {
@@ -180,7 +182,7 @@ func TestReadOnlyFileHashedOnceBeforeSending(t *testing.T) {
 				}
 				return sum, got, err
 			}
-			w := readOnlyWatcherWithReady(t, qr, dir, path)
+			w := watcherWithReady(t, qr, dir, true, path).watcher
 			f := w.files[path]
 
 			w.submitReady(t.Context())

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"os"
+	"testing"
+)
+
+// TestChangedAfterUploadStays: a watched file that changes after its upload ended, before the
+// watcher hears of it (a scanner adding a page), is not what Redox has: it stays in the folder,
+// to be sent again once it has settled, and the event still shows the first version's URI. An
+// unchanged file moves to Uploaded/.
+func TestChangedAfterUploadStays(t *testing.T) {
+	for _, changed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "unchanged", true: "changed"}[changed], func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeRandom(t, dir, "scan.pdf", 4<<10)
+			qr := newQueueRig(t, 1)
+			rig := watcherWithReady(t, qr, dir, false, path)
+			w := rig.watcher
+			f := w.files[path]
+			w.submitReady(t.Context())
+			if f.state != fileSubmitted {
+				t.Fatalf("state %v, want submitted", f.state)
+			}
+			done := lastEvent(qr.waitFinal(t, f.row)[f.row])
+			if changed {
+				writeRandom(t, dir, "scan.pdf", 8<<10) // page 2, before the watcher hears the upload ended
+			}
+
+			w.onQueueEvent(done)
+			_, err := os.Stat(path)
+			moved := os.IsNotExist(err)
+			ev := <-rig.events
+			switch {
+			case changed && (moved || f.state != fileSettling || ev.Outcome != WatchRetrying || ev.URI != done.Record.URI):
+				t.Errorf("changed after its upload: moved %v, state %v, event %s with URI %q; want it left in the folder, "+
+					"settling, and the event retrying with the first version's URI %q", moved, f.state, ev.Outcome, ev.URI, done.Record.URI)
+			case !changed && (!moved || ev.Outcome != WatchUploaded):
+				t.Errorf("unchanged: still in the folder (%v), event %s; want it moved to %s", err, ev.Outcome, WatchUploadedFolder)
+			}
+		})
+	}
+}
