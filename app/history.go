@@ -65,6 +65,7 @@ type History struct {
 	background sync.WaitGroup  // background work (retrying unsaved outcomes)
 	closeOnce  sync.Once
 	closeErr   error
+	flushed    func() // tests: called after each Flush that flushed the log
 }
 
 // lockWrites waits until no other write of this History is running; unlockWrites ends this

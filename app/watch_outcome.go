@@ -46,7 +46,9 @@ func (w *Watcher) onQueueEvent(e Event) {
 // folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
 // keepIfSent knows it at every later start, whatever the retention purge deleted. A file that
 // changed after it was handed over (a scanner adding a page, the next scan under the same name)
-// is not what Redox has: it stays, and is sent again once it has settled.
+// is not what Redox has: it stays, and is sent again once it has settled. The history is
+// flushed to disk before a file is moved (History.Flush): a power cut must not leave a file in
+// Uploaded/ without the record of its upload.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	if fi, err := os.Stat(f.path); err == nil && f.changedSinceSent(fi) {
 		f.state = fileSettling
@@ -60,6 +62,14 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	}
 	if rec.NotSaved != "" {
 		ev.Reason, ev.Detail = rec.NotSaved, ""
+	}
+	if err := w.queue.history.Flush(); err != nil { // the record first, on disk, then the move
+		f.state = fileLeft
+		ev.Reason = "Uploaded, but the record of it could not be saved to disk, so it is still in the folder. " +
+			"Check that the History shows it uploaded, then move it out of the folder yourself."
+		ev.Detail = err.Error()
+		w.emitFile(f, ev)
+		return
 	}
 	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()))
 	switch {

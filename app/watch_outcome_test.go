@@ -41,3 +41,31 @@ func TestChangedAfterUploadStays(t *testing.T) {
 		})
 	}
 }
+
+// TestMovedOnceItsRecordIsOnDisk: the history is flushed to disk (History.Flush) before an
+// uploaded file is moved out of its watched folder, so a power cut cannot leave it in
+// Uploaded/ with its row lost from the write-ahead log.
+func TestMovedOnceItsRecordIsOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	path := writeRandom(t, dir, "scan.pdf", 4<<10)
+	qr := newQueueRig(t, 1)
+	rig := watcherWithReady(t, qr, dir, false, path)
+	w := rig.watcher
+	f := w.files[path]
+	flushedInFolder := 0 // flushes of the log while the file was still in the folder
+	qr.history.flushed = func() {
+		if _, err := os.Stat(path); err == nil {
+			flushedInFolder++
+		}
+	}
+	w.submitReady(t.Context())
+	done := lastEvent(qr.waitFinal(t, f.row)[f.row])
+
+	w.onQueueEvent(done)
+	if ev := <-rig.events; ev.Outcome != WatchUploaded || ev.MovedTo == "" {
+		t.Fatalf("event %+v, want the file uploaded and moved", ev)
+	}
+	if flushedInFolder != 1 {
+		t.Errorf("the history's log was flushed %d times before the file was moved, want 1", flushedInFolder)
+	}
+}
