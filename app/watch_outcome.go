@@ -46,9 +46,10 @@ func (w *Watcher) onQueueEvent(e Event) {
 // folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
 // keepIfSent knows it at every later start, whatever the retention purge deleted. A file that
 // changed after it was handed over (a scanner adding a page, the next scan under the same name)
-// is not what Redox has: it stays, and is sent again once it has settled. The history is
-// flushed to disk before a file is moved (History.Flush): a power cut must not leave a file in
-// Uploaded/ without the record of its upload.
+// is not what Redox has: it stays, and is sent again once it has settled. A file is moved only
+// once the record of its upload is on disk: not while the history cannot save it (the disk is
+// full), and after History.Flush, so that a power cut cannot leave a file in Uploaded/ without
+// that record.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	if fi, err := os.Stat(f.path); err == nil && f.changedSinceSent(fi) {
 		f.state = fileSettling
@@ -60,8 +61,11 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	if rec.Status == StatusDuplicate {
 		ev.Outcome, ev.Reason = WatchDuplicate, "Already uploaded to this source; that upload's URI is shown."
 	}
-	if rec.NotSaved != "" {
-		ev.Reason, ev.Detail = rec.NotSaved, ""
+	if rec.NotSaved != "" { // not moved until its record is saved: at the next start, as already uploaded
+		f.state = fileLeft
+		ev.Reason, ev.Detail = rec.NotSaved+" The file stays in the folder until then.", ""
+		w.emitFile(f, ev)
+		return
 	}
 	if err := w.queue.history.Flush(); err != nil { // the record first, on disk, then the move
 		f.state = fileLeft

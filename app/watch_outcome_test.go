@@ -2,6 +2,7 @@ package app
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -67,5 +68,31 @@ func TestMovedOnceItsRecordIsOnDisk(t *testing.T) {
 	}
 	if flushedInFolder != 1 {
 		t.Errorf("the history's log was flushed %d times before the file was moved, want 1", flushedInFolder)
+	}
+}
+
+// TestNotMovedWhileItsRecordIsUnsaved: an uploaded file whose result the history could not save
+// yet (a full disk) stays in its watched folder, the event saying why and showing its URI: it
+// is moved only once the record of its upload is safe (at a later start, found already
+// uploaded).
+func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
+	dir := t.TempDir()
+	path := writeRandom(t, dir, "scan.pdf", 4<<10)
+	qr := newQueueRig(t, 1)
+	rig := watcherWithReady(t, qr, dir, false, path)
+	w := rig.watcher
+	f := w.files[path]
+	w.submitReady(t.Context())
+	done := lastEvent(qr.waitFinal(t, f.row)[f.row])
+	// As the queue reports an outcome it could not journal (queue_diskfull_linux_test.go).
+	done.Record.NotSaved = "The file reached Redox but the history could not be saved: the disk is full."
+
+	w.onQueueEvent(done)
+	ev := <-rig.events
+	if _, err := os.Stat(path); err != nil || ev.MovedTo != "" {
+		t.Errorf("the file was moved (%v, to %q) though its record is not saved", err, ev.MovedTo)
+	}
+	if ev.URI != done.Record.URI || !strings.HasPrefix(ev.Reason, done.Record.NotSaved) {
+		t.Errorf("event %+v; want its URI and the reason the record is not saved", ev)
 	}
 }
