@@ -332,7 +332,9 @@ func TestPolicyNetworkLocked(t *testing.T) {
 		{"proxy", `{"proxyMode": "manual", "proxyUrl": "http://proxy.hospital.example:3128"}`, true, false,
 			"This proxy: http://proxy.hospital.example:3128"},
 		{"certificates file", `{"extraCaFile": "` + caFile + `"}`, false, true, caFile},
-		{"proxy address alone", `{"proxyUrl": "http://proxy.hospital.example:3128"}`, true, false, "Use this computer's proxy settings"},
+		// An address set alone is the proxy to go through (app.Policy.proxyMode), as shown.
+		{"proxy address alone", `{"proxyUrl": "http://proxy.hospital.example:3128"}`, true, false,
+			"This proxy: http://proxy.hospital.example:3128"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tu := policyTestUI(t, tc.policy, false)
