@@ -70,7 +70,7 @@ func (a *legacyAuth) post(ctx context.Context, path string, payload map[string]s
 		RefreshToken string `json:"refreshToken"`
 	}
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" {
-		return Token{}, signInReplyError(a.ep.secrets.excerpt(reply), err)
+		return Token{}, a.ep.signInReplyError(reply, err)
 	}
 	expires, err := time.Parse(time.RFC3339, r.Expires)
 	if err != nil {

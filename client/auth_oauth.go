@@ -102,7 +102,7 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 		TokenType   string `json:"token_type"`
 	}
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" || r.ExpiresIn <= 0 {
-		return Token{}, signInReplyError(a.ep.secrets.excerpt(reply), err)
+		return Token{}, a.ep.signInReplyError(reply, err)
 	}
 	return Token{AccessToken: r.AccessToken, Expires: issued.Add(time.Duration(r.ExpiresIn) * time.Second)}, nil
 }

@@ -210,3 +210,52 @@ func jsonInner(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
 }
+
+// TestSignInReplyTokensNeverShown: a sign-in service that answers 200 with a reply the client
+// cannot use (an expiry missing or of another type, a body cut off) may still send tokens in
+// it, which the client never learnt as secrets. The error shows the reply's shape, its members'
+// names and kinds, and no value; a reply that is not JSON (a proxy's page) is excerpted.
+func TestSignInReplyTokensNeverShown(t *testing.T) {
+	const access, refresh = "LEAKED-ACCESS-3f9a0c7e1b2d4c5e6f708192a3b4c5d6", "LEAKED-REFRESH-9e8d7c6b5a4f3e2d1c0b"
+	keys := testKeys()
+	for _, tc := range []struct {
+		name, body string
+		oauth      bool
+		shows      string // in the error's detail
+	}{
+		{"legacy, expiry a number", `{"accessToken":"` + access + `","expires":1700000000,"refreshToken":"` + refresh + `"}`, false,
+			"JSON object: accessToken (text, 46 characters), expires (number), refreshToken (text, 35 characters)"},
+		{"legacy, cut off", `{"accessToken":"` + access + `","refreshToken":"` + refresh + `","expi`, false,
+			"refreshToken (text, 35 characters), (cut off)"},
+		{"oauth, no expiry", `{"access_token":"` + access + `","token_type":"bearer"}`, true,
+			"JSON object: access_token (text, 46 characters), token_type (text, 6 characters)"},
+		{"oauth, expiry as text", `{"access_token":"` + access + `","expires_in":"300"}`, true, "expires_in (text, 3 characters)"},
+		{"a proxy's page", `<html>Sign in to the hospital proxy</html>`, false, "Sign in to the hospital proxy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStand(t, redoxtest.Config{})
+			opts := []client.Option{client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 1})}
+			if tc.oauth {
+				s.AddOAuthSource("rsa", "rsa-client", "rsa-kid", &keys.rsa.PublicKey)
+				opts = append(opts, client.WithOAuth("rsa-client", "rsa-kid", keys.rsaPEM))
+			} else {
+				s.AddLegacySource("ward", "ward-key", "ward-secret")
+				opts = append(opts, client.WithLegacyKey("ward-key", "ward-secret"))
+			}
+			contentType := "application/json"
+			if strings.HasPrefix(tc.body, "<") {
+				contentType = "text/html"
+			}
+			s.ScriptAuth(redoxtest.Fault{Status: 200, Body: tc.body, ContentType: contentType, Forever: true})
+			_, err := s.client(t, opts...).Upload(t.Context(), writeFile(t, "a.pdf", 100), client.UploadOptions{})
+			e := asError(t, err)
+			all := e.Error() + "\n" + client.Detail(err) + "\n" + fmt.Sprintf("%+v", *e)
+			if strings.Contains(all, access) || strings.Contains(all, refresh) || strings.Contains(all, "LEAKED") {
+				t.Errorf("the error shows a token from the reply:\n%s", all)
+			}
+			if e.Kind != client.KindBadResponse || !strings.Contains(client.Detail(err), tc.shows) {
+				t.Errorf("%s error, detail %q; want a bad-response error whose detail shows %q", e.Kind, client.Detail(err), tc.shows)
+			}
+		})
+	}
+}

@@ -47,10 +47,3 @@ func (ep endpoints) signInTransportError(ctx context.Context, err error) *Error 
 	}
 	return e
 }
-
-// signInReplyError reports a 2xx sign-in reply that carries no token.
-func signInReplyError(excerpt string, cause error) *Error {
-	return &Error{Kind: KindBadResponse, Op: opSignIn, Excerpt: excerpt, Err: cause,
-		Message: "Redox's sign-in service answered with something unexpected. Try again in a few minutes; if it keeps " +
-			"happening, copy the details for IT."}
-}
