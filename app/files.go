@@ -117,7 +117,7 @@ func hashFile(path string, expectSize int64) (string, int64, error) {
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
-		return "", n, &client.Error{Kind: client.KindFile, File: client.FileUnreadable, Path: path, Err: err,
+		return "", n, &client.Error{Kind: client.KindFile, File: client.FileUnreadable, Path: path, Err: client.WithoutPath(err),
 			Message: "The file could not be read to the end. It may be on a disconnected drive; check it and try again."}
 	}
 	after, err := os.Stat(path)
@@ -137,7 +137,7 @@ func statError(path string, err error) error {
 	if cerr != nil {
 		return cerr
 	}
-	return fmt.Errorf("reading %s: %w", filepath.Base(path), err)
+	return fmt.Errorf("reading %s: %w", filepath.Base(path), client.WithoutPath(err))
 }
 
 func changedError(path string, size int64) *client.Error {

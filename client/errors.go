@@ -218,11 +218,19 @@ var fileMessages = map[FileProblem]string{
 // fileError reports a problem with the local file, found by op: opFileCheck before anything
 // was sent, opUpload while sending.
 func fileError(op, path string, problem FileProblem, size int64, cause error) *Error {
+	return &Error{Kind: KindFile, File: problem, Message: fileMessages[problem], Op: op, Path: path, Size: size,
+		Err: WithoutPath(cause)}
+}
+
+// WithoutPath returns err without the path an *fs.PathError in it names ("read: input/output
+// error"): an Error of a file keeps the path in Path alone, which details, logs and exports
+// leave out, for a path may name a patient.
+func WithoutPath(err error) error {
 	var pe *fs.PathError
-	if errors.As(cause, &pe) { // the path is in Path; details and exports must not repeat it
-		cause = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
-	return &Error{Kind: KindFile, File: problem, Message: fileMessages[problem], Op: op, Path: path, Size: size, Err: cause}
+	return err
 }
 
 func tooLargeError(path string, size, limit int64) *Error {
