@@ -1,9 +1,13 @@
 package app
 
 import (
+	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestChangedAfterUploadStays: a watched file that changes after its upload ended, before the
@@ -94,5 +98,34 @@ func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
 	}
 	if ev.URI != done.Record.URI || !strings.HasPrefix(ev.Reason, done.Record.NotSaved) {
 		t.Errorf("event %+v; want its URI and the reason the record is not saved", ev)
+	}
+}
+
+// TestFolderEventsLogNoPath: a watched folder that becomes unavailable is logged by its name
+// alone, as files are: the system's error names the whole path, which may name a patient.
+func TestFolderEventsLogNoPath(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "Ward 7")
+	dir := filepath.Join(parent, "Smith John MRN4471")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	qr := newQueueRig(t, 1)
+	var logged strings.Builder
+	qr.queue.Log = slog.New(logHook(func(line slog.Record) {
+		line.Attrs(func(a slog.Attr) bool {
+			fmt.Fprintf(&logged, "%s=%v ", a.Key, a.Value)
+			return true
+		})
+	}))
+	rig := watcherWithReady(t, qr, dir, false)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	rig.watcher.rescanFolder(rig.watcher.folders[0], time.Now())
+	if ev := <-rig.events; ev.Outcome != WatchUnavailable || !strings.Contains(ev.Detail, dir) {
+		t.Fatalf("event %+v, want the folder unavailable, its detail the system's error", ev)
+	}
+	if text := logged.String(); !strings.Contains(text, "unavailable") || strings.Contains(text, parent) {
+		t.Errorf("the log says:\n%s\nwant the folder unavailable, without the path above the folder's name", text)
 	}
 }
