@@ -40,6 +40,22 @@ func (c *connection) register(fs interface {
 	fs.IntVar(&c.parallel, "parallel", parallel, "files sent at once")
 }
 
+// connectionFlags are the flags that describe a source of the command line's own: with a saved
+// source or the sandbox they would be ignored (--parallel is not one of them).
+var connectionFlags = []string{"upload-url", "api-base", "auth", "api-key", "client-id", "key-id", "private-key", "max-size"}
+
+// connectionFlagsGiven names, as "--flag", the connection flags given on the command line.
+func connectionFlagsGiven(fs *flag.FlagSet) []string {
+	set := givenFlags(fs)
+	var given []string
+	for _, name := range connectionFlags {
+		if set[name] {
+			given = append(given, "--"+name)
+		}
+	}
+	return given
+}
+
 // method returns the sign-in method, guessed from the flags when --auth is left out.
 func (c connection) method(env cliEnv) (app.AuthMethod, error) {
 	switch {

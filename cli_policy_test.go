@@ -111,7 +111,7 @@ func TestWatchUnderPolicy(t *testing.T) {
 	}{
 		{"a shorter settle time", []string{"watch", "--source", "Radiology", "--settle", "0.5"},
 			`How long a file must stay unchanged before it is sent to "Radiology" is set by your organisation`},
-		{"its folder for the sandbox", []string{"watch", "--sandbox", scans},
+		{"its folder for the sandbox", []string{"watch", scans, "--sandbox"},
 			"The folder " + scans + ` is watched for the source "Radiology" only: this is set by your organisation`},
 	} {
 		// Bounded: a watch that is not refused would run until cancelled.

@@ -449,6 +449,44 @@ func TestUploadSandboxFlag(t *testing.T) {
 	}
 }
 
+// TestUploadFlagsAfterFiles: a flag written after the files is a flag, not a file: 'upload
+// FILE --sandbox' uploads to the sandbox (it once sent FILE to Redox, and "--sandbox" was a
+// missing file), and --data-dir after them keeps the history there. After "--" a name that
+// starts with a dash is a file.
+func TestUploadFlagsAfterFiles(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	file := writeFile(t, dir, "consent.pdf", 3000)
+	dashed := writeFile(t, dir, "-ward.pdf", 2000)
+	r := runCmd(t, nil, "upload", file, "--data-dir", data, "--sandbox", "--", dashed)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != exitOK || len(lines) != 2 || !strings.Contains(lines[0], file+"\thttp://127.0.0.1:") ||
+		!strings.Contains(lines[1], dashed+"\thttp://127.0.0.1:") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s\nwant both files uploaded to the sandbox", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, "history.db")); err != nil {
+		t.Errorf("--data-dir after the files: no history in it (%v)", err)
+	}
+}
+
+// TestUploadConnectionFlagsNeedTheirOwnSource: --max-size and the other flags that set up a
+// source of the command line's own are refused, not ignored, with --sandbox or --source: a test
+// of the size limit against the sandbox must not pass because the limit was never applied.
+func TestUploadConnectionFlagsNeedTheirOwnSource(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "scan.pdf", 3000)
+	for _, tc := range []struct {
+		flag string
+		args []string
+	}{
+		{"--max-size", []string{"upload", "--sandbox", "--max-size", "2000", file}},
+		{"--upload-url", []string{"upload", "--source", "Radiology", "--upload-url", "https://blob.example.org/upload", file}},
+	} {
+		r := runCmd(t, nil, tc.args...)
+		if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "Leave "+tc.flag+" out.") {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant exit 2 naming %s, nothing uploaded", tc.args, r.code, r.stdout, r.stderr, tc.flag)
+		}
+	}
+}
+
 func TestSandboxRefusesNonLoopbackAddress(t *testing.T) {
 	r := runCmd(t, nil, "sandbox", "--addr", "0.0.0.0:0")
 	if r.code != exitFailed {

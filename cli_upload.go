@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"redoxuploader/app"
 	"redoxuploader/internal/visible"
@@ -37,10 +38,10 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 	f.network.register(fs)
 	f.network.registerStall(fs)
 	dataDir := dataDirFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
+	paths, err := parseArgs(fs, args) // flags after the files too: "upload a.pdf --sandbox" is to the sandbox
+	if err != nil {
 		return err
 	}
-	paths := fs.Args()
 	switch {
 	case len(paths) == 0:
 		return usagef("upload: name at least one file")
@@ -51,13 +52,19 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 	case f.sandbox && f.network.given():
 		return usagef("upload: --proxy, --ca-file and --stall-timeout do not apply to --sandbox, which never leaves this computer")
 	}
+	if given := connectionFlagsGiven(fs); len(given) > 0 && (f.source.given || f.sandbox) {
+		which, whose := "--sandbox", "the sandbox's own settings"
+		if f.source.given {
+			which, whose = "--source", fmt.Sprintf("the settings saved for %q", f.source.name)
+		}
+		list := strings.Join(given, ", ")
+		return usagef("upload: %s set%s up a source of the command line's own; with %s the upload uses %s. Leave %s out.",
+			list, map[bool]string{true: "s", false: ""}[len(given) == 1], which, whose, list)
+	}
 	if err := f.network.validate(); err != nil {
 		return usagef("upload: %v", err)
 	}
-	var (
-		p   app.Profile
-		err error
-	)
+	var p app.Profile
 	adHoc := !f.source.given && !f.sandbox
 	run := []app.ClientOption{f.network.clientOption(env)}
 	if adHoc {

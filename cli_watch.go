@@ -32,11 +32,12 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	fs.Float64Var(&rescan, "rescan", app.DefaultWatchRescan.Seconds(),
 		"list the folders again every `SECONDS` (network drives send no change events; folders gone are looked for again)")
 	dataDir := dataDirFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
+	given, err := parseArgs(fs, args) // flags after the folders too
+	if err != nil {
 		return err
 	}
 	switch {
-	case sandbox && fs.NArg() == 0:
+	case sandbox && len(given) == 0:
 		return usagef("watch: name at least one folder to watch")
 	case source.given == sandbox:
 		return usagef("watch: use either --source NAME or --sandbox")
@@ -62,7 +63,7 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return err
 	}
-	folders := fs.Args()
+	folders := given
 	if len(folders) == 0 {
 		if folders = p.WatchFolders; len(folders) == 0 {
 			where := "add them to the source in the window's Settings"
