@@ -40,9 +40,9 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// A flagError is a mistake in the command line that was printed already, with the command's
-// usage: by the flag package (an unknown flag, a value that is not a number), or by a command
-// given no action. Exit 2, nothing more to print.
+// A flagError is a mistake in the command line that was printed already: one the flag package
+// found (an unknown flag, a value that is not a number), in one line by parseFlags, or a
+// command given no action, with its usage. Exit 2, nothing more to print.
 type flagError struct{ err error }
 
 func (e *flagError) Error() string { return e.err.Error() }

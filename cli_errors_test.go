@@ -75,7 +75,8 @@ func TestCommandsExitThroughTheMapping(t *testing.T) {
 	}{
 		{"--help", []string{"upload", "--help"}, exitOK, []string{"Usage: redox-uploader upload"}, 0},
 		{"source --help", []string{"source", "add", "--help"}, exitOK, []string{"Usage: redox-uploader source add"}, 0},
-		{"an unknown flag", []string{"history", "--colour"}, exitUsage, []string{"flag provided but not defined: -colour", "Usage: redox-uploader history"}, 0},
+		{"an unknown flag", []string{"history", "--colour"}, exitUsage, []string{"flag provided but not defined: -colour",
+			"Run 'redox-uploader history --help' for its flags."}, 0},
 		{"a usage mistake", []string{"resend", "abc"}, exitUsage, []string{`resend: "abc" is not an upload id`, helpHint}, 1},
 		{"no action", []string{"source"}, exitUsage, []string{"Usage: redox-uploader source ACTION"}, 0},
 		{"a file not uploaded", []string{"upload", "--source", "Clinic", file + ".missing"}, exitFailed, []string{"scan.pdf.missing: "}, 0},

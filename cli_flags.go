@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -274,11 +275,21 @@ func givenFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// parseFlags parses a command's flags: flag.ErrHelp after --help, a *flagError after a mistake
-// the flag package found (both printed by fs).
+// parseFlags parses a command's flags: flag.ErrHelp after --help (the usage printed), a
+// *flagError after a mistake the flag package found, said in one line with where to find help
+// (the flag package alone follows it with every flag the command has).
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+	case err != nil:
+		fmt.Fprintf(out, "redox-uploader %s: %v\nRun 'redox-uploader %s --help' for its flags.\n", fs.Name(), err, fs.Name())
 		return &flagError{err: err}
 	}
 	return err
