@@ -29,11 +29,14 @@ func runResend(ctx context.Context, args []string, env cliEnv) error {
 		return usagef("resend: %q is not an upload id; ids are the numbers in the first column of 'redox-uploader history'", rest[0])
 	}
 
+	keepSendingWhenOutputCloses()
 	core, err := openCore(dataDir, env)
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
+	out := &resultsOutput{w: env.stdout}
+	env.stdout = out
 	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Resend, so no event of the new row is missed
 	defer sub.Close()
 	newID, err := core.Resend(ctx, id, *force)
@@ -48,7 +51,11 @@ func runResend(ctx context.Context, args []string, env cliEnv) error {
 				printRetry(e, e.Record.Path, env)
 			}
 			if e.Record.ID == newID && e.Final() {
-				if !printOutcome(e.Record, *asJSON, env) {
+				ok := printOutcome(e.Record, *asJSON, env)
+				if err := out.problem(); err != nil {
+					return err
+				}
+				if !ok {
 					return errFailed
 				}
 				return nil

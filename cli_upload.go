@@ -42,6 +42,7 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return err
 	}
+	keepSendingWhenOutputCloses()
 	switch {
 	case len(paths) == 0:
 		return usagef("upload: name at least one file")
@@ -145,6 +146,8 @@ func outcomeOf(r app.Record) fileOutcome {
 // is left; every row is journaled either way. A file not uploaded makes it errFailed.
 func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []string, f uploadFlags, env cliEnv) error {
 	shown := asGiven(paths)
+	out := &resultsOutput{w: env.stdout}
+	env.stdout = out
 	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Submit, so no event is missed
 	defer sub.Close()
 	s, err := core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: f.force})
@@ -191,6 +194,9 @@ func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []strin
 			}
 			ctx = context.Background() // keep reading until every row is journaled
 		}
+	}
+	if err := out.problem(); err != nil {
+		return err
 	}
 	if failed {
 		return errFailed

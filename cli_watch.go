@@ -36,6 +36,7 @@ func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	if err != nil {
 		return err
 	}
+	keepSendingWhenOutputCloses() // a watcher whose output is gone goes on sending
 	switch {
 	case sandbox && len(given) == 0:
 		return usagef("watch: name at least one folder to watch")
