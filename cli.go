@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 
 	"redoxuploader/client"
@@ -119,6 +122,12 @@ func parseCommandLine(args []string) (commandLine, error) {
 		cl.command, cl.args = rest[0], rest[1:]
 		return cl, nil
 	}
+	if len(rest) > 0 {
+		if name, ok := misspeltCommand(rest[0]); ok {
+			return commandLine{}, usagef("%q is not a command; did you mean %s? ('redox-uploader help' lists the commands; "+
+				"to open the window with a file named %s, write ./%s)", rest[0], name, rest[0], rest[0])
+		}
+	}
 	for _, word := range rest {
 		if name, ok := windowFlagName(word); ok {
 			return commandLine{}, usagef("put %s before the files: redox-uploader [--sandbox] [--data-dir DIR] [--verbose] FILE...", name)
@@ -141,6 +150,52 @@ func parseCommandLine(args []string) (commandLine, error) {
 		cl.args = append(append(cl.args, "--"), rest...)
 	}
 	return cl, nil
+}
+
+// misspeltCommand returns the command word most likely meant, when word is no file here and
+// one or two letters away from a command's name ("uplaod", "histroy"): it would otherwise open
+// the window with a missing file.
+func misspeltCommand(word string) (string, bool) {
+	if strings.ContainsAny(word, `/\.`) || len(word) < 4 {
+		return "", false
+	}
+	if _, err := os.Lstat(word); err == nil {
+		return "", false
+	}
+	best, bestApart := "", 3
+	for _, name := range slices.Sorted(maps.Keys(subcommands)) {
+		if apart := lettersApart(word, name); apart < bestApart {
+			best, bestApart = name, apart
+		}
+	}
+	return best, best != ""
+}
+
+// lettersApart is how many letters must be added, removed, changed or swapped with the next to
+// turn a into b (the optimal string alignment distance).
+func lettersApart(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 // windowFlagName returns word as the flag of the window it spells (-sandbox, --data-dir=D,

@@ -115,6 +115,8 @@ func TestDispatchUsageErrors(t *testing.T) {
 		{"-h after the files", []string{"a.pdf", "-h"}, "put --help before the files"},
 		{"--data-dir= after the files", []string{"a.pdf", "--data-dir=/x"}, "put --data-dir before the files"},
 		{"unknown flag", []string{"--colour", "history"}, "colour"},
+		{"a misspelt command", []string{"uplaod", "scan.pdf"}, `"uplaod" is not a command; did you mean upload?`},
+		{"a misspelt command after --data-dir", []string{"--data-dir", "/x", "histroy"}, "did you mean history?"},
 		{"--data-dir without its folder", []string{"--data-dir"}, "data-dir"},
 	}
 	for _, tt := range tests {
