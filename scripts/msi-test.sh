@@ -14,7 +14,8 @@
 #   2. Active Setup: for a user who has no Send to shortcut yet, the command it runs at their
 #      sign-in (StubPath, read from the registry) puts the shortcut in.
 #   3. msiexec /i of an MSI one version higher (built here from the same programs): an upgrade
-#      in place, one entry, the new version.
+#      in place, one entry, the new version; then that version built again (a product code of
+#      its own, as every build has): it replaces the installed one, still one entry.
 #   4. msiexec /x /qn: no program files, shortcuts or entries left; the user's history,
 #      settings and Credential Manager entry are still there.
 # It prints how long each msiexec took.
@@ -128,7 +129,7 @@ printf '%s' "$secret" | wine "$console" source provision Cardiology >/dev/null 2
 machine_secrets="$(winvar ProgramData)/Redox Uploader/secrets"
 stored=("$machine_secrets"/*.secret)
 if [ ${#stored[@]} -ne 1 ] || [ ! -s "${stored[0]}" ]; then fail "source provision stored not one file in $machine_secrets"; fi
-! grep -qF "$secret" "${stored[0]}" || fail "the provisioned secret is stored in clear text"
+! grep -qF -e "$secret" "${stored[0]}" || fail "the provisioned secret is stored in clear text"
 out=$(wine "$console" upload --source Cardiology "$(winepath -w "$tmp/Referral letter.txt")" </dev/null 2>"$tmp/upload.err" | tr -d '\r') ||
   fail "the user could not upload with the secret provisioned for every user: $(cat "$tmp/upload.err")"
 [[ $out == *"Referral letter.txt"$'\t'*"/blob/"* ]] || fail "the upload with the provisioned secret printed no URI: $out"
@@ -154,6 +155,12 @@ echo "msi-test: Active Setup's command gives a new user the Send to shortcut"
 msiexec /i "$(winepath -w "$new")"
 check_installed "$new_version"
 echo "msi-test: $new_version upgraded $old_version in place: one Add/Remove Programs entry"
+again=$(VERSION=$new_version bash scripts/msi.sh "$cli" "$window" "$tmp/again" | sed -n 's/^msi: \(.*\.msi\) .*/\1/p')
+[ "$(property "$again" ProductCode)" != "$(property "$new" ProductCode)" ] || fail "two builds of $new_version share a product code"
+msiexec /i "$(winepath -w "$again")"
+check_installed "$new_version"
+new=$again # the one installed now, which step 4 removes
+echo "msi-test: $new_version built again replaced the installed $new_version: one Add/Remove Programs entry"
 
 # --- 4. silent removal ------------------------------------------------------------------------
 msiexec /x "$(property "$new" ProductCode)"

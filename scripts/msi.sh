@@ -15,7 +15,7 @@ window=${2:?$usage}
 outdir=${3:-dist}
 version=${VERSION:-$(sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml | head -n1)}
 
-for tool in wixl convert; do
+for tool in wixl msiinfo msibuild convert; do
   command -v "$tool" >/dev/null || { echo "msi: $tool is missing; run 'make deps'" >&2; exit 1; }
 done
 IFS=. read -r major minor patch _ <<<"${version%%[-+]*}"
@@ -39,6 +39,15 @@ convert assets/icon.png -background none -define icon:auto-resize=256,128,64,48,
 name=redox-uploader-$major.$minor.$patch-x64.msi
 (cd "$tmp" && wixl --arch x64 -D Version="$major.$minor.$patch" -D ActiveSetupVersion="$major,$minor,$patch" \
   -D SourceDir=. -D IconFile=redox-uploader.ico -o "$name" redox-uploader.wxs)
+# Every build has a product code of its own, and wixl's MajorUpgrade replaces only older
+# versions: the same version built again (re-signed, say) would install beside the first, two
+# entries in Add/Remove Programs, keeping the first's files. WiX's AllowSameVersionUpgrades,
+# which wixl lacks, makes the upgrade's range include this version (msidbUpgradeAttributes
+# VersionMaxInclusive, 512) in the Upgrade table's upgrade row.
+(cd "$tmp" && msiinfo export "$name" Upgrade |
+  awk -F'\t' 'BEGIN { OFS = "\t" } $7 ~ /^WIX_UPGRADE_DETECTED\r?$/ { if ($5 % 1024 < 512) $5 += 512; found = 1 } { print }
+    END { exit !found }' >Upgrade.idt && msibuild "$name" -i Upgrade.idt) ||
+  { echo "msi: could not let $name replace an installed $major.$minor.$patch" >&2; exit 1; }
 mkdir -p "$outdir"
 mv -f "$tmp/$name" "$outdir/$name"
 echo "msi: $outdir/$name ($(du -h "$outdir/$name" | cut -f1))"
