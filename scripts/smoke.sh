@@ -15,7 +15,7 @@ set -euo pipefail
 cli=${1:?usage: scripts/smoke.sh CLI WINDOW [SCREENSHOT.png]}
 window=${2:?usage: scripts/smoke.sh CLI WINDOW [SCREENSHOT.png]}
 shot=${3:-}
-for tool in xvfb-run xwd convert; do
+for tool in xvfb-run xwd convert xdotool; do
   command -v "$tool" >/dev/null || { echo "smoke: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
 
@@ -25,7 +25,9 @@ head -c $((300 * 1024)) /dev/urandom >"$dir/Smoke test report.pdf"
 RUNNER=${RUNNER:-}
 opener=$cli # what starts the window: the command line, as users do
 [ -z "$RUNNER" ] || opener=$window
-export dir cli window opener RUNNER LANG=${LANG:-C.UTF-8} REDOX_UPLOADER_SMOKE=$$
+# The desktop entry's StartupWMClass must be the window's class, or docks show a generic icon.
+wm_class=$(sed -n 's/^StartupWMClass=//p' "$(dirname "$0")/../packaging/linux/redox-uploader.desktop")
+export dir cli window opener RUNNER wm_class LANG=${LANG:-C.UTF-8} REDOX_UPLOADER_SMOKE=$$
 
 # refused NAME WANT LOG STATUS: the window was refused with exit status 1 and a message holding
 # WANT, and no crash trace.
@@ -65,6 +67,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -euo pipefail -c '
   # entry or a terminal that started it expects.
   if [ -z "$RUNNER" ] && [ "$(readlink "/proc/$app/exe")" != "$(realpath "$window")" ]; then
     echo "smoke: the window runs as $(readlink "/proc/$app/exe"), not as $(realpath "$window") in the process $cli started" >&2
+    exit 1
+  fi
+  if [ -z "$RUNNER" ] && ! xdotool search --class "^$wm_class\$" >/dev/null; then
+    echo "smoke: no window of the class \"$wm_class\" (StartupWMClass in the desktop entry)" >&2
     exit 1
   fi
   sleep 0.5 # let the row paint before the picture
