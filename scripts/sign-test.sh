@@ -51,6 +51,7 @@ rm -f "$tmp/sign.key" "$tmp/sign.p8" # from here on the key is in the file and t
 mkdir "$tmp/programs"
 cp "$cli" "$tmp/programs/redox-uploader.exe"
 cp "$window" "$tmp/programs/redox-uploader-window.exe"
+export SIGN_WITHOUT_TIMESTAMP=1 # no time-stamp server here: nothing reaches the internet
 SIGN_PKCS12="$tmp/sign.p12" SIGN_PASSWORD_FILE="$tmp/password" \
   bash scripts/sign.sh "$tmp/programs/redox-uploader.exe" "$tmp/programs/redox-uploader-window.exe"
 msi=$(bash scripts/msi.sh "$tmp/programs/redox-uploader.exe" "$tmp/programs/redox-uploader-window.exe" "$tmp/dist" |

@@ -12,8 +12,11 @@
 #   SIGN_CERT=chain.pem                  the certificate chain (PEM)
 # and:
 #   SIGN_PASSWORD_FILE=file              the PKCS#12 password or the token PIN (never on the command line)
-#   SIGN_TIMESTAMP_URL=https://...       an RFC 3161 time-stamp server, so signatures outlive the
-#                                        certificate (leave unset where there is no internet)
+#   SIGN_TIMESTAMP_URL=https://...       an RFC 3161 time-stamp server (your CA's), so signatures
+#                                        outlive the certificate; required, unless
+#   SIGN_WITHOUT_TIMESTAMP=1             signs without one (a test, where there is no internet):
+#                                        such a signature fails once the certificate expires, and
+#                                        AppLocker or WDAC publisher rules then block the program
 #   SIGN_PKCS11_ENGINE=/path/pkcs11.so   OpenSSL's PKCS#11 engine (default: Debian's libengine-pkcs11-openssl)
 #
 # A file that cannot be signed is left as it was and the script fails. Check a signature with
@@ -26,7 +29,11 @@ command -v osslsigncode >/dev/null || die "osslsigncode is missing (Debian/Ubunt
 
 args=(-h sha256 -n "Redox Uploader" -i "https://redoxengine.com")
 [ -z "${SIGN_PASSWORD_FILE:-}" ] || args+=(-readpass "$SIGN_PASSWORD_FILE")
-[ -z "${SIGN_TIMESTAMP_URL:-}" ] || args+=(-ts "$SIGN_TIMESTAMP_URL")
+if [ -n "${SIGN_TIMESTAMP_URL:-}" ]; then
+  args+=(-ts "$SIGN_TIMESTAMP_URL")
+elif [ "${SIGN_WITHOUT_TIMESTAMP:-}" != 1 ]; then
+  die "no time-stamp server: set SIGN_TIMESTAMP_URL to your CA's RFC 3161 server, or SIGN_WITHOUT_TIMESTAMP=1 for a test (a signature without a time stamp fails once the certificate expires)"
+fi
 if [ -n "${SIGN_PKCS12:-}" ]; then
   args+=(-pkcs12 "$SIGN_PKCS12")
 elif [ -n "${SIGN_PKCS11_MODULE:-}" ]; then
