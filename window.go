@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -44,30 +45,45 @@ func runWindow(args []string) int {
 		reportDisplayProblem(windowProblem{Message: notOnSandboxMessage})
 		return exitFailed
 	}
-	if owner != nil {
-		defer owner.Close()
-	}
 	if problem := checkDisplay(os.Getenv); problem != nil {
+		if owner != nil {
+			owner.Close()
+		}
 		reportDisplayProblem(*problem)
 		return exitFailed
 	}
 	core, err := openCoreFor(app.SurfaceWindow, dataDir, env)
 	if err != nil {
+		if owner != nil {
+			owner.Close()
+		}
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
 		return exitFailed
 	}
 	if handOverErr != nil {
 		core.Log.Warn("one window per data folder is not in force: this window opened on its own and takes no files from later starts", "err", handOverErr)
 	}
-	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args(), Version: versionLine()})
+	var finishOnce sync.Once
+	finish := func() { // the journal, then the hand-over socket: after the window, or without it (quitWatch)
+		finishOnce.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := core.Close(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "redox-uploader:", err)
+			}
+			if owner != nil {
+				owner.Close()
+			}
+		})
+	}
+	quit := watchQuit(windowQuitGrace, time.After, finish, os.Exit)
+	u := ui.New(fyneapp.NewWithID(appID), core, ui.Options{Sandbox: *sandbox, Files: fs.Args(), Version: versionLine(),
+		OnQuit: quit.ask})
 	if owner != nil {
 		serveHandOvers(owner, u, core.Log)
 	}
 	u.ShowAndRun()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := core.Close(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
-	}
+	quit.windowClosed()
+	finish()
 	return exitOK
 }

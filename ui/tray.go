@@ -127,6 +127,9 @@ func (u *UI) showWindow() {
 // quit closes the window for good and ends the app (and the watching). Closing the window
 // alone does not end an app whose tray icon is up: Fyne keeps it running in the tray.
 func (u *UI) quit() {
+	if u.onQuit != nil {
+		u.onQuit()
+	}
 	u.win.Close()
 	u.app.Quit()
 }

@@ -25,6 +25,7 @@ type Options struct {
 	Files   []string // files to add at once (command line, Open With, a drop on the app icon)
 	Dialogs Dialogs  // native dialogs; the zero value uses NativeDialogs
 	Version string   // "0.1.0 (commit abc1234, built 2026-11-26)", shown in About
+	OnQuit  func()   // called when the app is asked to end (Quit, closing the window), before Fyne stops
 }
 
 // UI is the main window and its views.
@@ -34,6 +35,7 @@ type UI struct {
 	core    *app.Core
 	dialogs Dialogs
 	version string // shown in About
+	onQuit  func() // Options.OnQuit
 
 	sources *sourcePicker
 	queue   *queueView
@@ -65,7 +67,8 @@ func New(a fyne.App, core *app.Core, opts Options) *UI {
 	if opts.Dialogs.OpenFile == nil {
 		opts.Dialogs = NativeDialogs()
 	}
-	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, bg: newBackground(), started: make(chan struct{})}
+	u := &UI{app: a, core: core, dialogs: opts.Dialogs, version: opts.Version, onQuit: opts.OnQuit, bg: newBackground(),
+		started: make(chan struct{})}
 	a.Settings().SetTheme(readable(a.Settings().Theme()))
 	u.win = a.NewWindow("Redox Uploader")
 	u.paste = newPaster(u)
