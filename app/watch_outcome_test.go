@@ -10,6 +10,31 @@ import (
 	"time"
 )
 
+// watchedScanSent is a watcher (not running) of a folder whose one scan it handed to the queue,
+// which uploaded it; done is the row's final event, which the watcher has not heard of yet (a
+// test gives it with onQueueEvent).
+type watchedScanSent struct {
+	qr   *queueRig
+	rig  *watchRig
+	f    *watchedFile
+	path string
+	done Event
+}
+
+func sendWatchedScan(t *testing.T) watchedScanSent {
+	t.Helper()
+	dir := t.TempDir()
+	path := writeRandom(t, dir, "scan.pdf", 4<<10)
+	qr := newQueueRig(t, 1)
+	rig := watcherWithReady(t, qr, dir, false, path)
+	f := rig.watcher.files[path]
+	rig.watcher.submitReady(t.Context())
+	if f.state != fileSubmitted {
+		t.Fatalf("state %v, want submitted", f.state)
+	}
+	return watchedScanSent{qr: qr, rig: rig, f: f, path: path, done: lastEvent(qr.waitFinal(t, f.row)[f.row])}
+}
+
 // TestChangedAfterUploadStays: a watched file that changes after its upload ended, before the
 // watcher hears of it (a scanner adding a page), is not what Redox has: it stays in the folder,
 // to be sent again once it has settled, and the event still shows the first version's URI. An
@@ -17,22 +42,13 @@ import (
 func TestChangedAfterUploadStays(t *testing.T) {
 	for _, changed := range []bool{false, true} {
 		t.Run(map[bool]string{false: "unchanged", true: "changed"}[changed], func(t *testing.T) {
-			dir := t.TempDir()
-			path := writeRandom(t, dir, "scan.pdf", 4<<10)
-			qr := newQueueRig(t, 1)
-			rig := watcherWithReady(t, qr, dir, false, path)
-			w := rig.watcher
-			f := w.files[path]
-			w.submitReady(t.Context())
-			if f.state != fileSubmitted {
-				t.Fatalf("state %v, want submitted", f.state)
-			}
-			done := lastEvent(qr.waitFinal(t, f.row)[f.row])
+			s := sendWatchedScan(t)
+			rig, f, path, done := s.rig, s.f, s.path, s.done
 			if changed {
-				writeRandom(t, dir, "scan.pdf", 8<<10) // page 2, before the watcher hears the upload ended
+				writeRandom(t, filepath.Dir(path), "scan.pdf", 8<<10) // page 2, before the watcher hears the upload ended
 			}
 
-			w.onQueueEvent(done)
+			rig.watcher.onQueueEvent(done)
 			_, err := os.Stat(path)
 			moved := os.IsNotExist(err)
 			ev := <-rig.events
@@ -51,22 +67,16 @@ func TestChangedAfterUploadStays(t *testing.T) {
 // uploaded file is moved out of its watched folder, so a power cut cannot leave it in
 // Uploaded/ with its row lost from the write-ahead log.
 func TestMovedOnceItsRecordIsOnDisk(t *testing.T) {
-	dir := t.TempDir()
-	path := writeRandom(t, dir, "scan.pdf", 4<<10)
-	qr := newQueueRig(t, 1)
-	rig := watcherWithReady(t, qr, dir, false, path)
-	w := rig.watcher
-	f := w.files[path]
+	s := sendWatchedScan(t)
+	rig, path := s.rig, s.path
 	flushedInFolder := 0 // flushes of the log while the file was still in the folder
-	qr.history.flushed = func() {
+	s.qr.history.flushed = func() {
 		if _, err := os.Stat(path); err == nil {
 			flushedInFolder++
 		}
 	}
-	w.submitReady(t.Context())
-	done := lastEvent(qr.waitFinal(t, f.row)[f.row])
 
-	w.onQueueEvent(done)
+	rig.watcher.onQueueEvent(s.done)
 	if ev := <-rig.events; ev.Outcome != WatchUploaded || ev.MovedTo == "" {
 		t.Fatalf("event %+v, want the file uploaded and moved", ev)
 	}
@@ -80,18 +90,12 @@ func TestMovedOnceItsRecordIsOnDisk(t *testing.T) {
 // is moved only once the record of its upload is safe (at a later start, found already
 // uploaded).
 func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
-	dir := t.TempDir()
-	path := writeRandom(t, dir, "scan.pdf", 4<<10)
-	qr := newQueueRig(t, 1)
-	rig := watcherWithReady(t, qr, dir, false, path)
-	w := rig.watcher
-	f := w.files[path]
-	w.submitReady(t.Context())
-	done := lastEvent(qr.waitFinal(t, f.row)[f.row])
+	s := sendWatchedScan(t)
+	rig, path, done := s.rig, s.path, s.done
 	// As the queue reports an outcome it could not journal (queue_diskfull_linux_test.go).
 	done.Record.NotSaved = "The file reached Redox but the history could not be saved: the disk is full."
 
-	w.onQueueEvent(done)
+	rig.watcher.onQueueEvent(done)
 	ev := <-rig.events
 	if _, err := os.Stat(path); err != nil || ev.MovedTo != "" {
 		t.Errorf("the file was moved (%v, to %q) though its record is not saved", err, ev.MovedTo)
