@@ -487,6 +487,24 @@ func TestUploadConnectionFlagsNeedTheirOwnSource(t *testing.T) {
 	}
 }
 
+// TestUploadFolderPrintsPathsAsGiven: the files of a folder named on the command line are
+// printed under the folder as it was written (relative stays relative), as the files named are,
+// so a script can match its input to the output.
+func TestUploadFolderPrintsPathsAsGiven(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Mkdir("scans", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "scans", "a.pdf", 1000)
+	writeFile(t, ".", "b.pdf", 2000)
+	r := runCmd(t, nil, "upload", "--sandbox", "scans", "b.pdf")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, filepath.Join("scans", "a.pdf")+"\t") ||
+		!strings.Contains(r.stdout, "\nb.pdf\t") {
+		t.Errorf("exit %d, stdout:\n%s\nwant scans/a.pdf and b.pdf as written; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 func TestSandboxRefusesNonLoopbackAddress(t *testing.T) {
 	r := runCmd(t, nil, "sandbox", "--addr", "0.0.0.0:0")
 	if r.code != exitFailed {

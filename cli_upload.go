@@ -242,8 +242,8 @@ func printRetry(e app.Event, path string, env cliEnv) {
 	fmt.Fprintf(env.stderr, "%s: %s. %s.\n", visible.Name(path), visible.Line(e.RetryReason()), e.RetryPlan())
 }
 
-// asGiven maps the absolute paths the queue records back to the spelling the user gave, for
-// files named directly; files found in folders keep their full paths.
+// asGiven maps the absolute paths the queue records back to the spelling the user gave: of a
+// file named, or of the folder a file was found in.
 func asGiven(paths []string) func(string) string {
 	given := map[string]string{}
 	for _, p := range paths {
@@ -254,6 +254,9 @@ func asGiven(paths []string) func(string) string {
 	return func(abs string) string {
 		if p, ok := given[abs]; ok {
 			return p
+		}
+		if folder, ok := given[filepath.Dir(abs)]; ok { // a file of a folder given: in the folder's spelling
+			return filepath.Join(folder, filepath.Base(abs))
 		}
 		return abs
 	}
