@@ -178,8 +178,9 @@ func (q *Queue) SubscribeTo(keep func(Event) bool) *Subscription { return q.even
 type SubmitOptions struct {
 	// Force uploads files whose content was already uploaded to the same source.
 	Force bool
-	// hashed is the hash the watcher took of the one file it submits: the upload uses it,
-	// instead of reading the file again, unless the file's size or modification time changes.
+	// hashed is the hash the watcher took of the one file it submits: the upload uses it
+	// instead of reading the file again, unless the file changed or was replaced since, or its
+	// content is already done for the source (see sendsWithHashFromQueuing).
 	hashed *hashedFile
 }
 
