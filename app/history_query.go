@@ -110,15 +110,17 @@ func (h *History) LatestDone(ctx context.Context, source, sha256 string) (r Reco
 	return r, true, nil
 }
 
-// Purge deletes the final rows created before olderThan and returns how many it deleted.
-// Queued and uploading rows always stay. A zero olderThan deletes nothing. Rows that pointed
-// at a deleted row (ResentFrom, DuplicateOf) keep their own data and lose only the link.
+// Purge deletes the final rows created and ended before olderThan and returns how many it
+// deleted. Queued and uploading rows always stay, and so does a row that ended since, however
+// old: one the opening of the history has just found cut off (unknown, interrupted) is shown
+// for the retention's length before it goes. A zero olderThan deletes nothing. Rows that
+// pointed at a deleted row (ResentFrom, DuplicateOf) keep their own data and lose only the link.
 func (h *History) Purge(ctx context.Context, olderThan time.Time) (int, error) {
 	if olderThan.IsZero() {
 		return 0, nil
 	}
 	const op = "deleting old rows from the upload history"
-	res, err := h.exec(ctx, op, `DELETE FROM uploads WHERE created < ?
+	res, err := h.exec(ctx, op, `DELETE FROM uploads WHERE created < ?1 AND coalesce(finished, created) < ?1
 		AND status NOT IN ('queued', 'uploading')`, unixNanos(olderThan))
 	if err != nil {
 		return 0, err // worded by exec
