@@ -35,8 +35,9 @@ type legacyAuth struct {
 	key LegacyKey
 }
 
-// legacyFallbackLifetime is assumed when a reply carries no readable expiry: shorter than the
-// documented 24 hours, so a misread costs a sign-in, not a failed upload.
+// legacyFallbackLifetime is assumed when a reply carries no readable expiry, or one already past
+// by this computer's clock (a clock a day ahead): shorter than the documented 24 hours, so a
+// misread costs a sign-in, not a failed upload, and never one sign-in per file.
 const legacyFallbackLifetime = time.Hour
 
 // Authenticate refreshes when it holds a refresh token and falls back to a full sign-in when
@@ -72,9 +73,10 @@ func (a *legacyAuth) post(ctx context.Context, path string, payload map[string]s
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" {
 		return Token{}, a.ep.signInReplyError(reply, err)
 	}
+	now := time.Now().Round(0) // a wall-clock instant, as the expiry is: see tokenLife
 	expires, err := time.Parse(time.RFC3339, r.Expires)
-	if err != nil {
-		expires = time.Now().Add(legacyFallbackLifetime)
+	if err != nil || !expires.After(now) {
+		expires = now.Add(legacyFallbackLifetime)
 	}
 	return Token{AccessToken: r.AccessToken, Expires: expires, RefreshToken: r.RefreshToken}, nil
 }

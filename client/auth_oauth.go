@@ -91,7 +91,7 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 		return Token{}, prepareError(opSignIn, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	issued := a.now()
+	issued := a.now().Round(0) // a wall-clock instant: see tokenLife
 	reply, err := a.ep.signIn(req)
 	if err != nil {
 		return Token{}, err
@@ -104,7 +104,22 @@ func (a *oauthAuth) Authenticate(ctx context.Context, _ Token) (Token, error) {
 	if err := json.Unmarshal(reply, &r); err != nil || r.AccessToken == "" || r.ExpiresIn <= 0 {
 		return Token{}, a.ep.signInReplyError(reply, err)
 	}
-	return Token{AccessToken: r.AccessToken, Expires: issued.Add(time.Duration(r.ExpiresIn) * time.Second)}, nil
+	return Token{AccessToken: r.AccessToken, Expires: issued.Add(tokenLife(r.ExpiresIn))}, nil
+}
+
+// maxTokenLife caps the lifetime a sign-in reply claims (Redox's OAuth tokens live 300 s): an
+// absurd expires_in would overflow into the past and sign in before every upload.
+const maxTokenLife = 7 * 24 * time.Hour
+
+// tokenLife is expires_in seconds as a duration, at most maxTokenLife. The expiry it makes is
+// a wall-clock instant (the issue time without Go's monotonic reading): that reading stops
+// while the computer sleeps, so a token that expired during sleep would still look valid and
+// cost an upload refused with 401.
+func tokenLife(expiresIn int64) time.Duration {
+	if expiresIn > int64(maxTokenLife/time.Second) {
+		return maxTokenLife
+	}
+	return time.Duration(expiresIn) * time.Second
 }
 
 // assertion returns a signed JWT: iss = sub = client ID, aud = the token URL, five minutes of
@@ -159,14 +174,19 @@ func ParsePrivateKey(pemText []byte) (crypto.Signer, error) {
 			err error
 		)
 		switch block.Type {
-		case "RSA PRIVATE KEY":
-			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		case "EC PRIVATE KEY":
-			key, err = x509.ParseECPrivateKey(block.Bytes)
+		case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
+			if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+				return nil, errors.New("the private key is protected by a passphrase; export it without one (the OS keychain protects it)")
+			}
+			if block.Type == "RSA PRIVATE KEY" {
+				key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+			} else {
+				key, err = x509.ParseECPrivateKey(block.Bytes)
+			}
 		case "PRIVATE KEY":
 			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		case "ENCRYPTED PRIVATE KEY":
-			return nil, errors.New("the private key is protected by a passphrase; export it without one (the OS keychain protects it)")
+		case "OPENSSH PRIVATE KEY":
+			return nil, errors.New("this is an OpenSSH key; convert it to PEM (ssh-keygen -p -m PKCS8 -f FILE rewrites the file) and choose it again")
 		default:
 			continue // certificates, parameters: skip to the key
 		}

@@ -8,7 +8,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +209,57 @@ func TestWithUserAgent(t *testing.T) {
 		c, err := New(WithStaticToken("t"), WithUserAgent(tt.ua))
 		if (err == nil) != tt.ok || (err == nil && c.userAgent != tt.ua) {
 			t.Errorf("WithUserAgent(%q): %v", tt.ua, err)
+		}
+	}
+}
+
+// TestTokenExpiry: a token's expiry is a wall-clock instant (Go's monotonic reading stops while
+// the computer sleeps, and a token expired meanwhile would still look valid), a lifetime that
+// would overflow is capped, and a legacy expiry already past by this computer's clock (a clock
+// a day ahead) or unreadable gives the fallback lifetime, not a sign-in before every file.
+func TestTokenExpiry(t *testing.T) {
+	if got := tokenLife(300); got != 5*time.Minute {
+		t.Errorf("tokenLife(300) = %v, want 5m", got)
+	}
+	if got := tokenLife(10_000_000_000); got != maxTokenLife {
+		t.Errorf("tokenLife(1e10) = %v, want the cap %v", got, maxTokenLife)
+	}
+	for _, expires := range []string{"2000-01-01T00:00:00.000Z", "tomorrow", ""} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, `{"accessToken":"a","expires":%q,"refreshToken":"r"}`, expires)
+		}))
+		base, _ := url.Parse(srv.URL)
+		a := &legacyAuth{ep: endpoints{apiBase: base, http: srv.Client(), timeout: time.Minute, secrets: newSecretSet()},
+			key: LegacyKey{APIKey: "k", Secret: "s"}}
+		tok, err := a.Authenticate(t.Context(), Token{})
+		srv.Close()
+		if err != nil {
+			t.Fatalf("expires %q: %v", expires, err)
+		}
+		if life := time.Until(tok.Expires); life < 59*time.Minute || life > legacyFallbackLifetime {
+			t.Errorf("expires %q: the token lives %v, want the fallback %v", expires, life, legacyFallbackLifetime)
+		}
+		if strings.Contains(tok.Expires.String(), "m=") {
+			t.Errorf("expires %q: the expiry %v carries a monotonic reading", expires, tok.Expires)
+		}
+	}
+}
+
+// TestParsePrivateKeySaysWhatToDo: a key protected by a passphrase in OpenSSL's older format,
+// and a key in OpenSSH's format, are refused saying what to do, not with a parser's words.
+func TestParsePrivateKeySaysWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pem  []byte
+		says string
+	}{
+		{"PKCS#1 with a passphrase", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY",
+			Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-128-CBC,00112233445566778899AABBCCDDEEFF"},
+			Bytes:   []byte("ciphertext")}), "protected by a passphrase"},
+		{"OpenSSH", pem.EncodeToMemory(&pem.Block{Type: "OPENSSH PRIVATE KEY", Bytes: []byte("openssh-key-v1")}), "ssh-keygen -p -m PKCS8"},
+	} {
+		if _, err := ParsePrivateKey(tc.pem); err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%s: %v, want a refusal saying %q", tc.name, err, tc.says)
 		}
 	}
 }
