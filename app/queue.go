@@ -485,6 +485,11 @@ func (q *Queue) upload(j *job, rec *Record, c *client.Client) (client.Result, er
 // changed says how the file changed while it was sent, failed with that warning (see
 // changedWhileSending).
 func (q *Queue) settle(j *job, rec *Record, res client.Result, err error, changed string) {
+	if client.KindOf(err) == client.KindCredentials {
+		// The secret may have been replaced since the client was built, by another process
+		// ('source set-secret', as the advice says): the next upload reads the keychain again.
+		q.ForgetClient(j.profile.Name)
+	}
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
 	kind := EventFailed

@@ -635,3 +635,36 @@ func TestConcurrentWorkersShareOneClient(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretReplacedElsewhereIsUsed: a source whose uploads failed for its credentials signs in
+// with the secret the keychain holds now at the next upload, though it was replaced by another
+// process (IT running 'source set-secret' while the window or a watcher runs), not with the one
+// the queue's client was built with.
+func TestSecretReplacedElsewhereIsUsed(t *testing.T) {
+	r := newQueueRig(t, 1)
+	var secret atomic.Value // what the keychain holds
+	secret.Store("an old secret, revoked")
+	q := NewQueue(r.history, func(p Profile) (*client.Client, error) {
+		return client.New(client.WithUploadURL(p.UploadURL), client.WithAPIBase(p.APIBase),
+			client.WithLegacyKey(r.demo.APIKey, secret.Load().(string)),
+			client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 1}))
+	})
+	t.Cleanup(func() { q.Close(context.Background()) })
+	sub := q.Subscribe()
+	defer sub.Close()
+	send := func(name string) Record {
+		t.Helper()
+		s, err := q.Submit(t.Context(), r.profile, []string{writeRandom(t, t.TempDir(), name, 1000)}, SubmitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lastEvent(waitFinalOn(t, sub, s.IDs[0])[s.IDs[0]]).Record
+	}
+	if rec := send("first.pdf"); rec.Status != StatusFailed || rec.ErrorKind != client.KindCredentials.String() {
+		t.Fatalf("with the revoked secret: %s (%s), want failed for its credentials", rec.Status, rec.ErrorKind)
+	}
+	secret.Store(r.demo.Secret) // stored by another process
+	if rec := send("second.pdf"); rec.Status != StatusDone {
+		t.Errorf("after the secret was replaced: %s (%s: %s), want done", rec.Status, rec.ErrorKind, rec.ErrorMessage)
+	}
+}
