@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -73,8 +74,12 @@ type historyView struct {
 	recount     bool        // count again when it ends
 	selected    int64       // ID of the selected row, 0 for none
 	searchTimer *time.Timer // the pending search while the user types
-	exporting   bool
-	sourceNames []string // the source filter's choices after allSources
+	// stopMidnight cancels the pending re-run of a query with a period (rerunAtMidnight);
+	// midnight says when that is (afterMidnight; tests give their own).
+	stopMidnight func()
+	midnight     func(now time.Time) <-chan time.Time
+	exporting    bool
+	sourceNames  []string // the source filter's choices after allSources
 
 	changed changedRows // rows that changed, gathered from any goroutine
 }
@@ -407,6 +412,46 @@ func (v *historyView) runQuery() {
 		fyne.Do(func() { v.showFirstPage(gen, page, err) })
 	})
 	v.startCount()
+	v.rerunAtMidnight(q)
+}
+
+// rerunAtMidnight runs the query again just after the next local midnight when it has a period
+// (Today, the last 7 or 30 days): a view left open overnight then shows, counts and exports the
+// new day's rows, not those of the day the period was chosen on.
+func (v *historyView) rerunAtMidnight(q app.Query) {
+	if v.stopMidnight != nil {
+		v.stopMidnight()
+		v.stopMidnight = nil
+	}
+	if q.Since.IsZero() {
+		return
+	}
+	stop := make(chan struct{})
+	v.stopMidnight = sync.OnceFunc(func() { close(stop) })
+	midnight := v.midnight
+	if midnight == nil {
+		midnight = afterMidnight
+	}
+	at := midnight(time.Now())
+	v.u.bg.Go(func(ctx context.Context) {
+		select {
+		case <-at:
+			fyne.Do(v.runQuery)
+		case <-stop:
+		case <-ctx.Done():
+		}
+	})
+}
+
+// afterMidnight fires one second after the next local midnight (time.Date takes a day of 23
+// or 25 hours into account).
+func afterMidnight(now time.Time) <-chan time.Time {
+	return time.After(untilAfterMidnight(now))
+}
+
+func untilAfterMidnight(now time.Time) time.Duration {
+	y, m, d := now.Date()
+	return time.Date(y, m, d+1, 0, 0, 1, 0, now.Location()).Sub(now)
 }
 
 func (v *historyView) showFirstPage(gen int, page []app.Record, err error) {

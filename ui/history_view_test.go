@@ -668,3 +668,45 @@ func TestUploadsText(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryPeriodRunsAgainAtMidnight: with a period chosen (Today), the view runs its query
+// again at the next local midnight, so a view left open overnight shows the new day; with all
+// time there is nothing to wait for. The wait is a day of 23, 24 or 25 hours as the clock goes.
+func TestHistoryPeriodRunsAgainAtMidnight(t *testing.T) {
+	tu := newHistoryTest(t)
+	tu.showHistory(t)
+	midnight := make(chan time.Time)
+	tu.onView(func(v *historyView) { v.midnight = func(time.Time) <-chan time.Time { return midnight } })
+	tu.setFilter(t, func(v *historyView) { v.period.SetSelected("Today") })
+	gen := 0
+	tu.onView(func(v *historyView) { gen = v.gen })
+	select { // taken by the view's wait, which runs the query again
+	case midnight <- time.Now():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the view with Today chosen does not wait for midnight")
+	}
+	tu.waitView(t, "the query run again at midnight", func(v *historyView) bool { return v.gen > gen && v.settled() })
+	tu.setFilter(t, func(v *historyView) { v.period.SetSelected(allTime) })
+	tu.onView(func(v *historyView) {
+		if v.stopMidnight != nil {
+			t.Error("all time waits for midnight")
+		}
+	})
+
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		now  time.Time
+		want time.Duration
+	}{
+		{time.Date(2026, 11, 30, 23, 0, 0, 0, newYork), time.Hour + time.Second},
+		{time.Date(2026, 11, 1, 0, 30, 0, 0, newYork), 24*time.Hour + 30*time.Minute + time.Second}, // clocks go back: 25 h
+		{time.Date(2026, 3, 8, 0, 30, 0, 0, newYork), 22*time.Hour + 30*time.Minute + time.Second},  // clocks go forward: 23 h
+	} {
+		if got := untilAfterMidnight(tc.now); got != tc.want {
+			t.Errorf("from %v: %v until after midnight, want %v", tc.now, got, tc.want)
+		}
+	}
+}
