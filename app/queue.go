@@ -131,19 +131,6 @@ func (q *Queue) hashedWhenQueued(j *job) (string, bool) {
 	return h.sha256, true
 }
 
-// sendsWithHashFromQueuing reports whether j's file is sent with the hash taken when it was
-// queued (sum, from hashedWhenQueued): unless forced, not when that content is already done for
-// the source. A duplicate is only ever decided on a hash taken now, as the file is checked: the
-// one taken earlier may be of content the file no longer holds (a copy that kept its size and
-// time), and a file ended as a duplicate is never sent.
-func (q *Queue) sendsWithHashFromQueuing(j *job, sum string) bool {
-	if j.force {
-		return true
-	}
-	_, done, err := q.history.LatestDone(j.ctx, j.rec.Source, sum)
-	return err == nil && !done
-}
-
 type cachedClient struct {
 	profile Profile
 	client  *client.Client
@@ -180,7 +167,7 @@ type SubmitOptions struct {
 	Force bool
 	// hashed is the hash the watcher took of the one file it submits: the upload uses it
 	// instead of reading the file again, unless the file changed or was replaced since, or its
-	// content is already done for the source (see sendsWithHashFromQueuing).
+	// content is already done for the source (see sendChecked).
 	hashed *hashedFile
 }
 
@@ -385,10 +372,12 @@ func (q *Queue) run(j *job) {
 	if q.stopped(j, &rec) {
 		return
 	}
-	if sum, ok := q.hashedWhenQueued(j); ok && q.sendsWithHashFromQueuing(j, sum) {
+	if sum, ok := q.hashedWhenQueued(j); ok {
 		rec.SHA256 = sum
-		q.sendChecked(j, &rec)
-		return
+		if q.sendChecked(j, &rec, false) {
+			return
+		}
+		rec.SHA256 = "" // done for the source: a duplicate is decided on a hash taken now
 	}
 	if q.sendUnhashed(j, &rec) {
 		return
@@ -405,42 +394,47 @@ func (q *Queue) run(j *job) {
 	if q.stopped(j, &rec) {
 		return
 	}
-	q.sendChecked(j, &rec)
+	q.sendChecked(j, &rec, true)
 }
 
 // sendChecked takes a row whose file is hashed (rec.SHA256) to a final state: unless forced,
 // a duplicate of a done row of the same source and content ends as such, without signing in;
 // otherwise it is claimed (claim) and sent, and ends changed-while-sending if the bytes sent
-// are not those hashed.
-func (q *Queue) sendChecked(j *job, rec *Record) {
+// are not those hashed. A duplicate is decided only on a hash taken now (hashedNow): one taken
+// when the file was queued may be of content it no longer holds (a copy that kept its size and
+// time), and a file ended as a duplicate is never sent. With such a hash, content done for
+// the source makes it report false, nothing journaled: the caller hashes the file again.
+func (q *Queue) sendChecked(j *job, rec *Record, hashedNow bool) (ended bool) {
 	if !j.force {
 		release, ok := q.claimContent(j.ctx, rec.Source+"|"+rec.SHA256)
 		if !ok {
 			q.finish(rec, EventCancelled)
-			return
+			return true
 		}
 		defer release()
 		earlier, found, err := q.history.LatestDone(j.ctx, rec.Source, rec.SHA256)
-		if err != nil {
+		switch {
+		case err != nil:
 			if !q.stopped(j, rec) { // a cancel ends the query too: that is no history failure
 				q.journalFailure(rec, err)
 			}
-			return
-		}
-		if found { // found without signing in; claim checks again, with the write
+			return true
+		case found && !hashedNow:
+			return false
+		case found: // found without signing in; claim checks again, with the write
 			q.finishDuplicate(rec, earlier)
-			return
+			return true
 		}
 	}
 	c, ok := q.clientOrFail(j, rec)
 	if !ok {
-		return
+		return true
 	}
-	if !q.claim(j, rec) {
-		return
+	if q.claim(j, rec) {
+		res, err := q.upload(j, rec, c)
+		q.settle(j, rec, res, err, changedFromHash(rec.SHA256, res))
 	}
-	res, err := q.upload(j, rec, c)
-	q.settle(j, rec, res, err, changedFromHash(rec.SHA256, res))
+	return true
 }
 
 // clientOrFail returns the client of j's profile, or ends rec failed (a credentials problem
