@@ -45,18 +45,15 @@ func runWindow(args []string) int {
 		reportDisplayProblem(windowProblem{Message: notOnSandboxMessage})
 		return exitFailed
 	}
+	if owner != nil {
+		defer owner.Close() // also closed by finish, first: Close may be called more than once
+	}
 	if problem := checkDisplay(os.Getenv); problem != nil {
-		if owner != nil {
-			owner.Close()
-		}
 		reportDisplayProblem(*problem)
 		return exitFailed
 	}
 	core, err := openCoreFor(app.SurfaceWindow, dataDir, env)
 	if err != nil {
-		if owner != nil {
-			owner.Close()
-		}
 		fmt.Fprintln(os.Stderr, "redox-uploader:", err)
 		return exitFailed
 	}
