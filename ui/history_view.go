@@ -87,7 +87,7 @@ type historyView struct {
 // newHistoryView builds the view. It reads nothing until reload, which the window calls when
 // the History tab opens; that reads one page.
 func newHistoryView(u *UI) *historyView {
-	v := &historyView{u: u}
+	v := &historyView{u: u, midnight: afterMidnight}
 	v.icons = map[app.Status]fyne.Resource{
 		app.StatusQueued:      theme.NewThemedResource(theme.HistoryIcon()),
 		app.StatusUploading:   theme.NewThemedResource(theme.UploadIcon()),
@@ -428,11 +428,7 @@ func (v *historyView) rerunAtMidnight(q app.Query) {
 	}
 	stop := make(chan struct{})
 	v.stopMidnight = sync.OnceFunc(func() { close(stop) })
-	midnight := v.midnight
-	if midnight == nil {
-		midnight = afterMidnight
-	}
-	at := midnight(time.Now())
+	at := v.midnight(time.Now())
 	v.u.bg.Go(func(ctx context.Context) {
 		select {
 		case <-at:
