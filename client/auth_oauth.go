@@ -173,16 +173,15 @@ func ParsePrivateKey(pemText []byte) (crypto.Signer, error) {
 			key any
 			err error
 		)
+		// PKCS#8 says so in its type, OpenSSL's older format in a header of its own.
+		if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+			return nil, errors.New("the private key is protected by a passphrase; export it without one (the OS keychain protects it)")
+		}
 		switch block.Type {
-		case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
-			if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-				return nil, errors.New("the private key is protected by a passphrase; export it without one (the OS keychain protects it)")
-			}
-			if block.Type == "RSA PRIVATE KEY" {
-				key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-			} else {
-				key, err = x509.ParseECPrivateKey(block.Bytes)
-			}
+		case "RSA PRIVATE KEY":
+			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+		case "EC PRIVATE KEY":
+			key, err = x509.ParseECPrivateKey(block.Bytes)
 		case "PRIVATE KEY":
 			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
 		case "OPENSSH PRIVATE KEY":

@@ -13,9 +13,11 @@ import (
 // members and the kinds of their values, never a value. Any other reply (a proxy's HTML page)
 // is excerpted as usual.
 func (ep endpoints) signInReplyError(reply []byte, cause error) *Error {
-	excerpt := ep.secrets.excerpt(reply)
+	var excerpt string
 	if t := bytes.TrimSpace(reply); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		excerpt = jsonShape(t)
+	} else {
+		excerpt = ep.secrets.excerpt(reply)
 	}
 	return &Error{Kind: KindBadResponse, Op: opSignIn, Excerpt: excerpt, Err: cause,
 		Message: "Redox's sign-in service answered with something unexpected. Try again in a few minutes; if it keeps " +
@@ -43,7 +45,7 @@ func jsonShape(doc []byte) string {
 		}
 		value, err := dec.Token()
 		if err != nil {
-			return shapeLine(append(members, fmt.Sprintf("%.40q (cut off)", key)))
+			return shapeLine(append(members, fmt.Sprintf("%.40s (cut off)", key)))
 		}
 		members = append(members, fmt.Sprintf("%.40s (%s)", key, kindOf(value, dec)))
 	}
