@@ -66,6 +66,11 @@ func WithClientOptions(opts ...client.Option) ClientOption {
 // *client.Error naming the setting to mend.
 func NewClient(p Profile, opts ...ClientOption) (*client.Client, error) {
 	r := recipeOf(opts)
+	return r.client(p)
+}
+
+// client builds p's client from r, as NewClient describes.
+func (r *clientRecipe) client(p Profile) (*client.Client, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("source %q: %w", p.Name, err)
 	}
@@ -182,11 +187,11 @@ func (c *Core) Client(p Profile, opts ...ClientOption) (*client.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = slices.Concat([]ClientOption{WithKeychain(c.Secrets), WithNetwork(st.Network)}, c.clientOpts, opts)
-	if err := c.policy.checkRunNetwork(recipeOf(opts)); err != nil {
+	r := recipeOf(slices.Concat([]ClientOption{WithKeychain(c.Secrets), WithNetwork(st.Network)}, c.clientOpts, opts))
+	if err := c.policy.checkRunNetwork(r); err != nil {
 		return nil, err
 	}
-	return NewClient(p, opts...)
+	return r.client(p)
 }
 
 // queueClient is the queue's ClientSource: Client with this core's options only.
