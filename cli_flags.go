@@ -41,19 +41,18 @@ func (c *connection) register(fs interface {
 	fs.IntVar(&c.parallel, "parallel", parallel, "files sent at once")
 }
 
-// connectionFlags are the flags that describe a source of the command line's own: with a saved
-// source or the sandbox they would be ignored (--parallel is not one of them).
-var connectionFlags = []string{"upload-url", "api-base", "auth", "api-key", "client-id", "key-id", "private-key", "max-size"}
-
-// connectionFlagsGiven names, as "--flag", the connection flags given on the command line.
+// connectionFlagsGiven names, as "--flag", the flags given in fs that set up a source of the
+// command line's own (connection.register's, but --parallel, which any source takes): beside a
+// saved source or the sandbox they would be ignored.
 func connectionFlagsGiven(fs *flag.FlagSet) []string {
-	set := givenFlags(fs)
+	own := flag.NewFlagSet("", flag.ContinueOnError)
+	new(connection).register(own, 1)
 	var given []string
-	for _, name := range connectionFlags {
-		if set[name] {
-			given = append(given, "--"+name)
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "parallel" && own.Lookup(f.Name) != nil {
+			given = append(given, "--"+f.Name)
 		}
-	}
+	})
 	return given
 }
 

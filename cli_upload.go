@@ -58,9 +58,12 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 		if f.source.given {
 			which, whose = "--source", fmt.Sprintf("the settings saved for %q", f.source.name)
 		}
-		list := strings.Join(given, ", ")
-		return usagef("upload: %s set%s up a source of the command line's own; with %s the upload uses %s. Leave %s out.",
-			list, map[bool]string{true: "s", false: ""}[len(given) == 1], which, whose, list)
+		list, set := strings.Join(given, ", "), "set"
+		if len(given) == 1 {
+			set = "sets"
+		}
+		return usagef("upload: %s %s up a source of the command line's own; with %s the upload uses %s. Leave %s out.",
+			list, set, which, whose, list)
 	}
 	if err := f.network.validate(); err != nil {
 		return usagef("upload: %v", err)
