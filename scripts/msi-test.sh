@@ -3,8 +3,9 @@
 # (a scratch Windows machine and user) that is removed afterwards:
 #   1. msiexec /i MSI /qn: both programs in Program Files\Redox Uploader, the Start menu
 #      and Send to shortcuts, one Add/Remove Programs entry (name, publisher, version), the
-#      Active Setup entry; the installed console program runs `version` and an upload to the
-#      sandbox, and stores a source's secret in Credential Manager (the user's data).
+#      Active Setup entry, the folder once at the end of the system PATH; the console program,
+#      found by name on that PATH, runs `version`, and an upload to the sandbox, and stores a
+#      source's secret in Credential Manager (the user's data).
 #   1b. A managed source (a policy in HKLM) given its secret for every user with the installed
 #      console program's 'source provision': the file in %ProgramData%\Redox Uploader\secrets
 #      is encrypted (DPAPI), and the user, with no secret of their own, uploads with it to a
@@ -15,9 +16,11 @@
 #      sign-in (StubPath, read from the registry) puts the shortcut in.
 #   3. msiexec /i of an MSI one version higher (built here from the same programs): an upgrade
 #      in place, one entry, the new version; then that version built again (a product code of
-#      its own, as every build has): it replaces the installed one, still one entry.
-#   4. msiexec /x /qn: no program files, shortcuts or entries left; the user's history,
-#      settings and Credential Manager entry are still there.
+#      its own, as every build has): it replaces the installed one, still one entry; the folder
+#      is on the system PATH once all along.
+#   4. msiexec /x /qn: no program files, shortcuts or entries left, the system PATH as it was
+#      before the install; the user's history, settings and Credential Manager entry are still
+#      there.
 # It prints how long each msiexec took.
 #
 #   scripts/msi-test.sh MSI CLI.exe WINDOW.exe     (MSI made by scripts/msi.sh from the two programs)
@@ -73,6 +76,18 @@ new_version=${BASH_REMATCH[1]}$((BASH_REMATCH[2] + 1))
 new=$(VERSION=$new_version bash scripts/msi.sh "$cli" "$window" "$tmp/newer" | sed -n 's/^msi: \(.*\.msi\) .*/\1/p')
 [ -f "$new" ] || fail "scripts/msi.sh made no MSI of version $new_version"
 
+# path_entries: the system PATH's folders, one a line, as the registry holds them (empty ones,
+# which Windows skips, left out: Wine's msiexec leaves the separator of a folder it takes out).
+path_entries() {
+  wine reg query 'HKLM\System\CurrentControlSet\Control\Session Manager\Environment' /v PATH </dev/null 2>/dev/null |
+    tr -d '\r' | sed -n 's/^ *PATH *REG_[A-Z_]*SZ *//p' | tr ';' '\n' | sed '/^$/d'
+}
+path_before=$(path_entries)
+[ -n "$path_before" ] || fail "the fresh prefix has no system PATH to compare with"
+# on_path: how many times the system PATH holds the programs' folder.
+install_dir='C:\Program Files\Redox Uploader'
+on_path() { path_entries | grep -c -i -x -F -e "$install_dir" -e "$install_dir\\" || true; }
+
 start_menu_present() { [ -e "${start_menus[0]}" ] || [ -e "${start_menus[1]}" ]; }
 check_installed() { # VERSION — what an installed product must have
   for f in redox-uploader.exe redox-uploader-window.exe; do
@@ -84,6 +99,10 @@ check_installed() { # VERSION — what an installed product must have
   got=$(entries)
   [ "$got" = "$1 Redox Uploader" ] ||
     fail "Add/Remove Programs after installing $1: want one entry '$1 Redox Uploader' (version, publisher), got: ${got:-none}"
+  got=$(on_path)
+  [ "$got" = 1 ] || fail "after installing $1 the system PATH holds the programs' folder $got times, not once: $(path_entries | paste -sd';')"
+  [ "$(path_entries | head -n "$(wc -l <<<"$path_before")")" = "$path_before" ] ||
+    fail "after installing $1 the system PATH does not begin with what it held before: $(path_entries | paste -sd';')"
 }
 
 # --- 1. silent install ------------------------------------------------------------------------
@@ -93,7 +112,9 @@ if [ "$(property "$old" ARPPRODUCTICON)" != RedoxUploader.ico ] || ! (cd "$tmp" 
   fail "the MSI names no icon for Add/Remove Programs"
 fi
 console="C:\\Program Files\\Redox Uploader\\redox-uploader.exe"
-wine "$console" version </dev/null 2>&1 | tr -d '\r' | grep -q '^Redox Uploader ' || fail "the installed console program does not run 'version'"
+# By name, from another folder, in a new command prompt: what a script or a nurse types.
+(cd "$tmp" && wine cmd /c redox-uploader version </dev/null 2>&1) | tr -d '\r' | grep -q '^Redox Uploader ' ||
+  fail "a command prompt does not find the installed console program by name: 'redox-uploader version' did not run"
 printf 'referral\n' >"$tmp/Referral letter.txt"
 out=$(wine "$console" upload --sandbox "$(winepath -w "$tmp/Referral letter.txt")" </dev/null 2>"$tmp/upload.err" | tr -d '\r') ||
   fail "the installed console program could not upload to the sandbox: $(cat "$tmp/upload.err")"
@@ -108,7 +129,7 @@ credentials() { # Wine keeps Credential Manager's entries in the registry
   wine reg query 'HKCU\Software\Wine\Credential Manager' /s </dev/null 2>/dev/null | tr -d '\r' | grep -c '^HKEY.*Redox Uploader:profile/Radiology/secret$' || true
 }
 user_data_kept || fail "the user's history ($history), settings ($settings) or secret in Credential Manager were not written"
-echo "msi-test: installed $old_version: programs, Start menu and Send to shortcuts, one Add/Remove Programs entry; version, a sandbox upload and a stored secret ran"
+echo "msi-test: installed $old_version: programs, Start menu and Send to shortcuts, one Add/Remove Programs entry, on the system PATH once; version (by name), a sandbox upload and a stored secret ran"
 
 # --- 1b. a managed source's secret provisioned for every user ---------------------------------
 wine "$console" sandbox --addr 127.0.0.1:0 </dev/null >"$tmp/sandbox.out" 2>&1 &
@@ -168,6 +189,7 @@ msiexec /x "$(property "$new" ProductCode)"
 ! start_menu_present || fail "removal left the Start menu shortcut"
 [ ! -e "$sendto" ] || fail "removal left the installing user's Send to shortcut"
 [ -z "$(entries)" ] || fail "removal left the Add/Remove Programs entry: $(entries)"
+[ "$(path_entries)" = "$path_before" ] || fail "removal did not give the system PATH back as it was: $(path_entries | paste -sd';')"
 ! wine reg query "$active_setup" </dev/null >/dev/null 2>&1 || fail "removal left the Active Setup entry"
 user_data_kept || fail "removal took the user's history, settings or secret in Credential Manager"
-echo "msi-test: removed: no program files, shortcuts or entries left; the user's history, settings and secret kept"
+echo "msi-test: removed: no program files, shortcuts or entries left, the system PATH as before; the user's history, settings and secret kept"

@@ -48,6 +48,21 @@ name=redox-uploader-$major.$minor.$patch-x64.msi
   awk -F'\t' 'BEGIN { OFS = "\t" } $7 ~ /^WIX_UPGRADE_DETECTED\r?$/ { if ($5 % 1024 < 512) $5 += 512; found = 1 } { print }
     END { exit !found }' >Upgrade.idt && msibuild "$name" -i Upgrade.idt) ||
   { echo "msi: could not let $name replace an installed $major.$minor.$patch" >&2; exit 1; }
+# The command line on the system PATH, so IT's scripts and a nurse's command prompt find
+# `redox-uploader` by name: what WiX writes for <Environment Name="PATH" Value="[INSTALLDIR]"
+# Part="last" Action="set" System="yes" Permanent="no"/>, which wixl lacks. The Name's flags:
+# = set at install, - taken out again at removal, * the computer's variable, not the user's;
+# [~] is PATH as it was, so the folder is added at its end and removal takes out that folder
+# alone. The two standard actions that apply the table go where Windows Installer documents
+# them (RemoveEnvironmentStrings 3300, WriteEnvironmentStrings 5200); Windows tells running
+# programs (Explorer) that the environment changed.
+(cd "$tmp" && printf '%s\r\n' $'Environment\tName\tValue\tComponent_' $'s72\tl255\tL255\ts72' $'Environment\tEnvironment' \
+  $'PATH\t=-*PATH\t[~];[INSTALLDIR]\tConsoleProgram' >Environment.idt &&
+  msiinfo export "$name" InstallExecuteSequence | tr -d '\r' |
+  awk -F'\t' 'BEGIN { OFS = "\t" } { print } $1 == "RemoveEnvironmentStrings" || $1 == "WriteEnvironmentStrings" { exit 1 }
+    END { print "RemoveEnvironmentStrings", "", 3300; print "WriteEnvironmentStrings", "", 5200 }' |
+  sed 's/$/\r/' >InstallExecuteSequence.idt && msibuild "$name" -i Environment.idt -i InstallExecuteSequence.idt) ||
+  { echo "msi: could not put the command line on the system PATH in $name" >&2; exit 1; }
 mkdir -p "$outdir"
 mv -f "$tmp/$name" "$outdir/$name"
 echo "msi: $outdir/$name ($(du -h "$outdir/$name" | cut -f1))"
