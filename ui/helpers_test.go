@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 // folder, with the keychain in memory and file dialogs that answer what the test says.
 type testUI struct {
 	*UI
-	core     *app.Core
-	openPath string // what the "open file" dialog returns
-	savePath string // what the "save file" dialog returns
+	core      *app.Core
+	openPath  string       // what the "open file" dialog returns
+	openCalls atomic.Int32 // how many times it was opened
+	savePath  string       // what the "save file" dialog returns
 }
 
 // newTestUI opens a core in a temp folder, saves profiles into its settings first, and builds
@@ -87,7 +89,10 @@ func (tu *testUI) closeWindow(t testing.TB) {
 // dialogs are file dialogs that answer openPath and savePath.
 func (tu *testUI) dialogs() Dialogs {
 	return Dialogs{
-		OpenFile: func(string) (string, error) { return tu.openPath, nil },
+		OpenFile: func(string) (string, error) {
+			tu.openCalls.Add(1)
+			return tu.openPath, nil
+		},
 		SaveFile: func(string) (string, error) { return tu.savePath, nil },
 	}
 }

@@ -45,8 +45,11 @@ func (u *UI) build() {
 	}
 	u.body = container.NewStack(widget.NewLabel("Loading your Redox sources…"))
 	u.win.SetContent(container.NewBorder(container.NewPadded(stacked(top)), container.NewPadded(u.status), nil, nil, u.body))
+	// Paste carries no shortcut: Fyne runs a menu item's shortcut before the text field that has
+	// the keyboard, so Ctrl+V in a secret's field or the search box would send the file on the
+	// clipboard instead of pasting text. Ctrl+V outside text fields is addShortcuts'.
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Edit",
-		&fyne.MenuItem{Label: "Paste", Action: u.onPaste, Shortcut: &fyne.ShortcutPaste{}}), fyne.NewMenu("Help",
+		fyne.NewMenuItem("Paste", u.onPaste)), fyne.NewMenu("Help",
 		fyne.NewMenuItem("Copy diagnostics", u.onCopyDiagnostics),
 		fyne.NewMenuItem("Open log folder", u.onOpenLogFolder),
 		fyne.NewMenuItemSeparator(),
@@ -82,11 +85,19 @@ func (u *UI) showBody(haveSources bool) {
 
 // addShortcuts: Ctrl+O add files, Ctrl+F search history, Ctrl+C copy the selected history
 // row's URI, Ctrl+R resend it, Ctrl+V paste files or a picture (paste.go), Ctrl+, settings.
-// (The settings dialog handles Escape itself.)
+// (The settings dialog handles Escape itself.) None of them acts while a dialog is open: a
+// Ctrl+V meant for the dialog must not send a file behind it, nor Ctrl+R resend one.
 func (u *UI) addShortcuts() {
 	c := u.win.Canvas()
+	add := func(s fyne.Shortcut, fn func()) {
+		c.AddShortcut(s, func(fyne.Shortcut) {
+			if c.Overlays().Top() == nil {
+				fn()
+			}
+		})
+	}
 	on := func(key fyne.KeyName, fn func()) {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
+		add(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, fn)
 	}
 	on(fyne.KeyO, u.onAddFiles)
 	on(fyne.KeyF, func() {
@@ -100,13 +111,13 @@ func (u *UI) addShortcuts() {
 	})
 	on(fyne.KeyComma, u.showSettings)
 	// Ctrl+C is Fyne's copy shortcut: entries keep it for text; elsewhere it copies the URI.
-	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
+	add(&fyne.ShortcutCopy{}, func() {
 		if u.tabs.SelectedIndex() == 1 {
 			u.history.copySelectedURI()
 		}
 	})
 	// Ctrl+V is Fyne's paste shortcut: entries keep it for text; elsewhere it pastes files.
-	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.onPaste() })
+	add(&fyne.ShortcutPaste{}, u.onPaste)
 }
 
 // onAddFiles opens the native file picker off the Fyne goroutine.

@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"context"
+	"redoxuploader/internal/clipfiles"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -138,5 +143,58 @@ func TestCopyDiagnostics(t *testing.T) {
 	})
 	if strings.Contains(text, "canary-diag-secret") {
 		t.Error("the diagnostics contain the secret")
+	}
+}
+
+// typeShortcut gives the window a keyboard shortcut, as the driver does when no text field
+// has the keyboard.
+func (tu *testUI) typeShortcut(s fyne.Shortcut) {
+	fyne.DoAndWait(func() { tu.win.Canvas().(fyne.Shortcutable).TypedShortcut(s) })
+}
+
+func TestShortcutsDoNothingBehindADialog(t *testing.T) {
+	scan := writeTestFile(t, "Smith John discharge.pdf", 3000)
+	tu := pasteTestUI(t, clipfiles.Content{Files: []string{scan}}, nil)
+	var reads atomic.Int32
+	read := tu.paste.read
+	tu.paste.read = func(ctx context.Context) (clipfiles.Content, error) {
+		reads.Add(1)
+		return read(ctx)
+	}
+	tu.showMessage("A question", "Something the user is reading.")
+	tu.waitText(t, "Something the user is reading.")
+
+	tu.typeShortcut(&fyne.ShortcutPaste{})
+	tu.typeShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault})
+	fyne.DoAndWait(func() {}) // anything the shortcuts started on the Fyne goroutine has run
+	if n := reads.Load(); n != 0 {
+		t.Fatalf("Ctrl+V behind a dialog read the clipboard %d time(s)", n)
+	}
+	if tu.openCalls.Load() != 0 {
+		t.Fatal("Ctrl+O behind a dialog opened the file picker")
+	}
+
+	fyne.DoAndWait(func() { tu.win.Canvas().Overlays().Top().Hide() })
+	tu.typeShortcut(&fyne.ShortcutPaste{})
+	if rows := tu.waitQueued(t, 1); rows[0].rec.Name != "Smith John discharge.pdf" {
+		t.Errorf("Ctrl+V with no dialog open queued %+v", rows[0].rec)
+	}
+}
+
+// TestEditMenuLeavesTextShortcutsToTextFields: Fyne's desktop driver runs a main menu item's
+// shortcut before the focused text field's, so a menu item holding Ctrl+V (or Ctrl+C, X, A)
+// takes it from every field: a secret could not be pasted, and the file on the clipboard was
+// sent instead.
+func TestEditMenuLeavesTextShortcutsToTextFields(t *testing.T) {
+	tu := newTestUI(t, true)
+	var menus []*fyne.Menu
+	fyne.DoAndWait(func() { menus = tu.win.MainMenu().Items })
+	for _, m := range menus {
+		for _, it := range m.Items {
+			switch it.Shortcut.(type) {
+			case *fyne.ShortcutPaste, *fyne.ShortcutCopy, *fyne.ShortcutCut, *fyne.ShortcutSelectAll:
+				t.Errorf("menu item %s → %s holds %s, which text fields need", m.Label, it.Label, it.Shortcut.ShortcutName())
+			}
+		}
 	}
 }
