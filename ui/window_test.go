@@ -179,6 +179,9 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	if rows := tu.waitQueued(t, 1); rows[0].rec.Name != "Smith John discharge.pdf" {
 		t.Errorf("Ctrl+V with no dialog open queued %+v", rows[0].rec)
 	}
+	if n := reads.Load(); n != 1 { // a paste behind the dialog would have read it first
+		t.Errorf("the clipboard was read %d times; want once, for the Ctrl+V with no dialog open", n)
+	}
 }
 
 // TestEditMenuLeavesTextShortcutsToTextFields: Fyne's desktop driver runs a main menu item's
