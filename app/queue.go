@@ -63,6 +63,9 @@ type Queue struct {
 	clients map[string]cachedClient
 	content map[string]chan struct{} // source+hash being checked or sent, closed when final
 	held    map[string]int           // profiles whose source is being removed: new rows end cancelled; see Hold
+	// resending holds the rows whose file is being resent, from Resend until the new row is
+	// final (finish), so a second press of Resend does not send it twice.
+	resending map[int64]bool
 	// Rows whose outcome the history could not write (Record.NotSaved): told holds those whose
 	// final event has gone out, savedFirst those the history wrote before it had; see lateSaved.
 	told       map[int64]bool
@@ -144,7 +147,7 @@ func NewQueue(h *History, newClient ClientSource) *Queue {
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{history: h, newClient: newClient, now: time.Now, hashFile: hashFile, ctx: ctx, stop: stop,
 		claimPoll: claimPollInterval, lanes: map[string]*lane{}, active: map[int64]*job{}, clients: map[string]cachedClient{},
-		content: map[string]chan struct{}{}, held: map[string]int{}, told: map[int64]bool{}, savedFirst: map[int64]Record{}}
+		content: map[string]chan struct{}{}, held: map[string]int{}, resending: map[int64]bool{}, told: map[int64]bool{}, savedFirst: map[int64]Record{}}
 	if h != nil {
 		h.OnLateSave(q.lateSaved)
 	}

@@ -52,6 +52,9 @@ func (q *Queue) finishClaiming(rec *Record, kind EventKind, next *unhashedClaim)
 	}
 	q.mu.Lock()
 	delete(q.active, rec.ID) // ended: no longer pending or cancellable by the time anyone hears so
+	if rec.ResentFrom != 0 {
+		delete(q.resending, rec.ResentFrom) // it may be resent again
+	}
 	saved, savedFirst := q.savedFirst[rec.ID]
 	delete(q.savedFirst, rec.ID)
 	if rec.NotSaved != "" && !savedFirst {

@@ -668,3 +668,37 @@ func TestSecretReplacedElsewhereIsUsed(t *testing.T) {
 		t.Errorf("after the secret was replaced: %s (%s: %s), want done", rec.Status, rec.ErrorKind, rec.ErrorMessage)
 	}
 }
+
+// TestResendOnceAtATime: a second Resend of a row while the first is being sent (a double
+// click, Ctrl+R twice) is refused, and nothing goes out twice; once the first has ended, the
+// row may be resent again.
+func TestResendOnceAtATime(t *testing.T) {
+	r := newQueueRig(t, 2)
+	path := writeRandom(t, t.TempDir(), "lab.pdf", 2000)
+	first, _ := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
+	r.waitFinal(t, first.IDs...)
+	orig := r.row(t, first.IDs[0])
+
+	entered := make(chan struct{}, 1)
+	r.server.Script(redoxtest.Fault{Delay: time.Hour, Entered: entered})
+	sending, err := r.queue.Resend(t.Context(), orig, r.profile, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-entered // the resend's body is at the server
+	var underWay *ResendUnderWayError
+	if id, err := r.queue.Resend(t.Context(), orig, r.profile, false); !errors.As(err, &underWay) {
+		t.Fatalf("second resend while the first is sent: row %d, %v; want ResendUnderWayError", id, err)
+	}
+	r.queue.Cancel(sending)
+	r.waitFinal(t, sending)
+
+	again, err := r.queue.Resend(t.Context(), orig, r.profile, false)
+	if err != nil {
+		t.Fatalf("resend once the first ended: %v", err)
+	}
+	r.waitFinal(t, again)
+	if rec := r.row(t, again); rec.Status != StatusDone || rec.ResentFrom != orig.ID {
+		t.Errorf("resent row %+v", rec)
+	}
+}

@@ -32,11 +32,22 @@ func (e *SourceChangedError) Error() string {
 		e.Original.Name, e.Original.Profile)
 }
 
+// ResendUnderWayError refuses a resend of a row whose file this queue is resending already (a
+// second press of Resend, or Ctrl+R twice): the file would go out twice.
+type ResendUnderWayError struct{ Original Record }
+
+func (e *ResendUnderWayError) Error() string {
+	return fmt.Sprintf("%s is already being resent. Its new upload is at the top of the history; it was not sent a second time.",
+		e.Original.Name)
+}
+
 // Resend queues the file of an earlier row again, to the same source (p must be that row's
 // profile). The file is hashed first: a missing file is a plain-words error, and a changed one
 // is refused with *ChangedSinceUploadError unless confirmChanged. The new row points at the
 // original; it is uploaded even if the content is already done for the source. The upload uses
-// this hash unless the file's size or modification time changes before it starts.
+// this hash unless the file's size or modification time changes before it starts. While a
+// resend of the row is being checked, waits or is sent, another is refused with
+// *ResendUnderWayError.
 func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmChanged bool) (int64, error) {
 	if err := q.history.ReadOnly(); err != nil {
 		return 0, err
@@ -44,6 +55,19 @@ func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmC
 	if p.SourceID() != original.Source {
 		return 0, &SourceChangedError{Original: original, Now: p.SourceID()}
 	}
+	if !q.startResend(original.ID) {
+		return 0, &ResendUnderWayError{Original: original}
+	}
+	id, err := q.resend(ctx, original, p, confirmChanged)
+	if err != nil {
+		q.endResend(original.ID)
+	}
+	return id, err
+}
+
+// resend is Resend once no other resend of original is under way; the new row's end (finish)
+// ends the resend.
+func (q *Queue) resend(ctx context.Context, original Record, p Profile, confirmChanged bool) (int64, error) {
 	size, err := client.CheckFile(original.Path, p.MaxSize)
 	if err != nil {
 		return 0, err
@@ -62,4 +86,22 @@ func (q *Queue) Resend(ctx context.Context, original Record, p Profile, confirmC
 		return 0, err
 	}
 	return ids[0], nil
+}
+
+// startResend marks row id as being resent and reports true, or false if it already is.
+func (q *Queue) startResend(id int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.resending[id] {
+		return false
+	}
+	q.resending[id] = true
+	return true
+}
+
+// endResend marks row id as no longer being resent.
+func (q *Queue) endResend(id int64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.resending, id)
 }
