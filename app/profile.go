@@ -327,3 +327,9 @@ func (p Profile) SourceID() string {
 		return string(p.Auth) + ":" + p.Name + "@" + host
 	}
 }
+
+// UploadsLike reports whether a file sent through p would go out as through o: the same
+// source, address, sign-in and limits (watched folders aside). A window that shows p checks it
+// against the saved profile before queuing files, so that nothing is sent with settings the
+// user did not see.
+func (p Profile) UploadsLike(o Profile) bool { return p.sameClient(o) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -64,7 +65,7 @@ func (sp *sourcePicker) reload(startSandbox bool) {
 	st, err := sp.u.core.LoadSettings()
 	if err != nil {
 		sp.u.showError("The settings could not be read", err)
-		sp.list(st, startSandbox)
+		sp.list(st, startSandbox, true)
 		return
 	}
 	sp.showSettings(st, startSandbox)
@@ -76,12 +77,42 @@ func (sp *sourcePicker) reload(startSandbox bool) {
 // read.
 func (sp *sourcePicker) showSettings(st app.Settings, startSandbox bool) {
 	sp.u.watch.update(st.Profiles)
-	sp.list(st, startSandbox)
+	sp.list(st, startSandbox, true)
+}
+
+// follow takes in settings another window or the command line saved, off the Fyne goroutine:
+// the watchers they call for, the sources listed again, and the source chosen kept, with its
+// settings as saved now. A chosen source that is gone is replaced by none (the user chooses;
+// files are never sent on to another), and the status line says why.
+func (sp *sourcePicker) follow(st app.Settings) {
+	sp.u.watch.update(st.Profiles)
+	chosen, ok := sp.u.activeProfile()
+	if !ok {
+		sp.list(st, false, true) // nothing chosen yet: as at start
+		return
+	}
+	st.Active = chosen.Name
+	if saved, found := st.Profile(chosen.Name); found && !saved.UploadsLike(chosen) {
+		sp.u.setStatus(fmt.Sprintf("The settings of %s were changed in another window or by the command line. "+
+			"New files use them.", chosen.Name))
+	} else if !found && !chosen.BuiltIn {
+		sp.u.setStatus(fmt.Sprintf("%s was removed in another window or by the command line. Choose a source for new files.",
+			chosen.Name))
+	}
+	sp.list(st, false, false)
+}
+
+// refresh reads the settings again and takes them in as follow does; off the Fyne goroutine.
+func (sp *sourcePicker) refresh() {
+	if st, err := sp.u.core.LoadSettings(); err == nil {
+		sp.follow(st)
+	}
 }
 
 // list lists the sources of st (and the sandbox when it runs or is asked for); with no source
-// at all the welcome screen appears. Off the Fyne goroutine.
-func (sp *sourcePicker) list(st app.Settings, startSandbox bool) {
+// at all the welcome screen appears. The source chosen is st.Active's; when st has none of
+// that name, the first listed with orFirst, else none. Off the Fyne goroutine.
+func (sp *sourcePicker) list(st app.Settings, startSandbox, orFirst bool) {
 	sp.u.autoCopy.Store(st.AutoCopy)
 	profiles := append([]app.Profile(nil), st.Profiles...)
 	sort.SliceStable(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })
@@ -104,7 +135,7 @@ func (sp *sourcePicker) list(st app.Settings, startSandbox bool) {
 	}
 	chosen := app.Profile{}
 	for _, p := range profiles {
-		if p.Name == active || chosen.Name == "" {
+		if strings.EqualFold(p.Name, active) || (orFirst && chosen.Name == "") {
 			chosen = p
 		}
 	}

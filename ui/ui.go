@@ -8,6 +8,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -171,8 +172,20 @@ func (u *UI) addFiles(paths []string) {
 }
 
 // submit queues paths for p (force: even a file already sent) and says how it went; it runs
-// off the Fyne goroutine.
+// off the Fyne goroutine. Files are queued only if p is still saved as the window showed it:
+// a source changed or removed by the command line or another window since (the window sees
+// it within settingsPoll) refuses them, and the window shows the source as it is now.
 func (u *UI) submit(ctx context.Context, p app.Profile, paths []string, force bool) {
+	if !p.BuiltIn {
+		saved, err := u.core.Profile(p.Name)
+		if err != nil || !saved.UploadsLike(p) {
+			u.sources.refresh()
+			u.showMessage("Files not added: the source changed", fmt.Sprintf("The settings of %s were changed or removed in "+
+				"another window or by the command line since the window showed them, so nothing was sent. Check the "+
+				"source at the top of the window, then add the files again.", visible.Name(p.Name)))
+			return
+		}
+	}
 	sub, err := u.core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: force})
 	u.noteSubmitted(len(sub.IDs))
 	for _, n := range sub.Folders {

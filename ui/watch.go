@@ -114,7 +114,7 @@ func (ws *watchers) followSettings(ctx context.Context, last fs.FileInfo) {
 		same := reflect.DeepEqual(ws.profiles, st.Profiles)
 		ws.mu.Unlock()
 		if !same {
-			ws.update(st.Profiles)
+			ws.u.sources.follow(st) // the watchers, and the source new files go to
 		}
 	}
 }
