@@ -80,8 +80,8 @@ func resendRefusal(ctx context.Context, core *app.Core, id int64, err error) err
 	case errors.Is(err, app.ErrRecordNotFound):
 		return app.Sentencef("there is no upload %d in the history. 'redox-uploader history' lists them with their ids.", id)
 	case errors.As(err, &changed):
-		return withNextSteps(app.Sentencef("%s has changed since it was sent on %s.", visible.Name(changed.Original.Path),
-			changed.Original.Created.Local().Format("2 Jan 2006 15:04")), "Run again with --force to send the new version.")
+		return withNextSteps(app.Sentencef("%s.", changed.Changed(visible.Name(changed.Original.Path))),
+			"Run again with --force to send the new version.")
 	case errors.As(err, &fileErr) && fileErr.Path != "":
 		return fmt.Errorf("%s: %s", visible.Name(fileErr.Path), fileErr.Message)
 	}

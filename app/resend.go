@@ -7,16 +7,28 @@ import (
 	"redoxuploader/client"
 )
 
-// ChangedSinceUploadError refuses a resend whose file no longer has the content first sent;
-// the caller asks the user and resends with confirmation.
+// ChangedSinceUploadError refuses a resend whose file no longer has the content first sent,
+// or, for a row that never sent its file whole (so the history has no hash of it), whose file
+// was written after the row was made: a scanner reusing a name puts another patient's
+// document there. The caller asks the user and resends with confirmation.
 type ChangedSinceUploadError struct {
 	Original  Record
 	NewSHA256 string
 }
 
+// Changed says what changed, naming the file as name, in a sentence without its full stop:
+// "scan.pdf has changed since it was sent on 2 Jan 2026 09:03".
+func (e *ChangedSinceUploadError) Changed(name string) string {
+	when := e.Original.Created.Local().Format("2 Jan 2006 15:04")
+	if e.Original.SHA256 == "" {
+		return fmt.Sprintf("%s has changed since it was added on %s, and that upload never sent it whole, so it may "+
+			"be another document now", name, when)
+	}
+	return fmt.Sprintf("%s has changed since it was sent on %s", name, when)
+}
+
 func (e *ChangedSinceUploadError) Error() string {
-	return fmt.Sprintf("%s has changed since it was sent on %s. Send the new version anyway?",
-		e.Original.Name, e.Original.Created.Local().Format("2 Jan 2006 15:04"))
+	return e.Changed(e.Original.Name) + ". Send the new version anyway?"
 }
 
 // SourceChangedError refuses a resend to a profile that now points at another Redox source:
@@ -76,7 +88,7 @@ func (q *Queue) resend(ctx context.Context, original Record, p Profile, confirmC
 	if err != nil {
 		return 0, err
 	}
-	if original.SHA256 != "" && sum != original.SHA256 && !confirmChanged {
+	if !confirmChanged && changedSince(original, sum, size, hashed) {
 		return 0, &ChangedSinceUploadError{Original: original, NewSHA256: sum}
 	}
 	j := &job{rec: q.newRecord(p, original.Path), profile: p, force: true, hashed: hashed}
@@ -86,6 +98,17 @@ func (q *Queue) resend(ctx context.Context, original Record, p Profile, confirmC
 		return 0, err
 	}
 	return ids[0], nil
+}
+
+// changedSince reports whether the file of original, hashed now (sum, size; hashed is nil
+// when it changed while it was hashed), is no longer what original sent: another hash, or,
+// where original never sent the whole file (no hash), another size or a file written after
+// original was made.
+func changedSince(original Record, sum string, size int64, hashed *hashedFile) bool {
+	if original.SHA256 != "" {
+		return sum != original.SHA256
+	}
+	return size != original.Size || hashed == nil || hashed.modTime.After(original.Created)
 }
 
 // startResend marks row id as being resent and reports true, or false if it already is.
