@@ -23,10 +23,17 @@ type FolderNote struct {
 	Subfolders int // folders inside it, not entered
 	Skipped    int // hidden and system files (.DS_Store, Thumbs.db, desktop.ini)
 	Others     int // items that are neither files nor folders (pipes, devices, sockets, broken links), left out
+	// Unreadable is why the folder could not be opened, in plain words; then nothing of it was
+	// queued.
+	Unreadable string
 }
 
 // String is the plain-words summary shown to the user.
 func (n FolderNote) String() string {
+	if n.Unreadable != "" {
+		return fmt.Sprintf("Folder %q could not be opened (%s), so none of its files were added. Ask IT for access to "+
+			"it, or copy the files to a folder you can open and add them from there.", filepath.Base(n.Path), n.Unreadable)
+	}
 	s := fmt.Sprintf("Folder %q: %d file%s found", filepath.Base(n.Path), n.Files, plural(n.Files))
 	if n.Subfolders > 0 {
 		s += fmt.Sprintf(", %d folder%s inside it not opened (add them separately)", n.Subfolders, plural(n.Subfolders))
@@ -62,9 +69,10 @@ func expandPaths(paths []string) (files []string, notes []FolderNote) {
 			continue
 		}
 		note := FolderNote{Path: p}
-		entries, err := os.ReadDir(p)
+		entries, err := readDir(p)
 		if err != nil {
-			files = append(files, p) // the upload check reports the unreadable folder in plain words
+			note.Unreadable = unreadableFolder(err)
+			notes = append(notes, note)
 			continue
 		}
 		var inside []string
@@ -91,6 +99,22 @@ func expandPaths(paths []string) (files []string, notes []FolderNote) {
 		notes = append(notes, note)
 	}
 	return files, notes
+}
+
+// readDir lists a folder; tests replace it to meet folders this process may not open (it
+// runs as root on CI, which opens any).
+var readDir = os.ReadDir
+
+// unreadableFolder words why a folder could not be listed.
+func unreadableFolder(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "you do not have permission to open it"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the note names the folder already
+	}
+	return err.Error()
 }
 
 func isHiddenOrSystem(name string) bool {

@@ -146,7 +146,10 @@ func (q *Queue) journalFailure(rec *Record, err error) {
 	rec.ErrorKind = "history"
 	rec.ErrorMessage = "The upload history could not be written, so this file was not sent. Check that the disk is " +
 		"not full, then add the file again."
-	if p := writeProblemOf(q.history.dir(), err); p != nil {
+	if errors.Is(err, ErrHistoryBusy) {
+		rec.ErrorMessage = "The upload history was busy for too long (another Redox Uploader may be using it), so this " +
+			"file was not sent. Add the file again in a moment."
+	} else if p := writeProblemOf(q.history.dir(), err); p != nil {
 		rec.ErrorMessage = "The upload history could not be written (" + p.reason + "), so this file was not sent. " +
 			p.fix + " Then add the file again."
 	}
