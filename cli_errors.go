@@ -106,12 +106,16 @@ func exitStatus(err error, env cliEnv) int {
 }
 
 // printFailure prints err's message in the command line's words and, on the next line, the
-// technical detail of the Redox or network failure in it (client.Detail), for IT, when there is
-// one. Details never hold a secret; the causes the app keeps out of its messages (SQLite's
+// technical detail of the Redox or network failure in it (client.Detail), or the cause of a
+// keychain that could not be used, for IT, when there is one. Details never hold a secret; the causes the app keeps out of its messages (SQLite's
 // codes) go to the log, not here.
 func printFailure(env cliEnv, err error) {
 	printError(env, app.SurfaceCommandLine.Explain(err))
-	if d := client.Detail(err); d != "" && d != err.Error() {
+	d := client.Detail(err)
+	if keychain := (*app.KeychainUnavailableError)(nil); errors.As(err, &keychain) {
+		d = keychain.Detail() // the keychain's own words, kept out of the message
+	}
+	if d != "" && d != err.Error() {
 		fmt.Fprintf(env.stderr, "    (%s)\n", visible.Line(d))
 	}
 }

@@ -42,6 +42,7 @@ var ErrSecretTooBig = Sentencef("The secret is too large to store in the keychai
 // locked and waiting for a password nobody typed. The call may still complete later.
 type KeychainTimeoutError struct {
 	Timeout time.Duration
+	Reading string // what could not be read, for the message (see KeychainUnavailableError); may be ""
 }
 
 func (e *KeychainTimeoutError) Error() string {
@@ -49,28 +50,40 @@ func (e *KeychainTimeoutError) Error() string {
 	if d <= 0 {
 		d = DefaultKeychainTimeout
 	}
-	return "The keychain did not answer within " + humanDuration(d) + ". If it asked for a password, unlock it and try again."
+	return couldNotRead("The keychain did not answer within "+humanDuration(d)+".", e.Reading) +
+		" If it asked for a password, unlock it and try again."
 }
 
 // KeychainUnavailableError means the OS keychain cannot be reached or refused to open. Err is
-// the underlying error (it never holds a secret); ErrNoSessionBus when there is no desktop
-// session to reach it through.
+// the underlying error (it never holds a secret), shown as Detail; ErrNoSessionBus when there
+// is no desktop session to reach it through.
 type KeychainUnavailableError struct {
 	Err error
+	// Reading names what could not be read, as `the API secret of the source "Radiology"`,
+	// for the message to say; "" when no one thing was being read.
+	Reading string
 }
 
 func (e *KeychainUnavailableError) Error() string {
 	if errors.Is(e.Err, ErrNoSessionBus) {
-		return "The system keychain cannot be reached: Redox Uploader is not running in a desktop session (for example over SSH, from cron or from a service), so there is no keychain to ask. " +
-			"Run it from a desktop session, or give the command a session of its own, for example: " +
+		return couldNotRead("The system keychain cannot be reached: Redox Uploader is not running in a desktop session "+
+			"(for example over SSH, from cron or from a service), so there is no keychain to ask.", e.Reading) +
+			" Run it from a desktop session, or give the command a session of its own, for example: " +
 			"dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets < PASSWORD-FILE; redox-uploader ...'. " +
 			"Redox Uploader never stores your secrets anywhere else."
 	}
-	msg := "The system keychain is not available or is locked. On Linux, unlock the login keyring or install a Secret Service (for example GNOME Keyring); Redox Uploader never stores your secrets anywhere else."
-	if e.Err != nil {
-		msg += " (" + e.Err.Error() + ")"
+	return couldNotRead("The system keychain is not available or is locked.", e.Reading) +
+		" On Linux, unlock the login keyring or install a Secret Service (for example GNOME Keyring); " +
+		"Redox Uploader never stores your secrets anywhere else."
+}
+
+// couldNotRead ends sentence, which says why the keychain could not be used, with what could
+// not be read because of it, when reading names it.
+func couldNotRead(sentence, reading string) string {
+	if reading == "" {
+		return sentence
 	}
-	return msg
+	return strings.TrimSuffix(sentence, ".") + ", so " + reading + " could not be read."
 }
 
 // Detail is the technical cause, for IT.

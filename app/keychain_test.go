@@ -1,11 +1,14 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -329,11 +332,58 @@ func TestKeychainUnavailable(t *testing.T) {
 			t.Fatalf("%s: %v (%T), want *KeychainUnavailableError", name, err, err)
 		}
 		msg := err.Error()
-		for _, want := range []string{"not available or is locked", "unlock the login keyring", "Secret Service", "never stores your secrets anywhere else", "org.freedesktop.secrets"} {
+		for _, want := range []string{"not available or is locked", "unlock the login keyring", "Secret Service", "never stores your secrets anywhere else"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("%s: message %q lacks %q", name, msg, want)
 			}
 		}
+		// The system's own words are for IT, below the message, not in what a nurse reads.
+		if strings.Contains(msg, "org.freedesktop.secrets") || !strings.Contains(ue.Detail(), "org.freedesktop.secrets") {
+			t.Errorf("%s: message %q, detail %q: want the keychain's cause in the detail alone", name, msg, ue.Detail())
+		}
+	}
+}
+
+// TestLockedKeychainNamesWhatCouldNotBeRead: an upload that could not read its source's secret
+// because the keychain is locked says so in one sentence naming the source, with the keychain's
+// own words as the detail and the error kind "keychain" (not "credentials": the secret may be
+// right), instead of "reading the access token of the source …: The system keychain…".
+func TestLockedKeychainNamesWhatCouldNotBeRead(t *testing.T) {
+	keyring.MockInit()
+	t.Cleanup(keyring.MockInit)
+	core, err := Open(PathsIn(t.TempDir()), Options{KeychainService: "redox-uploader-locked-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { core.Close(context.Background()) })
+	p := NewProfile("Ward 4 Cardiology")
+	p.APIKey = "key-1"
+	if err := core.Settings.Update(func(st *Settings) error { return st.PutProfile(p) }); err != nil {
+		t.Fatal(err)
+	}
+	keyring.MockInitWithError(errors.New("Cannot autolaunch D-Bus without X11 $DISPLAY"))
+	path := filepath.Join(t.TempDir(), "Lab result.pdf")
+	if err := os.WriteFile(path, []byte("result"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := core.Queue.SubscribeTo(OutcomeOrRetry)
+	defer sub.Close()
+	s, err := core.Queue.Submit(t.Context(), p, []string{path}, SubmitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec Record
+	for e := range sub.C {
+		if e.Record.ID == s.IDs[0] && e.Final() {
+			rec = e.Record
+			break
+		}
+	}
+	want := `The system keychain is not available or is locked, so the API secret of the source "Ward 4 Cardiology" could not be read.`
+	if !strings.HasPrefix(rec.ErrorMessage, want) || strings.Contains(rec.ErrorMessage, "X11") ||
+		!strings.Contains(rec.ErrorDetail, "X11") || rec.ErrorKind != ErrorKindKeychain {
+		t.Errorf("row: message %q, detail %q, kind %q; want the message to begin %q, the cause as the detail, kind %q",
+			rec.ErrorMessage, rec.ErrorDetail, rec.ErrorKind, want, ErrorKindKeychain)
 	}
 }
 

@@ -167,8 +167,27 @@ func (q *Queue) setFailure(rec *Record, err error, attempts int) {
 	if errors.As(err, &e) {
 		rec.ErrorKind = e.Kind.String()
 		rec.HTTPStatus = e.Status
+	} else {
+		rec.ErrorDetail = errorDetail(err) // the keychain's cause, say, not the message again
+	}
+	if keychainProblem(err) {
+		rec.ErrorKind = ErrorKindKeychain
 	}
 	rec.Status = StatusFailed
+}
+
+// ErrorKindKeychain is the ErrorKind of a row not sent because the keychain holding its
+// source's secret was locked, absent or did not answer: not a credentials problem (the secret
+// may be right), a keychain one.
+const ErrorKindKeychain = "keychain"
+
+// keychainProblem reports whether err says the keychain could not be used at all.
+func keychainProblem(err error) bool {
+	var (
+		unavailable *KeychainUnavailableError
+		timeout     *KeychainTimeoutError
+	)
+	return errors.As(err, &unavailable) || errors.As(err, &timeout)
 }
 
 func joinDetail(a, b string) string {

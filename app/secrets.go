@@ -115,9 +115,30 @@ func (s Secrets) Secret(p Profile) (string, error) {
 		return "", fmt.Errorf("%w %s", err, s.Surface.storeSecretAdvice(p))
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading the %s of the source %q: %w", p.Auth.SecretName(), p.Name, err)
+		return "", readingSecretError(p, err)
 	}
 	return v, nil
+}
+
+// readingSecretError is err, met reading p's secret, in words that name it: a keychain that
+// is locked or does not answer says so in a sentence of its own; any other error is prefixed.
+func readingSecretError(p Profile, err error) error {
+	reading := fmt.Sprintf("the %s of the source %q", p.Auth.SecretName(), p.Name)
+	var (
+		unavailable *KeychainUnavailableError
+		timeout     *KeychainTimeoutError
+	)
+	switch {
+	case errors.As(err, &unavailable):
+		named := *unavailable
+		named.Reading = reading
+		return &named
+	case errors.As(err, &timeout):
+		named := *timeout
+		named.Reading = reading
+		return &named
+	}
+	return fmt.Errorf("reading %s: %w", reading, err)
 }
 
 // DeleteProfile removes p's secret and cached token from the keychain; what is not there is
