@@ -44,10 +44,14 @@ type Result struct {
 	// ended before any request (a pasted token Redox had already refused, a file that could no
 	// longer be opened) does not count.
 	Attempts int
-	// SentSHA256 is the hex SHA-256 of the file bytes the successful request carried, hashed
-	// as they went out; set with URI. When it differs from a hash taken before the upload,
-	// the file changed while it was being sent and Redox holds what was read, not either
-	// version of the file.
+	// SentSHA256 is the hex SHA-256 of the file bytes a try handed whole to its upload
+	// request, hashed as they went out: of the latest try that got that far, whatever came of
+	// the upload (success, a failure reply, a network error, a stall, a cancel). It is "" when
+	// no try handed over the whole file (refused before sending, cut off mid-file, a file that
+	// changed size). Set, it means the whole file may be on Redox even when the upload failed.
+	// On success it is the hash of what Redox holds: when it differs from a hash taken before
+	// the upload, the file changed while it was being sent and Redox holds what was read, not
+	// either version of the file.
 	SentSHA256 string
 }
 
@@ -86,9 +90,12 @@ func (c *Client) upload(ctx context.Context, path string, opts UploadOptions) (R
 		if out.sent {
 			res.Status = out.status
 		}
+		if out.sentSHA256 != "" {
+			res.SentSHA256 = out.sentSHA256
+		}
 		e := out.err
 		if e == nil {
-			res.URI, res.SentSHA256 = out.uri, out.sentSHA256
+			res.URI = out.uri
 			return res, nil
 		}
 		c.secrets.scrubError(e)
@@ -181,6 +188,9 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	resp, err := c.http.Do(req)
 	out.sent, out.counts = true, true
 	file = latest.Load()
+	// Asked now, whatever comes next: a reply may come before the transport has read the whole
+	// body, but one that comes after it (an answer, a stall, a cancel) leaves the hash set.
+	out.sentSHA256 = file.sentSHA256()
 	if bad := file.failure(); bad != nil {
 		if err == nil {
 			resp.Body.Close()
@@ -219,7 +229,6 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		out.err = badResponseError(resp.StatusCode, c.secrets.excerpt(body), err)
 		return out
 	}
-	out.sentSHA256 = file.sentSHA256()
 	return out
 }
 
