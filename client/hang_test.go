@@ -16,8 +16,9 @@ import (
 )
 
 // TestStalledTransfersFailAndAreRetried: a try that stops moving, whether the server does not
-// take the body, does not answer once it has it, or stops sending its answer, fails after the
-// stall timeout as a network failure in plain words, and is retried per the policy.
+// take the body, does not answer once it has it, or stops sending an error answer, fails after
+// the stall timeout as a network failure in plain words, and is retried per the policy. (A
+// success answer that stops is never retried: TestAcceptedReplyCutShortIsNotRetried.)
 func TestStalledTransfersFailAndAreRetried(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -30,7 +31,7 @@ func TestStalledTransfersFailAndAreRetried(t *testing.T) {
 			"Redox took nothing more of the file for 0.3 seconds", "while sending the file"},
 		{"no reply after the body", redoxtest.Fault{Hang: true, Forever: true}, 10 << 10,
 			"The file was sent, but Redox did not answer for 0.3 seconds", "waiting for the reply after the file was sent"},
-		{"reply stops mid-body", redoxtest.Fault{StallReply: true, Body: `{"URI":"https://blob`, ContentType: "application/json", Forever: true}, 10 << 10,
+		{"error reply stops mid-body", redoxtest.Fault{StallReply: true, Status: 503, Body: "<html>Service Unavail", Forever: true}, 10 << 10,
 			"Redox's answer stopped arriving: nothing came for 0.3 seconds", "while reading the reply"},
 	}
 	for _, tt := range tests {

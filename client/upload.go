@@ -206,28 +206,33 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	}
 	watch.enter(stallReading)
 	out.status = resp.StatusCode
+	accepted := resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK
 	body, readErr := readReply(resp, watch.moved)
 	if readErr != nil {
-		if out.err = stallEnded(ctx, tryCtx); out.err != nil {
+		stalled := stallEnded(ctx, tryCtx)
+		switch {
+		case accepted: // Redox has the file: another try would leave a second copy
+			if stalled != nil {
+				readErr = stalled.Err
+			}
+			out.err = cutReplyError(resp.StatusCode, c.secrets.excerpt(body), readErr)
+			return out
+		case stalled != nil:
+			out.err = stalled
 			return out
 		}
 	}
 	// The body is scrubbed only for an error that shows it: a success's never is, so a client
 	// that meets no failure never builds its secret index.
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+	if !accepted {
 		if resp.StatusCode == http.StatusUnauthorized {
 			out.refused = tok.AccessToken
 		}
 		out.err = replyError(opUpload, resp, c.secrets.excerpt(body), size, c.maxSize)
 		return out
 	}
-	err = readErr
-	if err == nil {
-		out.uri, err = ParseUploadReply(body)
-	}
-	if err != nil {
+	if out.uri, err = ParseUploadReply(body); err != nil {
 		out.err = badResponseError(resp.StatusCode, c.secrets.excerpt(body), err)
-		return out
 	}
 	return out
 }
