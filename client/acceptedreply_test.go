@@ -26,8 +26,8 @@ func TestAcceptedReplyCutShortIsNotRetried(t *testing.T) {
 		stall  bool   // the reply stops arriving; else the connection is cut after partial
 		cause  string // in the detail
 	}{
-		{"201 that stops arriving", http.StatusCreated, true, "no progress for 300ms while reading the reply"},
-		{"200 that stops arriving", http.StatusOK, true, "no progress for 300ms while reading the reply"},
+		{"201 that stops arriving", http.StatusCreated, true, "the reply's body was not whole 300ms after its headers"},
+		{"200 that stops arriving", http.StatusOK, true, "the reply's body was not whole 300ms after its headers"},
 		{"201 cut off", http.StatusCreated, false, "unexpected EOF"},
 		{"200 cut off", http.StatusOK, false, "unexpected EOF"},
 	}

@@ -58,8 +58,10 @@ type Result struct {
 // Upload sends the file at path to Redox and returns its URI. The file is checked first (see
 // CheckFile) and nothing is sent if it fails. Transient failures, of the sign-in as of the
 // upload, are retried per the policy; a 401 gets one fresh token and one more try; a try that
-// stops making progress fails after the stall timeout (WithStallTimeout). Every failure is an
-// *Error, scrubbed of every secret and token the client knows.
+// stops making progress fails after the stall timeout (WithStallTimeout). A 201 or 200 without a
+// usable URI, its body unreadable, stalled or cut off included, is a KindBadResponse and never
+// retried: Redox may hold the file. Every failure is an *Error, scrubbed of every secret and
+// token the client knows.
 func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (Result, error) {
 	res, e := c.upload(ctx, path, opts)
 	if e != nil {
@@ -204,10 +206,10 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		}
 		return out
 	}
-	watch.enter(stallReading)
+	watch.replyArrived()
 	out.status = resp.StatusCode
 	accepted := resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK
-	body, readErr := readReply(resp, watch.moved)
+	body, readErr := readReply(resp)
 	if readErr != nil {
 		stalled := stallEnded(ctx, tryCtx)
 		switch {
