@@ -346,6 +346,15 @@ func badResponseError(status int, excerpt string, cause error) *Error {
 			"check with IT before sending it again."}
 }
 
+// cutReplyError is a success reply whose body stopped arriving or was cut off: Redox took the
+// file, but its URI never came, so the message warns against blind resending as
+// badResponseError does.
+func cutReplyError(status int, excerpt string, cause error) *Error {
+	return &Error{Kind: KindBadResponse, Op: opUpload, Status: status, Excerpt: excerpt, Err: cause,
+		Message: "Redox accepted the file, but its answer did not arrive whole, so there is no file address to use. " +
+			"The file is probably on Redox; check with IT before sending it again."}
+}
+
 // Plain-words messages for network failures that IT can fix. They name the thing to check, not
 // where it is: each surface adds that from the *Error's Fix.
 const (

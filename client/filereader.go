@@ -66,18 +66,19 @@ func isLinkLoop(err error) bool {
 
 // fileBody reads exactly size bytes of an open file into the request, reports progress,
 // hashes what it hands over, and notices a file that shrinks or grows while it is sent (one
-// still being written). The HTTP transport closes it, possibly from another goroutine, so its
-// error is guarded.
+// still being written). The HTTP transport reads and closes it from its own goroutine, which
+// may still be at it when the reply has come, so what others ask of it is guarded.
 type fileBody struct {
 	f        *os.File
 	path     string
 	size     int64
-	sent     int64
-	sum      hash.Hash // SHA-256 of the bytes read so far
+	sent     int64     // read by the transport's goroutine only
+	sum      hash.Hash // SHA-256 of the bytes read so far; the transport's goroutine only
 	progress func(sent, total int64)
 
-	mu  sync.Mutex
-	bad *Error
+	mu     sync.Mutex
+	bad    *Error
+	digest string // hex SHA-256 of all size bytes, once the last was read; "" if the file then failed
 }
 
 func openFileBody(path string, size int64, progress func(sent, total int64)) (*fileBody, *Error) {
@@ -103,6 +104,9 @@ func (b *fileBody) Read(p []byte) (int, error) {
 	n, err := b.f.Read(p)
 	b.sent += int64(n)
 	b.sum.Write(p[:n])
+	if n > 0 && b.sent == b.size {
+		b.finish()
+	}
 	if n > 0 && b.progress != nil {
 		b.progress(b.sent, b.size)
 	}
@@ -117,10 +121,23 @@ func (b *fileBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// finish stores the hash of the whole file once its last byte was read.
+func (b *fileBody) finish() {
+	digest := hex.EncodeToString(b.sum.Sum(nil))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bad == nil {
+		b.digest = digest
+	}
+}
+
+// fail records a file problem that cuts the body short: the request no longer carries the
+// file, so it has no hash either.
 func (b *fileBody) fail(problem FileProblem, cause error) *Error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.bad = fileError(opUpload, b.path, problem, b.size, cause)
+	b.digest = ""
 	return b.bad
 }
 
@@ -132,12 +149,12 @@ func (b *fileBody) failure() *Error {
 }
 
 // sentSHA256 returns the hex SHA-256 of the bytes handed to the request, once all size of
-// them were; "" before that. Call it only after the transport is done with the body.
+// them were; "" before that, or when the file then turned out to have grown. It is safe to ask
+// at any time, also while the transport still reads the body.
 func (b *fileBody) sentSHA256() string {
-	if b.sent != b.size {
-		return ""
-	}
-	return hex.EncodeToString(b.sum.Sum(nil))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.digest
 }
 
 // Close closes the file.

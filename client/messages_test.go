@@ -35,6 +35,8 @@ func TestMessagesNameNoPlace(t *testing.T) {
 			return err.(*Error)
 		}(), FixCredentials},
 		{"stall", stallFailure(&stallError{phase: stallWaiting, limit: DefaultStallTimeout}), FixStallTimeout},
+		{"reply late", stallFailure(&stallError{phase: stallReading, limit: DefaultStallTimeout}), FixStallTimeout},
+		{"success cut short", cutReplyError(201, `{"URI":"https://blob`, errors.New("unexpected EOF")), FixNone},
 	}
 	for p, msg := range fileMessages {
 		tests = append(tests, struct {

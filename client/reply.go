@@ -16,16 +16,11 @@ const (
 	excerptRunes  = 200
 )
 
-// readReply reads at most maxReplyBytes of a reply body and closes it, calling moved (when not
-// nil) as bytes arrive. What lies past the cap is dropped: the connection is not reused then,
-// which is the right price for a runaway reply.
-func readReply(resp *http.Response, moved func()) ([]byte, error) {
+// readReply reads at most maxReplyBytes of a reply body and closes it. What lies past the cap
+// is dropped: the connection is not reused then, which is the right price for a runaway reply.
+func readReply(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
-	var r io.Reader = io.LimitReader(resp.Body, maxReplyBytes)
-	if moved != nil {
-		r = progressReader{r: r, moved: moved}
-	}
-	return io.ReadAll(r)
+	return io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes))
 }
 
 // Excerpt returns the start of a reply body as one printable line of at most 200 characters,

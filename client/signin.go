@@ -20,7 +20,7 @@ func (ep endpoints) signIn(req *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, ep.signInTransportError(ctx, err)
 	}
-	body, err := readReply(resp, nil)
+	body, err := readReply(resp)
 	if resp.StatusCode/100 != 2 {
 		e := replyError(opSignIn, resp, ep.secrets.excerpt(body), 0, 0)
 		if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized {

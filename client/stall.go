@@ -19,11 +19,13 @@ const DefaultStallTimeout = 60 * time.Second
 const maxSignInWait = 30 * time.Second
 
 // WithStallTimeout sets how long an upload try may go without any progress before it fails
-// (default DefaultStallTimeout): no byte of the file taken by the server, no reply once the
-// whole file was sent, or no byte of the reply's body. The failure is a KindNetwork *Error,
-// retried per the retry policy. A transfer that keeps moving, however slowly, is never cut off;
-// raise the limit for links that pause for long, not for slow ones. Each sign-in request, whose
-// body is tiny, is bounded as a whole by the shorter of d and 30 seconds. d must be positive.
+// (default DefaultStallTimeout): no byte of the file taken by the server, or no reply once the
+// whole file was sent. The reply's body, which is small, must then arrive whole within d of its
+// headers, so one that trickles in a byte at a time fails too. The failure is a KindNetwork
+// *Error, retried per the retry policy (but see Upload for a success reply cut short). A file
+// that keeps moving, however slowly, is never cut off; raise the limit for links that pause for
+// long, not for slow ones. Each sign-in request, whose body is tiny, is bounded as a whole by
+// the shorter of d and 30 seconds. d must be positive.
 func WithStallTimeout(d time.Duration) Option {
 	return func(c *Client) error {
 		if d <= 0 {
@@ -43,7 +45,7 @@ type stallPhase int32
 const (
 	stallSending stallPhase = iota // the server was taking the file
 	stallWaiting                   // the file was sent; no reply yet
-	stallReading                   // the reply's body was arriving
+	stallReading                   // the reply's headers came; its body was not whole in time
 )
 
 // stallError is the cause of a try that the watch ended.
@@ -53,17 +55,22 @@ type stallError struct {
 }
 
 func (e *stallError) Error() string {
-	doing := [...]string{"while sending the file", "waiting for the reply after the file was sent",
-		"while reading the reply"}[e.phase]
-	return "no progress for " + e.limit.String() + " " + doing
+	switch e.phase {
+	case stallSending:
+		return "no progress for " + e.limit.String() + " while sending the file"
+	case stallWaiting:
+		return "no progress for " + e.limit.String() + " waiting for the reply after the file was sent"
+	}
+	return "the reply's body was not whole " + e.limit.String() + " after its headers"
 }
 
 // Timeout marks a stall as a timeout for code that asks.
 func (e *stallError) Timeout() bool { return true }
 
 // stallWatch ends an upload try that stops moving: it cancels the try's context, with a
-// *stallError as the cause, once nothing has been sent or received for limit. It also measures
-// how long the file was moving, for the retry budget.
+// *stallError as the cause, once nothing has been sent or received for limit, or once the
+// reply's body is not whole limit after its headers came. It also measures how long the file
+// was moving, for the retry budget.
 type stallWatch struct {
 	limit  time.Duration
 	start  time.Time
@@ -76,6 +83,7 @@ type stallWatch struct {
 
 	mu      sync.Mutex
 	timer   *time.Timer
+	bound   *time.Timer // the reply body's deadline, once the reply came
 	stopped bool
 }
 
@@ -126,7 +134,7 @@ func (w *stallWatch) check() {
 	idle := time.Duration(w.now() - w.last.Load())
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.stopped {
+	if w.stopped || stallPhase(w.phase.Load()) == stallReading { // the reply's deadline rules now
 		return
 	}
 	if idle >= w.limit {
@@ -137,11 +145,38 @@ func (w *stallWatch) check() {
 	w.timer.Reset(w.limit - idle)
 }
 
+// replyArrived notes that the reply's headers came: from now on its body must be whole within
+// the limit, a fixed deadline in place of the watch for progress, which a reply trickling in a
+// byte at a time would keep from ever firing.
+func (w *stallWatch) replyArrived() {
+	w.enter(stallReading)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopped {
+		w.timer.Stop()
+		w.bound = time.AfterFunc(w.limit, w.replyLate)
+	}
+}
+
+// replyLate ends a try whose reply body was not whole within the limit.
+func (w *stallWatch) replyLate() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		return
+	}
+	w.stopped = true
+	w.cancel(&stallError{phase: stallReading, limit: w.limit})
+}
+
 // stop ends the watch and releases the try's context.
 func (w *stallWatch) stop() {
 	w.mu.Lock()
 	w.stopped = true
 	w.timer.Stop()
+	if w.bound != nil {
+		w.bound.Stop()
+	}
 	w.mu.Unlock()
 	w.cancel(nil)
 }
@@ -175,7 +210,7 @@ func stallFailure(se *stallError) *Error {
 	case stallWaiting:
 		msg = "The file was sent, but Redox did not answer for " + wait + "."
 	default:
-		msg = "Redox's answer stopped arriving: nothing came for " + wait + "."
+		msg = "Redox's answer did not arrive in time: it was still incomplete " + wait + " after it began."
 	}
 	return &Error{Kind: KindNetwork, Op: opUpload, Err: se, Fix: FixStallTimeout,
 		Message: msg + " Check the network connection, then try again."}
@@ -209,20 +244,6 @@ func (b watchedBody) Read(p []byte) (int, error) {
 	}
 	if err == io.EOF {
 		b.w.enter(stallWaiting)
-	}
-	return n, err
-}
-
-// progressReader calls moved after every read that brought bytes.
-type progressReader struct {
-	r     io.Reader
-	moved func()
-}
-
-func (p progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.moved()
 	}
 	return n, err
 }

@@ -44,18 +44,24 @@ type Result struct {
 	// ended before any request (a pasted token Redox had already refused, a file that could no
 	// longer be opened) does not count.
 	Attempts int
-	// SentSHA256 is the hex SHA-256 of the file bytes the successful request carried, hashed
-	// as they went out; set with URI. When it differs from a hash taken before the upload,
-	// the file changed while it was being sent and Redox holds what was read, not either
-	// version of the file.
+	// SentSHA256 is the hex SHA-256 of the file bytes a try handed whole to its upload
+	// request, hashed as they went out: of the latest try that got that far, whatever came of
+	// the upload (success, a failure reply, a network error, a stall, a cancel). It is "" when
+	// no try handed over the whole file (refused before sending, cut off mid-file, a file that
+	// changed size). Set, it means the whole file may be on Redox even when the upload failed.
+	// On success it is the hash of what Redox holds: when it differs from a hash taken before
+	// the upload, the file changed while it was being sent and Redox holds what was read, not
+	// either version of the file.
 	SentSHA256 string
 }
 
 // Upload sends the file at path to Redox and returns its URI. The file is checked first (see
 // CheckFile) and nothing is sent if it fails. Transient failures, of the sign-in as of the
 // upload, are retried per the policy; a 401 gets one fresh token and one more try; a try that
-// stops making progress fails after the stall timeout (WithStallTimeout). Every failure is an
-// *Error, scrubbed of every secret and token the client knows.
+// stops making progress fails after the stall timeout (WithStallTimeout). A 201 or 200 without a
+// usable URI, its body unreadable, stalled or cut off included, is a KindBadResponse and never
+// retried: Redox may hold the file. Every failure is an *Error, scrubbed of every secret and
+// token the client knows.
 func (c *Client) Upload(ctx context.Context, path string, opts UploadOptions) (Result, error) {
 	res, e := c.upload(ctx, path, opts)
 	if e != nil {
@@ -86,9 +92,12 @@ func (c *Client) upload(ctx context.Context, path string, opts UploadOptions) (R
 		if out.sent {
 			res.Status = out.status
 		}
+		if out.sentSHA256 != "" {
+			res.SentSHA256 = out.sentSHA256
+		}
 		e := out.err
 		if e == nil {
-			res.URI, res.SentSHA256 = out.uri, out.sentSHA256
+			res.URI = out.uri
 			return res, nil
 		}
 		c.secrets.scrubError(e)
@@ -181,6 +190,9 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 	resp, err := c.http.Do(req)
 	out.sent, out.counts = true, true
 	file = latest.Load()
+	// Asked now, whatever comes next: a reply may come before the transport has read the whole
+	// body, but one that comes after it (an answer, a stall, a cancel) leaves the hash set.
+	out.sentSHA256 = file.sentSHA256()
 	if bad := file.failure(); bad != nil {
 		if err == nil {
 			resp.Body.Close()
@@ -194,32 +206,36 @@ func (c *Client) attempt(ctx context.Context, path string, size int64, frame mul
 		}
 		return out
 	}
-	watch.enter(stallReading)
+	watch.replyArrived()
 	out.status = resp.StatusCode
-	body, readErr := readReply(resp, watch.moved)
+	accepted := resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK
+	body, readErr := readReply(resp)
 	if readErr != nil {
-		if out.err = stallEnded(ctx, tryCtx); out.err != nil {
+		stalled := stallEnded(ctx, tryCtx)
+		switch {
+		case accepted: // Redox has the file: another try would leave a second copy
+			if stalled != nil {
+				readErr = stalled.Err
+			}
+			out.err = cutReplyError(resp.StatusCode, c.secrets.excerpt(body), readErr)
+			return out
+		case stalled != nil:
+			out.err = stalled
 			return out
 		}
 	}
 	// The body is scrubbed only for an error that shows it: a success's never is, so a client
 	// that meets no failure never builds its secret index.
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+	if !accepted {
 		if resp.StatusCode == http.StatusUnauthorized {
 			out.refused = tok.AccessToken
 		}
 		out.err = replyError(opUpload, resp, c.secrets.excerpt(body), size, c.maxSize)
 		return out
 	}
-	err = readErr
-	if err == nil {
-		out.uri, err = ParseUploadReply(body)
-	}
-	if err != nil {
+	if out.uri, err = ParseUploadReply(body); err != nil {
 		out.err = badResponseError(resp.StatusCode, c.secrets.excerpt(body), err)
-		return out
 	}
-	out.sentSHA256 = file.sentSHA256()
 	return out
 }
 

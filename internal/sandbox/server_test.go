@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestListenServesTheDemoSource: a sandbox signs in with its demo API key and secret, takes
@@ -74,5 +76,39 @@ func post(t *testing.T, url, contentType, token string, body io.Reader, want int
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("POST %s: reply %q: %v", url, data, err)
+	}
+}
+
+// TestCloseDropsConnectionsThatNeverAsked: a client may open a connection it never sends a
+// request on (a spare dialled while another was free). Close must not fail waiting for it: it
+// closes it after the wait and reports success, as every upload was answered.
+func TestCloseDropsConnectionsThatNeverAsked(t *testing.T) {
+	s, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wait = 50 * time.Millisecond
+	spare, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	// A request on a later connection: once it is answered the server has accepted, and
+	// tracks, the spare dialled before it.
+	get := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := get.Get(s.APIBase() + "/")
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	_ = spare.SetReadDeadline(time.Now().Add(10 * time.Second)) // only so that a failure cannot hang the test
+	if n, err := spare.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("the spare connection read %d bytes, %v: want it closed by the server", n, err)
 	}
 }
