@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"redoxuploader/client/redoxtest"
 )
 
 // TestResendOfARowNeverSentWhole: a row whose upload never sent its file whole has no hash, so
@@ -18,13 +16,13 @@ import (
 func TestResendOfARowNeverSentWhole(t *testing.T) {
 	r := newQueueRig(t, 1)
 	path := writeRandom(t, t.TempDir(), "scan0001.pdf", 200_000)
-	cut := redoxtest.Fault{ResetMidBody: true}
-	r.server.Script(cut, cut, cut, cut) // every try the rig's retry policy makes
-	s, _ := r.queue.Submit(t.Context(), r.profile, []string{path}, SubmitOptions{})
+	unreachable := r.profile // the same source, at a port nothing listens on: no byte goes out
+	unreachable.UploadURL = "http://127.0.0.1:1/upload"
+	s, _ := r.queue.Submit(t.Context(), unreachable, []string{path}, SubmitOptions{})
 	r.waitFinal(t, s.IDs...)
 	failed := r.row(t, s.IDs[0])
 	if failed.Status != StatusFailed || failed.SHA256 != "" {
-		t.Fatalf("row cut off mid-body: %+v; want failed without a hash", failed)
+		t.Fatalf("row never sent: %+v; want failed without a hash", failed)
 	}
 
 	earlier := failed.Created.Add(-time.Hour)
