@@ -21,6 +21,9 @@ const (
 	EventDuplicate EventKind = "duplicate" // already uploaded to this source; Record.URI is the earlier URI
 	EventFailed    EventKind = "failed"    // Record.ErrorMessage says why in plain words
 	EventCancelled EventKind = "cancelled"
+	// EventUnknown: the upload was stopped (cancelled, or the app closing) after the whole file
+	// had gone out and before Redox answered: Redox may have it, as after a crash (StatusUnknown).
+	EventUnknown EventKind = "unknown"
 	// EventSaved: a row whose final event said the history could not save it (Record.NotSaved)
 	// is now recorded; Record is the row as stored (NotSaved empty). It follows that final event.
 	EventSaved EventKind = "saved"

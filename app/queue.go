@@ -489,6 +489,7 @@ func (q *Queue) settle(j *job, rec *Record, res client.Result, err error, change
 	}
 	rec.Attempts = res.Attempts
 	rec.HTTPStatus = res.Status
+	cancelled := client.KindOf(err) == client.KindCancelled
 	kind := EventFailed
 	switch {
 	case err == nil && changed != "":
@@ -497,13 +498,19 @@ func (q *Queue) settle(j *job, rec *Record, res client.Result, err error, change
 		rec.Status, rec.URI = StatusDone, res.URI
 		rec.SHA256 = cmp.Or(res.SentSHA256, rec.SHA256)
 		kind = EventDone
-	case client.KindOf(err) == client.KindCancelled:
+	case cancelled && res.SentSHA256 != "": // the whole file went out: Redox may have it
+		rec.SHA256 = cmp.Or(rec.SHA256, res.SentSHA256)
+		kind = EventUnknown
+	case cancelled:
 		kind = EventCancelled
 	default:
+		// What a try sent whole is recorded, so that a resend can tell whether the file at the
+		// path is still that one.
+		rec.SHA256 = cmp.Or(rec.SHA256, res.SentSHA256)
 		q.setFailure(rec, err, res.Attempts)
 	}
 	var claim *unhashedClaim
-	if kind != EventCancelled { // a cancel may be the queue's closing: it takes nothing more
+	if !cancelled { // a cancel may be the queue's closing: it takes nothing more
 		j.next, claim = q.takeAhead(j)
 	}
 	if !q.finishClaiming(rec, kind, claim) && j.next != nil {

@@ -37,6 +37,10 @@ func (q *Queue) finishClaiming(rec *Record, kind EventKind, next *unhashedClaim)
 		if rec.ErrorMessage == "" {
 			rec.ErrorMessage = cancelledMessage(rec)
 		}
+	case EventUnknown:
+		rec.Status = StatusUnknown
+		rec.ErrorKind = client.KindCancelled.String()
+		rec.ErrorMessage = stoppedAfterSendingMessage
 	default:
 		rec.Status = StatusFailed
 	}
@@ -132,6 +136,12 @@ func (q *Queue) logger() *slog.Logger {
 }
 
 var discardLogger = DiscardLogger()
+
+// stoppedAfterSendingMessage ends a row stopped after its whole file had gone out: Redox
+// may have it, so it is not sent again without a look (a watched folder holds it, as after a
+// crash).
+const stoppedAfterSendingMessage = "Stopped after the whole file had gone out, before Redox answered. Redox may or " +
+	"may not have it: check before sending it again."
 
 func cancelledMessage(rec *Record) string {
 	if rec.Started.IsZero() {
