@@ -60,7 +60,7 @@ type historyView struct {
 	historyResults
 
 	root                                             fyne.CanvasObject
-	search                                           *widget.Entry
+	search                                           *shortcutEntry
 	status, source, period                           *widget.Select
 	count                                            *widget.Label
 	export                                           *widget.Button
@@ -98,8 +98,10 @@ func newHistoryView(u *UI) *historyView {
 		app.StatusInterrupted: theme.NewWarningThemedResource(theme.WarningIcon()),
 		app.StatusUnknown:     theme.NewWarningThemedResource(theme.WarningIcon()),
 	}
-	v.search = &widget.Entry{PlaceHolder: "Search file name, URI or SHA-256", Wrapping: fyne.TextWrap(fyne.TextTruncateClip),
-		ActionItem: widget.NewIcon(theme.SearchIcon()), OnChanged: v.onSearchChanged, OnSubmitted: v.onSearchSubmitted}
+	v.search = newShortcutEntry(u.win.Canvas()) // Ctrl+R, Ctrl+O and Ctrl+, work from the search box too
+	v.search.PlaceHolder, v.search.Wrapping = "Search file name, URI or SHA-256", fyne.TextWrap(fyne.TextTruncateClip)
+	v.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	v.search.OnChanged, v.search.OnSubmitted = v.onSearchChanged, v.onSearchSubmitted
 	statusOptions := make([]string, len(statusFilters))
 	for i, f := range statusFilters {
 		statusOptions[i] = f.label
