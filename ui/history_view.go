@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -268,9 +267,7 @@ func (v *historyView) showDetails(r app.Record) {
 	copyAll := &widget.Button{Text: "Copy all details", Icon: theme.ContentCopyIcon(),
 		OnTapped: func() { v.u.copyText(detailsText(r), "Details of "+visible.Name(r.Name)) }}
 	body := container.NewBorder(nil, container.NewHBox(copyAll), nil, nil, container.NewVScroll(form))
-	dlg := dialog.NewCustom("Upload details", "Close", body, v.u.win)
-	dlg.Resize(fyne.NewSize(720, 600))
-	dlg.Show()
+	v.u.showDialog("Upload details", body, fyne.NewSize(720, 600), "Close", "", nil)
 }
 
 // onExport writes the rows the filters select to a CSV file the user chooses.

@@ -632,12 +632,18 @@ func findRecord(t *testing.T, tu *testUI, match func(app.Record) bool) (app.Reco
 	return app.Record{}, false
 }
 
-// findButton finds the button labelled text in the object tree under o.
+// findButton finds the button labelled text in the object tree under o (of a dialog's
+// keyButton, the button in it).
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	switch x := o.(type) {
 	case *widget.Button:
 		if x.Text == text {
 			return x
+		}
+		return nil
+	case *keyButton: // a dialog's
+		if x.Text == text {
+			return &x.Button
 		}
 		return nil
 	case *fyne.Container:
