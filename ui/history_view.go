@@ -242,7 +242,7 @@ func (v *historyView) resendRecord(ctx context.Context, r app.Record, confirmCha
 			v.u.showError("This file cannot be resent to that source", err)
 		case err != nil:
 			v.note("")
-			v.u.showError(r.Name+" could not be resent", err)
+			v.u.showError(titleName(r.Name)+" could not be resent", err)
 		default:
 			v.note(fmt.Sprintf("Resending %s to %s.", r.Name, r.Profile))
 		}
@@ -633,6 +633,7 @@ func (v *historyView) createRow() fyne.CanvasObject {
 		cells[i] = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	}
 	cells[colSize].(*widget.Label).Alignment = fyne.TextAlignTrailing
+	cells[colName] = newNameLabel(false) // names of a series differ at the end: it is kept
 	cells[colIcon] = &widget.Icon{}
 	return container.New(historyColumns{}, cells...)
 }
@@ -647,7 +648,7 @@ func (v *historyView) updateRow(id widget.ListItemID, item fyne.CanvasObject) {
 	r := v.rows[id]
 	cells := item.(*fyne.Container).Objects
 	cells[colTime].(*widget.Label).SetText(when(r.Created))
-	cells[colName].(*widget.Label).SetText(visible.Name(r.Name))
+	cells[colName].(*nameLabel).SetName(visible.Name(r.Name))
 	cells[colSize].(*widget.Label).SetText(sizeText(r.Size))
 	cells[colSource].(*widget.Label).SetText(visible.Name(r.Profile))
 	cells[colIcon].(*widget.Icon).SetResource(v.icons[r.Status])

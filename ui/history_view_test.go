@@ -331,7 +331,7 @@ func TestHistoryRowsSayWhatHappened(t *testing.T) {
 		if status.Text != "Done" || uri.Text != "https://blob.redoxengine.com/abc" || status.Importance == widget.WarningImportance {
 			t.Errorf("done row: status %q, URI %q", status.Text, uri.Text)
 		}
-		if name := cells[colName].(*widget.Label).Text; name != "done.pdf" {
+		if name := cellText(cells[colName]); name != "done.pdf" {
 			t.Errorf("name cell = %q", name)
 		}
 	})

@@ -18,7 +18,7 @@ type queueRow struct {
 	item *queueItem
 
 	icon     *widget.Icon
-	name     *widget.Label
+	name     *nameLabel
 	size     *widget.Label
 	state    *widget.Label
 	line     *widget.Label // the URI, the error, or a hint
@@ -32,7 +32,7 @@ type queueRow struct {
 func newQueueRow(v *queueView) *queueRow {
 	r := &queueRow{view: v,
 		icon:     widget.NewIcon(theme.FileIcon()),
-		name:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		name:     newNameLabel(true),
 		size:     &widget.Label{},
 		state:    &widget.Label{},
 		line:     &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true},
@@ -64,7 +64,7 @@ func (r *queueRow) onCopy() {
 func (r *queueRow) show(it *queueItem) {
 	r.item = it
 	rec := it.rec
-	r.name.SetText(visible.Name(rec.Name))
+	r.name.SetName(visible.Name(rec.Name))
 	size := sizeText(rec.Size)
 	if rec.Size > 0 && rec.Size < inlineHint {
 		size += " · fits inline" // Redox's breakpoint: under 200 KB it may go in the message itself, as base64

@@ -170,14 +170,14 @@ func (v *queueView) onUploadAgain(it *queueItem) {
 func (v *queueView) onDetails(it *queueItem) {
 	r := it.rec
 	if r.NotSaved != "" {
-		v.u.showError(r.Name, &recordError{msg: r.NotSaved, detail: fmt.Sprintf("status %s; URI %s", r.Status, r.URI)})
+		v.u.showError(titleName(r.Name), &recordError{msg: r.NotSaved, detail: fmt.Sprintf("status %s; URI %s", r.Status, r.URI)})
 		return
 	}
 	detail := r.ErrorDetail
 	if detail == "" {
 		detail = fmt.Sprintf("status %s; %d attempt(s)", r.Status, r.Attempts)
 	}
-	v.u.showError(visible.Name(r.Name), &recordError{msg: r.ErrorMessage, detail: detail})
+	v.u.showError(titleName(r.Name), &recordError{msg: r.ErrorMessage, detail: detail})
 }
 
 // recordError carries a journaled row's message and detail into showError.
