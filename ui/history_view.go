@@ -216,9 +216,15 @@ func (v *historyView) resendSelected() {
 	case r.Path == "":
 		v.note(r.Name + " cannot be resent: the history does not say where the file was.")
 	default:
-		v.note("Checking " + r.Name + " before resending it…")
-		v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, false) })
+		v.resendFile(r)
 	}
+}
+
+// resendFile sends r's file again to the source that first received it, as a new row, asking the
+// person first if the file has changed since (History's Resend, an Upload row's Try again).
+func (v *historyView) resendFile(r app.Record) {
+	v.note("Checking " + r.Name + " before resending it…")
+	v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, false) })
 }
 
 // resendRecord asks the core to resend r, asking the user first if the file has changed.

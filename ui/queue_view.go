@@ -19,6 +19,7 @@ type queueItem struct {
 	sent, total int64
 	live        string // a passing state: "Sending 43%", "Trying again in 4 s (attempt 2 of 4)"
 	why         string // while waiting to try again: why the last try failed
+	triedAgain  bool   // Try again was pressed: the file went out again as a row of its own
 }
 
 // queueView is the Upload tab: one row per file added in this session, newest last, live.
@@ -165,6 +166,16 @@ func (v *queueView) onUploadAgain(it *queueItem) {
 		}
 		v.u.submit(ctx, p, []string{rec.Path}, true)
 	})
+}
+
+// onTryAgain resends a file that failed for a passing reason (tryAgainKinds), as History's
+// Resend does: a new row, to the same source.
+func (v *queueView) onTryAgain(it *queueItem) {
+	it.triedAgain = true
+	if i, ok := v.index[it.rec.ID]; ok {
+		v.list.RefreshItem(i)
+	}
+	v.u.history.resendFile(it.rec)
 }
 
 func (v *queueView) onDetails(it *queueItem) {
