@@ -51,6 +51,17 @@ func (u *UI) openFile(ctx context.Context, title string) string {
 	return path
 }
 
+// openFolder asks for a folder with the native dialog (UI.pickFolder), off the Fyne goroutine;
+// "" as openFile.
+func (u *UI) openFolder(ctx context.Context, title string) string {
+	dir, err := ask(ctx, func() (string, error) { return u.pickFolder(title) })
+	if err != nil {
+		u.showError("The folder picker could not open", err)
+		return ""
+	}
+	return dir
+}
+
 // saveFile asks where to save a file with the native dialog, off the Fyne goroutine; "" when
 // the person cancels, or when the window closes first (see ask).
 func (u *UI) saveFile(ctx context.Context, suggestedName string) (string, error) {

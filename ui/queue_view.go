@@ -201,6 +201,10 @@ func (e *recordError) Detail() string { return e.detail }
 func newDropZone(u *UI) fyne.CanvasObject {
 	icon := widget.NewIcon(theme.UploadIcon())
 	big := &widget.Label{Text: "Drop files or folders here", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	small := &widget.Label{Text: "or choose them with Add files… (Ctrl+O). Each file's Redox URI appears here when it is done.", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
-	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small))
+	small := &widget.Label{Text: "or choose them here (" + addFileLabel + " is also Ctrl+O). Each file's Redox URI appears here when it is done.",
+		Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
+	addFile := &widget.Button{Text: addFileLabel, Icon: theme.FileIcon(), OnTapped: u.onAddFiles}
+	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
+	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small,
+		container.NewCenter(container.NewHBox(addFile, addFolder))))
 }
