@@ -701,7 +701,7 @@ func statusImportance(s app.Status) widget.Importance {
 type historyColumns struct{}
 
 var (
-	columnWidths = [columnCount]float32{colTime: 148, colSize: 80, colSource: 110, colIcon: 20, colStatus: 180}
+	columnWidths = [columnCount]float32{colTime: 148, colSize: 92, colSource: 110, colIcon: 20, colStatus: 180}
 	columnShares = [columnCount]float32{colName: 2, colURI: 3}
 )
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
@@ -713,6 +714,20 @@ func TestHistoryPeriodRunsAgainAtMidnight(t *testing.T) {
 	} {
 		if got := untilAfterMidnight(tc.now); got != tc.want {
 			t.Errorf("from %v: %v until after midnight, want %v", tc.now, got, tc.want)
+		}
+	}
+}
+
+// TestSizeColumnFitsEverySize: the History size column shows the widest sizes whole, not cut
+// with an ellipsis.
+func TestSizeColumnFitsEverySize(t *testing.T) {
+	test.NewTempApp(t)
+	th := theme.DefaultTheme()
+	room := columnWidths[colSize] - 2*th.Size(theme.SizeNameInnerPadding)
+	for _, n := range []int64{1009, 1023, 1023 << 10, 99<<20 + 900<<10, 1023 << 30, 1023 << 40} {
+		text := sizeText(n)
+		if w := fyne.MeasureText(text, th.Size(theme.SizeNameText), fyne.TextStyle{}).Width; w > room {
+			t.Errorf("%q is %.0f wide; the size column leaves room for %.0f", text, w, room)
 		}
 	}
 }
