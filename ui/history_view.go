@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -65,6 +66,7 @@ type historyView struct {
 	export                                           *widget.Button
 	list                                             *widget.List
 	empty                                            *widget.Label
+	emptyBox                                         *fyne.Container // empty, centred down the list
 	copyURI, copyMedia, copyResults, resend, details *widget.Button
 	icons                                            map[app.Status]fyne.Resource
 
@@ -115,6 +117,7 @@ func newHistoryView(u *UI) *historyView {
 		OnSelected: v.onSelected, OnUnselected: v.onUnselected}
 	v.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	v.empty.Hide()
+	v.emptyBox = container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer()) // the words wrap across the list's width
 	v.copyURI = &widget.Button{Text: "Copy URI", Icon: theme.ContentCopyIcon(), Importance: widget.HighImportance, OnTapped: v.copySelectedURI}
 	v.copyMedia = &widget.Button{Text: "Copy as Media JSON", OnTapped: v.onCopyMedia}
 	v.copyResults = &widget.Button{Text: "Copy as Results JSON", OnTapped: v.onCopyResults}
@@ -139,7 +142,7 @@ func (v *historyView) content() fyne.CanvasObject {
 		headerLabel("Source"), layoutSpacer(), headerLabel("Status"), headerLabel("URI or message"))
 	actions := container.NewHBox(v.copyURI, v.copyMedia, v.copyResults, v.resend, v.details)
 	v.root = container.NewBorder(container.NewVBox(top, header), actions, nil, nil,
-		container.NewStack(v.list, container.NewPadded(container.NewCenter(v.empty))))
+		container.NewStack(v.list, container.NewPadded(v.emptyBox)))
 	return v.root
 }
 
@@ -614,6 +617,7 @@ func (v *historyView) showEmpty() {
 		v.empty.SetText("No uploads yet. Files you send to Redox are listed here with their URI.")
 	}
 	v.empty.Show()
+	v.emptyBox.Refresh() // lays it out: it was left out while hidden
 }
 
 // note says something in the status line; call it on the Fyne goroutine.

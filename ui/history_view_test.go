@@ -731,3 +731,21 @@ func TestSizeColumnFitsEverySize(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyHistorySaysWhyAcross: the words saying why the list is empty run across the list,
+// not down it a letter a line (a wrapping label centred at its least width).
+func TestEmptyHistorySaysWhyAcross(t *testing.T) {
+	tu := newHistoryTest(t)
+	insertRecords(t, tu, app.Record{Name: "ecg.pdf"})
+	tu.showHistory(t)
+	tu.setFilter(t, func(v *historyView) { v.search.SetText("no such file") })
+	tu.onView(func(v *historyView) {
+		if !v.empty.Visible() || !strings.HasPrefix(v.empty.Text, "No uploads match") {
+			t.Fatalf("the empty list says %q (shown %v)", v.empty.Text, v.empty.Visible())
+		}
+		lines := v.empty.MinSize().Height / fyne.MeasureText("No", theme.TextSize(), fyne.TextStyle{}).Height
+		if w := v.empty.Size().Width; w < 400 || lines > 3 {
+			t.Errorf("the empty list's words are %.0f wide, about %.0f lines, in a window 980 wide", w, lines)
+		}
+	})
+}
