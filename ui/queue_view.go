@@ -201,7 +201,7 @@ func (e *recordError) Detail() string { return e.detail }
 func newDropZone(u *UI) fyne.CanvasObject {
 	icon := widget.NewIcon(theme.UploadIcon())
 	big := &widget.Label{Text: "Drop files or folders here", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	small := &widget.Label{Text: "or choose them here (" + addFileLabel + " is also Ctrl+O). Each file's Redox URI appears here when it is done.",
+	small := &widget.Label{Text: "or choose them with the buttons below (Ctrl+O adds a file). Each file's Redox URI appears here when it is done.",
 		Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
 	addFile := &widget.Button{Text: addFileLabel, Icon: theme.FileIcon(), OnTapped: u.onAddFiles}
 	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
