@@ -54,7 +54,7 @@ func TestShortenMiddle(t *testing.T) {
 func TestLongNamesThatDifferAtTheEndLookDifferent(t *testing.T) {
 	const stem = "Patient_discharge_summary_and_referral_letter_for_cardiology_follow-up_appointment_scheduled_after_"
 	names := []string{stem + "2026-11-03.pdf", stem + "2026-11-04.pdf"}
-	ends := []string{"2026-11-03.pdf", "2026-11-04.pdf"}
+	ends := []string{"-11-03.pdf", "-11-04.pdf"} // where they differ, and the extension
 	tu := newHistoryTest(t)
 	var recs []app.Record
 	for _, name := range names {
