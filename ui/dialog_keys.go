@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -16,8 +17,14 @@ import (
 // gets the answer on the Fyne goroutine once the dialog has closed: false for no, Escape or any
 // other way of closing it. Call it on the Fyne goroutine.
 func (u *UI) showDialog(title string, content fyne.CanvasObject, size fyne.Size, no, yes string, then func(bool)) {
+	u.showKeyedDialog(&dialogKeys{}, title, content, size, no, yes, then)
+}
+
+// showKeyedDialog is showDialog with keys made beforehand, for keyButtons of the content's own
+// (newKeyButton), which then hand Escape to the dialog too.
+func (u *UI) showKeyedDialog(keys *dialogKeys, title string, content fyne.CanvasObject, size fyne.Size, no, yes string, then func(bool)) {
 	dlg := dialog.NewCustomWithoutButtons(title, content, u.win)
-	keys := &dialogKeys{canvas: u.win.Canvas()}
+	keys.canvas, keys.dialog = u.win.Canvas(), dlg
 	answer := false
 	keys.escape = dlg.Hide
 	noButton := newKeyButton(keys, no, dlg.Hide)
@@ -52,6 +59,7 @@ func (u *UI) showDialog(title string, content fyne.CanvasObject, size fyne.Size,
 // handler it replaced back when the dialog closes.
 type dialogKeys struct {
 	canvas        fyne.Canvas
+	dialog        dialog.Dialog
 	enter, escape func()
 
 	prev     func(*fyne.KeyEvent)
@@ -97,6 +105,26 @@ func (k *dialogKeys) answers(key fyne.KeyName) bool {
 		return false
 	}
 	return true
+}
+
+// detailsToggle is a dialog's "Details for IT": a button that shows or hides detail under it
+// (hidden at first), and, unlike an accordion, hands Escape to the dialog once it has the
+// keyboard.
+func detailsToggle(keys *dialogKeys, detail fyne.CanvasObject) fyne.CanvasObject {
+	detail.Hide()
+	var b *keyButton
+	b = newKeyButton(keys, "Details for IT", func() {
+		if detail.Visible() {
+			detail.Hide()
+			b.SetIcon(theme.MenuExpandIcon())
+		} else {
+			detail.Show()
+			b.SetIcon(theme.MenuDropDownIcon())
+		}
+		keys.dialog.Refresh() // grows or shrinks to the new content
+	})
+	b.Icon, b.Importance, b.Alignment = theme.MenuExpandIcon(), widget.LowImportance, widget.ButtonAlignLeading
+	return container.NewVBox(b, detail)
 }
 
 // keyButton is a dialog's button: once it has the keyboard (Tab), Escape still closes the

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // pressKey gives the window a key as Fyne's desktop driver does: to the widget that has the
@@ -52,7 +54,8 @@ func TestDialogKeys(t *testing.T) {
 		{"message, Enter", openMessage, []fyne.KeyName{fyne.KeyReturn}, none},
 		{"error, Escape", openError, []fyne.KeyName{fyne.KeyEscape}, none},
 		{"error, keypad Enter", openError, []fyne.KeyName{fyne.KeyEnter}, none},
-		{"error, Tab past Details to Close, Escape", openError, []fyne.KeyName{fyne.KeyTab, fyne.KeyTab, fyne.KeyEscape}, none},
+		{"error, Tab to Details, Escape", openError, []fyne.KeyName{fyne.KeyTab, fyne.KeyEscape}, none},
+		{"error, Tab to Close, Enter", openError, []fyne.KeyName{fyne.KeyTab, fyne.KeyTab, fyne.KeyReturn}, none},
 		{"question, Enter", openQuestion, []fyne.KeyName{fyne.KeyReturn}, yes},
 		{"question, Escape", openQuestion, []fyne.KeyName{fyne.KeyEscape}, no},
 		{"question, Tab to No, Enter", openQuestion, []fyne.KeyName{fyne.KeyTab, fyne.KeyReturn}, no},
@@ -147,4 +150,41 @@ func openQuestion(tu *testUI, answered chan<- string) {
 			answered <- "no"
 		}
 	})
+}
+
+// TestErrorDetailsOpenWithTheKeyboard: Tab gives "Details for IT" the keyboard, Enter shows the
+// detail (the dialog grows to it) and hides it again.
+func TestErrorDetailsOpenWithTheKeyboard(t *testing.T) {
+	tu := newTestUI(t, true)
+	openError(tu, nil)
+	flushUI()
+	shown := func() (detail bool, height float32) {
+		fyne.DoAndWait(func() {
+			top := tu.win.Canvas().Overlays().Top()
+			height = top.(*widget.PopUp).Content.Size().Height
+			for _, o := range test.LaidOutObjects(top) {
+				if l, ok := o.(*widget.Label); ok && l.Text == "403 from Redox" {
+					detail = l.Visible()
+				}
+			}
+		})
+		return detail, height
+	}
+	if detail, _ := shown(); detail {
+		t.Fatal("the detail shows before it is asked for")
+	}
+	_, closed := shown()
+	tu.tab()
+	tu.pressKey(fyne.KeyReturn)
+	if detail, open := shown(); !detail || open <= closed {
+		t.Errorf("after Tab, Enter the detail shows: %v, the dialog %.0f high (was %.0f)", detail, open, closed)
+	}
+	tu.pressKey(fyne.KeyReturn)
+	if detail, _ := shown(); detail {
+		t.Error("Enter again left the detail showing")
+	}
+	tu.pressKey(fyne.KeyEscape)
+	if n := tu.dialogsOpen(); n != 0 {
+		t.Errorf("Escape on Details for IT left %d dialog(s) open", n)
+	}
 }

@@ -68,10 +68,11 @@ func (u *UI) saveFile(ctx context.Context, suggestedName string) (string, error)
 	return ask(ctx, func() (string, error) { return u.dialogs.SaveFile(suggestedName) })
 }
 
-// showError shows err's plain message, with the technical detail behind "Details"; safe from
-// any goroutine. Enter and Escape close it, as they do every dialog of showDialog. Like every dialog and the status line, it shows the names the text quotes
-// through package visible, so none hides its true form. Once the window has closed, no dialog
-// is shown: work it ended may still report how it ended.
+// showError shows err's plain message, with the technical detail behind "Details for IT"; safe
+// from any goroutine. Enter and Escape close it, as they do every dialog of showDialog. Like
+// every dialog and the status line, it shows the names the text quotes through package visible,
+// so none hides its true form. Once the window has closed, no dialog is shown: work it ended may
+// still report how it ended.
 func (u *UI) showError(title string, err error) {
 	if u.bg.done() {
 		return
@@ -85,13 +86,14 @@ func (u *UI) showError(title string, err error) {
 		msg := widget.NewLabel(visible.Text(app.SurfaceWindow.Explain(err)))
 		msg.Wrapping = fyne.TextWrapWord
 		content := container.NewVBox(msg)
+		keys := &dialogKeys{}
 		if detail != "" && detail != err.Error() {
 			d := widget.NewLabel(visible.Text(detail))
 			d.Wrapping = fyne.TextWrapWord
 			d.TextStyle = fyne.TextStyle{Monospace: true}
-			content.Add(widget.NewAccordion(widget.NewAccordionItem("Details for IT", d)))
+			content.Add(detailsToggle(keys, d))
 		}
-		u.showDialog(visible.Line(title), content, fyne.NewSize(520, 0), "Close", "", nil)
+		u.showKeyedDialog(keys, visible.Line(title), content, fyne.NewSize(520, 0), "Close", "", nil)
 	})
 }
 
