@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	native "github.com/sqweek/dialog"
@@ -52,16 +51,28 @@ func (u *UI) openFile(ctx context.Context, title string) string {
 	return path
 }
 
+// openFolder asks for a folder with the native dialog (UI.pickFolder), off the Fyne goroutine;
+// "" as openFile.
+func (u *UI) openFolder(ctx context.Context, title string) string {
+	dir, err := ask(ctx, func() (string, error) { return u.pickFolder(title) })
+	if err != nil {
+		u.showError("The folder picker could not open", err)
+		return ""
+	}
+	return dir
+}
+
 // saveFile asks where to save a file with the native dialog, off the Fyne goroutine; "" when
 // the person cancels, or when the window closes first (see ask).
 func (u *UI) saveFile(ctx context.Context, suggestedName string) (string, error) {
 	return ask(ctx, func() (string, error) { return u.dialogs.SaveFile(suggestedName) })
 }
 
-// showError shows err's plain message, with the technical detail behind "Details"; safe from
-// any goroutine. Like every dialog and the status line, it shows the names the text quotes
-// through package visible, so none hides its true form. Once the window has closed, no dialog
-// is shown: work it ended may still report how it ended.
+// showError shows err's plain message, with the technical detail behind "Details for IT"; safe
+// from any goroutine. Enter and Escape close it, as they do every dialog of showDialog. Like
+// every dialog and the status line, it shows the names the text quotes through package visible,
+// so none hides its true form. Once the window has closed, no dialog is shown: work it ended may
+// still report how it ended.
 func (u *UI) showError(title string, err error) {
 	if u.bg.done() {
 		return
@@ -75,15 +86,14 @@ func (u *UI) showError(title string, err error) {
 		msg := widget.NewLabel(visible.Text(app.SurfaceWindow.Explain(err)))
 		msg.Wrapping = fyne.TextWrapWord
 		content := container.NewVBox(msg)
+		keys := &dialogKeys{}
 		if detail != "" && detail != err.Error() {
 			d := widget.NewLabel(visible.Text(detail))
 			d.Wrapping = fyne.TextWrapWord
 			d.TextStyle = fyne.TextStyle{Monospace: true}
-			content.Add(widget.NewAccordion(widget.NewAccordionItem("Details for IT", d)))
+			content.Add(detailsToggle(keys, d))
 		}
-		dlg := dialog.NewCustom(visible.Line(title), "Close", content, u.win)
-		dlg.Resize(fyne.NewSize(520, 0))
-		dlg.Show()
+		u.showKeyedDialog(keys, visible.Line(title), content, fyne.NewSize(520, 0), "Close", "", nil)
 	})
 }
 
@@ -95,14 +105,12 @@ func (u *UI) showMessage(title, text string) {
 	fyne.Do(func() {
 		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustom(visible.Line(title), "OK", msg, u.win)
-		dlg.Resize(fyne.NewSize(460, 0))
-		dlg.Show()
+		u.showDialog(visible.Line(title), msg, fyne.NewSize(460, 0), "OK", "", nil)
 	})
 }
 
 // confirm asks a yes/no question and calls then with the answer on the Fyne goroutine; safe
-// from any goroutine.
+// from any goroutine. Enter answers yes, Escape no.
 func (u *UI) confirm(title, text, yes string, then func(bool)) {
 	u.confirmWith(title, text, yes, "Cancel", then)
 }
@@ -115,9 +123,7 @@ func (u *UI) confirmWith(title, text, yes, no string, then func(bool)) {
 	fyne.Do(func() {
 		msg := widget.NewLabel(visible.Text(text))
 		msg.Wrapping = fyne.TextWrapWord
-		dlg := dialog.NewCustomConfirm(visible.Line(title), yes, no, msg, then, u.win)
-		dlg.Resize(fyne.NewSize(460, 0))
-		dlg.Show()
+		u.showDialog(visible.Line(title), msg, fyne.NewSize(460, 0), no, yes, then)
 	})
 }
 

@@ -14,7 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,12 +60,13 @@ type historyView struct {
 	historyResults
 
 	root                                             fyne.CanvasObject
-	search                                           *widget.Entry
+	search                                           *shortcutEntry
 	status, source, period                           *widget.Select
 	count                                            *widget.Label
 	export                                           *widget.Button
 	list                                             *widget.List
 	empty                                            *widget.Label
+	emptyBox                                         *fyne.Container // empty, centred down the list
 	copyURI, copyMedia, copyResults, resend, details *widget.Button
 	icons                                            map[app.Status]fyne.Resource
 
@@ -98,8 +99,10 @@ func newHistoryView(u *UI) *historyView {
 		app.StatusInterrupted: theme.NewWarningThemedResource(theme.WarningIcon()),
 		app.StatusUnknown:     theme.NewWarningThemedResource(theme.WarningIcon()),
 	}
-	v.search = &widget.Entry{PlaceHolder: "Search file name, URI or SHA-256", Wrapping: fyne.TextWrap(fyne.TextTruncateClip),
-		ActionItem: widget.NewIcon(theme.SearchIcon()), OnChanged: v.onSearchChanged, OnSubmitted: v.onSearchSubmitted}
+	v.search = newShortcutEntry(u.win.Canvas()) // Ctrl+R, Ctrl+O and Ctrl+, work from the search box too
+	v.search.PlaceHolder, v.search.Wrapping = "Search file name, URI or SHA-256", fyne.TextWrap(fyne.TextTruncateClip)
+	v.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	v.search.OnChanged, v.search.OnSubmitted = v.onSearchChanged, v.onSearchSubmitted
 	statusOptions := make([]string, len(statusFilters))
 	for i, f := range statusFilters {
 		statusOptions[i] = f.label
@@ -114,6 +117,7 @@ func newHistoryView(u *UI) *historyView {
 		OnSelected: v.onSelected, OnUnselected: v.onUnselected}
 	v.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	v.empty.Hide()
+	v.emptyBox = container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer()) // the words wrap across the list's width
 	v.copyURI = &widget.Button{Text: "Copy URI", Icon: theme.ContentCopyIcon(), Importance: widget.HighImportance, OnTapped: v.copySelectedURI}
 	v.copyMedia = &widget.Button{Text: "Copy as Media JSON", OnTapped: v.onCopyMedia}
 	v.copyResults = &widget.Button{Text: "Copy as Results JSON", OnTapped: v.onCopyResults}
@@ -138,7 +142,7 @@ func (v *historyView) content() fyne.CanvasObject {
 		headerLabel("Source"), layoutSpacer(), headerLabel("Status"), headerLabel("URI or message"))
 	actions := container.NewHBox(v.copyURI, v.copyMedia, v.copyResults, v.resend, v.details)
 	v.root = container.NewBorder(container.NewVBox(top, header), actions, nil, nil,
-		container.NewStack(v.list, container.NewPadded(container.NewCenter(v.empty))))
+		container.NewStack(v.list, container.NewPadded(v.emptyBox)))
 	return v.root
 }
 
@@ -215,9 +219,15 @@ func (v *historyView) resendSelected() {
 	case r.Path == "":
 		v.note(r.Name + " cannot be resent: the history does not say where the file was.")
 	default:
-		v.note("Checking " + r.Name + " before resending it…")
-		v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, false) })
+		v.resendFile(r)
 	}
+}
+
+// resendFile sends r's file again to the source that first received it, as a new row, asking the
+// person first if the file has changed since (History's Resend, an Upload row's Try again).
+func (v *historyView) resendFile(r app.Record) {
+	v.note("Checking " + r.Name + " before resending it…")
+	v.u.bg.Go(func(ctx context.Context) { v.resendRecord(ctx, r, false) })
 }
 
 // resendRecord asks the core to resend r, asking the user first if the file has changed.
@@ -241,7 +251,7 @@ func (v *historyView) resendRecord(ctx context.Context, r app.Record, confirmCha
 			v.u.showError("This file cannot be resent to that source", err)
 		case err != nil:
 			v.note("")
-			v.u.showError(r.Name+" could not be resent", err)
+			v.u.showError(titleName(r.Name)+" could not be resent", err)
 		default:
 			v.note(fmt.Sprintf("Resending %s to %s.", r.Name, r.Profile))
 		}
@@ -266,9 +276,7 @@ func (v *historyView) showDetails(r app.Record) {
 	copyAll := &widget.Button{Text: "Copy all details", Icon: theme.ContentCopyIcon(),
 		OnTapped: func() { v.u.copyText(detailsText(r), "Details of "+visible.Name(r.Name)) }}
 	body := container.NewBorder(nil, container.NewHBox(copyAll), nil, nil, container.NewVScroll(form))
-	dlg := dialog.NewCustom("Upload details", "Close", body, v.u.win)
-	dlg.Resize(fyne.NewSize(720, 600))
-	dlg.Show()
+	v.u.showDialog("Upload details", body, fyne.NewSize(720, 600), "Close", "", nil)
 }
 
 // onExport writes the rows the filters select to a CSV file the user chooses.
@@ -609,6 +617,7 @@ func (v *historyView) showEmpty() {
 		v.empty.SetText("No uploads yet. Files you send to Redox are listed here with their URI.")
 	}
 	v.empty.Show()
+	v.emptyBox.Refresh() // lays it out: it was left out while hidden
 }
 
 // note says something in the status line; call it on the Fyne goroutine.
@@ -634,6 +643,7 @@ func (v *historyView) createRow() fyne.CanvasObject {
 		cells[i] = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	}
 	cells[colSize].(*widget.Label).Alignment = fyne.TextAlignTrailing
+	cells[colName] = newNameLabel(false) // names of a series differ at the end: it is kept
 	cells[colIcon] = &widget.Icon{}
 	return container.New(historyColumns{}, cells...)
 }
@@ -648,7 +658,7 @@ func (v *historyView) updateRow(id widget.ListItemID, item fyne.CanvasObject) {
 	r := v.rows[id]
 	cells := item.(*fyne.Container).Objects
 	cells[colTime].(*widget.Label).SetText(when(r.Created))
-	cells[colName].(*widget.Label).SetText(visible.Name(r.Name))
+	cells[colName].(*nameLabel).SetName(visible.Name(r.Name))
 	cells[colSize].(*widget.Label).SetText(sizeText(r.Size))
 	cells[colSource].(*widget.Label).SetText(visible.Name(r.Profile))
 	cells[colIcon].(*widget.Icon).SetResource(v.icons[r.Status])
@@ -695,7 +705,7 @@ func statusImportance(s app.Status) widget.Importance {
 type historyColumns struct{}
 
 var (
-	columnWidths = [columnCount]float32{colTime: 148, colSize: 80, colSource: 110, colIcon: 20, colStatus: 180}
+	columnWidths = [columnCount]float32{colTime: 148, colSize: 92, colSource: 110, colIcon: 20, colStatus: 180}
 	columnShares = [columnCount]float32{colName: 2, colURI: 3}
 )
 

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
@@ -331,7 +332,7 @@ func TestHistoryRowsSayWhatHappened(t *testing.T) {
 		if status.Text != "Done" || uri.Text != "https://blob.redoxengine.com/abc" || status.Importance == widget.WarningImportance {
 			t.Errorf("done row: status %q, URI %q", status.Text, uri.Text)
 		}
-		if name := cells[colName].(*widget.Label).Text; name != "done.pdf" {
+		if name := cellText(cells[colName]); name != "done.pdf" {
 			t.Errorf("name cell = %q", name)
 		}
 	})
@@ -632,12 +633,18 @@ func findRecord(t *testing.T, tu *testUI, match func(app.Record) bool) (app.Reco
 	return app.Record{}, false
 }
 
-// findButton finds the button labelled text in the object tree under o.
+// findButton finds the button labelled text in the object tree under o (of a dialog's
+// keyButton, the button in it).
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	switch x := o.(type) {
 	case *widget.Button:
 		if x.Text == text {
 			return x
+		}
+		return nil
+	case *keyButton: // a dialog's
+		if x.Text == text {
+			return &x.Button
 		}
 		return nil
 	case *fyne.Container:
@@ -709,4 +716,36 @@ func TestHistoryPeriodRunsAgainAtMidnight(t *testing.T) {
 			t.Errorf("from %v: %v until after midnight, want %v", tc.now, got, tc.want)
 		}
 	}
+}
+
+// TestSizeColumnFitsEverySize: the History size column shows the widest sizes whole, not cut
+// with an ellipsis.
+func TestSizeColumnFitsEverySize(t *testing.T) {
+	test.NewTempApp(t)
+	th := theme.DefaultTheme()
+	room := columnWidths[colSize] - 2*th.Size(theme.SizeNameInnerPadding)
+	for _, n := range []int64{1009, 1023, 1023 << 10, 99<<20 + 900<<10, 1023 << 30, 1023 << 40} {
+		text := sizeText(n)
+		if w := fyne.MeasureText(text, th.Size(theme.SizeNameText), fyne.TextStyle{}).Width; w > room {
+			t.Errorf("%q is %.0f wide; the size column leaves room for %.0f", text, w, room)
+		}
+	}
+}
+
+// TestEmptyHistorySaysWhyAcross: the words saying why the list is empty run across the list,
+// not down it a letter a line (a wrapping label centred at its least width).
+func TestEmptyHistorySaysWhyAcross(t *testing.T) {
+	tu := newHistoryTest(t)
+	insertRecords(t, tu, app.Record{Name: "ecg.pdf"})
+	tu.showHistory(t)
+	tu.setFilter(t, func(v *historyView) { v.search.SetText("no such file") })
+	tu.onView(func(v *historyView) {
+		if !v.empty.Visible() || !strings.HasPrefix(v.empty.Text, "No uploads match") {
+			t.Fatalf("the empty list says %q (shown %v)", v.empty.Text, v.empty.Visible())
+		}
+		lines := v.empty.MinSize().Height / fyne.MeasureText("No", theme.TextSize(), fyne.TextStyle{}).Height
+		if w := v.empty.Size().Width; w < 400 || lines > 3 {
+			t.Errorf("the empty list's words are %.0f wide, about %.0f lines, in a window 980 wide", w, lines)
+		}
+	})
 }

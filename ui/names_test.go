@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
 	"redoxuploader/internal/visible"
@@ -78,7 +77,7 @@ func TestHistoryShowsHiddenCharacters(t *testing.T) {
 		v.updateRow(1, row) // the failed row
 		for col, want := range map[int]string{colName: "rtl<U+202E>fdp.exe", colSource: "Cardio<U+200B>logy",
 			colURI: "https://blob.redoxengine.com/a<U+200D>b"} {
-			if got := cells[col].(*widget.Label).Text; got != want {
+			if got := cellText(cells[col]); got != want {
 				t.Errorf("column %d shows %q, want %q", col, got, want)
 			}
 		}

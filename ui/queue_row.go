@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/client"
 	"redoxuploader/internal/visible"
 )
 
@@ -18,7 +21,7 @@ type queueRow struct {
 	item *queueItem
 
 	icon     *widget.Icon
-	name     *widget.Label
+	name     *nameLabel
 	size     *widget.Label
 	state    *widget.Label
 	line     *widget.Label // the URI, the error, or a hint
@@ -26,13 +29,14 @@ type queueRow struct {
 	copy     *widget.Button
 	cancel   *widget.Button
 	details  *widget.Button
-	again    *widget.Button
+	again    *widget.Button // a duplicate: send it anyway
+	retry    *widget.Button // failed for a passing reason: send it again
 }
 
 func newQueueRow(v *queueView) *queueRow {
 	r := &queueRow{view: v,
 		icon:     widget.NewIcon(theme.FileIcon()),
-		name:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		name:     newNameLabel(true),
 		size:     &widget.Label{},
 		state:    &widget.Label{},
 		line:     &widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true},
@@ -42,6 +46,7 @@ func newQueueRow(v *queueView) *queueRow {
 	r.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: func() { r.view.onCancel(r.item) }}
 	r.details = &widget.Button{Text: "Details", Icon: theme.InfoIcon(), OnTapped: func() { r.view.onDetails(r.item) }}
 	r.again = &widget.Button{Text: "Upload again", Icon: theme.ViewRefreshIcon(), OnTapped: func() { r.view.onUploadAgain(r.item) }}
+	r.retry = &widget.Button{Text: "Try again", Icon: theme.ViewRefreshIcon(), OnTapped: func() { r.view.onTryAgain(r.item) }}
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -49,7 +54,7 @@ func newQueueRow(v *queueView) *queueRow {
 func (r *queueRow) CreateRenderer() fyne.WidgetRenderer {
 	title := container.NewBorder(nil, nil, nil, container.NewHBox(r.size, r.state), r.name)
 	second := container.NewStack(r.line, container.NewPadded(r.progress))
-	actions := container.NewHBox(r.again, r.details, r.copy, r.cancel)
+	actions := container.NewHBox(r.again, r.retry, r.details, r.copy, r.cancel)
 	middle := container.NewVBox(title, second)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), container.NewCenter(actions), middle))
 }
@@ -64,7 +69,7 @@ func (r *queueRow) onCopy() {
 func (r *queueRow) show(it *queueItem) {
 	r.item = it
 	rec := it.rec
-	r.name.SetText(visible.Name(rec.Name))
+	r.name.SetName(visible.Name(rec.Name))
 	size := sizeText(rec.Size)
 	if rec.Size > 0 && rec.Size < inlineHint {
 		size += " · fits inline" // Redox's breakpoint: under 200 KB it may go in the message itself, as base64
@@ -120,7 +125,19 @@ func (r *queueRow) show(it *queueItem) {
 	show(r.cancel, !rec.Status.Final())
 	show(r.details, rec.NotSaved != "" || rec.Status == app.StatusFailed || rec.Status == app.StatusUnknown || rec.Status == app.StatusInterrupted)
 	show(r.again, rec.Status == app.StatusDuplicate)
+	show(r.retry, canTryAgain(it))
 	r.Refresh()
+}
+
+// tryAgainKinds are the kinds of failure (client.Kind names) that pass: the network, Redox's
+// side, Redox busy. Their messages end "then try again", which the row offers at once.
+var tryAgainKinds = []string{client.KindNetwork.String(), client.KindServer.String(), client.KindRateLimited.String()}
+
+// canTryAgain says whether the row offers Try again: it failed for a passing reason, the
+// history knows where the file is, and it has not been tried again from this row already.
+func canTryAgain(it *queueItem) bool {
+	rec := it.rec
+	return rec.Status == app.StatusFailed && slices.Contains(tryAgainKinds, rec.ErrorKind) && rec.Path != "" && !it.triedAgain
 }
 
 func show(o fyne.CanvasObject, visible bool) {

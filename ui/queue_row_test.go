@@ -6,9 +6,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"redoxuploader/app"
+	"redoxuploader/client"
+	"redoxuploader/client/redoxtest"
 )
 
 // TestQueueRowSaysWhatHappened: the row of a file shows why it is being tried again, that it
@@ -83,5 +86,72 @@ func TestQueueRowSaysWhatHappened(t *testing.T) {
 			r.show(v.items[v.index[step.event.Record.ID]])
 			t.Run(step.name, func(t *testing.T) { step.check(t, r) })
 		})
+	}
+}
+
+// TestQueueRowOffersTryAgain: a row that failed for a passing reason (the network, Redox's
+// side, Redox busy) offers Try again; others do not.
+func TestQueueRowOffersTryAgain(t *testing.T) {
+	tests := []struct {
+		kind string
+		want bool
+	}{
+		{client.KindNetwork.String(), true},
+		{client.KindServer.String(), true},
+		{client.KindRateLimited.String(), true},
+		{client.KindTooLarge.String(), false},
+		{client.KindCredentials.String(), false},
+		{client.KindFile.String(), false},
+		{app.ErrorKindChangedWhileSending, false},
+	}
+	tu := newTestUI(t, true)
+	for _, tt := range tests {
+		item := &queueItem{rec: app.Record{ID: 1, Name: "scan.pdf", Path: "/scans/scan.pdf", Status: app.StatusFailed, ErrorKind: tt.kind}}
+		fyne.DoAndWait(func() {
+			r := newQueueRow(tu.queue)
+			r.show(item)
+			if r.retry.Visible() != tt.want {
+				t.Errorf("a row failed with kind %s shows Try again: %v, want %v", tt.kind, r.retry.Visible(), tt.want)
+			}
+		})
+	}
+}
+
+// TestTryAgainResendsTheFile: a file Redox failed on its side (503) is sent again from its row
+// as a new row to the same source, and its own row then no longer offers Try again.
+func TestTryAgainResendsTheFile(t *testing.T) {
+	server := redoxtest.NewServer(redoxtest.Config{})
+	t.Cleanup(server.Close)
+	demo := server.AddDemoSources()
+	p := app.NewProfile("Radiology")
+	p.APIKey, p.UploadURL, p.APIBase = demo.APIKey, server.UploadURL(), server.APIBase()
+	once := app.WithClientOptions(client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 1}))
+	tu := newTestUIWith(t, t.TempDir(), app.Options{ClientOptions: []app.ClientOption{once}}, false, p)
+	if err := tu.core.Secrets.SetSecret(p, demo.Secret); err != nil {
+		t.Fatal(err)
+	}
+	server.Script(redoxtest.Fault{Status: 503})
+	tu.addFiles([]string{writeTestFile(t, "ward 4 scan.pdf", 3000)})
+	first := tu.waitQueued(t, 1)[0].rec
+	if first.Status != app.StatusFailed || first.ErrorKind != client.KindServer.String() {
+		t.Fatalf("the first try: %s, kind %s; want failed, server", first.Status, first.ErrorKind)
+	}
+
+	var row *queueRow
+	fyne.DoAndWait(func() {
+		row = newQueueRow(tu.queue)
+		row.show(tu.queue.items[0])
+		if !row.retry.Visible() {
+			t.Fatal("the failed row offers no Try again")
+		}
+		test.Tap(row.retry)
+		row.show(tu.queue.items[0])
+		if row.retry.Visible() {
+			t.Error("the row still offers Try again once pressed")
+		}
+	})
+	again := tu.waitQueued(t, 2)[1].rec
+	if again.Status != app.StatusDone || again.URI == "" || again.ResentFrom != first.ID || again.Profile != p.Name {
+		t.Errorf("the second try: %+v; want done, resent from %d to %s", again, first.ID, p.Name)
 	}
 }

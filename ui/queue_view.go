@@ -19,6 +19,7 @@ type queueItem struct {
 	sent, total int64
 	live        string // a passing state: "Sending 43%", "Trying again in 4 s (attempt 2 of 4)"
 	why         string // while waiting to try again: why the last try failed
+	triedAgain  bool   // Try again was pressed: the file went out again as a row of its own
 }
 
 // queueView is the Upload tab: one row per file added in this session, newest last, live.
@@ -167,17 +168,27 @@ func (v *queueView) onUploadAgain(it *queueItem) {
 	})
 }
 
+// onTryAgain resends a file that failed for a passing reason (tryAgainKinds), as History's
+// Resend does: a new row, to the same source.
+func (v *queueView) onTryAgain(it *queueItem) {
+	it.triedAgain = true
+	if i, ok := v.index[it.rec.ID]; ok {
+		v.list.RefreshItem(i)
+	}
+	v.u.history.resendFile(it.rec)
+}
+
 func (v *queueView) onDetails(it *queueItem) {
 	r := it.rec
 	if r.NotSaved != "" {
-		v.u.showError(r.Name, &recordError{msg: r.NotSaved, detail: fmt.Sprintf("status %s; URI %s", r.Status, r.URI)})
+		v.u.showError(titleName(r.Name), &recordError{msg: r.NotSaved, detail: fmt.Sprintf("status %s; URI %s", r.Status, r.URI)})
 		return
 	}
 	detail := r.ErrorDetail
 	if detail == "" {
 		detail = fmt.Sprintf("status %s; %d attempt(s)", r.Status, r.Attempts)
 	}
-	v.u.showError(visible.Name(r.Name), &recordError{msg: r.ErrorMessage, detail: detail})
+	v.u.showError(titleName(r.Name), &recordError{msg: r.ErrorMessage, detail: detail})
 }
 
 // recordError carries a journaled row's message and detail into showError.
@@ -190,6 +201,10 @@ func (e *recordError) Detail() string { return e.detail }
 func newDropZone(u *UI) fyne.CanvasObject {
 	icon := widget.NewIcon(theme.UploadIcon())
 	big := &widget.Label{Text: "Drop files or folders here", Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	small := &widget.Label{Text: "or choose them with Add files… (Ctrl+O). Each file's Redox URI appears here when it is done.", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
-	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small))
+	small := &widget.Label{Text: "or choose them with the buttons below (Ctrl+O adds a file). Each file's Redox URI appears here when it is done.",
+		Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
+	addFile := &widget.Button{Text: addFileLabel, Icon: theme.FileIcon(), OnTapped: u.onAddFiles}
+	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
+	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small,
+		container.NewCenter(container.NewHBox(addFile, addFolder))))
 }

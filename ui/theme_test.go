@@ -51,3 +51,27 @@ func TestStatusColoursAreReadable(t *testing.T) {
 		t.Errorf("primary colour changed: %v, want %v", got, want)
 	}
 }
+
+// TestFocusShowsOnEveryButton: the button with the keyboard stands out from itself without it,
+// the blue ones too (Fyne's focus colour, a blue wash, left them at 1.01:1).
+func TestFocusShowsOnEveryButton(t *testing.T) {
+	th := readable(theme.DefaultTheme())
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameButton} {
+			under := overColour(th.Color(theme.ColorNameBackground, v), th.Color(bg, v))
+			focused := overColour(under, th.Color(theme.ColorNameFocus, v))
+			if c := contrast(focused, under); c < 1.5 {
+				t.Errorf("variant %d: a focused button of colour %s has a contrast of %.2f:1 with itself unfocused, want at least 1.5:1", v, bg, c)
+			}
+		}
+	}
+}
+
+// overColour is over painted on under, as Fyne's button blends its focus colour.
+func overColour(under, over color.Color) color.Color {
+	ur, ug, ub, ua := under.RGBA()
+	or, og, ob, oa := over.RGBA() // alpha-premultiplied
+	keep := 1 - float64(oa)/0xffff
+	mix := func(o, u uint32) uint16 { return uint16(float64(o) + float64(u)*keep) }
+	return color.RGBA64{R: mix(or, ur), G: mix(og, ug), B: mix(ob, ub), A: mix(oa, ua)}
+}
