@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +21,5 @@ func (u *UI) showAbout() {
 		&widget.Label{Text: "Data folder (history, logs):"},
 		data,
 	)
-	dlg := dialog.NewCustom("About Redox Uploader", "Close", content, u.win)
-	dlg.Resize(fyne.NewSize(460, 0))
-	dlg.Show()
+	u.showDialog("About Redox Uploader", content, fyne.NewSize(460, 0), "Close", "", nil)
 }

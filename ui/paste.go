@@ -216,7 +216,7 @@ func (e *clipboardError) Error() string {
 		return "The program you copied from did not answer in time. Copy the file or picture again, then paste it here."
 	}
 	if errors.Is(e.err, clipfiles.ErrUnsupported) {
-		return "Files and pictures cannot be pasted on this computer. Drag them onto the window, or use Add files."
+		return "Files and pictures cannot be pasted on this computer. Drag them onto the window, or use Add a file… or Add a folder…."
 	}
 	return "What is on the clipboard could not be used. Copy the file or picture again, or save it and drag it onto the window."
 }

@@ -81,6 +81,9 @@ func settingsButton(o fyne.CanvasObject, text string) *widget.Button {
 		if b, ok := obj.(*widget.Button); ok && b.Text == text {
 			return b
 		}
+		if b, ok := obj.(*keyButton); ok && b.Text == text { // a dialog's (dialog_keys.go)
+			return &b.Button
+		}
 	}
 	return nil
 }

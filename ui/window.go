@@ -23,9 +23,10 @@ func (u *UI) build() {
 	u.history = newHistoryView(u)
 	u.status = &widget.Label{Text: "Drop files anywhere on this window to upload them.", Truncation: fyne.TextTruncateEllipsis}
 
-	add := &widget.Button{Text: "Add files…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
+	add := &widget.Button{Text: addFileLabel, Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
+	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
 	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), OnTapped: u.showSettings}
-	top := []fyne.CanvasObject{container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, settings))}
+	top := []fyne.CanvasObject{container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, addFolder, settings))}
 	if err := u.core.ReadOnly(); err != nil { // a full disk or a read-only folder: say so before anyone drops a file
 		top = append(top, readOnlyBanner(err))
 	}
@@ -83,7 +84,7 @@ func (u *UI) showBody(haveSources bool) {
 	u.body.Refresh()
 }
 
-// addShortcuts: Ctrl+O add files, Ctrl+F search history, Ctrl+C copy the selected history
+// addShortcuts: Ctrl+O add a file, Ctrl+Shift+O a folder, Ctrl+F search history, Ctrl+C copy the selected history
 // row's URI, Ctrl+R resend it, Ctrl+V paste files or a picture (paste.go), Ctrl+, settings.
 // (The settings dialog handles Escape itself.) None of them acts while a dialog is open: a
 // Ctrl+V meant for the dialog must not send a file behind it, nor Ctrl+R resend one.
@@ -100,6 +101,7 @@ func (u *UI) addShortcuts() {
 		add(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, fn)
 	}
 	on(fyne.KeyO, u.onAddFiles)
+	add(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, u.onAddFolder)
 	on(fyne.KeyF, func() {
 		u.tabs.SelectIndex(1)
 		u.history.focusSearch()
