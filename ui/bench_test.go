@@ -69,3 +69,28 @@ func fillHistory(b *testing.B, h *app.History, n int) {
 		}
 	}
 }
+
+// BenchmarkUploadTabBatch200 feeds the Upload tab what a batch of 200 files brings (each
+// queued, started, five progress events, done), as fast as the queue can, and waits for the
+// list to show the last: what a drop of a folder costs the window, apart from the uploads.
+func BenchmarkUploadTabBatch200(b *testing.B) {
+	tu := newTestUI(b, true)
+	fyne.DoAndWait(func() { tu.win.Resize(fyne.NewSize(980, 640)) })
+	b.ReportAllocs()
+	for b.Loop() {
+		fyne.DoAndWait(func() { tu.queue.items, tu.queue.index = nil, map[int64]int{} })
+		for id := int64(1); id <= 200; id++ {
+			rec := app.Record{ID: id, Name: fmt.Sprintf("scan-%03d.pdf", id), Size: 1 << 20, Status: app.StatusQueued}
+			tu.queue.onEvent(app.Event{Kind: app.EventQueued, Record: rec})
+			rec.Status = app.StatusUploading
+			tu.queue.onEvent(app.Event{Kind: app.EventStarted, Record: rec})
+			for sent := int64(1); sent <= 5; sent++ {
+				tu.queue.onEvent(app.Event{Kind: app.EventProgress, Record: rec, Sent: sent << 18, Total: 1 << 20})
+			}
+			rec.Status, rec.URI = app.StatusDone, fmt.Sprintf("https://blob.redoxengine.com/%d", id)
+			tu.queue.onEvent(app.Event{Kind: app.EventDone, Record: rec})
+		}
+		time.Sleep(2 * listRedraw) // the last redraw is due
+		fyne.DoAndWait(func() {})
+	}
+}

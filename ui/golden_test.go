@@ -51,6 +51,7 @@ func TestGoldenStates(t *testing.T) {
 			tu := newTestUI(t, tt.sandbox)
 			if tt.fill != nil {
 				tt.fill(tu) // its fyne.Do calls run before the DoAndWait below
+				tu.waitFor(t, "the list redrawn", func() bool { return !tu.queue.redraw })
 			}
 			fyne.DoAndWait(func() {
 				for range 2 { // the second pass lays out wrapped text at its final width
