@@ -29,7 +29,8 @@ const (
 // WatchOptions adjust a Watcher; the zero value takes the defaults above.
 type WatchOptions struct {
 	// Settle is how long a file's size and modification time must stay the same before it is
-	// complete (and, on Windows, no other program may hold it open to write).
+	// complete (and no other program may hold it open to write, where the system can tell:
+	// see openableAlone).
 	Settle time.Duration
 	// Rescan is how often every folder is listed again: network shares send no change events,
 	// and a folder that was unavailable is tried again this often.
@@ -357,7 +358,7 @@ func (w *Watcher) checkSettling(now time.Time) {
 			continue
 		}
 		if !openableAlone(f.path) {
-			continue // another program still has it open to write (Windows)
+			continue // another program still has it open to write (Windows, Linux)
 		}
 		f.state = fileReady
 		ready = append(ready, f)
