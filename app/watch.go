@@ -416,10 +416,12 @@ func (w *Watcher) submitWhile(ctx context.Context, leave func(*watchedFile) bool
 
 // holdIfCutOff leaves a file whose earlier upload to this source a crash cut off (its row is
 // unknown) unless its content is known to be done for the source (then it is submitted, ends
-// as a duplicate and is moved): Redox may have it, and it is never resent on a guess.
+// as a duplicate and is moved): Redox may have it, and it is never resent on a guess. A file
+// modified after that upload started (see newerThanCutOff) is another file of the same name
+// and size, and is sent.
 func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 	u, ok := w.cutOff[f.path]
-	if !ok || u.Size != f.size {
+	if !ok || u.Size != f.size || newerThanCutOff(f, u) {
 		return false
 	}
 	sum, err := w.hashOf(f)
@@ -434,6 +436,25 @@ func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 		"Uploader stopped (history row %d): Redox may or may not have it, so it is not sent again on its own. "+
 		"Check the history, resend row %d if Redox does not have it, then move the file out of the folder.", u.ID, u.ID)})
 	return true
+}
+
+// cutOffStampSlack is how much later than a cut-off upload's start a file's modification time
+// must be to be another file: file systems that keep times to 2 s (FAT) round it up.
+const cutOffStampSlack = 2 * time.Second
+
+// newerThanCutOff reports whether f was modified after the cut-off upload u started, when u has
+// no hash to compare (it was sent unhashed, the client's hash lost with the crash): it is
+// then a new scan under the same name, as a file is complete before it is sent. A row with no
+// start time counts from when it was queued.
+func newerThanCutOff(f *watchedFile, u Record) bool {
+	if u.SHA256 != "" {
+		return false // the hashes say
+	}
+	started := u.Started
+	if started.IsZero() {
+		started = u.Created
+	}
+	return f.modTime.After(started.Add(cutOffStampSlack))
 }
 
 // stop lets this watcher's uploads under way end, for StopGrace, then cancels them and waits
