@@ -105,7 +105,7 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 	fi, err := os.Stat(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		w.forget(f)
-		w.emitFile(f, WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent."})
+		w.emitFile(f, takenOutEvent(rec))
 		return
 	}
 	changed := err != nil || f.changedSinceSent(fi) || rec.ErrorKind == ErrorKindChangedWhileSending
@@ -131,6 +131,18 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 		}
 	}
 	w.emitFile(f, ev)
+}
+
+// takenOutEvent is the event of a failed row whose file is no longer in its folder: taken out
+// before it was sent, or, when Redox returned a URI, after (the row says what is wrong with
+// what Redox received).
+func takenOutEvent(rec Record) WatchEvent {
+	if rec.URI == "" {
+		return WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent."}
+	}
+	return WatchEvent{Outcome: WatchFailed, Row: rec.ID, URI: rec.URI, Detail: rec.ErrorDetail,
+		Reason: "It was sent (Redox returned the URI shown), and taken out of the folder by another program or " +
+			"a person meanwhile. " + rec.ErrorMessage}
 }
 
 // retryLater leaves f in its folder to be tried again after a wait that doubles each time.
