@@ -14,8 +14,13 @@ import (
 // Moving a watched file out of the way once its upload has ended: to Uploaded/DATE/ or to
 // Failed/ with a note saying why. Nothing is ever overwritten and nothing deleted.
 
+// errMovedAway is the error of a move whose file is no longer where it was: another program
+// (another watcher of the folder, a clerk) moved or deleted it first.
+var errMovedAway = fmt.Errorf("the file is no longer in the folder: %w", fs.ErrNotExist)
+
 // moveInto moves the file at path into the folder dir (created if needed) under its own name,
-// or "name (2).ext", "name (3).ext"... if that is taken, and returns where it now is.
+// or "name (2).ext", "name (3).ext"... if that is taken, and returns where it now is. A file no
+// longer at path is errMovedAway.
 func moveInto(path, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("creating %s: %w", filepath.Base(dir), err)
@@ -52,6 +57,9 @@ func numbered(name string, n int) string {
 // between the link and the unlink) finishes that move: src, the extra name, goes.
 func moveNoReplace(src, dest string) error {
 	err := os.Link(src, dest)
+	if err != nil && isGone(src) {
+		return fmt.Errorf("moving %s: %w", filepath.Base(src), errMovedAway)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		if sameFile(src, dest) {
 			return os.Remove(src)
@@ -69,9 +77,18 @@ func moveNoReplace(src, dest string) error {
 		return fs.ErrExist
 	}
 	if err := os.Rename(src, dest); err != nil {
+		if isGone(src) {
+			err = errMovedAway
+		}
 		return fmt.Errorf("moving %s: %w", filepath.Base(src), err)
 	}
 	return nil
+}
+
+// isGone reports whether nothing is at path.
+func isGone(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // sameFile reports whether a and b are two names of one file.

@@ -51,7 +51,8 @@ func (w *Watcher) onQueueEvent(e Event) {
 // full), and after History.Flush, so that a power cut cannot leave a file in Uploaded/ without
 // that record.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
-	if fi, err := os.Stat(f.path); err == nil && f.changedSinceSent(fi) {
+	fi, err := os.Stat(f.path)
+	if err == nil && f.changedSinceSent(fi) {
 		f.state = fileSettling
 		w.emitFile(f, WatchEvent{Outcome: WatchRetrying, Row: rec.ID, URI: rec.URI,
 			Reason: "It was uploaded (the URI is shown), then it changed; the new version is sent once it has settled."})
@@ -60,6 +61,11 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	ev := WatchEvent{Outcome: WatchUploaded, Row: rec.ID, URI: rec.URI}
 	if rec.Status == StatusDuplicate {
 		ev.Outcome, ev.Reason = WatchDuplicate, "Already uploaded to this source; that upload's URI is shown."
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		ev.Reason = joinSentences(ev.Reason, rec.NotSaved)
+		w.movedAway(f, ev)
+		return
 	}
 	if rec.NotSaved != "" { // not moved until its record is saved: at the next start, as already uploaded
 		f.state = fileLeft
@@ -77,6 +83,9 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	}
 	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()))
 	switch {
+	case errors.Is(err, errMovedAway):
+		w.movedAway(f, ev)
+		return
 	case err != nil && isReadOnlyError(err):
 		f.state = fileLeft
 		w.setReadOnly(f.folder, true)
@@ -120,7 +129,10 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 	}
 	ev := WatchEvent{Outcome: WatchFailed, Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail}
 	dest, err := moveInto(f.path, filepath.Join(f.folder, WatchFailedFolder))
-	if err != nil {
+	if errors.Is(err, errMovedAway) {
+		w.forget(f)
+		ev.Detail = joinDetail(ev.Detail, "it was not moved into "+WatchFailedFolder+": "+movedAwayText)
+	} else if err != nil {
 		f.state = fileLeft
 		ev.Detail = joinDetail(ev.Detail, "it could not be moved into "+WatchFailedFolder+": "+err.Error())
 	} else {
@@ -131,6 +143,26 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 		}
 	}
 	w.emitFile(f, ev)
+}
+
+// movedAwayText says that a file was gone from its folder when the watcher came to move it.
+const movedAwayText = "another program had already moved it out of the folder (perhaps another Redox Uploader " +
+	"watching the same folder: one is enough)."
+
+// movedAway reports an uploaded file that was no longer in its folder when it was to be moved
+// (ev is its event so far), and forgets it: there is nothing to move, nor to do.
+func (w *Watcher) movedAway(f *watchedFile, ev WatchEvent) {
+	w.forget(f)
+	ev.Reason = joinSentences(ev.Reason, "It was not moved: "+movedAwayText)
+	w.emitFile(f, ev)
+}
+
+// joinSentences is a then b, with a space between when both are there.
+func joinSentences(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
 }
 
 // takenOutEvent is the event of a failed row whose file is no longer in its folder: taken out
