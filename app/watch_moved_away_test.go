@@ -17,10 +17,10 @@ func TestMoveIntoMovedAway(t *testing.T) {
 	src := filepath.Join(dir, "scan.pdf")
 	dest := uploadedFolder(dir, time.Now())
 	writeFile(t, src, []byte("scanned once"))
-	if _, err := moveInto(src, dest); err != nil { // the other watcher
+	if _, err := moveInto(src, dest, 0o750); err != nil { // the other watcher
 		t.Fatal(err)
 	}
-	if got, err := moveInto(src, dest); !errors.Is(err, errMovedAway) {
+	if got, err := moveInto(src, dest, 0o750); !errors.Is(err, errMovedAway) {
 		t.Errorf("moveInto of a file moved away: %q, %v; want errMovedAway", got, err)
 	}
 	if entries, _ := os.ReadDir(dest); len(entries) != 1 {
@@ -34,7 +34,7 @@ func TestMoveIntoMovedAway(t *testing.T) {
 func TestUploadedFileMovedAwayFirst(t *testing.T) {
 	s := sendWatchedScan(t)
 	rig, path := s.rig, s.path
-	if _, err := moveInto(path, uploadedFolder(filepath.Dir(path), time.Now())); err != nil { // the other watcher
+	if _, err := moveInto(path, uploadedFolder(filepath.Dir(path), time.Now()), 0o750); err != nil { // the other watcher
 		t.Fatal(err)
 	}
 	rig.watcher.onQueueEvent(s.done)

@@ -81,7 +81,7 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		w.emitFile(f, ev)
 		return
 	}
-	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()))
+	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()), folderPerm(f.folder))
 	switch {
 	case errors.Is(err, errMovedAway):
 		w.movedAway(f, ev)
@@ -128,7 +128,8 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 		return
 	}
 	ev := WatchEvent{Outcome: WatchFailed, Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail}
-	dest, err := moveInto(f.path, filepath.Join(f.folder, WatchFailedFolder))
+	perm := folderPerm(f.folder)
+	dest, err := moveInto(f.path, filepath.Join(f.folder, WatchFailedFolder), perm)
 	if errors.Is(err, errMovedAway) {
 		w.forget(f)
 		ev.Detail = joinDetail(ev.Detail, "it was not moved into "+WatchFailedFolder+": "+movedAwayText)
@@ -138,7 +139,7 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 	} else {
 		ev.MovedTo = dest
 		w.forget(f)
-		if err := writeWhyFile(dest, rec); err != nil {
+		if err := writeWhyFile(dest, rec, perm); err != nil {
 			ev.Detail = joinDetail(ev.Detail, err.Error())
 		}
 	}
