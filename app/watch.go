@@ -328,7 +328,7 @@ func (w *Watcher) observe(folder, path string, now time.Time) {
 		f = &watchedFile{path: path, folder: folder, size: -1}
 		w.files[path] = f
 	}
-	if f.see(fi, now) && (f.state == fileLeft || f.state == fileReady) {
+	if f.see(fi, now) && (f.state == fileLeft || f.state == fileReady || f.state == fileToMove) {
 		f.state = fileSettling
 	}
 }
@@ -341,6 +341,9 @@ func (w *Watcher) checkSettling(now time.Time) {
 		switch {
 		case f.state == fileWaiting && !now.Before(f.retryAt):
 			f.state = fileSettling
+		case f.state == fileToMove && !f.retryAt.IsZero() && !now.Before(f.retryAt):
+			w.moveSent(f, f.uploaded)
+			continue
 		case f.state != fileSettling:
 			continue
 		}

@@ -6,17 +6,24 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // What a Watcher does with a file once its upload has ended: moved to Uploaded/DATE/ or to
 // Failed/ with a note, left in a read-only folder, or tried again later.
 
-// actsOn keeps the queue events onQueueEvent acts on: a row started, a row ended.
-func actsOn(e Event) bool { return e.Kind == EventStarted || e.Final() }
+// actsOn keeps the queue events onQueueEvent acts on: a row started, a row ended, a row's
+// outcome saved late.
+func actsOn(e Event) bool { return e.Kind == EventStarted || e.Final() || e.Kind == EventSaved }
 
 // onQueueEvent acts on an event of one of this watcher's rows: a start is announced; a final
-// outcome frees a place and moves, retries or leaves the file.
+// outcome frees a place and moves, retries or leaves the file; a late save moves the file that
+// waited for it.
 func (w *Watcher) onQueueEvent(e Event) {
+	if e.Kind == EventSaved {
+		w.onSaved(e.Record)
+		return
+	}
 	f := w.byRow[e.Record.ID]
 	if f == nil {
 		return
@@ -42,14 +49,15 @@ func (w *Watcher) onQueueEvent(e Event) {
 	}
 }
 
-// moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved (a read-only
-// folder), it stays, and its content is recorded as left in place (History.KeepInPlace) so that
-// keepIfSent knows it at every later start, whatever the retention purge deleted. A file that
-// changed after it was handed over (a scanner adding a page, the next scan under the same name)
-// is not what Redox has: it stays, and is sent again once it has settled. A file is moved only
-// once the record of its upload is on disk: not while the history cannot save it (the disk is
-// full), and after History.Flush, so that a power cut cannot leave a file in Uploaded/ without
-// that record.
+// moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved because the watched
+// folder is read-only, it stays, and its content is recorded as left in place
+// (History.KeepInPlace) so that keepIfSent knows it at every later start, whatever the retention
+// purge deleted. A file that changed after it was handed over (a scanner adding a page, the
+// next scan under the same name) is not what Redox has: it stays, and is sent again once it has
+// settled. A file is moved only once the record of its upload is
+// on disk: not while the history cannot save it (the disk is full: it is moved when the record
+// is saved, onSaved), and after History.Flush (failing, the move is tried again later), so that
+// a power cut cannot leave a file in Uploaded/ without that record.
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	fi, err := os.Stat(f.path)
 	if err == nil && f.changedSinceSent(fi) {
@@ -67,18 +75,15 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		w.movedAway(f, ev)
 		return
 	}
-	if rec.NotSaved != "" { // not moved until its record is saved: at the next start, as already uploaded
-		f.state = fileLeft
-		ev.Reason, ev.Detail = rec.NotSaved+" The file stays in the folder until then.", ""
+	if rec.NotSaved != "" { // not moved until its record is saved (onSaved), or at the next start
+		f.state, f.uploaded, f.retryAt = fileToMove, rec, time.Time{}
+		ev.Reason, ev.Detail = rec.NotSaved+" The file stays in the folder until then, and is moved once it is recorded.", ""
 		w.emitFile(f, ev)
 		return
 	}
 	if err := w.queue.history.Flush(); err != nil { // the record first, on disk, then the move
-		f.state = fileLeft
-		ev.Reason = "Uploaded, but the record of it could not be saved to disk, so it is still in the folder. " +
-			"Check that the History shows it uploaded, then move it out of the folder yourself."
-		ev.Detail = err.Error()
-		w.emitFile(f, ev)
+		ev.Reason, ev.Detail = "Uploaded, but the record of it could not be saved to disk yet, so it is still in the folder.", err.Error()
+		w.moveLater(f, rec, ev)
 		return
 	}
 	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()), folderPerm(f.folder))
@@ -176,6 +181,25 @@ func takenOutEvent(rec Record) WatchEvent {
 	return WatchEvent{Outcome: WatchFailed, Row: rec.ID, URI: rec.URI, Detail: rec.ErrorDetail,
 		Reason: "It was sent (Redox returned the URI shown), and taken out of the folder by another program or " +
 			"a person meanwhile. " + rec.ErrorMessage}
+}
+
+// onSaved moves the file that waited for the record of its upload, rec, now saved.
+func (w *Watcher) onSaved(rec Record) {
+	for _, f := range w.files {
+		if f.state == fileToMove && f.retryAt.IsZero() && f.uploaded.ID == rec.ID {
+			w.moveSent(f, rec)
+			return
+		}
+	}
+}
+
+// moveLater leaves an uploaded file in its folder for now (ev, of outcome uploaded or duplicate,
+// says why) and tries to move it again after a wait that doubles each time.
+func (w *Watcher) moveLater(f *watchedFile, rec Record, ev WatchEvent) {
+	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
+	f.state, f.uploaded, f.retryAt = fileToMove, rec, w.now().Add(f.retryWait)
+	ev.Reason += " Moving it is tried again in " + WaitText(f.retryWait) + "."
+	w.emitFile(f, ev)
 }
 
 // retryLater leaves f in its folder to be tried again after a wait that doubles each time.
