@@ -52,7 +52,8 @@ func (w *Watcher) onQueueEvent(e Event) {
 // moveSent moves a file Redox has to Uploaded/DATE/; if it cannot be moved because the watched
 // folder is read-only, it stays, and its content is recorded as left in place
 // (History.KeepInPlace) so that keepIfSent knows it at every later start, whatever the retention
-// purge deleted. A file that changed after it was handed over (a scanner adding a page, the
+// purge deleted; if only Uploaded/ or the day's folder in it may not be written, it stays for
+// now, and the move is tried again later (moveLater). A file that changed after it was handed over (a scanner adding a page, the
 // next scan under the same name) is not what Redox has: it stays, and is sent again once it has
 // settled. A file is moved only once the record of its upload is
 // on disk: not while the history cannot save it (the disk is full: it is moved when the record
@@ -86,10 +87,19 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		w.moveLater(f, rec, ev)
 		return
 	}
-	dest, err := moveInto(f.path, uploadedFolder(f.folder, w.now()), folderPerm(f.folder))
+	dir := uploadedFolder(f.folder, w.now())
+	dest, err := moveInto(f.path, dir, folderPerm(f.folder))
 	switch {
 	case errors.Is(err, errMovedAway):
 		w.movedAway(f, ev)
+		return
+	case err != nil && isReadOnlyError(err) && canMoveOutOf(f.folder):
+		// The watched folder may be changed, Uploaded/ or the day's folder in it not.
+		ev.Reason = "Uploaded, but it could not be moved: this account may not write to the folder " +
+			unwritableFolder(f.folder, dir) + " in the watched folder, so the file is still in the watched folder. " +
+			"Ask IT to let it write there."
+		ev.Detail = err.Error()
+		w.moveLater(f, rec, ev)
 		return
 	case err != nil && isReadOnlyError(err):
 		f.state = fileLeft
@@ -200,6 +210,22 @@ func (w *Watcher) moveLater(f *watchedFile, rec Record, ev WatchEvent) {
 	f.state, f.uploaded, f.retryAt = fileToMove, rec, w.now().Add(f.retryWait)
 	ev.Reason += " Moving it is tried again in " + WaitText(f.retryWait) + "."
 	w.emitFile(f, ev)
+}
+
+// unwritableFolder names, relative to the watched folder, the folder that a move into dir (in
+// folder) could not write to: the deepest of dir and the folders above it that exists.
+func unwritableFolder(folder, dir string) string {
+	d := dir
+	for len(d) > len(folder) {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			break
+		}
+		d = filepath.Dir(d)
+	}
+	if rel, err := filepath.Rel(folder, d); err == nil {
+		return rel
+	}
+	return filepath.Base(d)
 }
 
 // retryLater leaves f in its folder to be tried again after a wait that doubles each time.
