@@ -92,6 +92,8 @@ type watchedFolder struct {
 	known     bool   // looked at once at least
 	problem   string // with !available: why, in plain words
 	readOnly  bool   // files cannot be moved out of it: sent files stay (see watch_readonly.go)
+	// subfolders are the folders in it reported as not looked into (see noteSubfolder), by path.
+	subfolders map[string]bool
 }
 
 // WatchStatus is what a Watcher is doing, for a window or a tray menu.
@@ -267,6 +269,11 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 		w.observe(d.path, path, now)
 	}
 	w.forgetIn(d.path, seen)
+	for path := range d.subfolders { // one removed is reported again if it comes back
+		if !seen[path] {
+			delete(d.subfolders, path)
+		}
+	}
 }
 
 // folderProblem words why a folder cannot be read.
@@ -318,6 +325,9 @@ func (w *Watcher) onChange(ev fsnotify.Event) {
 func (w *Watcher) observe(folder, path string, now time.Time) {
 	f := w.files[path]
 	fi, err := os.Stat(path) // follows symbolic links, as folder drops do
+	if err == nil && fi.IsDir() {
+		w.noteSubfolder(folder, path)
+	}
 	if err != nil || !fi.Mode().IsRegular() {
 		if f != nil && f.state != fileSubmitted {
 			w.forget(f)
@@ -331,6 +341,23 @@ func (w *Watcher) observe(folder, path string, now time.Time) {
 	if f.see(fi, now) && (f.state == fileLeft || f.state == fileReady || f.state == fileToMove) {
 		f.state = fileSettling
 	}
+}
+
+// noteSubfolder reports, once, a folder inside a watched folder other than Uploaded/ and
+// Failed/: the watcher does not look into it, and files put there would otherwise wait unseen.
+func (w *Watcher) noteSubfolder(folder, path string) {
+	d := w.folder(folder)
+	name := filepath.Base(path)
+	if d == nil || d.subfolders[path] || strings.EqualFold(name, WatchUploadedFolder) || strings.EqualFold(name, WatchFailedFolder) {
+		return
+	}
+	if d.subfolders == nil {
+		d.subfolders = map[string]bool{}
+	}
+	d.subfolders[path] = true
+	w.emit(WatchEvent{Outcome: WatchSkipped, Folder: folder, Path: path, Name: name,
+		Reason: "This is a folder: files in folders inside the watched folder are not sent. To send them, move them " +
+			"into the watched folder itself, or have this folder watched too."})
 }
 
 // checkSettling looks again at each file settling (and each whose retry is due) and readies

@@ -21,7 +21,7 @@ const (
 	WatchRetrying    WatchOutcome = "will retry"  // a passing failure; the file stays and is tried again later
 	WatchHeld        WatchOutcome = "held"        // an earlier upload of it was cut off: Redox may have it; a person decides
 	WatchCancelled   WatchOutcome = "cancelled"   // stopped (the watcher stopping, or cancelled in the window); stays
-	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file); looked at again when it changes
+	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file; a folder, not looked into); looked at again when it changes
 	WatchKept        WatchOutcome = "kept"        // already uploaded, in a read-only folder: it stays, and is not sent again
 )
 
