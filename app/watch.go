@@ -512,13 +512,13 @@ func (w *Watcher) emitFile(f *watchedFile, ev WatchEvent) {
 	w.emit(ev)
 }
 
-// emit stamps ev, logs it (base names only: of the file, else of the folder) and hands it to
-// OnEvent.
+// emit stamps ev, logs it (base names only: of the file, else of the folder, and where in its
+// folder it was moved to) and hands it to OnEvent.
 func (w *Watcher) emit(ev WatchEvent) {
 	ev.Time = w.now()
 	where := cmp.Or(ev.Path, ev.Folder)
 	w.queue.logger().Info("watched folder", "folder", filepath.Base(ev.Folder), "file", ev.Name, "outcome", string(ev.Outcome),
-		"row", ev.Row, "reason", withoutPath(ev.Reason, where), "detail", withoutPath(ev.Detail, where))
+		"row", ev.Row, "moved_to", ev.MovedToInFolder(), "reason", withoutPath(ev.Reason, where), "detail", withoutPath(ev.Detail, where))
 	if ev.Name != "" && ev.Outcome != WatchSending {
 		w.publishStatus(&ev)
 	}
