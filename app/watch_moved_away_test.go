@@ -28,22 +28,43 @@ func TestMoveIntoMovedAway(t *testing.T) {
 	}
 }
 
-// TestUploadedFileMovedAwayFirst: an uploaded file that another watcher of the folder moved
-// out first is reported uploaded, saying another program had moved it already, and forgotten;
-// not "move it yourself".
+// TestUploadedFileMovedAwayFirst: an uploaded file (or one found already uploaded) that another
+// watcher of the folder moved out first is reported so, saying another program had moved it
+// already, in one sentence after the other, and forgotten; not "move it yourself".
 func TestUploadedFileMovedAwayFirst(t *testing.T) {
+	for _, status := range []Status{StatusDone, StatusDuplicate} {
+		t.Run(string(status), func(t *testing.T) { testUploadedFileMovedAwayFirst(t, status) })
+	}
+}
+
+func testUploadedFileMovedAwayFirst(t *testing.T, status Status) {
 	s := sendWatchedScan(t)
+	s.done.Record.Status = status
 	rig, path := s.rig, s.path
 	if _, err := moveInto(path, uploadedFolder(filepath.Dir(path), time.Now()), 0o750); err != nil { // the other watcher
 		t.Fatal(err)
 	}
 	rig.watcher.onQueueEvent(s.done)
 	ev := <-rig.events
-	if ev.Outcome != WatchUploaded || ev.URI != s.done.Record.URI || !strings.Contains(ev.Reason, "already moved it out") ||
-		strings.Contains(ev.Reason, "yourself") {
-		t.Errorf("event %s; want uploaded with its URI, saying another program had already moved it", ev)
+	want := map[Status]WatchOutcome{StatusDone: WatchUploaded, StatusDuplicate: WatchDuplicate}[status]
+	if ev.Outcome != want || ev.URI != s.done.Record.URI || !strings.Contains(ev.Reason, "already moved it out") ||
+		strings.Contains(ev.Reason, "yourself") || strings.Contains(ev.Reason, "  ") {
+		t.Errorf("event %s; want %s with its URI, saying another program had already moved it", ev, want)
 	}
 	if _, known := rig.watcher.files[path]; known {
 		t.Errorf("the watcher still knows the file")
+	}
+}
+
+func TestJoinSentences(t *testing.T) {
+	for _, tc := range []struct{ a, b, want string }{
+		{"", "", ""},
+		{"One.", "", "One."},
+		{"", "Two.", "Two."},
+		{"One.", "Two.", "One. Two."},
+	} {
+		if got := joinSentences(tc.a, tc.b); got != tc.want {
+			t.Errorf("joinSentences(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)
+		}
 	}
 }

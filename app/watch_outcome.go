@@ -175,8 +175,8 @@ func (w *Watcher) movedAway(f *watchedFile, ev WatchEvent) {
 
 // joinSentences is a then b, with a space between when both are there.
 func joinSentences(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + " " + b
 }
@@ -186,7 +186,9 @@ func joinSentences(a, b string) string {
 // what Redox received).
 func takenOutEvent(rec Record) WatchEvent {
 	if rec.URI == "" {
-		return WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent."}
+		return WatchEvent{Outcome: WatchSkipped, Row: rec.ID, Reason: "The file was taken out of the folder before it was sent " +
+			"from here: by a person, or by another program (perhaps another Redox Uploader watching the same folder, " +
+			"which sends it itself: one is enough)."}
 	}
 	return WatchEvent{Outcome: WatchFailed, Row: rec.ID, URI: rec.URI, Detail: rec.ErrorDetail,
 		Reason: "It was sent (Redox returned the URI shown), and taken out of the folder by another program or " +
