@@ -162,8 +162,8 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 }
 
 // movedAwayText says that a file was gone from its folder when the watcher came to move it.
-const movedAwayText = "another program had already moved it out of the folder (perhaps another Redox Uploader " +
-	"watching the same folder: one is enough)."
+const movedAwayText = "another program or a person had already moved it out of the folder (perhaps another Redox " +
+	"Uploader watching the same folder: one is enough)."
 
 // movedAway reports an uploaded file that was no longer in its folder when it was to be moved
 // (ev is its event so far), and forgets it: there is nothing to move, nor to do.
