@@ -25,6 +25,10 @@ const (
 	WatchCancelled   WatchOutcome = "cancelled"   // stopped (the watcher stopping, or cancelled in the window); stays
 	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file; a folder, not looked into); looked at again when it changes
 	WatchKept        WatchOutcome = "kept"        // already uploaded, in a read-only folder: it stays, and is not sent again
+	// WatchMoved: a file uploaded earlier (reported then) and left in its folder for a while (its
+	// record not yet saved, Uploaded/ not writable) is out of it now: moved to Uploaded/DATE/
+	// (MovedTo), or moved away by another program first (Reason).
+	WatchMoved WatchOutcome = "moved"
 )
 
 // WatchEvent is one thing that happened in a watched folder, for a log line or the window.

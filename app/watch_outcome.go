@@ -53,13 +53,17 @@ func (w *Watcher) onQueueEvent(e Event) {
 // folder is read-only, it stays, and its content is recorded as left in place
 // (History.KeepInPlace) so that keepIfSent knows it at every later start, whatever the retention
 // purge deleted; if only Uploaded/ or the day's folder in it may not be written, it stays for
-// now, and the move is tried again later (moveLater). A file that changed after it was handed over (a scanner adding a page, the
-// next scan under the same name) is not what Redox has: it stays, and is sent again once it has
-// settled. A file is moved only once the record of its upload is
-// on disk: not while the history cannot save it (the disk is full: it is moved when the record
-// is saved, onSaved), and after History.Flush (failing, the move is tried again later), so that
-// a power cut cannot leave a file in Uploaded/ without that record.
+// now, and the move is tried again later (moveLater). A file that changed after it was handed
+// over (a scanner adding a page, the next scan under the same name) is not what Redox has: it
+// stays, and is sent again once it has settled. A file is moved only once the record of its
+// upload is on disk: not while the history cannot save it (the disk is full: it is moved when
+// the record is saved, onSaved), and after History.Flush (failing, the move is tried again
+// later), so that a power cut cannot leave a file in Uploaded/ without that record.
+//
+// The upload of a file left to be moved later was reported already: a later try is reported as
+// moved, will retry or kept, never as uploaded again (a window counts the uploads it hears of).
 func (w *Watcher) moveSent(f *watchedFile, rec Record) {
+	again := f.state == fileToMove
 	fi, err := os.Stat(f.path)
 	if err == nil && f.changedSinceSent(fi) {
 		f.state = fileSettling
@@ -71,9 +75,12 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	if rec.Status == StatusDuplicate {
 		ev.Outcome, ev.Reason = WatchDuplicate, "Already uploaded to this source; that upload's URI is shown."
 	}
+	if again {
+		ev.Reason = ""
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		ev.Reason = joinSentences(ev.Reason, rec.NotSaved)
-		w.movedAway(f, ev)
+		w.movedAway(f, ev, again)
 		return
 	}
 	if rec.NotSaved != "" { // not moved until its record is saved (onSaved), or at the next start
@@ -84,14 +91,14 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 	}
 	if err := w.queue.history.Flush(); err != nil { // the record first, on disk, then the move
 		ev.Reason, ev.Detail = "Uploaded, but the record of it could not be saved to disk yet, so it is still in the folder.", err.Error()
-		w.moveLater(f, rec, ev)
+		w.moveLater(f, rec, ev, again)
 		return
 	}
 	dir := uploadedFolder(f.folder, w.now())
 	dest, err := moveInto(f.path, dir, folderPerm(f.folder))
 	switch {
 	case errors.Is(err, errMovedAway):
-		w.movedAway(f, ev)
+		w.movedAway(f, ev, again)
 		return
 	case err != nil && isReadOnlyError(err) && canMoveOutOf(f.folder):
 		// The watched folder may be changed, Uploaded/ or the day's folder in it not.
@@ -99,11 +106,19 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 			unwritableFolder(f.folder, dir) + " in the watched folder, so the file is still in the watched folder. " +
 			"Ask IT to let it write there."
 		ev.Detail = err.Error()
-		w.moveLater(f, rec, ev)
+		w.moveLater(f, rec, ev, again)
+		return
+	case err != nil && again: // a move tried again goes on being tried
+		ev.Reason = "Uploaded, but it could not be moved into " + WatchUploadedFolder + ", so it is still in the folder."
+		ev.Detail = err.Error()
+		w.moveLater(f, rec, ev, again)
 		return
 	case err != nil && isReadOnlyError(err):
 		f.state = fileLeft
 		w.setReadOnly(f.folder, true)
+		if again {
+			ev.Outcome = WatchKept
+		}
 		ev.Reason, ev.Detail = "Uploaded; it stays in this read-only folder, and is not sent again.", err.Error()
 		// Not the watcher's context: a file whose upload ends while the watcher stops is
 		// recorded all the same.
@@ -119,6 +134,9 @@ func (w *Watcher) moveSent(f *watchedFile, rec Record) {
 		ev.MovedTo = dest
 		w.forget(f)
 		w.setReadOnly(f.folder, false)
+		if again {
+			ev.Outcome = WatchMoved
+		}
 	}
 	w.emitFile(f, ev)
 }
@@ -147,7 +165,7 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 	dest, err := moveInto(f.path, filepath.Join(f.folder, WatchFailedFolder), perm)
 	if errors.Is(err, errMovedAway) {
 		w.forget(f)
-		ev.Detail = joinDetail(ev.Detail, "it was not moved into "+WatchFailedFolder+": "+movedAwayText)
+		ev.Detail = joinDetail(ev.Detail, "it was not moved into "+WatchFailedFolder+". "+movedAwayText)
 	} else if err != nil {
 		f.state = fileLeft
 		ev.Detail = joinDetail(ev.Detail, "it could not be moved into "+WatchFailedFolder+": "+err.Error())
@@ -162,14 +180,18 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 }
 
 // movedAwayText says that a file was gone from its folder when the watcher came to move it.
-const movedAwayText = "another program or a person had already moved it out of the folder (perhaps another Redox " +
+const movedAwayText = "Another program or a person had already moved it out of the folder (perhaps another Redox " +
 	"Uploader watching the same folder: one is enough)."
 
 // movedAway reports an uploaded file that was no longer in its folder when it was to be moved
-// (ev is its event so far), and forgets it: there is nothing to move, nor to do.
-func (w *Watcher) movedAway(f *watchedFile, ev WatchEvent) {
+// (ev is its event so far; again: its upload was reported before), and forgets it: there is
+// nothing to move, nor to do.
+func (w *Watcher) movedAway(f *watchedFile, ev WatchEvent, again bool) {
 	w.forget(f)
-	ev.Reason = joinSentences(ev.Reason, "It was not moved: "+movedAwayText)
+	if again {
+		ev.Outcome = WatchMoved
+	}
+	ev.Reason = joinSentences(ev.Reason, movedAwayText)
 	w.emitFile(f, ev)
 }
 
@@ -206,10 +228,14 @@ func (w *Watcher) onSaved(rec Record) {
 }
 
 // moveLater leaves an uploaded file in its folder for now (ev, of outcome uploaded or duplicate,
-// says why) and tries to move it again after a wait that doubles each time.
-func (w *Watcher) moveLater(f *watchedFile, rec Record, ev WatchEvent) {
+// says why) and tries to move it again after a wait that doubles each time. A move tried again
+// (again) is reported as will retry: the upload was reported the first time.
+func (w *Watcher) moveLater(f *watchedFile, rec Record, ev WatchEvent, again bool) {
 	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
 	f.state, f.uploaded, f.retryAt = fileToMove, rec, w.now().Add(f.retryWait)
+	if again {
+		ev.Outcome = WatchRetrying
+	}
 	ev.Reason += " Moving it is tried again in " + WaitText(f.retryWait) + "."
 	w.emitFile(f, ev)
 }

@@ -112,8 +112,8 @@ func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
 	rig.watcher.onQueueEvent(saved)
 	select {
 	case ev := <-rig.events:
-		if _, err := os.Stat(path); !os.IsNotExist(err) || ev.Outcome != WatchUploaded || ev.MovedTo == "" {
-			t.Errorf("once saved: event %s, the file in the folder (%v); want it moved", ev, err)
+		if _, err := os.Stat(path); !os.IsNotExist(err) || ev.Outcome != WatchMoved || ev.MovedTo == "" {
+			t.Errorf("once saved: event %s, the file in the folder (%v); want it moved (not reported uploaded twice)", ev, err)
 		}
 	default:
 		t.Errorf("once saved: no event; want the file moved")

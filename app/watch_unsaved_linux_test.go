@@ -26,9 +26,12 @@ func TestWatchMovedOnceTheFullDiskIsFreed(t *testing.T) {
 		t.Fatalf("moved though its record is not saved: %v", err)
 	}
 	r.disk.Free()
-	moved := rig.await(t, WatchUploaded, "scan.pdf")
+	moved := rig.await(t, WatchMoved, "scan.pdf")
 	if moved.MovedTo == "" || moved.URI != unsaved.URI {
 		t.Errorf("once freed: event %s; want it moved, with the URI %s", moved, unsaved.URI)
+	}
+	if n := rig.count(WatchUploaded); n != 1 {
+		t.Errorf("%d uploaded events, want 1; events:\n%s", n, eventLines(rig.seen))
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("still in the folder: %v", err)

@@ -38,9 +38,12 @@ func TestWatchUploadedFolderReadOnly(t *testing.T) {
 	if err := os.Remove(uploaded); err != nil { // IT mends it: Uploaded/ may be written
 		t.Fatal(err)
 	}
-	moved := rig.await(t, WatchUploaded, "scan.pdf")
+	moved := rig.await(t, WatchMoved, "scan.pdf")
 	if moved.MovedTo == "" {
 		t.Errorf("event %s; want it moved once %s may be written", moved, WatchUploadedFolder)
+	}
+	if n := rig.count(WatchUploaded); n != 1 {
+		t.Errorf("%d uploaded events, want 1 (a move tried again will retry); events:\n%s", n, eventLines(rig.seen))
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("still in the folder: %v", err)
