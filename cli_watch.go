@@ -11,12 +11,12 @@ import (
 )
 
 // runWatch sends the files that appear in folders to a saved source (or the sandbox) until
-// Ctrl+C or SIGTERM, printing one line per file: time, name, outcome, then the URI or why.
-// Without folders named, it watches the source's own watched folders (what Settings or the
-// organisation's policy set): what a service run for a managed source wants. Either way the
-// source's settle time applies unless --settle says otherwise. Uploads under way when it is stopped finish
-// for a few seconds, then are cancelled and journaled; their files stay and are sent at the
-// next start.
+// Ctrl+C or SIGTERM, printing one line per file: time, name, outcome, then the URI, where in
+// its folder it was moved and why. Without folders named, it watches the source's own watched
+// folders (what Settings or the organisation's policy set): what a service run for a managed
+// source wants. Either way the source's settle time applies unless --settle says otherwise.
+// Uploads under way when it is stopped finish for a few seconds, then are cancelled and
+// journaled; their files stay and are sent at the next start.
 func runWatch(ctx context.Context, args []string, env cliEnv) error {
 	var (
 		source  sourceName

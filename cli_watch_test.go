@@ -113,6 +113,10 @@ func TestWatchSourceFolders(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the file in the source's folder was not uploaded in 30 s; printed:\n%s%s", stdout.String(), stderr.String())
 	}
+	movedTo := filepath.Join(app.WatchUploadedFolder, time.Now().Format("2006-01-02"), "consent.pdf")
+	if !strings.Contains(stdout.String(), "  → "+movedTo) {
+		t.Errorf("watch printed:\n%s\nwant the line to say where the file was moved: → %s", stdout.String(), movedTo)
+	}
 	cancel()
 	if code := <-done; code != exitOK || !strings.Contains(stderr.String(), "Stopped watching.") {
 		t.Errorf("watch ended with %d after cancel, said:\n%s\nwant 0 and that it stopped", code, stderr.String())

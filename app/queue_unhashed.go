@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"time"
 
@@ -60,13 +62,49 @@ func (q *Queue) sendUnhashed(j *job, rec *Record) bool {
 }
 
 // sendClaimed sends rec's file, claimed as uploading since started without a hash, with c,
-// and journals the outcome; before is the file as stat saw it before the claim.
+// and journals the outcome; before is the file as stat saw it before the claim. The file is
+// held open while it is sent, so that one moved or deleted meanwhile can still be checked
+// (changedAfterSend); it is closed before the outcome is announced, which may move it.
 func (q *Queue) sendClaimed(j *job, rec *Record, c *client.Client, before os.FileInfo, started time.Time) {
 	rec.Started = started
+	held := holdOpen(rec.Path, before)
 	res, err := q.upload(j, rec, c)
 	changed := ""
 	if err == nil {
-		changed = changedFromStamp(before, rec.Path, res)
+		changed = changedAfterSend(before, rec.Path, held, res)
+	}
+	if held != nil {
+		held.Close()
 	}
 	q.settle(j, rec, res, err, changed)
+}
+
+// holdOpen opens the file at path to read if it is still the file before describes, or
+// returns nil.
+func holdOpen(path string, before os.FileInfo) *os.File {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || !os.SameFile(before, fi) {
+		f.Close()
+		return nil
+	}
+	return f
+}
+
+// changedAfterSend says how the file at path, sent without hashing first, changed while it was
+// sent (see changedFromStamp). A file whose path is gone once it was sent (moved or deleted
+// from its folder meanwhile: a clerk tidying up, another watcher of the folder) is judged by the
+// file itself, held open since before the upload (held, nil if it could not be): unchanged if
+// its size and modification time are still those before describes and all of it was sent.
+func changedAfterSend(before os.FileInfo, path string, held *os.File, res client.Result) string {
+	if _, err := os.Stat(path); held == nil || !errors.Is(err, fs.ErrNotExist) {
+		return changedFromStamp(before, path, res)
+	}
+	after, err := held.Stat()
+	if err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || res.Size != before.Size() {
+		return changedFromStamp(before, path, res) // the path is gone: it says the file could not be checked
+	}
+	return ""
 }

@@ -29,7 +29,8 @@ const (
 // WatchOptions adjust a Watcher; the zero value takes the defaults above.
 type WatchOptions struct {
 	// Settle is how long a file's size and modification time must stay the same before it is
-	// complete (and, on Windows, no other program may hold it open to write).
+	// complete (and no other program may hold it open to write, where the system can tell:
+	// see openableAlone).
 	Settle time.Duration
 	// Rescan is how often every folder is listed again: network shares send no change events,
 	// and a folder that was unavailable is tried again this often.
@@ -91,6 +92,8 @@ type watchedFolder struct {
 	known     bool   // looked at once at least
 	problem   string // with !available: why, in plain words
 	readOnly  bool   // files cannot be moved out of it: sent files stay (see watch_readonly.go)
+	// subfolders are the folders in it reported as not looked into (see noteSubfolder), by path.
+	subfolders map[string]bool
 }
 
 // WatchStatus is what a Watcher is doing, for a window or a tray menu.
@@ -266,6 +269,11 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 		w.observe(d.path, path, now)
 	}
 	w.forgetIn(d.path, seen)
+	for path := range d.subfolders { // one removed is reported again if it comes back
+		if !seen[path] {
+			delete(d.subfolders, path)
+		}
+	}
 }
 
 // folderProblem words why a folder cannot be read.
@@ -317,6 +325,9 @@ func (w *Watcher) onChange(ev fsnotify.Event) {
 func (w *Watcher) observe(folder, path string, now time.Time) {
 	f := w.files[path]
 	fi, err := os.Stat(path) // follows symbolic links, as folder drops do
+	if err == nil && fi.IsDir() {
+		w.noteSubfolder(folder, path)
+	}
 	if err != nil || !fi.Mode().IsRegular() {
 		if f != nil && f.state != fileSubmitted {
 			w.forget(f)
@@ -327,9 +338,26 @@ func (w *Watcher) observe(folder, path string, now time.Time) {
 		f = &watchedFile{path: path, folder: folder, size: -1}
 		w.files[path] = f
 	}
-	if f.see(fi, now) && (f.state == fileLeft || f.state == fileReady) {
+	if f.see(fi, now) && (f.state == fileLeft || f.state == fileReady || f.state == fileToMove) {
 		f.state = fileSettling
 	}
+}
+
+// noteSubfolder reports, once, a folder inside a watched folder other than Uploaded/ and
+// Failed/: the watcher does not look into it, and files put there would otherwise wait unseen.
+func (w *Watcher) noteSubfolder(folder, path string) {
+	d := w.folder(folder)
+	name := filepath.Base(path)
+	if d == nil || d.subfolders[path] || strings.EqualFold(name, WatchUploadedFolder) || strings.EqualFold(name, WatchFailedFolder) {
+		return
+	}
+	if d.subfolders == nil {
+		d.subfolders = map[string]bool{}
+	}
+	d.subfolders[path] = true
+	w.emit(WatchEvent{Outcome: WatchSkipped, Folder: folder, Path: path, Name: name,
+		Reason: "This is a folder: files in folders inside the watched folder are not sent. To send them, move them " +
+			"into the watched folder itself, or have this folder watched too."})
 }
 
 // checkSettling looks again at each file settling (and each whose retry is due) and readies
@@ -340,6 +368,9 @@ func (w *Watcher) checkSettling(now time.Time) {
 		switch {
 		case f.state == fileWaiting && !now.Before(f.retryAt):
 			f.state = fileSettling
+		case f.state == fileToMove && !f.retryAt.IsZero() && !now.Before(f.retryAt):
+			w.moveSent(f, f.uploaded)
+			continue
 		case f.state != fileSettling:
 			continue
 		}
@@ -357,7 +388,7 @@ func (w *Watcher) checkSettling(now time.Time) {
 			continue
 		}
 		if !openableAlone(f.path) {
-			continue // another program still has it open to write (Windows)
+			continue // another program still has it open to write (Windows, Linux)
 		}
 		f.state = fileReady
 		ready = append(ready, f)
@@ -415,10 +446,12 @@ func (w *Watcher) submitWhile(ctx context.Context, leave func(*watchedFile) bool
 
 // holdIfCutOff leaves a file whose earlier upload to this source a crash cut off (its row is
 // unknown) unless its content is known to be done for the source (then it is submitted, ends
-// as a duplicate and is moved): Redox may have it, and it is never resent on a guess.
+// as a duplicate and is moved): Redox may have it, and it is never resent on a guess. A file
+// modified after that upload started (see newerThanCutOff) is another file of the same name
+// and size, and is sent.
 func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 	u, ok := w.cutOff[f.path]
-	if !ok || u.Size != f.size {
+	if !ok || u.Size != f.size || newerThanCutOff(f, u) {
 		return false
 	}
 	sum, err := w.hashOf(f)
@@ -433,6 +466,25 @@ func (w *Watcher) holdIfCutOff(ctx context.Context, f *watchedFile) bool {
 		"Uploader stopped (history row %d): Redox may or may not have it, so it is not sent again on its own. "+
 		"Check the history, resend row %d if Redox does not have it, then move the file out of the folder.", u.ID, u.ID)})
 	return true
+}
+
+// cutOffStampSlack is how much later than a cut-off upload's start a file's modification time
+// must be to be another file: file systems that keep times to 2 s (FAT) round it up.
+const cutOffStampSlack = 2 * time.Second
+
+// newerThanCutOff reports whether f was modified after the cut-off upload u started, when u has
+// no hash to compare (it was sent unhashed, the client's hash lost with the crash): it is
+// then a new scan under the same name, as a file is complete before it is sent. A row with no
+// start time counts from when it was queued.
+func newerThanCutOff(f *watchedFile, u Record) bool {
+	if u.SHA256 != "" {
+		return false // the hashes say
+	}
+	started := u.Started
+	if started.IsZero() {
+		started = u.Created
+	}
+	return f.modTime.After(started.Add(cutOffStampSlack))
 }
 
 // stop lets this watcher's uploads under way end, for StopGrace, then cancels them and waits
@@ -460,13 +512,13 @@ func (w *Watcher) emitFile(f *watchedFile, ev WatchEvent) {
 	w.emit(ev)
 }
 
-// emit stamps ev, logs it (base names only: of the file, else of the folder) and hands it to
-// OnEvent.
+// emit stamps ev, logs it (base names only: of the file, else of the folder, and where in its
+// folder it was moved to) and hands it to OnEvent.
 func (w *Watcher) emit(ev WatchEvent) {
 	ev.Time = w.now()
 	where := cmp.Or(ev.Path, ev.Folder)
 	w.queue.logger().Info("watched folder", "folder", filepath.Base(ev.Folder), "file", ev.Name, "outcome", string(ev.Outcome),
-		"row", ev.Row, "reason", withoutPath(ev.Reason, where), "detail", withoutPath(ev.Detail, where))
+		"row", ev.Row, "moved_to", ev.MovedToInFolder(), "reason", withoutPath(ev.Reason, where), "detail", withoutPath(ev.Detail, where))
 	if ev.Name != "" && ev.Outcome != WatchSending {
 		w.publishStatus(&ev)
 	}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"redoxuploader/client"
@@ -21,8 +23,12 @@ const (
 	WatchRetrying    WatchOutcome = "will retry"  // a passing failure; the file stays and is tried again later
 	WatchHeld        WatchOutcome = "held"        // an earlier upload of it was cut off: Redox may have it; a person decides
 	WatchCancelled   WatchOutcome = "cancelled"   // stopped (the watcher stopping, or cancelled in the window); stays
-	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file); looked at again when it changes
+	WatchSkipped     WatchOutcome = "skipped"     // not sent as it is (an empty file; a folder, not looked into); looked at again when it changes
 	WatchKept        WatchOutcome = "kept"        // already uploaded, in a read-only folder: it stays, and is not sent again
+	// WatchMoved: a file uploaded earlier (reported then) and left in its folder for a while (its
+	// record not yet saved, Uploaded/ not writable) is out of it now: moved to Uploaded/DATE/
+	// (MovedTo), or moved away by another program first (Reason).
+	WatchMoved WatchOutcome = "moved"
 )
 
 // WatchEvent is one thing that happened in a watched folder, for a log line or the window.
@@ -39,8 +45,8 @@ type WatchEvent struct {
 	Detail  string // technical detail for IT, when there is more than Reason says
 }
 
-// String is the event as one log line: time, file (or folder), outcome, then the URI or the
-// reason.
+// String is the event as one log line: time, file (or folder), outcome, then the URI, where
+// the file was moved to ("→ Uploaded/2026-11-30/scan (2).pdf") and the reason.
 func (e WatchEvent) String() string {
 	what := e.Name
 	if what == "" {
@@ -49,6 +55,9 @@ func (e WatchEvent) String() string {
 	s := fmt.Sprintf("%s  %s  %s", e.Time.Local().Format("2006-01-02 15:04:05.000"), what, e.Outcome)
 	if e.URI != "" {
 		s += "  " + e.URI
+	}
+	if moved := e.MovedToInFolder(); moved != "" {
+		s += "  → " + moved
 	}
 	if e.Reason != "" {
 		s += "  " + e.Reason
@@ -72,4 +81,16 @@ func failedForGood(rec Record, changed bool) bool {
 		return !changed
 	}
 	return false
+}
+
+// MovedToInFolder is where the file was moved to, relative to its watched folder
+// ("Uploaded/2026-11-30/scan (2).pdf", with the system's separators), or "" if it was not moved.
+func (e WatchEvent) MovedToInFolder() string {
+	if e.MovedTo == "" {
+		return ""
+	}
+	if rel, err := filepath.Rel(e.Folder, e.MovedTo); err == nil && e.Folder != "" && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return filepath.Base(e.MovedTo)
 }

@@ -42,6 +42,7 @@ const (
 	fileSubmitted                  // handed to the queue; its row is not final yet
 	fileWaiting                    // a passing failure: settling again from retryAt
 	fileLeft                       // sent, held, failed or skipped and left in place: looked at again only if it changes
+	fileToMove                     // uploaded and left in place for now: moved once its record is saved, or from retryAt
 )
 
 // watchedFile is one file seen in a watched folder.
@@ -54,7 +55,8 @@ type watchedFile struct {
 	row          int64 // with fileSubmitted
 	sentSize     int64 // with fileSubmitted: the size and modification time it was handed over with
 	sentModTime  time.Time
-	retryAt      time.Time     // with fileWaiting
+	retryAt      time.Time     // with fileWaiting; with fileToMove, zero while it waits for its record to be saved
+	uploaded     Record        // with fileToMove: its upload's row
 	retryWait    time.Duration // the wait before the next try after a passing failure
 	hashed       *hashedFile   // the hash a check took of it this round (hashOf), handed to the queue with it
 }

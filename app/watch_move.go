@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +15,15 @@ import (
 // Moving a watched file out of the way once its upload has ended: to Uploaded/DATE/ or to
 // Failed/ with a note saying why. Nothing is ever overwritten and nothing deleted.
 
-// moveInto moves the file at path into the folder dir (created if needed) under its own name,
-// or "name (2).ext", "name (3).ext"... if that is taken, and returns where it now is.
-func moveInto(path, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+// errMovedAway is the error of a move whose file is no longer where it was: another program
+// (another watcher of the folder, a clerk) moved or deleted it first.
+var errMovedAway = fmt.Errorf("the file is no longer in the folder: %w", fs.ErrNotExist)
+
+// moveInto moves the file at path into the folder dir (created with the permissions perm if
+// needed, see folderPerm) under its own name, or "name (2).ext", "name (3).ext"... if that is
+// taken, and returns where it now is. A file no longer at path is errMovedAway.
+func moveInto(path, dir string, perm fs.FileMode) (string, error) {
+	if err := os.MkdirAll(dir, perm); err != nil {
 		return "", fmt.Errorf("creating %s: %w", filepath.Base(dir), err)
 	}
 	name := filepath.Base(path)
@@ -33,6 +39,19 @@ func moveInto(path, dir string) (string, error) {
 		return dest, nil
 	}
 	return "", fmt.Errorf("moving %s: too many files of that name in %s", name, filepath.Base(dir))
+}
+
+// folderPerm is the permissions that the folders a watcher makes inside the watched folder
+// (Uploaded/, Failed/) are given: the watched folder's own, so that whoever may tidy the folder
+// (a clerk of the share's group) may tidy those too. The umask and default ACLs still apply.
+// On Windows, where folders inherit their ACL and permission bits only say read-only, and
+// when the folder cannot be asked, it is owner and group only, as before.
+func folderPerm(folder string) fs.FileMode {
+	fi, err := os.Stat(folder)
+	if err != nil || runtime.GOOS == "windows" {
+		return 0o750
+	}
+	return fi.Mode().Perm()
 }
 
 // numbered is name for n = 1, else name with " (n)" before its extension.
@@ -52,6 +71,9 @@ func numbered(name string, n int) string {
 // between the link and the unlink) finishes that move: src, the extra name, goes.
 func moveNoReplace(src, dest string) error {
 	err := os.Link(src, dest)
+	if err != nil && isGone(src) {
+		return fmt.Errorf("moving %s: %w", filepath.Base(src), errMovedAway)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		if sameFile(src, dest) {
 			return os.Remove(src)
@@ -69,9 +91,18 @@ func moveNoReplace(src, dest string) error {
 		return fs.ErrExist
 	}
 	if err := os.Rename(src, dest); err != nil {
+		if isGone(src) {
+			err = errMovedAway
+		}
 		return fmt.Errorf("moving %s: %w", filepath.Base(src), err)
 	}
 	return nil
+}
+
+// isGone reports whether nothing is at path.
+func isGone(path string) bool {
+	_, err := os.Lstat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // sameFile reports whether a and b are two names of one file.
@@ -87,9 +118,10 @@ func uploadedFolder(folder string, day time.Time) string {
 }
 
 // writeWhyFile writes NAME.why.txt beside a file moved to Failed/, saying in plain words why it
-// was not sent. It never replaces a file.
-func writeWhyFile(movedTo string, rec Record) error {
-	f, err := os.OpenFile(movedTo+".why.txt", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+// was not sent, readable and writable as its folder's permissions folderPerm allow (without the
+// right to run it). It never replaces a file.
+func writeWhyFile(movedTo string, rec Record, folderPerm fs.FileMode) error {
+	f, err := os.OpenFile(movedTo+".why.txt", os.O_WRONLY|os.O_CREATE|os.O_EXCL, folderPerm&0o666)
 	if err != nil {
 		return fmt.Errorf("writing why %s failed: %w", filepath.Base(movedTo), err)
 	}

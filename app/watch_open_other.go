@@ -1,7 +1,8 @@
-//go:build !windows
+//go:build !windows && !linux
 
 package app
 
 // openableAlone reports whether no other program holds the file open to write. Only Windows
-// can tell (by a sharing violation); elsewhere the settle time alone says a file is complete.
+// (by a sharing violation) and Linux (by a read lease) can tell; elsewhere the settle time alone
+// says a file is complete.
 func openableAlone(string) bool { return true }

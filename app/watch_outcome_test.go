@@ -87,8 +87,8 @@ func TestMovedOnceItsRecordIsOnDisk(t *testing.T) {
 
 // TestNotMovedWhileItsRecordIsUnsaved: an uploaded file whose result the history could not save
 // yet (a full disk) stays in its watched folder, the event saying why and showing its URI: it
-// is moved only once the record of its upload is safe (at a later start, found already
-// uploaded).
+// is moved only once the record of its upload is safe, as soon as the queue says it is saved
+// (EventSaved).
 func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
 	s := sendWatchedScan(t)
 	rig, path, done := s.rig, s.path, s.done
@@ -102,6 +102,21 @@ func TestNotMovedWhileItsRecordIsUnsaved(t *testing.T) {
 	}
 	if ev.URI != done.Record.URI || !strings.HasPrefix(ev.Reason, done.Record.NotSaved) {
 		t.Errorf("event %+v; want its URI and the reason the record is not saved", ev)
+	}
+
+	saved := done
+	saved.Kind, saved.Record.NotSaved = EventSaved, ""
+	if !actsOn(saved) {
+		t.Fatalf("the watcher does not hear of %s events", saved.Kind)
+	}
+	rig.watcher.onQueueEvent(saved)
+	select {
+	case ev := <-rig.events:
+		if _, err := os.Stat(path); !os.IsNotExist(err) || ev.Outcome != WatchMoved || ev.MovedTo == "" {
+			t.Errorf("once saved: event %s, the file in the folder (%v); want it moved (not reported uploaded twice)", ev, err)
+		}
+	default:
+		t.Errorf("once saved: no event; want the file moved")
 	}
 }
 

@@ -470,7 +470,7 @@ func TestWatchMoveCutOffByACrash(t *testing.T) {
 	if err := os.Link(src, filepath.Join(dest, "scan.pdf")); err != nil { // the crash came here
 		t.Fatal(err)
 	}
-	got, err := moveInto(src, dest)
+	got, err := moveInto(src, dest, 0o750)
 	if err != nil || got != filepath.Join(dest, "scan.pdf") {
 		t.Fatalf("moveInto: %q, %v; want the name the cut-off move had made", got, err)
 	}
@@ -483,7 +483,7 @@ func TestWatchMoveCutOffByACrash(t *testing.T) {
 	// Another file of the same name is not the same file: it gets a number, nothing is lost.
 	other := filepath.Join(dir, "scan.pdf")
 	writeFile(t, other, []byte("a different scan"))
-	if got, err := moveInto(other, dest); err != nil || filepath.Base(got) != "scan (2).pdf" {
+	if got, err := moveInto(other, dest, 0o750); err != nil || filepath.Base(got) != "scan (2).pdf" {
 		t.Errorf("a different file of that name: %q, %v; want scan (2).pdf", got, err)
 	}
 }
