@@ -89,7 +89,7 @@ func (t *tray) build(s watchSummary) *fyne.Menu {
 		info(fmt.Sprintf("%s: %s", src.name, folderWords(src.folders, s.paused)))
 	}
 	if s.last.Outcome != "" {
-		info(fmt.Sprintf("Last: %s at %s", outcomeWords(s.last.Outcome), s.last.Time.Local().Format("15:04")))
+		info(fmt.Sprintf("Last: %s at %s", outcomeWords(s.last), s.last.Time.Local().Format("15:04")))
 	} else if s.watching() {
 		info("Nothing sent yet")
 	}

@@ -211,7 +211,7 @@ func (ws *watchers) onEvent(e app.WatchEvent) {
 		ws.quiet.Reset(ws.notifyAfter)
 	}
 	ws.mu.Unlock()
-	ws.u.setStatus(fmt.Sprintf("Watched folder “%s”: %s %s.", filepath.Base(e.Folder), e.Name, outcomeWords(e.Outcome)))
+	ws.u.setStatus(fmt.Sprintf("Watched folder “%s”: %s %s.", filepath.Base(e.Folder), e.Name, outcomeWords(e)))
 	ws.changed()
 }
 
@@ -248,14 +248,19 @@ func files(n int) string {
 }
 
 // outcomeWords says an outcome in a few words for the status line and the tray.
-func outcomeWords(o app.WatchOutcome) string {
-	switch o {
+func outcomeWords(e app.WatchEvent) string {
+	switch e.Outcome {
 	case app.WatchUploaded:
 		return "uploaded"
 	case app.WatchDuplicate:
 		return "was already uploaded"
 	case app.WatchFailed:
+		if e.MovedTo == "" { // it could not be moved there, or had left the folder
+			return "could not be sent"
+		}
 		return "could not be sent (moved to Failed)"
+	case app.WatchMoved:
+		return "moved out of the folder"
 	case app.WatchRetrying:
 		return "will be tried again"
 	case app.WatchHeld:
@@ -267,7 +272,7 @@ func outcomeWords(o app.WatchOutcome) string {
 	case app.WatchKept:
 		return "was already uploaded (it stays in the read-only folder)"
 	}
-	return string(o)
+	return string(e.Outcome)
 }
 
 // setPaused pauses (stops every watcher) or resumes watching; safe from any goroutine.
