@@ -115,7 +115,7 @@ func (r *queueRow) show(it *queueItem) {
 		r.line.SetText(visible.Name(rec.URI))
 	case rec.URI != "" && !changed:
 		r.line.SetText(visible.Name(rec.URI))
-	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled:
+	case rec.Status == app.StatusFailed || rec.Status == app.StatusCancelled || rec.Status == app.StatusUnknown:
 		r.line.Importance = widget.DangerImportance
 		r.line.SetText(visible.Line(rec.ErrorMessage))
 	default:

@@ -29,6 +29,9 @@ func TestQueueRowSaysWhatHappened(t *testing.T) {
 	changed := rec
 	changed.Status, changed.URI, changed.ErrorKind = app.StatusFailed, uri, app.ErrorKindChangedWhileSending
 	changed.ErrorMessage = "The file changed while it was being sent, so Redox received a mix of old and new content."
+	unknown := rec // stopped after the whole file went out (the app closing, a cancel)
+	unknown.ID, unknown.Status = 9, app.StatusUnknown
+	unknown.ErrorMessage = "Stopped after the whole file had gone out, before Redox answered. Redox may or may not have it."
 
 	steps := []struct {
 		name  string
@@ -63,6 +66,12 @@ func TestQueueRowSaysWhatHappened(t *testing.T) {
 			func(t *testing.T, r *queueRow) {
 				if r.state.Text != "Done" || r.line.Text != uri || r.state.Importance != widget.SuccessImportance || r.copy.Hidden {
 					t.Errorf("state %q (%v), line %q, copy hidden %v", r.state.Text, r.state.Importance, r.line.Text, r.copy.Hidden)
+				}
+			}},
+		{"stopped after sent whole", app.Event{Kind: app.EventUnknown, Record: unknown},
+			func(t *testing.T, r *queueRow) {
+				if r.line.Text != unknown.ErrorMessage || r.line.Hidden || r.details.Hidden {
+					t.Errorf("line %q (hidden %v), details hidden %v; want the message said", r.line.Text, r.line.Hidden, r.details.Hidden)
 				}
 			}},
 		{"changed while sent", app.Event{Kind: app.EventFailed, Record: changed},
