@@ -78,6 +78,7 @@ type Watcher struct {
 	byRow    map[int64]*watchedFile  // submitted, by history row
 	ready    []*watchedFile          // complete, waiting for a place
 	inflight int
+	outage   sourceOutage      // while the source keeps failing: see watch_outage.go
 	cutOff   map[string]Record // this source's rows left uploading by a crash (unknown), by path
 	fsw      *fsnotify.Watcher
 
@@ -102,6 +103,10 @@ type WatchStatus struct {
 	Waiting int        // files seen and not yet sent: settling, or waiting for a place or a retry
 	Sending int        // files handed to the queue whose upload has not ended
 	Last    WatchEvent // the last outcome of a file (zero before the first)
+	// RetryAt, while the source keeps failing for a reason that is not the files' (no network,
+	// Redox's side, its sign-in), is when a file is tried next, one at a time until one is
+	// sent; zero while the source answers.
+	RetryAt time.Time
 }
 
 // WatchedFolder is one watched folder in a WatchStatus.
@@ -419,7 +424,7 @@ func (w *Watcher) submitReady(ctx context.Context) {
 // submitWhile takes ready files in order while a place is free, and hands each to the queue
 // unless leave, which sets it aside, holds or keeps it, says not to.
 func (w *Watcher) submitWhile(ctx context.Context, leave func(*watchedFile) bool) {
-	for w.inflight < max(w.profile.Parallel, 1) && len(w.ready) > 0 && ctx.Err() == nil {
+	for w.inflight < w.places() && len(w.ready) > 0 && ctx.Err() == nil {
 		f := w.ready[0]
 		w.ready = w.ready[1:]
 		if f.state != fileReady || w.files[f.path] != f {
@@ -543,7 +548,7 @@ func (w *Watcher) publishStatus(last *WatchEvent) {
 		}
 		w.status.Folders = append(w.status.Folders, wf)
 	}
-	w.status.Waiting, w.status.Sending = 0, w.inflight
+	w.status.Waiting, w.status.Sending, w.status.RetryAt = 0, w.inflight, w.outage.until
 	for _, f := range w.files {
 		if f.state == fileSettling || f.state == fileReady || f.state == fileWaiting {
 			w.status.Waiting++

@@ -40,6 +40,9 @@ func (w *Watcher) onQueueEvent(e Event) {
 	w.inflight--
 	switch rec.Status {
 	case StatusDone, StatusDuplicate:
+		if rec.Status == StatusDone {
+			w.sourceAnswered()
+		}
 		w.moveSent(f, rec)
 	case StatusFailed:
 		w.settleFailure(f, rec)
@@ -157,7 +160,12 @@ func (w *Watcher) settleFailure(f *watchedFile, rec Record) {
 		return
 	}
 	if !failedForGood(rec, false) {
-		w.retryLater(f, WatchEvent{Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail})
+		ev := WatchEvent{Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail}
+		if sourceTrouble(rec) { // every file would fail alike: one is tried after a wait (watch_outage.go)
+			w.retryAt(f, ev, w.sourceFailed())
+			return
+		}
+		w.retryLater(f, ev)
 		return
 	}
 	ev := WatchEvent{Outcome: WatchFailed, Row: rec.ID, Reason: rec.ErrorMessage, Detail: rec.ErrorDetail}
@@ -196,8 +204,13 @@ func takenOutEvent(rec Record) WatchEvent {
 // retryLater leaves f in its folder to be tried again after a wait that doubles each time.
 func (w *Watcher) retryLater(f *watchedFile, ev WatchEvent) {
 	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
-	f.state, f.retryAt = fileWaiting, w.now().Add(f.retryWait)
+	w.retryAt(f, ev, w.now().Add(f.retryWait))
+}
+
+// retryAt leaves f in its folder to be tried again from at, and says when.
+func (w *Watcher) retryAt(f *watchedFile, ev WatchEvent, at time.Time) {
+	f.state, f.retryAt = fileWaiting, at
 	ev.Outcome = WatchRetrying
-	ev.Reason += " Trying again in " + WaitText(f.retryWait) + "."
+	ev.Reason += " Trying again in " + WaitText(at.Sub(w.now())) + "."
 	w.emitFile(f, ev)
 }
