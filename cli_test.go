@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -605,5 +606,26 @@ func TestHelp(t *testing.T) {
 		if r.code != exitOK || !strings.Contains(r.stdout, "upload") || !strings.Contains(r.stdout, "sandbox") {
 			t.Errorf("%s: exit %d, stdout:\n%s", arg, r.code, r.stdout)
 		}
+	}
+}
+
+// TestUploadWebAddressAndFileURI: a web address given as a file is refused before anything is
+// opened (it left a failed row "could not be found" in the history); a file:// URI, as a file
+// manager copies a file, is uploaded as the file it names.
+func TestUploadWebAddressAndFileURI(t *testing.T) {
+	data := t.TempDir()
+	r := runCmd(t, nil, "upload", "--sandbox", "--data-dir", data, "https://example.org/results/Doe%20Jane.pdf")
+	if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "is a web address, not a file on this computer") {
+		t.Errorf("web address: exit %d, stdout %q, stderr:\n%s\nwant exit 2 saying it is a web address", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, "history.db")); !os.IsNotExist(err) {
+		t.Errorf("the web address was refused after the history was opened (%v)", err)
+	}
+
+	file := writeFile(t, t.TempDir(), "Scan 12 March.pdf", 3000)
+	uri := (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()
+	r = runCmd(t, nil, "upload", "--sandbox", "--data-dir", data, uri)
+	if r.code != exitOK || !strings.Contains(r.stdout, "\thttp://127.0.0.1:") {
+		t.Errorf("file URI %s: exit %d, stdout %q, stderr:\n%s\nwant it uploaded", uri, r.code, r.stdout, r.stderr)
 	}
 }

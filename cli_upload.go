@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"redoxuploader/app"
+	"redoxuploader/internal/fileuri"
 	"redoxuploader/internal/visible"
 )
 
@@ -40,6 +43,9 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 	dataDir := dataDirFlag(fs)
 	paths, err := parseArgs(fs, args) // flags after the files too: "upload a.pdf --sandbox" is to the sandbox
 	if err != nil {
+		return err
+	}
+	if paths, err = localFiles(paths); err != nil {
 		return err
 	}
 	keepSendingWhenOutputCloses()
@@ -97,6 +103,27 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 		return err
 	}
 	return uploadAll(ctx, core, p, paths, f, env)
+}
+
+// localFiles is the files named on the command line as paths: a file:// URI (as a file
+// manager copies a file) names its file; a web address is refused before anything is opened,
+// as there is nothing to send from this computer (a file of that name aside).
+func localFiles(args []string) ([]string, error) {
+	paths := make([]string, len(args))
+	for i, a := range args {
+		if p, ok := fileuri.Path(a); ok {
+			paths[i] = p
+			continue
+		}
+		if u, err := url.Parse(a); err == nil && u.Host != "" && u.Scheme != "" {
+			if _, err := os.Stat(a); err != nil {
+				return nil, usagef("upload: %s is a web address, not a file on this computer. Download the file first, "+
+					"then upload it from where it was saved.", visible.Name(a))
+			}
+		}
+		paths[i] = a
+	}
+	return paths, nil
 }
 
 // adHocSource is the unsaved source the connection flags describe, and its secret from the

@@ -2,9 +2,9 @@ package clipfiles
 
 import (
 	"bytes"
-	"net/url"
-	"path/filepath"
 	"strings"
+
+	"redoxuploader/internal/fileuri"
 )
 
 // ParseURIList reads a text/uri-list (RFC 2483): one URI a line, CRLF or LF, lines starting
@@ -16,7 +16,7 @@ func ParseURIList(data []byte) (files, refused []string) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if path, ok := FilePath(line); ok {
+		if path, ok := fileuri.Path(line); ok {
 			files = append(files, path)
 		} else {
 			refused = append(refused, line)
@@ -38,25 +38,3 @@ func ParseGnomeCopiedFiles(data []byte) (files, refused []string) {
 	}
 	return ParseURIList([]byte(rest))
 }
-
-// FilePath returns the local path a file:// URI names: host empty or "localhost", path
-// percent-decoded, a Windows drive path ("file:///C:/x") with its drive letter.
-func FilePath(uri string) (string, bool) {
-	u, err := url.Parse(uri)
-	if err != nil || !strings.EqualFold(u.Scheme, "file") || u.Opaque != "" {
-		return "", false
-	}
-	if u.Host != "" && !strings.EqualFold(u.Host, "localhost") {
-		return "", false
-	}
-	p := u.Path
-	if p == "" {
-		return "", false
-	}
-	if len(p) >= 3 && p[0] == '/' && p[2] == ':' && isLetter(p[1]) { // /C:/Users/...
-		p = p[1:]
-	}
-	return filepath.FromSlash(p), true
-}
-
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
