@@ -250,6 +250,14 @@ type replyFacts struct {
 	setLimit   int64         // the client's own size limit, for a 413
 }
 
+// longWait says a wait of a quarter of an hour or more in words: "40 minutes", "about 24 hours".
+func longWait(d time.Duration) string {
+	if d < 90*time.Minute {
+		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("about %d hours", int(d.Round(time.Hour)/time.Hour))
+}
+
 // isRedirect reports whether status asks the client to go elsewhere.
 func isRedirect(status int) bool {
 	switch status {
@@ -286,6 +294,10 @@ func statusError(op string, r replyFacts) *Error {
 	case status == 429:
 		e.Kind = KindRateLimited
 		e.Message = "Redox is receiving too many requests right now. Wait a few minutes, then try again."
+		if r.retryAfter > 15*time.Minute { // "a few minutes" would be wrong: say how long Redox asked for
+			e.Message = "Redox is receiving too many requests and asked to wait " + longWait(r.retryAfter) +
+				" before the next upload. Try again then; if uploads cannot wait, ask IT."
+		}
 	case isRedirect(status):
 		e.Kind = KindBadRequest
 		e.Fix = FixSourceAddress

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMessagesNameNoPlace: no message tells the user where to click (the command line has no
@@ -78,6 +79,24 @@ func TestDistinctSizes(t *testing.T) {
 	for _, tt := range tests {
 		if a, b := distinctSizes(tt.a, tt.b); a != tt.wantA || b != tt.wantB {
 			t.Errorf("distinctSizes(%d, %d) = %q, %q; want %q, %q", tt.a, tt.b, a, b, tt.wantA, tt.wantB)
+		}
+	}
+}
+
+// TestRateLimitSaysHowLongRedoxAsked: a 429 whose Retry-After is long says how long, not
+// "wait a few minutes"; a short one or none keeps the usual words.
+func TestRateLimitSaysHowLongRedoxAsked(t *testing.T) {
+	for _, tt := range []struct {
+		after time.Duration
+		want  string
+	}{
+		{0, "Wait a few minutes"},
+		{2 * time.Minute, "Wait a few minutes"},
+		{40 * time.Minute, "asked to wait 40 minutes"},
+		{24 * time.Hour, "asked to wait about 24 hours"},
+	} {
+		if got := statusError(opUpload, replyFacts{status: 429, retryAfter: tt.after}).Message; !strings.Contains(got, tt.want) {
+			t.Errorf("Retry-After %v: %q, want %q in it", tt.after, got, tt.want)
 		}
 	}
 }
