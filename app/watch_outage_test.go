@@ -19,16 +19,16 @@ func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 
 func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// TestWatchTriesOneFileWhileRedoxFails: while the source fails for a reason that is not the
-// file's (here Redox answering 503), the watcher hands no file to the queue until a wait has
-// passed, then one, the wait doubling at each failed try, and all the others once one is sent:
-// two failed rows in the history, not one per waiting file at every try.
-func TestWatchTriesOneFileWhileRedoxFails(t *testing.T) {
-	qr := newQueueRig(t, 1)
+// watchWhileRedoxBusy starts a watcher, sending parallel files at a time, on a folder holding
+// names, on a clock the test moves, with a stand-in that answers 503 to every try of the first
+// two uploads (the rig's retry policy makes four).
+func watchWhileRedoxBusy(t *testing.T, parallel int, names ...string) (*watchRig, *testClock, WatchOptions) {
+	t.Helper()
+	qr := newQueueRig(t, parallel)
 	busy := redoxtest.Fault{Status: 503}
-	qr.server.Script(busy, busy, busy, busy, busy, busy, busy, busy) // every try of the first two uploads
+	qr.server.Script(busy, busy, busy, busy, busy, busy, busy, busy)
 	dir := t.TempDir()
-	for _, name := range []string{"a.pdf", "b.pdf", "c.pdf", "d.pdf"} {
+	for _, name := range names {
 		writeFile(t, filepath.Join(dir, name), randomBytes(t, 100))
 	}
 	opts := quickWatch()
@@ -37,6 +37,16 @@ func TestWatchTriesOneFileWhileRedoxFails(t *testing.T) {
 	r.watcher.now = clock.now
 	r.start(t)
 	r.await(t, WatchWatching, "")
+	return r, clock, opts
+}
+
+// TestWatchTriesOneFileWhileRedoxFails: while the source fails for a reason that is not the
+// file's (here Redox answering 503), the watcher hands no file to the queue until a wait has
+// passed, then one, the wait doubling at each failed try, and all the others once one is sent:
+// two failed rows in the history, not one per waiting file at every try.
+func TestWatchTriesOneFileWhileRedoxFails(t *testing.T) {
+	r, clock, opts := watchWhileRedoxBusy(t, 1, "a.pdf", "b.pdf", "c.pdf", "d.pdf")
+	qr := r.queueRig
 	failedRows := func() int {
 		n, err := qr.history.Count(t.Context(), Query{Statuses: []Status{StatusFailed}})
 		if err != nil {
@@ -87,19 +97,7 @@ func TestWatchTriesOneFileWhileRedoxFails(t *testing.T) {
 // TestWatchWaitStartsOnceForFilesUnderWay: files already under way when the source began to
 // fail end within the wait and do not lengthen it; only a try after the wait doubles it.
 func TestWatchWaitStartsOnceForFilesUnderWay(t *testing.T) {
-	qr := newQueueRig(t, 2)
-	busy := redoxtest.Fault{Status: 503}
-	qr.server.Script(busy, busy, busy, busy, busy, busy, busy, busy) // every try of both uploads
-	dir := t.TempDir()
-	for _, name := range []string{"a.pdf", "b.pdf"} {
-		writeFile(t, filepath.Join(dir, name), randomBytes(t, 100))
-	}
-	opts := quickWatch()
-	r := newWatchRig(t, qr, opts, dir)
-	clock := &testClock{t: time.Now()}
-	r.watcher.now = clock.now
-	r.start(t)
-	r.await(t, WatchWatching, "")
+	r, clock, opts := watchWhileRedoxBusy(t, 2, "a.pdf", "b.pdf")
 	clock.advance(opts.Settle + time.Millisecond) // both complete, both sent at once
 	r.awaitN(t, WatchRetrying, 2)
 	deadline := time.Now().Add(15 * time.Second)
