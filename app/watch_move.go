@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -23,7 +24,7 @@ var errMovedAway = fmt.Errorf("the file is no longer in the folder: %w", fs.ErrN
 // needed, see folderPerm) under its own name, or "name (2).ext", "name (3).ext"... if that is
 // taken, and returns where it now is. A file no longer at path is errMovedAway.
 func moveInto(path, dir string, perm fs.FileMode) (string, error) {
-	if err := os.MkdirAll(dir, perm); err != nil {
+	if err := makeFolders(dir, perm); err != nil {
 		return "", fmt.Errorf("creating %s: %w", filepath.Base(dir), err)
 	}
 	name := filepath.Base(path)
@@ -43,15 +44,43 @@ func moveInto(path, dir string, perm fs.FileMode) (string, error) {
 
 // folderPerm is the permissions that the folders a watcher makes inside the watched folder
 // (Uploaded/, Failed/) are given: the watched folder's own, so that whoever may tidy the folder
-// (a clerk of the share's group) may tidy those too. The umask and default ACLs still apply.
-// On Windows, where folders inherit their ACL and permission bits only say read-only, and
-// when the folder cannot be asked, it is owner and group only, as before.
+// (a clerk of the share's group, the next shift's watcher) may tidy those too. They are given
+// exactly (makeFolders): the usual umask, 022, would take the group's write away. Default ACLs
+// still apply. On Windows, where folders inherit their ACL and permission bits only say
+// read-only, and when the folder cannot be asked, it is owner and group only, as before.
 func folderPerm(folder string) fs.FileMode {
 	fi, err := os.Stat(folder)
 	if err != nil || runtime.GOOS == "windows" {
 		return 0o750
 	}
 	return fi.Mode().Perm()
+}
+
+// makeFolders makes dir, and the folders above it that are missing, each with perm exactly,
+// whatever the umask; folders that exist, or that another process makes meanwhile, are left
+// as they are.
+func makeFolders(dir string, perm fs.FileMode) error {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return &fs.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+		}
+		return nil
+	}
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := makeFolders(parent, perm); err != nil {
+			return err
+		}
+	}
+	err := os.Mkdir(dir, perm)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil // made meanwhile, by another watcher: its own
+	case err != nil:
+		return err
+	case runtime.GOOS == "windows":
+		return nil
+	}
+	return os.Chmod(dir, perm)
 }
 
 // numbered is name for n = 1, else name with " (n)" before its extension.
@@ -127,6 +156,9 @@ func writeWhyFile(movedTo string, rec Record, folderPerm fs.FileMode) error {
 	}
 	text := whyText(rec)
 	_, err = f.WriteString(text)
+	if runtime.GOOS != "windows" {
+		err = errors.Join(err, f.Chmod(folderPerm&0o666)) // exactly, as makeFolders' folders
+	}
 	return errors.Join(err, f.Close())
 }
 

@@ -18,7 +18,7 @@ import (
 // applying, so that a clerk of the group can move or delete what the watcher put there.
 func TestWatchSubfoldersTakeTheFolderPermissions(t *testing.T) {
 	qr := newQueueRig(t, 1)     // its history's folder made before the umask changes: it must be the user's alone
-	old := syscall.Umask(0o002) // a share's usual umask; each file's mode is checked against it
+	old := syscall.Umask(0o022) // a desktop's usual umask, which would take the group's write away
 	t.Cleanup(func() { syscall.Umask(old) })
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o775); err != nil {
