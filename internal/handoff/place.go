@@ -28,7 +28,9 @@ const maxSocketPath = 100
 // the user's runtime folder ($XDG_RUNTIME_DIR, local to this computer and emptied at log-out;
 // not on Windows), the data folder itself, or a folder of this user's own in the temporary
 // folder. In the runtime and temporary folders the names hold a hash of the data folder, so
-// that each data folder has its own window. getenv is os.Getenv outside tests.
+// that each data folder has its own window; every name holds one of the session too (its
+// display, or its Windows session; see sessionOf), so that each session has its own. getenv
+// is os.Getenv outside tests.
 func PlaceFor(dataDir string, getenv func(string) string) (Place, error) {
 	dir, err := filepath.Abs(dataDir)
 	if err != nil {
@@ -37,13 +39,21 @@ func PlaceFor(dataDir string, getenv func(string) string) (Place, error) {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real // one window for a folder, whichever link names it
 	}
-	hashed := "redox-uploader-" + folderHash(dir)
+	session, named := sessionOf(getenv), dir
+	if session != "" {
+		named += "\x00" + session
+	}
+	hashed := "redox-uploader-" + folderHash(named)
 	if rt := getenv("XDG_RUNTIME_DIR"); runtime.GOOS != "windows" && filepath.IsAbs(rt) && checkPrivateDir(rt) == nil {
 		if p := placeIn(rt, hashed); fits(p) {
 			return p, nil
 		}
 	}
-	if p := placeIn(dir, "window"); fits(p) && checkPrivateDir(dir) == nil {
+	inData := "window"
+	if session != "" {
+		inData += "-" + folderHash(session)[:8]
+	}
+	if p := placeIn(dir, inData); fits(p) && checkPrivateDir(dir) == nil {
 		return p, nil
 	}
 	tmp, err := privateTempDir()

@@ -96,3 +96,51 @@ func TestPlaceForRefusesAnotherUsersTemporaryFolder(t *testing.T) {
 		t.Fatalf("PlaceFor used %+v", p)
 	}
 }
+
+// TestPlaceForEachSession: one account signed in twice (a remote desktop beside the console,
+// two xrdp sessions) has a window on each display: a file opened on one screen never goes to
+// the window on the other. Starts on one display (":51" and ":51.0", its screen) share it.
+func TestPlaceForEachSession(t *testing.T) {
+	root, err := os.MkdirTemp("", "place") // short: socket paths must fit in 100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	data := filepath.Join(root, "data")
+	if err := os.Mkdir(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, runtimeDir := range []string{"", root} { // the data folder, then the runtime folder
+		if err := os.Chmod(root, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		place := func(env ...string) Place {
+			t.Helper()
+			p, err := PlaceFor(data, func(k string) string {
+				if k == "XDG_RUNTIME_DIR" {
+					return runtimeDir
+				}
+				for i := 0; i+1 < len(env); i += 2 {
+					if env[i] == k {
+						return env[i+1]
+					}
+				}
+				return ""
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		console, remote := place("DISPLAY", ":51"), place("DISPLAY", ":52")
+		if console == remote {
+			t.Errorf("runtime folder %q: displays :51 and :52 share the window's place %s", runtimeDir, console.Socket)
+		}
+		if screen := place("DISPLAY", ":51.0"); screen != console {
+			t.Errorf("runtime folder %q: :51.0 at %s, :51 at %s; want one place", runtimeDir, screen.Socket, console.Socket)
+		}
+		if wayland := place("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":0"); wayland == place("WAYLAND_DISPLAY", "wayland-1", "DISPLAY", ":0") {
+			t.Errorf("runtime folder %q: two Wayland displays share the window's place %s", runtimeDir, wayland.Socket)
+		}
+	}
+}
