@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/gofrs/flock"
 )
 
 // The defaults of WatchOptions.
@@ -95,6 +96,7 @@ type watchedFolder struct {
 	readOnly  bool   // files cannot be moved out of it: sent files stay (see watch_readonly.go)
 	// subfolders are the folders in it reported as not looked into (see noteSubfolder), by path.
 	subfolders map[string]bool
+	lock       *flock.Flock // its lock, while this watcher holds it (watch_folder_lock.go)
 }
 
 // WatchStatus is what a Watcher is doing, for a window or a tray menu.
@@ -240,10 +242,14 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 			err = fs.ErrInvalid
 		}
 	}
+	if err == nil {
+		err = w.lockFolder(d)
+	}
 	if err != nil {
 		reason, detail := folderProblem(err, w.opts.Rescan)
 		changed := d.available || !d.known
 		d.available, d.known, d.problem = false, true, reason
+		d.unlock()
 		w.forgetIn(d.path, nil)
 		if changed { // Status says so before the event does
 			w.publishStatus(nil)
@@ -285,6 +291,10 @@ func (w *Watcher) rescanFolder(d *watchedFolder, now time.Time) {
 func folderProblem(err error, rescan time.Duration) (reason, detail string) {
 	again := fmt.Sprintf(" It is checked again every %s and watched again as soon as it is back.", WaitText(rescan))
 	switch {
+	case errors.Is(err, errWatchedElsewhere):
+		return "Another Redox Uploader is watching this folder (another account's on this computer, another window, " +
+			"or another computer's), so its files are sent from there, once. It is checked again every " +
+			WaitText(rescan) + " and watched from here if that one stops.", err.Error()
 	case errors.Is(err, fs.ErrNotExist):
 		reason = "The folder is not there: a network drive may be offline, or the folder was moved or removed."
 	case errors.Is(err, fs.ErrPermission):
@@ -507,6 +517,9 @@ func (w *Watcher) stop(sub *Subscription) error {
 				w.queue.Cancel(row)
 			}
 		}
+	}
+	for _, d := range w.folders {
+		d.unlock()
 	}
 	w.publishStatus(nil)
 	return nil

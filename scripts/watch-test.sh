@@ -41,7 +41,7 @@ start() {
   await "the watcher to start" grep -q " watching$" "$1"
 }
 lines() { grep -c "  $2" "$1" 2>/dev/null || true; } # lines of LOG with outcome OUTCOME
-top_files() { find "$in" -maxdepth 1 -type f | wc -l; }
+top_files() { find "$in" -maxdepth 1 -type f ! -name .redox-uploader-watch.lock | wc -l; } # the scans, not the watcher's lock
 epoch() { date -d "$1" +%s.%N; }
 
 # --- 1. files appearing are uploaded and moved; settle-to-start latency ---------------------------
@@ -97,7 +97,7 @@ twice=$(awk -F, 'NR > 1 && ($2 == "done" || $2 == "unknown") { n[$1]++ } END { f
 # Not missed: done, or held in the folder (a cut-off row has no hash when the crash came before
 # the file was hashed; the file's count was checked against the held lines above).
 { awk -F, 'NR > 1 && $2 == "done" { print $1 }' "$tmp/history.csv"
-  find "$in" -maxdepth 1 -type f -exec sha256sum {} + | awk '{ print $1 }'; } | sort >"$tmp/got.sha"
+  find "$in" -maxdepth 1 -type f ! -name .redox-uploader-watch.lock -exec sha256sum {} + | awk '{ print $1 }'; } | sort >"$tmp/got.sha"
 held=$(lines "$tmp/run2.log" "held")
 missed=$(comm -23 "$tmp/want.sha" "$tmp/got.sha" | wc -l)
 [ "$missed" -eq 0 ] || fail "$missed file(s) have no done or cut-off row: missed"
