@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -328,8 +329,12 @@ func (p Profile) SourceID() string {
 	}
 }
 
-// UploadsLike reports whether a file sent through p would go out as through o: the same
-// source, address, sign-in and limits (watched folders aside). A window that shows p checks it
-// against the saved profile before queuing files, so that nothing is sent with settings the
-// user did not see.
-func (p Profile) UploadsLike(o Profile) bool { return p.sameClient(o) }
+// UploadsLike reports whether a file sent through p would go out as through o: every field
+// but the watched folders' (which are no client's business, and make a Profile incomparable
+// with ==). The queue keeps a client while its profile uploads alike; a window that shows p
+// checks it against the saved profile before queuing files, so that nothing is sent with
+// settings the user did not see.
+func (p Profile) UploadsLike(o Profile) bool {
+	p.WatchFolders, p.SettleSeconds, o.WatchFolders, o.SettleSeconds = nil, 0, nil, 0
+	return reflect.DeepEqual(p, o)
+}

@@ -631,7 +631,7 @@ func (q *Queue) clientFor(p Profile) (*client.Client, error) {
 // with; q.mu is held.
 func (q *Queue) builtClientLocked(p Profile) (*client.Client, bool) {
 	cached, ok := q.clients[p.Name]
-	if !ok || !cached.profile.sameClient(p) {
+	if !ok || !cached.profile.UploadsLike(p) {
 		return nil, false
 	}
 	return cached.client, true

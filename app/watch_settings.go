@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -150,11 +149,4 @@ func AssignWatchFolders(profiles []Profile) (watch map[string]Profile, takenBy m
 		}
 	}
 	return watch, takenBy
-}
-
-// sameClient reports whether p and o upload alike: every field but the watched folders'
-// (which are no client's business, and make a Profile incomparable with ==).
-func (p Profile) sameClient(o Profile) bool {
-	p.WatchFolders, p.SettleSeconds, o.WatchFolders, o.SettleSeconds = nil, 0, nil, 0
-	return reflect.DeepEqual(p, o)
 }

@@ -75,8 +75,8 @@ func TestWatchSettingsSaved(t *testing.T) {
 	if (Profile{}).WatchSettle() != DefaultWatchSettle {
 		t.Errorf("WatchSettle of 0 = %s, want %s", (Profile{}).WatchSettle(), DefaultWatchSettle)
 	}
-	if !p.sameClient(got) || got.sameClient(NewProfile("Other")) {
-		t.Error("sameClient should ignore the watched folders alone")
+	if !p.UploadsLike(got) || got.UploadsLike(NewProfile("Other")) {
+		t.Error("UploadsLike should ignore the watched folders alone")
 	}
 }
 
