@@ -77,6 +77,34 @@ func (e *KeychainUnavailableError) Error() string {
 		"Redox Uploader never stores your secrets anywhere else."
 }
 
+// keychainUnusable is an error saying the keychain could not be used at all (locked, absent,
+// not answering): KeychainUnavailableError and KeychainTimeoutError.
+type keychainUnusable interface {
+	error
+	reading(what string) error // the same error, naming what could not be read because of it
+}
+
+// keychainUnusableIn returns the keychainUnusable in err's chain, or nil.
+func keychainUnusableIn(err error) keychainUnusable {
+	var k keychainUnusable
+	if errors.As(err, &k) {
+		return k
+	}
+	return nil
+}
+
+func (e *KeychainTimeoutError) reading(what string) error {
+	named := *e
+	named.Reading = what
+	return &named
+}
+
+func (e *KeychainUnavailableError) reading(what string) error {
+	named := *e
+	named.Reading = what
+	return &named
+}
+
 // couldNotRead ends sentence, which says why the keychain could not be used, with what could
 // not be read because of it, when reading names it.
 func couldNotRead(sentence, reading string) string {

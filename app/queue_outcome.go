@@ -180,7 +180,7 @@ func (q *Queue) setFailure(rec *Record, err error, attempts int) {
 	} else {
 		rec.ErrorDetail = errorDetail(err) // the keychain's cause, say, not the message again
 	}
-	if keychainProblem(err) {
+	if keychainUnusableIn(err) != nil {
 		rec.ErrorKind = ErrorKindKeychain
 	}
 	rec.Status = StatusFailed
@@ -190,15 +190,6 @@ func (q *Queue) setFailure(rec *Record, err error, attempts int) {
 // source's secret was locked, absent or did not answer: not a credentials problem (the secret
 // may be right), a keychain one.
 const ErrorKindKeychain = "keychain"
-
-// keychainProblem reports whether err says the keychain could not be used at all.
-func keychainProblem(err error) bool {
-	var (
-		unavailable *KeychainUnavailableError
-		timeout     *KeychainTimeoutError
-	)
-	return errors.As(err, &unavailable) || errors.As(err, &timeout)
-}
 
 func joinDetail(a, b string) string {
 	if a == "" {

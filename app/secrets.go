@@ -124,19 +124,8 @@ func (s Secrets) Secret(p Profile) (string, error) {
 // is locked or does not answer says so in a sentence of its own; any other error is prefixed.
 func readingSecretError(p Profile, err error) error {
 	reading := fmt.Sprintf("the %s of the source %q", p.Auth.SecretName(), p.Name)
-	var (
-		unavailable *KeychainUnavailableError
-		timeout     *KeychainTimeoutError
-	)
-	switch {
-	case errors.As(err, &unavailable):
-		named := *unavailable
-		named.Reading = reading
-		return &named
-	case errors.As(err, &timeout):
-		named := *timeout
-		named.Reading = reading
-		return &named
+	if k := keychainUnusableIn(err); k != nil {
+		return k.reading(reading)
 	}
 	return fmt.Errorf("reading %s: %w", reading, err)
 }
