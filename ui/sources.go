@@ -102,13 +102,6 @@ func (sp *sourcePicker) follow(st app.Settings) {
 	sp.list(st, false, false)
 }
 
-// refresh reads the settings again and takes them in as follow does; off the Fyne goroutine.
-func (sp *sourcePicker) refresh() {
-	if st, err := sp.u.core.LoadSettings(); err == nil {
-		sp.follow(st)
-	}
-}
-
 // list lists the sources of st (and the sandbox when it runs or is asked for); with no source
 // at all the welcome screen appears. The source chosen is st.Active's; when st has none of
 // that name, the first listed with orFirst, else none. Off the Fyne goroutine.

@@ -177,9 +177,11 @@ func (u *UI) addFiles(paths []string) {
 // it within settingsPoll) refuses them, and the window shows the source as it is now.
 func (u *UI) submit(ctx context.Context, p app.Profile, paths []string, force bool) {
 	if !p.BuiltIn {
-		saved, err := u.core.Profile(p.Name)
-		if err != nil || !saved.UploadsLike(p) {
-			u.sources.refresh()
+		st, err := u.core.LoadSettings()
+		if saved, found := st.Profile(p.Name); err != nil || !found || !saved.UploadsLike(p) {
+			if err == nil {
+				u.sources.follow(st) // the settings just read: the window shows the source as it is now
+			}
 			u.showMessage("Files not added: the source changed", fmt.Sprintf("The settings of %s were changed or removed in "+
 				"another window or by the command line since the window showed them, so nothing was sent. Check the "+
 				"source at the top of the window, then add the files again.", visible.Name(p.Name)))
