@@ -1,6 +1,11 @@
 package ui
 
-import "context"
+import (
+	"context"
+
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
 
 // The words of the actions that add files: the native file picker chooses one file, so the
 // one that picks a folder stands beside it.
@@ -17,4 +22,9 @@ func (u *UI) onAddFolder() {
 			u.addFiles([]string{dir})
 		}
 	})
+}
+
+// addFolderButton is the Add a folder… button, as the toolbar and the empty Upload tab show it.
+func (u *UI) addFolderButton() *widget.Button {
+	return &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
 }

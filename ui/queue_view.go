@@ -198,9 +198,7 @@ func (v *queueView) onUploadAgain(it *queueItem) {
 // Resend does: a new row, to the same source.
 func (v *queueView) onTryAgain(it *queueItem) {
 	it.triedAgain = true
-	if i, ok := v.index[it.rec.ID]; ok {
-		v.list.RefreshItem(i)
-	}
+	v.refreshSoon(false)
 	v.u.history.resendFile(it.rec)
 }
 
@@ -230,7 +228,6 @@ func newDropZone(u *UI) fyne.CanvasObject {
 	small := &widget.Label{Text: "or choose them with the buttons below (Ctrl+O adds a file). Each file's Redox URI appears here when it is done.",
 		Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}
 	addFile := &widget.Button{Text: addFileLabel, Icon: theme.FileIcon(), OnTapped: u.onAddFiles}
-	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
 	return container.NewCenter(container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), big, small,
-		container.NewCenter(container.NewHBox(addFile, addFolder))))
+		container.NewCenter(container.NewHBox(addFile, u.addFolderButton()))))
 }

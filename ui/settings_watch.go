@@ -158,11 +158,7 @@ func (s *watchSection) stateLabel(dir string, st folderState) *widget.Label {
 func (s *watchSection) onAdd() {
 	u := s.f.v.u
 	s.f.v.run(func(ctx context.Context) {
-		dir, err := ask(ctx, func() (string, error) { return u.pickFolder("Choose a folder to watch") })
-		if err != nil {
-			u.showError("The folder picker could not open", err)
-			return
-		}
+		dir := u.openFolder(ctx, "Choose a folder to watch")
 		if dir == "" {
 			return
 		}

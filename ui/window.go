@@ -24,9 +24,8 @@ func (u *UI) build() {
 	u.status = &widget.Label{Text: "Drop files anywhere on this window to upload them.", Truncation: fyne.TextTruncateEllipsis}
 
 	add := &widget.Button{Text: addFileLabel, Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAddFiles}
-	addFolder := &widget.Button{Text: addFolderLabel, Icon: theme.FolderOpenIcon(), OnTapped: u.onAddFolder}
 	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(), OnTapped: u.showSettings}
-	top := []fyne.CanvasObject{container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, addFolder, settings))}
+	top := []fyne.CanvasObject{container.NewBorder(nil, nil, u.sources.content(), container.NewHBox(add, u.addFolderButton(), settings))}
 	if err := u.core.ReadOnly(); err != nil { // a full disk or a read-only folder: say so before anyone drops a file
 		top = append(top, readOnlyBanner(err))
 	}
