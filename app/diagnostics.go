@@ -120,14 +120,12 @@ func (c *Core) secretState(p Profile) string {
 // keychainSecretState says whether p's secret can be had, from the keychain or the machine.
 func (c *Core) keychainSecretState(p Profile) string {
 	v, err := c.Secrets.Secret(p)
-	var unavailable *KeychainUnavailableError
-	var timeout *KeychainTimeoutError
 	switch {
 	case err == nil && v != "":
 		return "stored"
 	case err == nil, errors.Is(err, ErrSecretNotFound):
 		return "not stored"
-	case errors.As(err, &unavailable), errors.As(err, &timeout):
+	case KeychainUnusable(err):
 		return "keychain unavailable"
 	default:
 		return "could not be checked"

@@ -84,6 +84,10 @@ type keychainUnusable interface {
 	reading(what string) error // the same error, naming what could not be read because of it
 }
 
+// KeychainUnusable reports whether err says the keychain could not be used at all (locked,
+// absent, not answering), as against a secret that is not there or not right.
+func KeychainUnusable(err error) bool { return keychainUnusableIn(err) != nil }
+
 // keychainUnusableIn returns the keychainUnusable in err's chain, or nil.
 func keychainUnusableIn(err error) keychainUnusable {
 	var k keychainUnusable

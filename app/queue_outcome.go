@@ -180,7 +180,7 @@ func (q *Queue) setFailure(rec *Record, err error, attempts int) {
 	} else {
 		rec.ErrorDetail = errorDetail(err) // the keychain's cause, say, not the message again
 	}
-	if keychainUnusableIn(err) != nil {
+	if KeychainUnusable(err) {
 		rec.ErrorKind = ErrorKindKeychain
 	}
 	rec.Status = StatusFailed

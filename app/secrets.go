@@ -161,9 +161,7 @@ type keychainTokenStore struct {
 
 // unreachable reports whether err is a keychain that cannot be reached which ts works without.
 func (ts keychainTokenStore) unreachable(err error) bool {
-	var unavailable *KeychainUnavailableError
-	var timeout *KeychainTimeoutError
-	return ts.withoutKeychain && (errors.As(err, &unavailable) || errors.As(err, &timeout))
+	return ts.withoutKeychain && KeychainUnusable(err)
 }
 
 // savedToken is the keychain entry of a token cache.

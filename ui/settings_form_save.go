@@ -116,20 +116,12 @@ func (f *profileForm) save(p app.Profile, secret string) (st app.Settings, probl
 		return st, &app.FieldError{Field: "name", Message: fmt.Sprintf("Another source is already called “%s”. Choose a different name.", taken.Name)}, false
 	case errors.As(err, &invalid) && len(invalid.Problems) > 0:
 		return st, &invalid.Problems[0], false
-	case isKeychainFailure(err):
+	case app.KeychainUnusable(err): // locked, absent, timed out: not a wrong secret
 		u.showError("The secret could not be stored in the keychain", err)
 	default:
 		u.showError("The source could not be saved", err)
 	}
 	return st, nil, false
-}
-
-// isKeychainFailure tells the keychain not answering (locked, absent, timed out) from a secret
-// that is wrong in itself.
-func isKeychainFailure(err error) bool {
-	var timeout *app.KeychainTimeoutError
-	var unavailable *app.KeychainUnavailableError
-	return errors.As(err, &timeout) || errors.As(err, &unavailable)
 }
 
 // setError shows msg under the field key ("secret" means the chosen method's secret).
