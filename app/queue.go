@@ -90,13 +90,12 @@ type job struct {
 	done    chan struct{} // closed when a worker has taken the job to a final state
 }
 
-// hashedFile is a SHA-256 taken of a file together with the size and modification time the
-// file had from before to after the hashing, and the file itself (os.SameFile).
+// hashedFile is a SHA-256 taken of a file together with the size it hashed and the file as
+// stat saw it after the hashing (its modification time, the same as before; os.SameFile).
 type hashedFile struct {
-	sha256  string
-	size    int64
-	modTime time.Time
-	file    os.FileInfo
+	sha256 string
+	size   int64
+	file   os.FileInfo
 }
 
 // hashWithStamp hashes the file at path like hashFile and returns the hash with the file's
@@ -115,7 +114,7 @@ func (q *Queue) hashWithStamp(path string, expectSize int64) (string, *hashedFil
 	if err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
 		return sum, nil, nil
 	}
-	return sum, &hashedFile{sha256: sum, size: size, modTime: after.ModTime(), file: after}, nil
+	return sum, &hashedFile{sha256: sum, size: size, file: after}, nil
 }
 
 // hashedWhenQueued returns the hash taken of j's file when it was queued (a resend, or the
@@ -128,7 +127,7 @@ func (q *Queue) hashedWhenQueued(j *job) (string, bool) {
 		return "", false
 	}
 	fi, err := os.Stat(j.rec.Path)
-	if err != nil || !fi.Mode().IsRegular() || !os.SameFile(fi, h.file) || fi.Size() != h.size || !fi.ModTime().Equal(h.modTime) {
+	if err != nil || !fi.Mode().IsRegular() || !os.SameFile(fi, h.file) || fi.Size() != h.size || !fi.ModTime().Equal(h.file.ModTime()) {
 		return "", false
 	}
 	return h.sha256, true

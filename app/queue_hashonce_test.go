@@ -160,7 +160,7 @@ func TestHashFromQueuingNeverDecidesADuplicate(t *testing.T) {
 				fresh = filepath.Join(dir, "scan.pdf.new")
 			}
 			writeRandom(t, dir, filepath.Base(fresh), size)
-			if err := os.Chtimes(fresh, hashed.modTime, hashed.modTime); err != nil {
+			if err := os.Chtimes(fresh, hashed.file.ModTime(), hashed.file.ModTime()); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.Rename(fresh, path); err != nil {

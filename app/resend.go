@@ -108,7 +108,7 @@ func changedSince(original Record, sum string, size int64, hashed *hashedFile) b
 	if original.SHA256 != "" {
 		return sum != original.SHA256
 	}
-	return size != original.Size || hashed == nil || hashed.modTime.After(original.Created)
+	return size != original.Size || hashed == nil || hashed.file.ModTime().After(original.Created)
 }
 
 // startResend marks row id as being resent and reports true, or false if it already is.
