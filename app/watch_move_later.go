@@ -48,7 +48,7 @@ func (w *Watcher) onSaved(rec Record) {
 // says why) and tries to move it again after a wait that doubles each time. A move tried again
 // (again) is reported as will retry: the upload was reported the first time.
 func (w *Watcher) moveLater(f *watchedFile, rec Record, ev WatchEvent, again bool) {
-	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
+	f.retryWait = w.nextWait(f.retryWait)
 	f.state, f.uploaded, f.retryAt = fileToMove, rec, w.now().Add(f.retryWait)
 	if again {
 		ev.Outcome = WatchRetrying

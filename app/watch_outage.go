@@ -39,7 +39,7 @@ func (w *Watcher) sourceFailed() time.Time {
 	if now.Before(w.outage.until) {
 		return w.outage.until
 	}
-	w.outage.wait = min(max(w.outage.wait*2, w.opts.RetryWait), maxWatchRetryWait)
+	w.outage.wait = w.nextWait(w.outage.wait)
 	w.outage.until = now.Add(w.outage.wait)
 	return w.outage.until
 }

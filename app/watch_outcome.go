@@ -203,8 +203,14 @@ func takenOutEvent(rec Record) WatchEvent {
 
 // retryLater leaves f in its folder to be tried again after a wait that doubles each time.
 func (w *Watcher) retryLater(f *watchedFile, ev WatchEvent) {
-	f.retryWait = min(max(f.retryWait*2, w.opts.RetryWait), maxWatchRetryWait)
+	f.retryWait = w.nextWait(f.retryWait)
 	w.retryAt(f, ev, w.now().Add(f.retryWait))
+}
+
+// nextWait is the wait after one of last: twice as long, from RetryWait up to
+// maxWatchRetryWait.
+func (w *Watcher) nextWait(last time.Duration) time.Duration {
+	return min(max(last*2, w.opts.RetryWait), maxWatchRetryWait)
 }
 
 // retryAt leaves f in its folder to be tried again from at, and says when.
