@@ -99,12 +99,11 @@ func holdOpen(path string, before os.FileInfo) *os.File {
 // file itself, held open since before the upload (held, nil if it could not be): unchanged if
 // its size and modification time are still those before describes and all of it was sent.
 func changedAfterSend(before os.FileInfo, path string, held *os.File, res client.Result) string {
-	if _, err := os.Stat(path); held == nil || !errors.Is(err, fs.ErrNotExist) {
-		return changedFromStamp(before, path, res)
+	after, err := os.Stat(path)
+	if held != nil && errors.Is(err, fs.ErrNotExist) {
+		if kept, herr := held.Stat(); herr == nil && changedFromStamp(before, kept, nil, res) == "" {
+			return ""
+		}
 	}
-	after, err := held.Stat()
-	if err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || res.Size != before.Size() {
-		return changedFromStamp(before, path, res) // the path is gone: it says the file could not be checked
-	}
-	return ""
+	return changedFromStamp(before, after, err, res) // a path gone, the file changed: it could not be checked
 }

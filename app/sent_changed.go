@@ -42,15 +42,14 @@ func changedFromHash(before string, res client.Result) string {
 }
 
 // changedFromStamp says how the file at path, sent without hashing first, changed while it was
-// sent: before is what stat said of it just before the upload; it is asked again now, and
-// res.Size must be the size it had. "" when nothing changed that stat can see.
+// sent: before is what stat said of it just before the upload, after and err what it says now,
+// and res.Size must be the size it had. "" when nothing changed that stat can see.
 //
 // A rewrite in place that keeps the size and falls within the file system's timestamp
 // resolution (a few milliseconds on Linux, 2 s on FAT) cannot be seen this way; rows hashed
 // before sending compare hashes instead.
-func changedFromStamp(before os.FileInfo, path string, res client.Result) string {
+func changedFromStamp(before, after os.FileInfo, err error, res client.Result) string {
 	const prefix = "not hashed before sending; "
-	after, err := os.Stat(path)
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		err = pe.Err // the path is the row's; the detail need not repeat it
 	}
