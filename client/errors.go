@@ -362,9 +362,10 @@ func badResponseError(status int, excerpt string, cause error) *Error {
 // file, but its URI never came, so the message warns against blind resending as
 // badResponseError does.
 func cutReplyError(status int, excerpt string, cause error) *Error {
-	return &Error{Kind: KindBadResponse, Op: opUpload, Status: status, Excerpt: excerpt, Err: cause,
-		Message: "Redox accepted the file, but its answer did not arrive whole, so there is no file address to use. " +
-			"The file is probably on Redox; check with IT before sending it again."}
+	e := badResponseError(status, excerpt, cause)
+	e.Message = "Redox accepted the file, but its answer did not arrive whole, so there is no file address to use. " +
+		"The file is probably on Redox; check with IT before sending it again."
+	return e
 }
 
 // Plain-words messages for network failures that IT can fix. They name the thing to check, not

@@ -55,13 +55,15 @@ type stallError struct {
 }
 
 func (e *stallError) Error() string {
+	doing := "while sending the file"
 	switch e.phase {
 	case stallSending:
-		return "no progress for " + e.limit.String() + " while sending the file"
 	case stallWaiting:
-		return "no progress for " + e.limit.String() + " waiting for the reply after the file was sent"
+		doing = "waiting for the reply after the file was sent"
+	default:
+		return "the reply's body was not whole " + e.limit.String() + " after its headers"
 	}
-	return "the reply's body was not whole " + e.limit.String() + " after its headers"
+	return "no progress for " + e.limit.String() + " " + doing
 }
 
 // Timeout marks a stall as a timeout for code that asks.
