@@ -15,6 +15,15 @@ type resultsOutput struct {
 	unprinted int
 }
 
+// sendingOutput makes env's standard output a resultsOutput for a command that sends files,
+// and lets the command go on when that output's reader goes (keepSendingWhenOutputCloses).
+func sendingOutput(env *cliEnv) *resultsOutput {
+	keepSendingWhenOutputCloses()
+	out := &resultsOutput{w: env.stdout}
+	env.stdout = out
+	return out
+}
+
 func (o *resultsOutput) Write(p []byte) (int, error) {
 	if o.err == nil {
 		if _, o.err = o.w.Write(p); o.err == nil {

@@ -29,14 +29,12 @@ func runResend(ctx context.Context, args []string, env cliEnv) error {
 		return usagef("resend: %q is not an upload id; ids are the numbers in the first column of 'redox-uploader history'", rest[0])
 	}
 
-	keepSendingWhenOutputCloses()
 	core, err := openCore(dataDir, env)
 	if err != nil {
 		return err
 	}
 	defer closeCore(core, env)
-	out := &resultsOutput{w: env.stdout}
-	env.stdout = out
+	out := sendingOutput(&env)
 	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Resend, so no event of the new row is missed
 	defer sub.Close()
 	newID, err := core.Resend(ctx, id, *force)

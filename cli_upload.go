@@ -48,7 +48,6 @@ func runUpload(ctx context.Context, args []string, env cliEnv) error {
 	if paths, err = localFiles(paths); err != nil {
 		return err
 	}
-	keepSendingWhenOutputCloses()
 	switch {
 	case len(paths) == 0:
 		return usagef("upload: name at least one file")
@@ -176,8 +175,7 @@ func outcomeOf(r app.Record) fileOutcome {
 // is left; every row is journaled either way. A file not uploaded makes it errFailed.
 func uploadAll(ctx context.Context, core *app.Core, p app.Profile, paths []string, f uploadFlags, env cliEnv) error {
 	shown := asGiven(paths)
-	out := &resultsOutput{w: env.stdout}
-	env.stdout = out
+	out := sendingOutput(&env)
 	sub := core.Queue.SubscribeTo(app.OutcomeOrRetry) // before Submit, so no event is missed
 	defer sub.Close()
 	s, err := core.Queue.Submit(ctx, p, paths, app.SubmitOptions{Force: f.force})
