@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -435,7 +434,7 @@ func (v *historyView) rerunAtMidnight(q app.Query) {
 		return
 	}
 	stop := make(chan struct{})
-	v.stopMidnight = sync.OnceFunc(func() { close(stop) })
+	v.stopMidnight = func() { close(stop) } // called once: rerunAtMidnight sets it nil after
 	at := v.midnight(time.Now())
 	v.u.bg.Go(func(ctx context.Context) {
 		select {
