@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"fyne.io/fyne/v2/driver/desktop"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -146,12 +144,6 @@ func TestCopyDiagnostics(t *testing.T) {
 	}
 }
 
-// typeShortcut gives the window a keyboard shortcut, as the driver does when no text field
-// has the keyboard.
-func (tu *testUI) typeShortcut(s fyne.Shortcut) {
-	fyne.DoAndWait(func() { tu.win.Canvas().(fyne.Shortcutable).TypedShortcut(s) })
-}
-
 func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	scan := writeTestFile(t, "Smith John discharge.pdf", 3000)
 	tu := pasteTestUI(t, clipfiles.Content{Files: []string{scan}}, nil)
@@ -164,8 +156,8 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	tu.showMessage("A question", "Something the user is reading.")
 	tu.waitText(t, "Something the user is reading.")
 
-	tu.typeShortcut(&fyne.ShortcutPaste{})
-	tu.typeShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault})
+	tu.pressShortcut(&fyne.ShortcutPaste{})
+	tu.pressShortcut(ctrl(fyne.KeyO))
 	fyne.DoAndWait(func() {}) // anything the shortcuts started on the Fyne goroutine has run
 	if n := reads.Load(); n != 0 {
 		t.Fatalf("Ctrl+V behind a dialog read the clipboard %d time(s)", n)
@@ -175,7 +167,7 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	}
 
 	fyne.DoAndWait(func() { tu.win.Canvas().Overlays().Top().Hide() })
-	tu.typeShortcut(&fyne.ShortcutPaste{})
+	tu.pressShortcut(&fyne.ShortcutPaste{})
 	if rows := tu.waitQueued(t, 1); rows[0].rec.Name != "Smith John discharge.pdf" {
 		t.Errorf("Ctrl+V with no dialog open queued %+v", rows[0].rec)
 	}
